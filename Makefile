@@ -1,0 +1,38 @@
+# The two set-up commands:   make run   (the app on the demo evaluation)   make test   (the suite)
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test bench lint dist clean system-deps-run system-deps-test
+
+$(STAMP): pyproject.toml
+	scripts/system-deps.sh test
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+system-deps-run:
+	scripts/system-deps.sh run
+
+system-deps-test:
+	scripts/system-deps.sh test
+
+run: $(STAMP) system-deps-run
+	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ] && [ -z "$$QT_QPA_PLATFORM" ]; then \
+	  echo "make run: no display found (DISPLAY is empty). Run it on a desktop, or under Xvfb: xvfb-run make run"; exit 1; fi
+	$(VENV)/bin/svdesk --demo
+
+test: $(STAMP) system-deps-test
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m benchmarks
+
+lint: $(STAMP)
+	$(PY) -m pip install -q ruff
+	$(VENV)/bin/ruff check svdesk tests
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache

@@ -1,0 +1,1 @@
+"""PDF and spreadsheet exports. No Qt here: a test enforces it."""

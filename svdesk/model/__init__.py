@@ -1,0 +1,1 @@
+"""Domain, persistence, scoring and services. No Qt here: a test enforces it."""

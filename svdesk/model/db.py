@@ -1,0 +1,198 @@
+"""The one gateway to the database: engine set-up, migrations, backups, transactions.
+
+All SQLite-specific behaviour (PRAGMAs, the backup API) lives here and only here; the rest of
+svdesk speaks portable SQLAlchemy so the same code runs on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import platformdirs
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from svdesk.model.errors import SchemaVersionError, SvdeskError
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+# Set on every SQLite connection; tests read them back.
+SQLITE_PRAGMAS = (
+    ("foreign_keys", "ON"),
+    ("journal_mode", "WAL"),
+    ("synchronous", "FULL"),  # a commit survives power loss, not just a process crash
+    ("busy_timeout", "5000"),
+    ("trusted_schema", "OFF"),  # schema objects cannot call app-defined functions
+)
+
+
+def default_database_path() -> Path:
+    return Path(platformdirs.user_data_dir("svdesk", appauthor=False)) / "svdesk.sqlite"
+
+
+def database_url(target: str | Path | None) -> str:
+    """Accept a path, a SQLAlchemy URL or None (the user's default database)."""
+    if target is None:
+        target = default_database_path()
+    text = str(target)
+    if "://" in text:
+        return text
+    return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+def _on_sqlite_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    cursor = dbapi_conn.cursor()
+    for name, value in SQLITE_PRAGMAS:
+        cursor.execute(f"PRAGMA {name}={value}")
+    cursor.close()
+
+
+def create_db_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 5.0})
+        event.listen(engine, "connect", _on_sqlite_connect)
+        # pysqlite's own transaction handling defers BEGIN; take control so each unit of work
+        # is exactly one BEGIN ... COMMIT.
+        event.listen(engine, "connect", lambda conn, _r: setattr(conn, "isolation_level", None))
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def alembic_config(connection: object | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def sqlite_backup(engine: Engine, destination: Path) -> Path:
+    """Copy a live SQLite database through the backup API (a file copy can lose WAL content)."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    raw = engine.raw_connection()
+    try:
+        source: sqlite3.Connection = raw.driver_connection  # type: ignore[assignment]
+        target = sqlite3.connect(destination)
+        try:
+            source.backup(target)
+            result = target.execute("PRAGMA integrity_check").fetchone()
+            if not result or result[0] != "ok":
+                raise SvdeskError(f"backup {destination} failed its integrity check: {result}")
+        finally:
+            target.close()
+    finally:
+        raw.close()
+    return destination
+
+
+@dataclass
+class Database:
+    """An open, migrated database. Hand it to services and dialogs; never look it up globally."""
+
+    engine: Engine
+    url: str
+    session_factory: sessionmaker[Session]
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def path(self) -> Path | None:
+        if not self.is_sqlite:
+            return None
+        db = make_url(self.url).database
+        return Path(db) if db and db != ":memory:" else None
+
+    @property
+    def display_name(self) -> str:
+        return str(self.path) if self.path else make_url(self.url).render_as_string(hide_password=True)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: committed when the block ends, rolled back entirely on any error."""
+        with self.session_factory() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reader(self) -> Iterator[Session]:
+        """A read-only look: nothing is committed."""
+        with self.session_factory() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    def backup(self, label: str, directory: Path | None = None) -> Path | None:
+        if self.path is None:
+            return None
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        folder = directory or self.path.parent / "backups"
+        return sqlite_backup(self.engine, folder / f"{self.path.stem}.{label}.{stamp}.sqlite")
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def migrate(db: Database) -> None:
+    """Bring the schema to head; refuse a database made by a newer svdesk."""
+    script = ScriptDirectory.from_config(alembic_config())
+    current = _current_revision(db.engine)
+    head = script.get_current_head()
+    if current == head:
+        return
+    known = {rev.revision for rev in script.walk_revisions()}
+    if current is not None and current not in known:
+        raise SchemaVersionError(
+            f"{db.display_name} was made by a newer version of svdesk (schema {current}); "
+            "this version cannot open it safely. Install the newer svdesk to open it."
+        )
+    has_tables = bool(inspect(db.engine).get_table_names())
+    if has_tables and current is None:
+        raise SchemaVersionError(f"{db.display_name} is not an svdesk database (it has tables but no schema version).")
+    if has_tables:
+        db.backup(f"pre-migration-{current}")
+    with db.engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "head")
+
+
+def open_database(target: str | Path | None = None) -> Database:
+    url = database_url(target)
+    engine = create_db_engine(url)
+    db = Database(engine=engine, url=url, session_factory=sessionmaker(engine, expire_on_commit=False))
+    try:
+        migrate(db)
+    except SchemaVersionError:
+        engine.dispose()
+        raise
+    except Exception as exc:  # a corrupt or foreign file: say so, do not crash
+        engine.dispose()
+        if isinstance(exc, SvdeskError):
+            raise
+        raise SvdeskError(f"cannot open database {db.display_name}: {exc}") from exc
+    return db

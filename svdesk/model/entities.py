@@ -1,0 +1,339 @@
+"""The persisted domain: catalogue, tenders and everything a panel records about them.
+
+Typed SQLAlchemy 2.0 mappings. Nothing here is SQLite-specific: the same mappings run on
+PostgreSQL. Money and quantities are floats (IEEE double, 15-16 significant digits, far above
+pence on any contract value); rounding to 2 dp happens only where a figure is reported.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Explicit constraint names so alembic revisions are reproducible on every backend.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class TenderStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SCORING = "scoring"
+    MODERATION = "moderation"
+    SIGNED_OFF = "signed_off"
+    AWARDED = "awarded"
+
+
+class Section(enum.StrEnum):
+    QUALITY = "quality"
+    SOCIAL_VALUE = "social_value"
+
+
+class QuantitativeMethod(enum.StrEnum):
+    RELATIVE_VALUE = "relative_value"
+    RELATIVE_RATIO = "relative_ratio"
+
+
+class Role(enum.StrEnum):
+    EVALUATOR = "evaluator"
+    MODERATOR = "moderator"
+    CHAIR = "chair"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    # Stored as plain strings (no native ENUM type): adding a value never needs a type migration.
+    return Enum(cls, name=name, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+# --- catalogue ---------------------------------------------------------------------------------
+
+
+class Framework(Base):
+    """A measure catalogue: the National TOMs, or a council's own framework."""
+
+    __tablename__ = "framework"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    version: Mapped[str] = mapped_column(String(100), default="")
+    source: Mapped[str] = mapped_column(Text, default="")
+    licence: Mapped[str] = mapped_column(Text, default="")
+    builtin: Mapped[bool] = mapped_column(Boolean, default=False)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    themes: Mapped[list[Theme]] = relationship(
+        back_populates="framework", cascade="all, delete-orphan", order_by="Theme.position"
+    )
+    __table_args__ = (UniqueConstraint("name", "version"),)
+
+
+class Theme(Base):
+    __tablename__ = "theme"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    framework_id: Mapped[int] = mapped_column(ForeignKey("framework.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    framework: Mapped[Framework] = relationship(back_populates="themes")
+    outcomes: Mapped[list[Outcome]] = relationship(
+        back_populates="theme", cascade="all, delete-orphan", order_by="Outcome.position"
+    )
+
+
+class Outcome(Base):
+    __tablename__ = "outcome"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("theme.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    theme: Mapped[Theme] = relationship(back_populates="outcomes")
+    measures: Mapped[list[Measure]] = relationship(
+        back_populates="outcome", cascade="all, delete-orphan", order_by="Measure.position"
+    )
+
+
+class Measure(Base):
+    __tablename__ = "measure"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    framework_id: Mapped[int] = mapped_column(ForeignKey("framework.id", ondelete="CASCADE"), index=True)
+    outcome_id: Mapped[int] = mapped_column(ForeignKey("outcome.id", ondelete="CASCADE"), index=True)
+    ref: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str | None] = mapped_column(Text)  # None records a gap in the source, never invented
+    question: Mapped[str | None] = mapped_column(Text)  # the full question put to bidders, when known
+    unit: Mapped[str | None] = mapped_column(String(200))
+    proxy_value: Mapped[float | None] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(Text, default="")  # where text, unit and proxy came from
+    notes: Mapped[str] = mapped_column(Text, default="")  # recorded gaps
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    outcome: Mapped[Outcome] = relationship(back_populates="measures")
+    tags: Mapped[list[MeasureTag]] = relationship(
+        back_populates="measure", cascade="all, delete-orphan", order_by="MeasureTag.id"
+    )
+    __table_args__ = (UniqueConstraint("framework_id", "ref"),)
+
+
+class MeasureTag(Base):
+    """A local priority a measure serves, e.g. kind 'CWB priority', value 'Progressive Procurement'."""
+
+    __tablename__ = "measure_tag"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measure.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(100))
+    value: Mapped[str] = mapped_column(String(300))
+    measure: Mapped[Measure] = relationship(back_populates="tags")
+
+
+# --- tender --------------------------------------------------------------------------------------
+
+
+class Tender(Base):
+    __tablename__ = "tender"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # A stable identity for the audit chain: it outlives renames of the reference.
+    uid: Mapped[str] = mapped_column(String(36), unique=True, default=lambda: str(uuid.uuid4()))
+    reference: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    contract_value: Mapped[float] = mapped_column(Float, default=0.0)
+    weight_price: Mapped[float] = mapped_column(Float)
+    weight_quality: Mapped[float] = mapped_column(Float)
+    weight_social_value: Mapped[float] = mapped_column(Float)
+    sv_quantitative_share: Mapped[float] = mapped_column(Float, default=50.0)
+    quantitative_method: Mapped[QuantitativeMethod] = mapped_column(
+        _enum(QuantitativeMethod, "quantitative_method"), default=QuantitativeMethod.RELATIVE_VALUE
+    )
+    scale_max: Mapped[float] = mapped_column(Float, default=5.0)
+    scale_step: Mapped[float] = mapped_column(Float, default=1.0)
+    status: Mapped[TenderStatus] = mapped_column(_enum(TenderStatus, "tender_status"), default=TenderStatus.DRAFT)
+    hide_prices_from_quality: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    descriptors: Mapped[list[ScaleDescriptor]] = relationship(
+        back_populates="tender", cascade="all, delete-orphan", order_by="ScaleDescriptor.score"
+    )
+    measures: Mapped[list[TenderMeasure]] = relationship(
+        back_populates="tender", cascade="all, delete-orphan", order_by="TenderMeasure.position"
+    )
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="tender", cascade="all, delete-orphan", order_by="Question.position"
+    )
+    bidders: Mapped[list[Bidder]] = relationship(
+        back_populates="tender", cascade="all, delete-orphan", order_by="Bidder.position"
+    )
+    panel: Mapped[list[PanelMember]] = relationship(
+        back_populates="tender", cascade="all, delete-orphan", order_by="PanelMember.position"
+    )
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ScaleDescriptor(Base):
+    __tablename__ = "scale_descriptor"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    label: Mapped[str] = mapped_column(Text)
+    tender: Mapped[Tender] = relationship(back_populates="descriptors")
+    __table_args__ = (UniqueConstraint("tender_id", "score"),)
+
+
+class TenderMeasure(Base):
+    """A measure chosen for a tender: a frozen copy, so later catalogue edits never change it."""
+
+    __tablename__ = "tender_measure"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), index=True)
+    # Provenance only; SET NULL so deleting a catalogue never touches a tender.
+    catalogue_measure_id: Mapped[int | None] = mapped_column(ForeignKey("measure.id", ondelete="SET NULL"))
+    ref: Mapped[str] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(Text, default="")
+    unit: Mapped[str] = mapped_column(String(200), default="")
+    proxy_value: Mapped[float] = mapped_column(Float)
+    catalogue_proxy_value: Mapped[float | None] = mapped_column(Float)  # proxy when selected
+    proxy_override_reason: Mapped[str] = mapped_column(Text, default="")
+    theme: Mapped[str] = mapped_column(String(300), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    tender: Mapped[Tender] = relationship(back_populates="measures")
+    __table_args__ = (UniqueConstraint("tender_id", "ref"),)
+
+
+class Question(Base):
+    __tablename__ = "question"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(40))  # the user's id, e.g. "Q1"
+    section: Mapped[Section] = mapped_column(_enum(Section, "question_section"))
+    text: Mapped[str] = mapped_column(Text)
+    guidance: Mapped[str] = mapped_column(Text, default="")
+    weight: Mapped[float] = mapped_column(Float)
+    minimum_score: Mapped[float | None] = mapped_column(Float)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    tender: Mapped[Tender] = relationship(back_populates="questions")
+    __table_args__ = (UniqueConstraint("tender_id", "code"),)
+
+
+class Bidder(Base):
+    __tablename__ = "bidder"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    price: Mapped[float] = mapped_column(Float)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    tender: Mapped[Tender] = relationship(back_populates="bidders")
+    pledges: Mapped[list[Pledge]] = relationship(back_populates="bidder", cascade="all, delete-orphan")
+    __table_args__ = (UniqueConstraint("tender_id", "name"),)
+
+
+class Pledge(Base):
+    """A bidder's pledged quantity against one of the tender's measures."""
+
+    __tablename__ = "pledge"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bidder_id: Mapped[int] = mapped_column(ForeignKey("bidder.id", ondelete="CASCADE"), index=True)
+    tender_measure_id: Mapped[int] = mapped_column(ForeignKey("tender_measure.id", ondelete="CASCADE"), index=True)
+    quantity: Mapped[float] = mapped_column(Float)
+    # Set when the panel adjusts the pledge (reduce or reject = 0); None means accepted as pledged.
+    accepted_quantity: Mapped[float | None] = mapped_column(Float)
+    adjustment_reason: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    bidder: Mapped[Bidder] = relationship(back_populates="pledges")
+    measure: Mapped[TenderMeasure] = relationship()
+    __table_args__ = (UniqueConstraint("bidder_id", "tender_measure_id"),)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class PanelMember(Base):
+    __tablename__ = "panel_member"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(_enum(Role, "panel_role"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    tender: Mapped[Tender] = relationship(back_populates="panel")
+    __table_args__ = (UniqueConstraint("tender_id", "name"),)
+
+
+class Score(Base):
+    """One panel member's individual score of one bid against one question."""
+
+    __tablename__ = "score"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("panel_member.id", ondelete="CASCADE"), index=True)
+    bidder_id: Mapped[int] = mapped_column(ForeignKey("bidder.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    rationale: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    member: Mapped[PanelMember] = relationship()
+    bidder: Mapped[Bidder] = relationship()
+    question: Mapped[Question] = relationship()
+    __table_args__ = (UniqueConstraint("member_id", "bidder_id", "question_id"),)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ModeratedScore(Base):
+    """The panel's consensus score for one bid and question, with its written rationale."""
+
+    __tablename__ = "moderated_score"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bidder_id: Mapped[int] = mapped_column(ForeignKey("bidder.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    rationale: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    bidder: Mapped[Bidder] = relationship()
+    question: Mapped[Question] = relationship()
+    __table_args__ = (UniqueConstraint("bidder_id", "question_id"),)
+    __mapper_args__ = {"version_id_col": version}
+
+
+# --- the record ----------------------------------------------------------------------------------
+
+
+class AuditEntry(Base):
+    """Append-only, hash-chained log of every change to a tender.
+
+    Deliberately no foreign key to tender: the log must survive the tender being replaced or
+    deleted, and the database refuses UPDATE and DELETE on these rows (see the migration).
+    """
+
+    __tablename__ = "audit_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_uid: Mapped[str] = mapped_column(String(36), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    at: Mapped[str] = mapped_column(String(40))  # ISO 8601 UTC, hashed exactly as stored
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(100))
+    entity: Mapped[str] = mapped_column(Text, default="")
+    before: Mapped[str] = mapped_column(Text, default="null")  # canonical JSON
+    after: Mapped[str] = mapped_column(Text, default="null")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    # A second writer racing for the same seq fails instead of forking the chain.
+    __table_args__ = (UniqueConstraint("tender_uid", "seq"),)
