@@ -136,12 +136,9 @@ class Database:
 
     @contextmanager
     def reader(self) -> Iterator[Session]:
-        """A read-only look: nothing is committed."""
+        """A read-only look: nothing is committed (closing rolls back without expiring what was read)."""
         with self.session_factory() as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+            yield session
 
     def backup(self, label: str, directory: Path | None = None) -> Path | None:
         if self.path is None:

@@ -1,0 +1,5 @@
+import sys
+
+from svdesk.cli import main
+
+sys.exit(main())

@@ -1,0 +1,295 @@
+"""The `svdesk` command: the GUI by default, and headless sub-commands over the same services.
+
+Exit codes: 0 success, 2 bad input or a refused action (the message names the file and place;
+nothing was written), 1 an unexpected internal error (reported in one line, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from svdesk import __version__
+from svdesk.model.errors import SvdeskError
+
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _actor(args: argparse.Namespace) -> str:
+    if getattr(args, "actor", None):
+        return args.actor
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown user"
+
+
+def _open(args: argparse.Namespace):
+    from svdesk.model.services import open_svdesk_database
+
+    return open_svdesk_database(args.db)
+
+
+# --- sub-commands ----------------------------------------------------------------------------------
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from svdesk.model.evaluation_file import parse_document, read_json_file, write_evaluation
+    from svdesk.model.services.catalogue import measures_by_ref
+
+    path = Path(args.file)
+    data = read_json_file(path)  # before opening the database: a bad file touches nothing
+    db = _open(args)
+    try:
+        with db.transaction() as session:
+            doc = parse_document(data, measures_by_ref(session), source=str(path))
+            if args.replace and db.path is not None:
+                db.backup("pre-load")
+            tender = write_evaluation(session, doc, _actor(args), replace=args.replace, source=path.name)
+            reference = tender.reference
+        print(f"loaded {reference} from {path} into {db.display_name}: {len(doc.bidders)} bidders, "
+              f"{len(doc.questions)} questions, {len(doc.scores)} scores, {len(doc.moderated)} moderated")
+    finally:
+        db.dispose()
+    return EXIT_OK
+
+
+def cmd_dump(args: argparse.Namespace) -> int:
+    from svdesk.export.files import write_atomically
+    from svdesk.model.evaluation_file import dump_evaluation
+    from svdesk.model.services.tenders import get_tender
+
+    db = _open(args)
+    try:
+        with db.reader() as session:
+            tender = get_tender(session, args.tender)
+            data = dump_evaluation(session, tender)
+        text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+        write_atomically(Path(args.out), text.encode("utf-8"))
+        print(f"wrote {data['tender']['reference']} to {args.out}")
+    finally:
+        db.dispose()
+    return EXIT_OK
+
+
+def _money(value: float | None) -> str:
+    return "" if value is None else f"£{value:,.2f}"
+
+
+def _points(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def render_results_table(doc: dict) -> str:
+    head = ("Rank", "Bidder", "Price", "Pledged SV", "Accepted SV", "Price pts", "Quality", "SV pledged",
+            "SV answers", "Total")
+    rows = []
+    for b in doc["bidders"]:
+        rank = "excl." if b["excluded"] else f"{b['rank']}{'=' if _is_tied(doc, b) else ''}"
+        rows.append((rank, b["name"], _money(b["price"]), _money(b["pledged_value"]), _money(b["accepted_value"]),
+                     _points(b["price_score"]), _points(b["quality_score"]), _points(b["sv_quantitative_score"]),
+                     _points(b["sv_qualitative_score"]), _points(b["total"])))
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *rows, strict=False)]
+    numeric = {2, 3, 4, 5, 6, 7, 8, 9}
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(str(c).rjust(w) if i in numeric else str(c).ljust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths, strict=False))).rstrip()
+
+    status = "FINAL" if doc["final"] else "PROVISIONAL (some moderated scores are missing)"
+    out = [f"Results for {doc['tender']}: {status}", "", line(head), line(["-" * w for w in widths])]
+    out += [line(r) for r in rows]
+    notes = [f"  {b['name']}: excluded: {'; '.join(b['exclusion_reasons'])}" for b in doc["bidders"] if b["excluded"]]
+    if notes:
+        out += ["", *notes]
+    return "\n".join(out)
+
+
+def _is_tied(doc: dict, bidder: dict) -> bool:
+    return sum(1 for b in doc["bidders"] if not b["excluded"] and b["rank"] == bidder["rank"]) > 1
+
+
+def cmd_results(args: argparse.Namespace) -> int:
+    from svdesk.model.services.results import results_document
+    from svdesk.model.services.tenders import get_tender
+
+    db = _open(args)
+    try:
+        with db.reader() as session:
+            doc = results_document(session, get_tender(session, args.tender))
+    finally:
+        db.dispose()
+    print(json.dumps(doc, indent=2, ensure_ascii=False) if args.json else render_results_table(doc))
+    return EXIT_OK
+
+
+def cmd_import_pledges(args: argparse.Namespace) -> int:
+    from svdesk.model.pledge_sheet import read_pledge_sheet
+    from svdesk.model.services.pledges import apply_import, plan_import
+    from svdesk.model.services.tenders import get_tender
+
+    path = Path(args.file)
+    sheet = read_pledge_sheet(path)  # before opening the database
+    db = _open(args)
+    try:
+        with db.transaction() as session:
+            tender = get_tender(session, args.tender)
+            plan = plan_import(session, tender, args.bidder, sheet, add_measures=args.add_measures)
+            if not sheet.rows:
+                raise SvdeskError(f"{path}: the sheet has a header row but no pledge rows under it")
+            if not args.dry_run:
+                if db.path is not None:
+                    db.backup("pre-import")
+                apply_import(session, tender, plan, _actor(args), sheet)
+    finally:
+        db.dispose()
+    if args.json:
+        print(json.dumps(plan.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(render_import_table(plan, args.dry_run))
+    return EXIT_OK
+
+
+def render_import_table(plan, dry_run: bool) -> str:
+    lines = [f"{plan.file} (sheet {plan.sheet!r}, header on row {plan.header_row}) -> {plan.tender} / {plan.bidder}",
+             ""]
+    lines.append(f"{'Row':>4}  {'Ref':<10} {'Answer':>12} {'Proxy':>10} {'Value':>16} {'Sheet says':>16}  Status")
+    for r in plan.rows:
+        answer = "" if r.answer is None else f"{r.answer:,.6g}"
+        proxy = "" if r.proxy_value is None else f"{r.proxy_value:g}"
+        lines.append(f"{r.row:>4}  {r.ref:<10} {answer:>12} {proxy:>10} {_money(r.value):>16} "
+                     f"{_money(r.stated_value):>16}  {r.status}{'  ' + r.message if r.message else ''}")
+    lines.append("")
+    lines.append(f"Total value (answer x tender proxy): {_money(plan.total_value)}")
+    if plan.stated_total is not None:
+        lines.append(f"Total stated by the sheet:           {_money(plan.stated_total)}")
+    counts = ", ".join(f"{v} {k}" for k, v in sorted(plan.counts().items()))
+    lines.append(f"Rows: {counts}. {'Dry run: nothing written.' if dry_run else 'Saved.'}")
+    return "\n".join(lines)
+
+
+def cmd_catalogue(args: argparse.Namespace) -> int:
+    from svdesk.model.services.catalogue import catalogue_measures, import_framework, list_frameworks
+
+    db = _open(args)
+    try:
+        if args.catalogue_action == "import":
+            path = Path(args.file)
+            with db.transaction() as session:
+                fw = import_framework(session, path, name=args.name, version=args.version or "",
+                                      licence=args.licence or "", source=args.source or "")
+                count = sum(len(o.measures) for t in fw.themes for o in t.outcomes)
+                print(f"imported framework {fw.name!r} ({count} measures) from {path}")
+            return EXIT_OK
+        with db.reader() as session:
+            frameworks = list_frameworks(session)
+            measures = catalogue_measures(session)
+        if args.json:
+            print(json.dumps({
+                "frameworks": [{"name": f.name, "version": f.version, "source": f.source, "licence": f.licence,
+                                "builtin": f.builtin} for f in frameworks],
+                "measures": [{"framework": m.framework, "theme": m.theme, "outcome": m.outcome, "ref": m.ref,
+                              "measure": m.text, "unit": m.unit, "proxy_value": m.proxy_value, "source": m.source,
+                              "notes": m.notes, "tags": [{"kind": k, "value": v} for k, v in m.tags]}
+                             for m in measures],
+            }, indent=1, ensure_ascii=False))
+            return EXIT_OK
+        for f in frameworks:
+            print(f"{f.name} {f.version}\n  source: {f.source}\n  licence: {f.licence}")
+        theme = None
+        for m in measures:
+            if m.theme != theme:
+                theme = m.theme
+                print(f"\n{theme}")
+            proxy = "" if m.proxy_value is None else f"£{m.proxy_value:g} per {m.unit}"
+            text = m.text or f"(no measure text: {m.notes})"
+            print(f"  {m.ref:<7} {text[:80]:<80} {proxy}")
+    finally:
+        db.dispose()
+    return EXIT_OK
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from svdesk.ui.app import run_gui
+
+    return run_gui(db_target=args.db, demo=args.demo)
+
+
+# --- parser ----------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=argparse.SUPPRESS,
+                        help="database file or postgresql:// URL (default: your svdesk database)")
+    common.add_argument("--actor", default=argparse.SUPPRESS, help="name recorded in the audit log (default: login name)")
+
+    parser = argparse.ArgumentParser(prog="svdesk", description="Social value tender evaluation.", parents=[common])
+    parser.set_defaults(db=None, actor=None, func=cmd_gui)
+    parser.add_argument("--version", action="version", version=f"svdesk {__version__}")
+    parser.add_argument("--demo", action="store_true", help="open the GUI on the built-in demo evaluation")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("load", parents=[common], help="load an evaluation file (JSON)")
+    p.add_argument("file")
+    p.add_argument("--replace", action="store_true", help="replace a tender with the same reference")
+    p.set_defaults(func=cmd_load)
+
+    p = sub.add_parser("dump", parents=[common], help="write a tender as an evaluation file (JSON)")
+    p.add_argument("--tender", help="tender reference (optional when the database holds one)")
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_dump)
+
+    p = sub.add_parser("results", parents=[common], help="rank the bids")
+    p.add_argument("--tender")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_results)
+
+    p = sub.add_parser("import-pledges", parents=[common], help="import a bidder's pledge sheet (xlsx)")
+    p.add_argument("file")
+    p.add_argument("--tender")
+    p.add_argument("--bidder", required=True)
+    p.add_argument("--add-measures", action="store_true", help="add refs the tender does not use yet")
+    p.add_argument("--dry-run", action="store_true", help="show what would be imported; write nothing")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_import_pledges)
+
+    p = sub.add_parser("catalogue", parents=[common], help="list the measure catalogue, or import a framework")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_catalogue, catalogue_action="list")
+    csub = p.add_subparsers(dest="catalogue_action", metavar="ACTION")
+    ci = csub.add_parser("import", parents=[common], help="import a framework from xlsx or csv")
+    ci.add_argument("file")
+    ci.add_argument("--name")
+    ci.add_argument("--version", dest="version")
+    ci.add_argument("--licence")
+    ci.add_argument("--source")
+    ci.set_defaults(func=cmd_catalogue, catalogue_action="import")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except SvdeskError as exc:
+        print(f"svdesk: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # e.g. piped into `head`: not an error worth reporting
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        return EXIT_OK
+    except Exception as exc:  # never a traceback for the user; the message says what broke
+        print(f"svdesk: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""The append-only, hash-chained record of every change to a tender.
+
+Each entry's hash is SHA-256 over a canonical JSON encoding of its own fields and the previous
+entry's hash, so editing, deleting or reordering any entry breaks the chain from that point on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from svdesk.model.entities import AuditEntry
+
+GENESIS = "0" * 64
+
+
+def canonical_json(value: Any) -> str:
+    """One byte-exact encoding for hashing: sorted keys, no spaces, UTF-8, no NaN."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def entry_hash(fields: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_json(fields).encode("utf-8")).hexdigest()
+
+
+def _hashed_fields(e: AuditEntry) -> dict[str, Any]:
+    return {
+        "tender_uid": e.tender_uid,
+        "seq": e.seq,
+        "at": e.at,
+        "actor": e.actor,
+        "action": e.action,
+        "entity": e.entity,
+        "before": e.before,
+        "after": e.after,
+        "reason": e.reason,
+        "prev_hash": e.prev_hash,
+    }
+
+
+def record(
+    session: Session,
+    tender_uid: str,
+    actor: str,
+    action: str,
+    entity: str = "",
+    before: Any = None,
+    after: Any = None,
+    reason: str = "",
+) -> AuditEntry:
+    """Append one entry in the caller's transaction (it commits or rolls back with the change)."""
+    last = session.scalars(
+        select(AuditEntry).where(AuditEntry.tender_uid == tender_uid).order_by(AuditEntry.seq.desc()).limit(1)
+    ).first()
+    entry = AuditEntry(
+        tender_uid=tender_uid,
+        seq=(last.seq + 1) if last else 1,
+        at=datetime.now(UTC).isoformat(timespec="microseconds"),
+        actor=actor,
+        action=action,
+        entity=entity,
+        before=canonical_json(before),
+        after=canonical_json(after),
+        reason=reason,
+        prev_hash=last.hash if last else GENESIS,
+    )
+    entry.hash = entry_hash(_hashed_fields(entry))
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    ok: bool
+    entries: int
+    head: str
+    problem: str = ""
+
+
+def verify_chain(session: Session, tender_uid: str) -> ChainCheck:
+    entries = session.scalars(
+        select(AuditEntry).where(AuditEntry.tender_uid == tender_uid).order_by(AuditEntry.id)
+    ).all()
+    prev = GENESIS
+    for expected_seq, e in enumerate(entries, start=1):
+        if e.seq != expected_seq:
+            return ChainCheck(False, len(entries), prev, f"audit entry {expected_seq}: missing or out of order (found seq {e.seq})")
+        if e.prev_hash != prev:
+            return ChainCheck(False, len(entries), prev, f"audit entry {e.seq}: does not follow entry {e.seq - 1}")
+        if entry_hash(_hashed_fields(e)) != e.hash:
+            return ChainCheck(False, len(entries), prev, f"audit entry {e.seq} ({e.action}): content altered")
+        prev = e.hash
+    return ChainCheck(True, len(entries), prev)
+
+
+def history(session: Session, tender_uid: str, entity_prefix: str = "") -> list[AuditEntry]:
+    stmt = select(AuditEntry).where(AuditEntry.tender_uid == tender_uid)
+    if entity_prefix:
+        stmt = stmt.where(AuditEntry.entity.startswith(entity_prefix))
+    return list(session.scalars(stmt.order_by(AuditEntry.seq)).all())

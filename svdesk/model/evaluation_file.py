@@ -1,0 +1,556 @@
+"""The portable evaluation file (`svdesk-evaluation/1`): validate, load into the database, dump.
+
+Loading checks the whole document first and reports every problem with its path; only a
+document with no problems is written, in one transaction. A dump loads back to the same results.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from svdesk.model import audit
+from svdesk.model.entities import (
+    Bidder,
+    ModeratedScore,
+    PanelMember,
+    Pledge,
+    QuantitativeMethod,
+    Question,
+    Role,
+    ScaleDescriptor,
+    Score,
+    Section,
+    Tender,
+    TenderMeasure,
+    TenderStatus,
+)
+from svdesk.model.errors import Problem, ValidationError
+from svdesk.model.scoring import Weights, score_problem, weights_problem
+from svdesk.model.services.catalogue import CatalogueMeasure, measures_by_ref
+from svdesk.model.validation import Checker
+
+FORMAT = "svdesk-evaluation/1"
+MAX_FILE_BYTES = 512 * 1024 * 1024
+MAX_NESTING = 20  # the format is 5 levels deep; anything deeper is hostile or a mistake
+
+TENDER_KEYS = ("reference", "title", "contract_value", "weights", "social_value_quantitative_share",
+               "quantitative_method", "scale")
+TENDER_OPTIONAL = ("hide_prices_from_quality",)
+SCALE_KEYS = ("max", "step", "descriptors")
+
+
+@dataclass
+class MeasureDoc:
+    ref: str
+    proxy_value: float
+    unit: str
+    description: str
+    theme: str = ""
+    catalogue_id: int | None = None
+    catalogue_proxy_value: float | None = None
+    proxy_override_reason: str = ""
+
+
+@dataclass
+class QuestionDoc:
+    code: str
+    section: str
+    text: str
+    weight: float
+    minimum_score: float | None
+    guidance: str = ""
+
+
+@dataclass
+class BidderDoc:
+    name: str
+    price: float
+    pledges: dict[str, float]
+
+
+@dataclass
+class EvaluationDoc:
+    reference: str
+    title: str
+    contract_value: float
+    weights: Weights
+    share: float
+    method: str
+    scale_max: float
+    scale_step: float
+    descriptors: dict[float, str]
+    hide_prices_from_quality: bool
+    measures: list[MeasureDoc] = field(default_factory=list)
+    questions: list[QuestionDoc] = field(default_factory=list)
+    bidders: list[BidderDoc] = field(default_factory=list)
+    panel: list[tuple[str, str]] = field(default_factory=list)
+    scores: list[tuple[str, str, str, float, str]] = field(default_factory=list)
+    moderated: list[tuple[str, str, float, str]] = field(default_factory=list)
+    adjustments: list[tuple[str, str, float, str]] = field(default_factory=list)
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+def _nesting_depth_exceeds(text: str, limit: int) -> bool:
+    """Cheap pre-scan so a hostile [[[[...]]]] never reaches the recursive parser."""
+    depth = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif ch in "]}":
+            depth -= 1
+    return False
+
+
+def read_json_file(path: Path) -> Any:
+    where = str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ValidationError(f"cannot read the file: {exc.strerror}", source=where) from exc
+    if size > MAX_FILE_BYTES:
+        raise ValidationError(f"the file is {size // 1_048_576} MB (limit {MAX_FILE_BYTES // 1_048_576} MB)",
+                              source=where)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationError(f"not UTF-8 text (byte {exc.start})", source=where) from exc
+    if _nesting_depth_exceeds(text, MAX_NESTING):
+        raise ValidationError(f"nested more than {MAX_NESTING} levels deep; not an evaluation file", source=where)
+
+    def no_constants(name: str) -> None:
+        raise ValueError(f"{name} is not allowed in an evaluation file")
+
+    try:
+        return json.loads(text, parse_constant=no_constants)
+    except json.JSONDecodeError as exc:
+        raise ValidationError(f"line {exc.lineno}, column {exc.colno}: malformed JSON ({exc.msg})",
+                              source=where) from exc
+    except ValueError as exc:
+        raise ValidationError(str(exc), source=where) from exc
+
+
+def parse_document(data: Any, catalogue: dict[str, CatalogueMeasure], source: str | None = None) -> EvaluationDoc:
+    c = Checker()
+    root = c.obj(data, "(document)", ("format", "tender", "measures", "questions", "bidders", "panel", "scores",
+                                      "moderated", "adjustments"))
+    if root is None:
+        raise ValidationError(c.problems, source)
+    if root.get("format") != FORMAT:
+        c.add("format", f"expected {FORMAT!r}, found {root.get('format')!r}")
+        raise ValidationError(c.problems, source)
+
+    t = c.obj(root.get("tender"), "tender", TENDER_KEYS, TENDER_OPTIONAL) or {}
+    reference = c.text(t.get("reference"), "tender.reference", max_len=100) or ""
+    title = c.text(t.get("title"), "tender.title", max_len=500) or ""
+    contract_value = c.number(t.get("contract_value"), "tender.contract_value", minimum=0) or 0.0
+    w = c.obj(t.get("weights"), "tender.weights", ("price", "quality", "social_value")) or {}
+    wv = [c.number(w.get(k), f"tender.weights.{k}", minimum=0) for k in ("price", "quality", "social_value")]
+    weights = Weights(*(v or 0.0 for v in wv))
+    if all(v is not None for v in wv) and (problem := weights_problem(weights)):
+        c.add("tender.weights", problem)
+    share = c.number(t.get("social_value_quantitative_share"), "tender.social_value_quantitative_share",
+                     minimum=0, maximum=100)
+    method = c.choice(t.get("quantitative_method"), "tender.quantitative_method",
+                      [m.value for m in QuantitativeMethod]) or QuantitativeMethod.RELATIVE_VALUE.value
+    hide = t.get("hide_prices_from_quality", False)
+    if not isinstance(hide, bool):
+        c.add("tender.hide_prices_from_quality", "expected true or false")
+        hide = False
+    s = c.obj(t.get("scale"), "tender.scale", SCALE_KEYS) or {}
+    scale_max = c.number(s.get("max"), "tender.scale.max", positive=True, maximum=1000) or 5.0
+    step = c.number(s.get("step"), "tender.scale.step", positive=True) or 1.0
+    if abs(scale_max / step - round(scale_max / step)) > 1e-9:
+        c.add("tender.scale", f"max {scale_max:g} is not a whole number of steps of {step:g}")
+    elif scale_max / step > 1000:
+        c.add("tender.scale", "more than 1,000 points on the scale")
+    descriptors: dict[float, str] = {}
+    raw_desc = s.get("descriptors", {})
+    if not isinstance(raw_desc, dict):
+        c.add("tender.scale.descriptors", "expected an object of score: label")
+        raw_desc = {}
+    for key, label in raw_desc.items():
+        path = f"tender.scale.descriptors.{key}"
+        try:
+            point = float(key)
+        except ValueError:
+            c.add(path, f"{key!r} is not a score")
+            continue
+        if problem := score_problem(point, scale_max, step):
+            c.add(path, problem)
+            continue
+        if (text := c.text(label, path, max_len=2000)) is not None:
+            descriptors[point] = text
+
+    doc = EvaluationDoc(reference, title, contract_value, weights, share if share is not None else 50.0, method,
+                        scale_max, step, descriptors, hide)
+
+    def on_scale(value: Any, path: str) -> float | None:
+        number = c.number(value, path)
+        if number is None:
+            return None
+        if problem := score_problem(number, scale_max, step):
+            c.add(path, problem)
+            return None
+        return number
+
+    refs: dict[str, MeasureDoc] = {}
+    for i, raw in enumerate(c.array(root.get("measures"), "measures")):
+        path = f"measures[{i}]"
+        m = c.obj(raw, path, ("ref", "proxy_value"),
+                  ("unit", "description", "theme", "catalogue_proxy_value", "proxy_override_reason"))
+        if m is None:
+            continue
+        ref = c.text(m.get("ref"), f"{path}.ref", max_len=40)
+        proxy = c.number(m.get("proxy_value"), f"{path}.proxy_value", minimum=0)
+        if ref is None or proxy is None:
+            continue
+        if ref in refs:
+            c.add(f"{path}.ref", f"{ref} is listed twice")
+            continue
+        known = catalogue.get(ref.upper())
+        unit = c.text(m["unit"], f"{path}.unit", required=False, max_len=200) if "unit" in m else None
+        desc = c.text(m["description"], f"{path}.description", required=False) if "description" in m else None
+        if known is None and (unit is None or not desc):
+            c.add(path, f"{ref} is not in the catalogue, so 'unit' and 'description' are required")
+            continue
+        theme = m.get("theme") if isinstance(m.get("theme"), str) else (known.theme if known else "")
+        cat_proxy = m.get("catalogue_proxy_value", known.proxy_value if known else None)
+        if cat_proxy is not None:
+            cat_proxy = c.number(cat_proxy, f"{path}.catalogue_proxy_value", minimum=0)
+        refs[ref] = MeasureDoc(
+            ref=ref, proxy_value=proxy,
+            unit=unit if unit is not None else (known.unit or "" if known else ""),
+            description=desc or (known.text or known.question or "" if known else ""),
+            theme=theme or "", catalogue_id=known.id if known else None, catalogue_proxy_value=cat_proxy,
+            proxy_override_reason=c.text(m.get("proxy_override_reason", ""), f"{path}.proxy_override_reason",
+                                         required=False) or "",
+        )
+    doc.measures = list(refs.values())
+
+    codes: dict[str, QuestionDoc] = {}
+    for i, raw in enumerate(c.array(root.get("questions"), "questions")):
+        path = f"questions[{i}]"
+        q = c.obj(raw, path, ("id", "section", "text", "weight"), ("minimum_score", "guidance"))
+        if q is None:
+            continue
+        code = c.text(q.get("id"), f"{path}.id", max_len=40)
+        section = c.choice(q.get("section"), f"{path}.section", [s.value for s in Section])
+        text = c.text(q.get("text"), f"{path}.text")
+        weight = c.number(q.get("weight"), f"{path}.weight", minimum=0)
+        minimum = on_scale(q["minimum_score"], f"{path}.minimum_score") if q.get("minimum_score") is not None else None
+        guidance = c.text(q.get("guidance", ""), f"{path}.guidance", required=False) or ""
+        if code and code in codes:
+            c.add(f"{path}.id", f"{code} is listed twice")
+        elif code and section and text and weight is not None:
+            codes[code] = QuestionDoc(code, section, text, weight, minimum, guidance)
+    doc.questions = list(codes.values())
+
+    bidders: dict[str, BidderDoc] = {}
+    for i, raw in enumerate(c.array(root.get("bidders"), "bidders")):
+        path = f"bidders[{i}]"
+        b = c.obj(raw, path, ("name", "price"), ("pledges",))
+        if b is None:
+            continue
+        name = c.text(b.get("name"), f"{path}.name", max_len=300)
+        price = c.number(b.get("price"), f"{path}.price", positive=True)
+        pledges: dict[str, float] = {}
+        raw_pledges = b.get("pledges", {})
+        if not isinstance(raw_pledges, dict):
+            c.add(f"{path}.pledges", "expected an object of ref: quantity")
+            raw_pledges = {}
+        for ref, qty in raw_pledges.items():
+            ppath = f"{path}.pledges.{ref}"
+            if ref not in refs:
+                c.add(ppath, f"{ref!r} is not one of the tender's measures")
+                continue
+            number = c.number(qty, ppath, minimum=0, maximum=1e12)
+            if number is not None:
+                pledges[ref] = number
+        if name and name in bidders:
+            c.add(f"{path}.name", f"{name!r} is listed twice")
+        elif name and price is not None:
+            bidders[name] = BidderDoc(name, price, pledges)
+    doc.bidders = list(bidders.values())
+
+    members: dict[str, str] = {}
+    for i, raw in enumerate(c.array(root.get("panel"), "panel")):
+        path = f"panel[{i}]"
+        p = c.obj(raw, path, ("name", "role"))
+        if p is None:
+            continue
+        name = c.text(p.get("name"), f"{path}.name", max_len=200)
+        role = c.choice(p.get("role"), f"{path}.role", [r.value for r in Role])
+        if name and name in members:
+            c.add(f"{path}.name", f"{name!r} is listed twice")
+        elif name and role:
+            members[name] = role
+    doc.panel = list(members.items())
+
+    def known(value: Any, path: str, pool: dict, what: str) -> str | None:
+        if not isinstance(value, str):
+            c.add(path, f"expected text, found {type(value).__name__}")
+            return None
+        if value not in pool:
+            c.add(path, f"unknown {what} {value!r}")
+            return None
+        return value
+
+    seen_scores: set[tuple[str, str, str]] = set()
+    for i, raw in enumerate(c.array(root.get("scores"), "scores")):
+        path = f"scores[{i}]"
+        sc = c.obj(raw, path, ("evaluator", "bidder", "question", "score", "rationale"))
+        if sc is None:
+            continue
+        ev = known(sc.get("evaluator"), f"{path}.evaluator", members, "evaluator")
+        bd = known(sc.get("bidder"), f"{path}.bidder", bidders, "bidder")
+        qn = known(sc.get("question"), f"{path}.question", codes, "question")
+        value = on_scale(sc.get("score"), f"{path}.score")
+        rationale = c.text(sc.get("rationale"), f"{path}.rationale")
+        if ev and bd and qn and value is not None and rationale:
+            if (ev, bd, qn) in seen_scores:
+                c.add(path, f"{ev} already scored {qn} for {bd}")
+            seen_scores.add((ev, bd, qn))
+            doc.scores.append((ev, bd, qn, value, rationale))
+
+    seen_mod: set[tuple[str, str]] = set()
+    for i, raw in enumerate(c.array(root.get("moderated"), "moderated")):
+        path = f"moderated[{i}]"
+        md = c.obj(raw, path, ("bidder", "question", "score", "rationale"))
+        if md is None:
+            continue
+        bd = known(md.get("bidder"), f"{path}.bidder", bidders, "bidder")
+        qn = known(md.get("question"), f"{path}.question", codes, "question")
+        value = on_scale(md.get("score"), f"{path}.score")
+        rationale = c.text(md.get("rationale"), f"{path}.rationale")
+        if bd and qn and value is not None and rationale:
+            if (bd, qn) in seen_mod:
+                c.add(path, f"{qn} for {bd} is moderated twice")
+            seen_mod.add((bd, qn))
+            doc.moderated.append((bd, qn, value, rationale))
+
+    seen_adj: set[tuple[str, str]] = set()
+    for i, raw in enumerate(c.array(root.get("adjustments"), "adjustments")):
+        path = f"adjustments[{i}]"
+        ad = c.obj(raw, path, ("bidder", "ref", "accepted", "reason"))
+        if ad is None:
+            continue
+        bd = known(ad.get("bidder"), f"{path}.bidder", bidders, "bidder")
+        ref = known(ad.get("ref"), f"{path}.ref", refs, "measure ref")
+        accepted = c.number(ad.get("accepted"), f"{path}.accepted", minimum=0)
+        reason = c.text(ad.get("reason"), f"{path}.reason")
+        if bd and ref and accepted is not None and reason:
+            pledged = bidders[bd].pledges.get(ref)
+            if pledged is None:
+                c.add(path, f"{bd} made no pledge against {ref}")
+            elif accepted > pledged + 1e-9:
+                c.add(f"{path}.accepted", f"{accepted:g} is more than the {pledged:g} pledged")
+            elif (bd, ref) in seen_adj:
+                c.add(path, f"{ref} for {bd} is adjusted twice")
+            else:
+                seen_adj.add((bd, ref))
+                doc.adjustments.append((bd, ref, accepted, reason))
+
+    if c.problems:
+        raise ValidationError(c.problems, source)
+    return doc
+
+
+def read_evaluation_file(session: Session, path: Path) -> EvaluationDoc:
+    return parse_document(read_json_file(path), measures_by_ref(session), source=str(path))
+
+
+# --- writing ---------------------------------------------------------------------------------------
+
+
+def _status_for(doc: EvaluationDoc) -> TenderStatus:
+    """Loaded tenders start in the state their content shows; sign-off is never loaded, only done."""
+    if doc.moderated:
+        return TenderStatus.MODERATION
+    if doc.scores:
+        return TenderStatus.SCORING
+    return TenderStatus.DRAFT
+
+
+def write_evaluation(session: Session, doc: EvaluationDoc, actor: str, replace: bool = False,
+                     source: str = "") -> Tender:
+    """Insert the tender and everything in it. The caller's transaction makes it all-or-nothing."""
+    existing = session.scalars(select(Tender).where(Tender.reference == doc.reference)).first()
+    replaced_uid = None
+    if existing is not None:
+        if not replace:
+            raise ValidationError(
+                [Problem("tender.reference", f"a tender {doc.reference!r} already exists; use --replace to overwrite it")],
+                source or None)
+        replaced_uid = existing.uid
+        session.delete(existing)
+        session.flush()
+    tender = Tender(
+        reference=doc.reference, title=doc.title, contract_value=doc.contract_value,
+        weight_price=doc.weights.price, weight_quality=doc.weights.quality,
+        weight_social_value=doc.weights.social_value, sv_quantitative_share=doc.share,
+        quantitative_method=QuantitativeMethod(doc.method), scale_max=doc.scale_max, scale_step=doc.scale_step,
+        status=_status_for(doc), hide_prices_from_quality=doc.hide_prices_from_quality,
+    )
+    tender.descriptors = [ScaleDescriptor(score=k, label=v) for k, v in sorted(doc.descriptors.items())]
+    measures = {
+        m.ref: TenderMeasure(
+            ref=m.ref, description=m.description, unit=m.unit, proxy_value=m.proxy_value,
+            catalogue_measure_id=m.catalogue_id, catalogue_proxy_value=m.catalogue_proxy_value,
+            proxy_override_reason=m.proxy_override_reason, theme=m.theme, position=i,
+        )
+        for i, m in enumerate(doc.measures)
+    }
+    tender.measures = list(measures.values())
+    questions = {
+        q.code: Question(code=q.code, section=Section(q.section), text=q.text, guidance=q.guidance, weight=q.weight,
+                         minimum_score=q.minimum_score, position=i)
+        for i, q in enumerate(doc.questions)
+    }
+    tender.questions = list(questions.values())
+    adjustments = {(b, r): (a, why) for b, r, a, why in doc.adjustments}
+    bidders: dict[str, Bidder] = {}
+    for i, b in enumerate(doc.bidders):
+        bidder = Bidder(name=b.name, price=b.price, position=i)
+        for ref, qty in b.pledges.items():
+            accepted, why = adjustments.get((b.name, ref), (None, ""))
+            bidder.pledges.append(Pledge(measure=measures[ref], quantity=qty, accepted_quantity=accepted,
+                                         adjustment_reason=why))
+        bidders[b.name] = bidder
+    tender.bidders = list(bidders.values())
+    members = {name: PanelMember(name=name, role=Role(role), position=i) for i, (name, role) in enumerate(doc.panel)}
+    tender.panel = list(members.values())
+    session.add(tender)
+    session.flush()
+    # Bulk inserts: an evaluation file can carry 80,000 scores.
+    if doc.scores:
+        session.execute(Score.__table__.insert(), [
+            {"member_id": members[e].id, "bidder_id": bidders[b].id, "question_id": questions[q].id,
+             "score": s, "rationale": r, "version": 1, "updated_at": tender.created_at}
+            for e, b, q, s, r in doc.scores
+        ])
+    if doc.moderated:
+        session.execute(ModeratedScore.__table__.insert(), [
+            {"bidder_id": bidders[b].id, "question_id": questions[q].id, "score": s, "rationale": r,
+             "version": 1, "updated_at": tender.created_at}
+            for b, q, s, r in doc.moderated
+        ])
+    audit.record(
+        session, tender.uid, actor, "tender.load", "tender",
+        {"replaced_tender_uid": replaced_uid} if replaced_uid else None,
+        {"source": source, "measures": len(doc.measures), "questions": len(doc.questions),
+         "bidders": len(doc.bidders), "panel": len(doc.panel), "scores": len(doc.scores),
+         "moderated": len(doc.moderated), "adjustments": len(doc.adjustments)},
+    )
+    return tender
+
+
+# --- dumping ---------------------------------------------------------------------------------------
+
+
+def _num(value: float) -> int | float:
+    """Whole numbers as integers, so a dump reads like a hand-written file."""
+    return int(value) if math.isfinite(value) and value == int(value) and abs(value) < 2**53 else value
+
+
+def dump_evaluation(session: Session, tender: Tender) -> dict[str, Any]:
+    tid = tender.id
+    measures = session.scalars(
+        select(TenderMeasure).where(TenderMeasure.tender_id == tid).order_by(TenderMeasure.position)).all()
+    ref_of = {m.id: m.ref for m in measures}
+    position_of = {m.id: m.position for m in measures}
+    questions = session.scalars(select(Question).where(Question.tender_id == tid).order_by(Question.position)).all()
+    code_of = {q.id: q.code for q in questions}
+    bidders = session.scalars(select(Bidder).where(Bidder.tender_id == tid).order_by(Bidder.position)).all()
+    name_of = {b.id: b.name for b in bidders}
+    panel = session.scalars(
+        select(PanelMember).where(PanelMember.tender_id == tid).order_by(PanelMember.position)).all()
+    member_of = {p.id: p.name for p in panel}
+    pledges: dict[int, list[Pledge]] = defaultdict(list)
+    for p in session.scalars(select(Pledge).where(Pledge.bidder_id.in_(list(name_of) or [-1]))).all():
+        pledges[p.bidder_id].append(p)
+    scores = session.execute(
+        select(Score.member_id, Score.bidder_id, Score.question_id, Score.score, Score.rationale)
+        .where(Score.member_id.in_(list(member_of) or [-1])).order_by(Score.id)).all()
+    moderated = session.execute(
+        select(ModeratedScore.bidder_id, ModeratedScore.question_id, ModeratedScore.score, ModeratedScore.rationale)
+        .where(ModeratedScore.bidder_id.in_(list(name_of) or [-1])).order_by(ModeratedScore.id)).all()
+
+    def measure_entry(m: TenderMeasure) -> dict[str, Any]:
+        entry: dict[str, Any] = {"ref": m.ref, "proxy_value": _num(m.proxy_value), "unit": m.unit,
+                                 "description": m.description}
+        if m.theme:
+            entry["theme"] = m.theme
+        if m.catalogue_proxy_value is not None:
+            entry["catalogue_proxy_value"] = _num(m.catalogue_proxy_value)
+        if m.proxy_override_reason:
+            entry["proxy_override_reason"] = m.proxy_override_reason
+        return entry
+
+    def question_entry(q: Question) -> dict[str, Any]:
+        entry: dict[str, Any] = {"id": q.code, "section": q.section.value, "text": q.text, "weight": _num(q.weight)}
+        if q.minimum_score is not None:
+            entry["minimum_score"] = _num(q.minimum_score)
+        if q.guidance:
+            entry["guidance"] = q.guidance
+        return entry
+
+    return {
+        "format": FORMAT,
+        "tender": {
+            "reference": tender.reference,
+            "title": tender.title,
+            "contract_value": _num(tender.contract_value),
+            "weights": {"price": _num(tender.weight_price), "quality": _num(tender.weight_quality),
+                        "social_value": _num(tender.weight_social_value)},
+            "social_value_quantitative_share": _num(tender.sv_quantitative_share),
+            "quantitative_method": tender.quantitative_method.value,
+            "scale": {"max": _num(tender.scale_max), "step": _num(tender.scale_step),
+                      "descriptors": {f"{d.score:g}": d.label for d in tender.descriptors}},
+            "hide_prices_from_quality": tender.hide_prices_from_quality,
+        },
+        "measures": [measure_entry(m) for m in measures],
+        "questions": [question_entry(q) for q in questions],
+        "bidders": [
+            {"name": b.name, "price": _num(b.price),
+             "pledges": {ref_of[p.tender_measure_id]: _num(p.quantity)
+                         for p in sorted(pledges[b.id], key=lambda p: position_of[p.tender_measure_id])}}
+            for b in bidders
+        ],
+        "panel": [{"name": p.name, "role": p.role.value} for p in panel],
+        "scores": [
+            {"evaluator": member_of[m], "bidder": name_of[b], "question": code_of[q], "score": _num(s), "rationale": r}
+            for m, b, q, s, r in scores
+        ],
+        "moderated": [
+            {"bidder": name_of[b], "question": code_of[q], "score": _num(s), "rationale": r}
+            for b, q, s, r in moderated
+        ],
+        "adjustments": [
+            {"bidder": b.name, "ref": ref_of[p.tender_measure_id], "accepted": _num(p.accepted_quantity),
+             "reason": p.adjustment_reason}
+            for b in bidders for p in sorted(pledges[b.id], key=lambda p: position_of[p.tender_measure_id])
+            if p.accepted_quantity is not None
+        ],
+    }
