@@ -226,6 +226,7 @@ class Question(Base):
     tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(String(40))  # the user's id, e.g. "Q1"
     section: Mapped[Section] = mapped_column(_enum(Section, "question_section"))
+    title: Mapped[str] = mapped_column(String(300), default="", server_default="")  # short name for grids
     text: Mapped[str] = mapped_column(Text)
     guidance: Mapped[str] = mapped_column(Text, default="")
     weight: Mapped[float] = mapped_column(Float)

@@ -67,6 +67,7 @@ class QuestionDoc:
     weight: float
     minimum_score: float | None
     guidance: str = ""
+    title: str = ""
 
 
 @dataclass
@@ -216,6 +217,7 @@ def parse_document(data: Any, catalogue: dict[str, CatalogueMeasure], source: st
         return number
 
     refs: dict[str, MeasureDoc] = {}
+    measure_refs: set[str] = set()  # every ref named, valid or not, so references do not cascade
     for i, raw in enumerate(c.array(root.get("measures"), "measures")):
         path = f"measures[{i}]"
         m = c.obj(raw, path, ("ref", "proxy_value"),
@@ -224,10 +226,12 @@ def parse_document(data: Any, catalogue: dict[str, CatalogueMeasure], source: st
             continue
         ref = c.text(m.get("ref"), f"{path}.ref", max_len=40)
         proxy = c.number(m.get("proxy_value"), f"{path}.proxy_value", minimum=0)
-        if ref is None or proxy is None:
-            continue
-        if ref in refs:
+        if ref is not None and ref in measure_refs:
             c.add(f"{path}.ref", f"{ref} is listed twice")
+            continue
+        if ref is not None:
+            measure_refs.add(ref)
+        if ref is None or proxy is None:
             continue
         known = catalogue.get(ref.upper())
         unit = c.text(m["unit"], f"{path}.unit", required=False, max_len=200) if "unit" in m else None
@@ -250,9 +254,10 @@ def parse_document(data: Any, catalogue: dict[str, CatalogueMeasure], source: st
     doc.measures = list(refs.values())
 
     codes: dict[str, QuestionDoc] = {}
+    question_codes: set[str] = set()
     for i, raw in enumerate(c.array(root.get("questions"), "questions")):
         path = f"questions[{i}]"
-        q = c.obj(raw, path, ("id", "section", "text", "weight"), ("minimum_score", "guidance"))
+        q = c.obj(raw, path, ("id", "section", "text", "weight"), ("minimum_score", "guidance", "title"))
         if q is None:
             continue
         code = c.text(q.get("id"), f"{path}.id", max_len=40)
@@ -261,13 +266,17 @@ def parse_document(data: Any, catalogue: dict[str, CatalogueMeasure], source: st
         weight = c.number(q.get("weight"), f"{path}.weight", minimum=0)
         minimum = on_scale(q["minimum_score"], f"{path}.minimum_score") if q.get("minimum_score") is not None else None
         guidance = c.text(q.get("guidance", ""), f"{path}.guidance", required=False) or ""
-        if code and code in codes:
+        title = c.text(q.get("title", ""), f"{path}.title", required=False, max_len=300) or ""
+        if code and code in question_codes:
             c.add(f"{path}.id", f"{code} is listed twice")
-        elif code and section and text and weight is not None:
-            codes[code] = QuestionDoc(code, section, text, weight, minimum, guidance)
+        elif code:
+            question_codes.add(code)
+            if section and text and weight is not None:
+                codes[code] = QuestionDoc(code, section, text, weight, minimum, guidance, title)
     doc.questions = list(codes.values())
 
     bidders: dict[str, BidderDoc] = {}
+    bidder_names: set[str] = set()
     for i, raw in enumerate(c.array(root.get("bidders"), "bidders")):
         path = f"bidders[{i}]"
         b = c.obj(raw, path, ("name", "price"), ("pledges",))
@@ -282,19 +291,22 @@ def parse_document(data: Any, catalogue: dict[str, CatalogueMeasure], source: st
             raw_pledges = {}
         for ref, qty in raw_pledges.items():
             ppath = f"{path}.pledges.{ref}"
-            if ref not in refs:
+            if ref not in measure_refs:
                 c.add(ppath, f"{ref!r} is not one of the tender's measures")
                 continue
             number = c.number(qty, ppath, minimum=0, maximum=1e12)
             if number is not None:
                 pledges[ref] = number
-        if name and name in bidders:
+        if name and name in bidder_names:
             c.add(f"{path}.name", f"{name!r} is listed twice")
-        elif name and price is not None:
-            bidders[name] = BidderDoc(name, price, pledges)
+        elif name:
+            bidder_names.add(name)
+            if price is not None:
+                bidders[name] = BidderDoc(name, price, pledges)
     doc.bidders = list(bidders.values())
 
     members: dict[str, str] = {}
+    member_names: set[str] = set()
     for i, raw in enumerate(c.array(root.get("panel"), "panel")):
         path = f"panel[{i}]"
         p = c.obj(raw, path, ("name", "role"))
@@ -302,13 +314,15 @@ def parse_document(data: Any, catalogue: dict[str, CatalogueMeasure], source: st
             continue
         name = c.text(p.get("name"), f"{path}.name", max_len=200)
         role = c.choice(p.get("role"), f"{path}.role", [r.value for r in Role])
-        if name and name in members:
+        if name and name in member_names:
             c.add(f"{path}.name", f"{name!r} is listed twice")
-        elif name and role:
-            members[name] = role
+        elif name:
+            member_names.add(name)
+            if role:
+                members[name] = role
     doc.panel = list(members.items())
 
-    def known(value: Any, path: str, pool: dict, what: str) -> str | None:
+    def known(value: Any, path: str, pool: set[str] | dict, what: str) -> str | None:
         if not isinstance(value, str):
             c.add(path, f"expected text, found {type(value).__name__}")
             return None
@@ -323,9 +337,9 @@ def parse_document(data: Any, catalogue: dict[str, CatalogueMeasure], source: st
         sc = c.obj(raw, path, ("evaluator", "bidder", "question", "score", "rationale"))
         if sc is None:
             continue
-        ev = known(sc.get("evaluator"), f"{path}.evaluator", members, "evaluator")
-        bd = known(sc.get("bidder"), f"{path}.bidder", bidders, "bidder")
-        qn = known(sc.get("question"), f"{path}.question", codes, "question")
+        ev = known(sc.get("evaluator"), f"{path}.evaluator", member_names, "evaluator")
+        bd = known(sc.get("bidder"), f"{path}.bidder", bidder_names, "bidder")
+        qn = known(sc.get("question"), f"{path}.question", question_codes, "question")
         value = on_scale(sc.get("score"), f"{path}.score")
         rationale = c.text(sc.get("rationale"), f"{path}.rationale")
         if ev and bd and qn and value is not None and rationale:
@@ -340,8 +354,8 @@ def parse_document(data: Any, catalogue: dict[str, CatalogueMeasure], source: st
         md = c.obj(raw, path, ("bidder", "question", "score", "rationale"))
         if md is None:
             continue
-        bd = known(md.get("bidder"), f"{path}.bidder", bidders, "bidder")
-        qn = known(md.get("question"), f"{path}.question", codes, "question")
+        bd = known(md.get("bidder"), f"{path}.bidder", bidder_names, "bidder")
+        qn = known(md.get("question"), f"{path}.question", question_codes, "question")
         value = on_scale(md.get("score"), f"{path}.score")
         rationale = c.text(md.get("rationale"), f"{path}.rationale")
         if bd and qn and value is not None and rationale:
@@ -356,11 +370,11 @@ def parse_document(data: Any, catalogue: dict[str, CatalogueMeasure], source: st
         ad = c.obj(raw, path, ("bidder", "ref", "accepted", "reason"))
         if ad is None:
             continue
-        bd = known(ad.get("bidder"), f"{path}.bidder", bidders, "bidder")
-        ref = known(ad.get("ref"), f"{path}.ref", refs, "measure ref")
+        bd = known(ad.get("bidder"), f"{path}.bidder", bidder_names, "bidder")
+        ref = known(ad.get("ref"), f"{path}.ref", measure_refs, "measure ref")
         accepted = c.number(ad.get("accepted"), f"{path}.accepted", minimum=0)
         reason = c.text(ad.get("reason"), f"{path}.reason")
-        if bd and ref and accepted is not None and reason:
+        if bd and ref and accepted is not None and reason and bd in bidders:
             pledged = bidders[bd].pledges.get(ref)
             if pledged is None:
                 c.add(path, f"{bd} made no pledge against {ref}")
@@ -424,7 +438,7 @@ def write_evaluation(session: Session, doc: EvaluationDoc, actor: str, replace: 
     }
     tender.measures = list(measures.values())
     questions = {
-        q.code: Question(code=q.code, section=Section(q.section), text=q.text, guidance=q.guidance, weight=q.weight,
+        q.code: Question(code=q.code, section=Section(q.section), title=q.title, text=q.text, guidance=q.guidance, weight=q.weight,
                          minimum_score=q.minimum_score, position=i)
         for i, q in enumerate(doc.questions)
     }
@@ -509,7 +523,10 @@ def dump_evaluation(session: Session, tender: Tender) -> dict[str, Any]:
         return entry
 
     def question_entry(q: Question) -> dict[str, Any]:
-        entry: dict[str, Any] = {"id": q.code, "section": q.section.value, "text": q.text, "weight": _num(q.weight)}
+        entry: dict[str, Any] = {"id": q.code, "section": q.section.value}
+        if q.title:
+            entry["title"] = q.title
+        entry.update(text=q.text, weight=_num(q.weight))
         if q.minimum_score is not None:
             entry["minimum_score"] = _num(q.minimum_score)
         if q.guidance:
