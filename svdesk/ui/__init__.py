@@ -1,0 +1,1 @@
+"""The Qt Widgets desktop app. Widgets call services; they never query the database themselves."""

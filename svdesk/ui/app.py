@@ -1,0 +1,57 @@
+"""Starting the desktop app: one QApplication, the database, the main window."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from types import TracebackType
+
+from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from svdesk import __version__
+from svdesk.model.errors import SvdeskError
+
+
+def _install_excepthook() -> None:
+    """An unexpected error shows a message the user can act on, never a silent crash or a traceback."""
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        detail = "".join(traceback.format_exception(kind, exc, tb))
+        print(detail, file=sys.stderr)
+        box = QMessageBox(QMessageBox.Icon.Critical, "svdesk: something went wrong",
+                          f"{exc}\n\nYour saved work is safe: every change is saved as you make it.")
+        box.setDetailedText(detail)
+        box.exec()
+
+    sys.excepthook = hook
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    QCoreApplication.setOrganizationName("svdesk")
+    QCoreApplication.setApplicationName("svdesk")
+    QCoreApplication.setApplicationVersion(__version__)
+    return app  # type: ignore[return-value]
+
+
+def run_gui(db_target: str | None = None, demo: bool = False) -> int:
+    from svdesk.model.demo import load_demo
+    from svdesk.model.services import open_svdesk_database
+    from svdesk.ui.main_window import MainWindow
+
+    app = create_application()
+    _install_excepthook()
+    try:
+        db = open_svdesk_database(db_target)
+        reference = load_demo(db) if demo else None
+    except SvdeskError as exc:
+        QMessageBox.critical(None, "svdesk cannot start", str(exc))
+        return 2
+    window = MainWindow(db, QSettings())
+    if reference:
+        window.refresh_tenders(select=reference)
+    window.show()
+    code = app.exec()
+    db.dispose()
+    return code

@@ -1,0 +1,85 @@
+"""The GUI shell on the demo evaluation, driven with qtbot on real widgets and a real database."""
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QMessageBox
+
+from svdesk.model.demo import load_demo
+from svdesk.model.services import open_svdesk_database
+from svdesk.ui.main_window import MainWindow
+from svdesk.ui.models import ResultsTableModel
+from tests.factory import minimal_doc, write_doc
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, settings):
+    db = open_svdesk_database(tmp_path / "gui.sqlite")
+    load_demo(db)
+    win = MainWindow(db, settings)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.db.dispose()
+
+
+def test_demo_loads_with_stages_and_results(window):
+    assert window.tenders_model.rowCount() == 1
+    assert "CWAC-2026-0142" in window.heading.text()
+    stages = [window.stages_model.data(window.stages_model.index(i)) for i in range(window.stages_model.rowCount())]
+    assert any("Scoring 55/60" in s for s in stages)  # Sam declared a conflict with one bidder
+    assert any("Moderation 20/20" in s for s in stages)
+    m = window.results_model
+    assert m.rowCount() == 4
+    assert m.data(m.index(0, ResultsTableModel.COL_BIDDER)) == "Weaver Valley Care Ltd"
+    assert m.data(m.index(0, ResultsTableModel.COL_TOTAL)) == "86.03"
+    assert m.data(m.index(3, ResultsTableModel.COL_RANK)) == "Excluded"
+    assert m.data(m.index(3, ResultsTableModel.COL_TOTAL)) == "\u2013"
+    assert "Sandstone Support Services</b> is excluded" in window.exclusions.text()
+    assert "final" in window.results_caption.text()
+    assert "gui.sqlite" in window.db_label.text()
+
+
+def test_import_evaluation_file_selects_it(window, tmp_path):
+    assert window.import_evaluation_file(write_doc(tmp_path / "t.json", minimal_doc()))
+    assert window.tenders_model.rowCount() == 2
+    assert window.current_reference == "T-001"
+    assert "PROVISIONAL" in window.results_caption.text()
+
+
+def test_bad_file_shows_a_message_and_changes_nothing(window, tmp_path, monkeypatch):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, title, text: shown.append((title, text)))
+    doc = minimal_doc()
+    doc["scores"][0]["score"] = 9
+    assert not window.import_evaluation_file(write_doc(tmp_path / "bad.json", doc))
+    assert shown and "scores[0].score: 9 is above the scale maximum 5" in shown[0][1]
+    assert "Nothing was changed" in shown[0][1]
+    assert window.tenders_model.rowCount() == 1
+
+
+def test_geometry_and_recent_files_are_remembered(qtbot, tmp_path, settings):
+    db = open_svdesk_database(tmp_path / "geo.sqlite")
+    win = MainWindow(db, settings)
+    qtbot.addWidget(win)
+    win.show()
+    win.resize(780, 540)  # the offscreen screen is 800x600; restoreGeometry keeps windows on screen
+    win.close()
+    again = MainWindow(db, settings)
+    qtbot.addWidget(again)
+    assert (again.size().width(), again.size().height()) == (780, 540)
+    assert str(tmp_path / "geo.sqlite") in settings.value("recentDatabases")
+    assert "No tender yet" in again.heading.text()
+    db.dispose()
+
+
+def test_selecting_another_tender_updates_the_view(window, tmp_path, qtbot):
+    window.import_evaluation_file(write_doc(tmp_path / "t.json", minimal_doc()))
+    row = window.tenders_model.row_of("CWAC-2026-0142")
+    rect = window.tender_list.visualRect(window.tenders_model.index(row))
+    qtbot.mouseClick(window.tender_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.current_reference == "CWAC-2026-0142"
