@@ -5,7 +5,7 @@
 set -euo pipefail
 mode=${1:-test}
 need=()
-have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+have_lib() { { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q "$1"; }
 check_lib() { have_lib "$1" || need+=("$2"); }
 
 python3 -c 'import ensurepip, venv' 2>/dev/null || need+=("python3-venv")
