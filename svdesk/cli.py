@@ -52,8 +52,10 @@ def cmd_load(args: argparse.Namespace) -> int:
                 db.backup("pre-load")
             tender = write_evaluation(session, doc, _actor(args), replace=args.replace, source=path.name)
             reference = tender.reference
-        print(f"loaded {reference} from {path} into {db.display_name}: {len(doc.bidders)} bidders, "
-              f"{len(doc.questions)} questions, {len(doc.scores)} scores, {len(doc.moderated)} moderated")
+        print(
+            f"loaded {reference} from {path} into {db.display_name}: {len(doc.bidders)} bidders, "
+            f"{len(doc.questions)} questions, {len(doc.scores)} scores, {len(doc.moderated)} moderated"
+        )
     finally:
         db.dispose()
     return EXIT_OK
@@ -86,20 +88,43 @@ def _points(value: float | None) -> str:
 
 
 def render_results_table(doc: dict) -> str:
-    head = ("Rank", "Bidder", "Price", "Pledged SV", "Accepted SV", "Price pts", "Quality", "SV pledged",
-            "SV answers", "Total")
+    head = (
+        "Rank",
+        "Bidder",
+        "Price",
+        "Pledged SV",
+        "Accepted SV",
+        "Price pts",
+        "Quality",
+        "SV pledged",
+        "SV answers",
+        "Total",
+    )
     rows = []
     for b in doc["bidders"]:
         rank = "excl." if b["excluded"] else f"{b['rank']}{'=' if _is_tied(doc, b) else ''}"
-        rows.append((rank, b["name"], _money(b["price"]), _money(b["pledged_value"]), _money(b["accepted_value"]),
-                     _points(b["price_score"]), _points(b["quality_score"]), _points(b["sv_quantitative_score"]),
-                     _points(b["sv_qualitative_score"]), _points(b["total"])))
+        rows.append(
+            (
+                rank,
+                b["name"],
+                _money(b["price"]),
+                _money(b["pledged_value"]),
+                _money(b["accepted_value"]),
+                _points(b["price_score"]),
+                _points(b["quality_score"]),
+                _points(b["sv_quantitative_score"]),
+                _points(b["sv_qualitative_score"]),
+                _points(b["total"]),
+            )
+        )
     widths = [max(len(str(x)) for x in col) for col in zip(head, *rows, strict=False)]
     numeric = {2, 3, 4, 5, 6, 7, 8, 9}
 
     def line(cells: Sequence[str]) -> str:
-        return "  ".join(str(c).rjust(w) if i in numeric else str(c).ljust(w)
-                         for i, (c, w) in enumerate(zip(cells, widths, strict=False))).rstrip()
+        return "  ".join(
+            str(c).rjust(w) if i in numeric else str(c).ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=False))
+        ).rstrip()
 
     status = "FINAL" if doc["final"] else "PROVISIONAL (some moderated scores are missing)"
     out = [f"Results for {doc['tender']}: {status}", "", line(head), line(["-" * w for w in widths])]
@@ -156,14 +181,18 @@ def cmd_import_pledges(args: argparse.Namespace) -> int:
 
 
 def render_import_table(plan, dry_run: bool) -> str:
-    lines = [f"{plan.file} (sheet {plan.sheet!r}, header on row {plan.header_row}) -> {plan.tender} / {plan.bidder}",
-             ""]
+    lines = [
+        f"{plan.file} (sheet {plan.sheet!r}, header on row {plan.header_row}) -> {plan.tender} / {plan.bidder}",
+        "",
+    ]
     lines.append(f"{'Row':>4}  {'Ref':<10} {'Answer':>12} {'Proxy':>10} {'Value':>16} {'Sheet says':>16}  Status")
     for r in plan.rows:
         answer = "" if r.answer is None else f"{r.answer:,.6g}"
         proxy = "" if r.proxy_value is None else f"{r.proxy_value:g}"
-        lines.append(f"{r.row:>4}  {r.ref:<10} {answer:>12} {proxy:>10} {_money(r.value):>16} "
-                     f"{_money(r.stated_value):>16}  {r.status}{'  ' + r.message if r.message else ''}")
+        lines.append(
+            f"{r.row:>4}  {r.ref:<10} {answer:>12} {proxy:>10} {_money(r.value):>16} "
+            f"{_money(r.stated_value):>16}  {r.status}{'  ' + r.message if r.message else ''}"
+        )
     lines.append("")
     lines.append(f"Total value (answer x tender proxy): {_money(plan.total_value)}")
     if plan.stated_total is not None:
@@ -181,8 +210,14 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
         if args.catalogue_action == "import":
             path = Path(args.file)
             with db.transaction() as session:
-                fw = import_framework(session, path, name=args.name, version=args.version or "",
-                                      licence=args.licence or "", source=args.source or "")
+                fw = import_framework(
+                    session,
+                    path,
+                    name=args.name,
+                    version=args.version or "",
+                    licence=args.licence or "",
+                    source=args.source or "",
+                )
                 count = sum(len(o.measures) for t in fw.themes for o in t.outcomes)
                 print(f"imported framework {fw.name!r} ({count} measures) from {path}")
             return EXIT_OK
@@ -190,14 +225,39 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
             frameworks = list_frameworks(session)
             measures = catalogue_measures(session)
         if args.json:
-            print(json.dumps({
-                "frameworks": [{"name": f.name, "version": f.version, "source": f.source, "licence": f.licence,
-                                "builtin": f.builtin} for f in frameworks],
-                "measures": [{"framework": m.framework, "theme": m.theme, "outcome": m.outcome, "ref": m.ref,
-                              "measure": m.text, "unit": m.unit, "proxy_value": m.proxy_value, "source": m.source,
-                              "notes": m.notes, "tags": [{"kind": k, "value": v} for k, v in m.tags]}
-                             for m in measures],
-            }, indent=1, ensure_ascii=False))
+            print(
+                json.dumps(
+                    {
+                        "frameworks": [
+                            {
+                                "name": f.name,
+                                "version": f.version,
+                                "source": f.source,
+                                "licence": f.licence,
+                                "builtin": f.builtin,
+                            }
+                            for f in frameworks
+                        ],
+                        "measures": [
+                            {
+                                "framework": m.framework,
+                                "theme": m.theme,
+                                "outcome": m.outcome,
+                                "ref": m.ref,
+                                "measure": m.text,
+                                "unit": m.unit,
+                                "proxy_value": m.proxy_value,
+                                "source": m.source,
+                                "notes": m.notes,
+                                "tags": [{"kind": k, "value": v} for k, v in m.tags],
+                            }
+                            for m in measures
+                        ],
+                    },
+                    indent=1,
+                    ensure_ascii=False,
+                )
+            )
             return EXIT_OK
         for f in frameworks:
             print(f"{f.name} {f.version}\n  source: {f.source}\n  licence: {f.licence}")
@@ -225,9 +285,12 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", default=argparse.SUPPRESS,
-                        help="database file or postgresql:// URL (default: your svdesk database)")
-    common.add_argument("--actor", default=argparse.SUPPRESS, help="name recorded in the audit log (default: login name)")
+    common.add_argument(
+        "--db", default=argparse.SUPPRESS, help="database file or postgresql:// URL (default: your svdesk database)"
+    )
+    common.add_argument(
+        "--actor", default=argparse.SUPPRESS, help="name recorded in the audit log (default: login name)"
+    )
 
     parser = argparse.ArgumentParser(prog="svdesk", description="Social value tender evaluation.", parents=[common])
     parser.set_defaults(db=None, actor=None, func=cmd_gui)

@@ -12,8 +12,11 @@ SEED_TOTAL = 8_461_245.35
 
 
 def seed003_rows() -> tuple[list[str], list[list[str]]]:
-    lines = [ln for ln in (DATA / "seed003_pledges.tsv").read_text(encoding="utf-8").splitlines()
-             if ln and not ln.startswith("#")]
+    lines = [
+        ln
+        for ln in (DATA / "seed003_pledges.tsv").read_text(encoding="utf-8").splitlines()
+        if ln and not ln.startswith("#")
+    ]
     header = lines[0].split("\t")
     return header, [ln.split("\t") for ln in lines[1:]]
 

@@ -30,7 +30,12 @@ def test_builtin_national_toms(sdb):
     assert fw.builtin and fw.name == "National TOMs"
     assert "CC BY-NC-ND" in fw.licence and "Social Value Policy 2021-25" in fw.source
     assert [t.split(":")[0] for t in dict.fromkeys(m.theme for m in measures)] == [
-        "Jobs", "Growth", "Social", "Environment", "Innovation"]
+        "Jobs",
+        "Growth",
+        "Social",
+        "Environment",
+        "Innovation",
+    ]
     refs = [m.ref for m in measures]
     assert len(refs) == len(set(refs)) == 108  # 107 with measure text, plus NT24 whose text is missing
     by_ref = {m.ref: m for m in measures}
@@ -93,8 +98,10 @@ def test_bad_proxy_is_named_by_row(sdb, tmp_path):
     rows = [HEADER, ROWS[0], ["Jobs", "Local", "CE9", "Thing", "no.", "a lot"]]
     with (tmp_path / "bad.csv").open("w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows(rows)
-    with pytest.raises(ValidationError, match="row 3, column Proxy value: 'a lot' is not a number"), \
-            sdb.transaction() as s:
+    with (
+        pytest.raises(ValidationError, match="row 3, column Proxy value: 'a lot' is not a number"),
+        sdb.transaction() as s,
+    ):
         import_framework(s, tmp_path / "bad.csv")
     with sdb.reader() as s:
         assert len(list_frameworks(s)) == 1  # nothing written

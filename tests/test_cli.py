@@ -25,11 +25,13 @@ def run(capsys, *argv):
 def test_entry_point_runs_as_a_real_process(tmp_path):
     db = tmp_path / "p.sqlite"
     env = {**os.environ, "PYTHONWARNINGS": "error::DeprecationWarning"}
-    load = subprocess.run([sys.executable, "-m", "svdesk", "load", DEMO, "--db", str(db)],
-                          capture_output=True, text=True, env=env)
+    load = subprocess.run(
+        [sys.executable, "-m", "svdesk", "load", DEMO, "--db", str(db)], capture_output=True, text=True, env=env
+    )
     assert load.returncode == 0, load.stderr
-    res = subprocess.run([sys.executable, "-m", "svdesk", "results", "--db", str(db), "--json"],
-                         capture_output=True, text=True, env=env)
+    res = subprocess.run(
+        [sys.executable, "-m", "svdesk", "results", "--db", str(db), "--json"], capture_output=True, text=True, env=env
+    )
     assert res.returncode == 0, res.stderr
     doc = json.loads(res.stdout)
     assert doc["tender"] == "CWAC-2026-0142" and doc["final"] is True
@@ -43,8 +45,20 @@ def test_results_json_shape_and_table(capsys, tmp_path):
     assert run(capsys, "load", DEMO, "--db", db)[0] == 0
     code, out, _ = run(capsys, "results", "--db", db, "--json")
     doc = json.loads(out)
-    keys = {"name", "price", "pledged_value", "accepted_value", "price_score", "quality_score",
-            "sv_quantitative_score", "sv_qualitative_score", "total", "rank", "excluded", "exclusion_reasons"}
+    keys = {
+        "name",
+        "price",
+        "pledged_value",
+        "accepted_value",
+        "price_score",
+        "quality_score",
+        "sv_quantitative_score",
+        "sv_qualitative_score",
+        "total",
+        "rank",
+        "excluded",
+        "exclusion_reasons",
+    }
     assert all(set(b) == keys for b in doc["bidders"])
     last = doc["bidders"][-1]
     assert last["excluded"] and last["total"] is None and last["price_score"] is None and last["rank"] is None
@@ -86,14 +100,17 @@ def _db_bytes(path: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(path.parent.glob(path.name + "*"))}
 
 
-@pytest.mark.parametrize("mutate,message", [
-    (lambda d: d["scores"][1].update(score=7), "scores[1].score: 7 is above the scale maximum 5"),
-    (lambda d: d["tender"]["weights"].update(quality=60), "weights must sum to 100"),
-    (lambda d: d["bidders"][0].update(price=-1), "bidders[0].price: -1 must be more than 0"),
-    (lambda d: d["scores"][0].update(bidder="Ghost"), "unknown bidder 'Ghost'"),
-    (lambda d: d["scores"][0].update(evaluator="Ghost"), "unknown evaluator 'Ghost'"),
-    (lambda d: d["measures"].append({"ref": "ZZ1", "proxy_value": 1}), "ZZ1 is not in the catalogue"),
-])
+@pytest.mark.parametrize(
+    "mutate,message",
+    [
+        (lambda d: d["scores"][1].update(score=7), "scores[1].score: 7 is above the scale maximum 5"),
+        (lambda d: d["tender"]["weights"].update(quality=60), "weights must sum to 100"),
+        (lambda d: d["bidders"][0].update(price=-1), "bidders[0].price: -1 must be more than 0"),
+        (lambda d: d["scores"][0].update(bidder="Ghost"), "unknown bidder 'Ghost'"),
+        (lambda d: d["scores"][0].update(evaluator="Ghost"), "unknown evaluator 'Ghost'"),
+        (lambda d: d["measures"].append({"ref": "ZZ1", "proxy_value": 1}), "ZZ1 is not in the catalogue"),
+    ],
+)
 def test_bad_evaluation_files_exit_2_and_write_nothing(capsys, tmp_path, mutate, message):
     db = tmp_path / "safe.sqlite"
     run(capsys, "load", DEMO, "--db", str(db))
@@ -122,16 +139,26 @@ def test_import_pledges_cli(capsys, tmp_path):
     db = str(tmp_path / "p.sqlite")
     run(capsys, "load", str(write_doc(tmp_path / "t.json", seed003_tender_doc())), "--db", db)
     sheet = str(styled_workbook(tmp_path / "sheet.xlsx"))
-    code, out, err = run(capsys, "import-pledges", sheet, "--db", db, "--bidder", "Sandstone Support Services",
-                         "--json")
+    code, out, err = run(
+        capsys, "import-pledges", sheet, "--db", db, "--bidder", "Sandstone Support Services", "--json"
+    )
     assert code == 0, err
     doc = json.loads(out)
     assert set(doc["rows"][0]) >= {"ref", "answer", "proxy_value", "value", "stated_value", "status"}
     nt18 = next(r for r in doc["rows"] if r["ref"] == "NT18")
     assert nt18["status"] == "mismatch" and nt18["value"] == 626477.8
     assert doc["stated_total"] == 8461245.35
-    code, out, _ = run(capsys, "import-pledges", sheet, "--db", db, "--bidder", "Sandstone Support Services",
-                       "--add-measures", "--dry-run")
+    code, out, _ = run(
+        capsys,
+        "import-pledges",
+        sheet,
+        "--db",
+        db,
+        "--bidder",
+        "Sandstone Support Services",
+        "--add-measures",
+        "--dry-run",
+    )
     assert code == 0 and "added" in out and "Dry run: nothing written." in out
 
 

@@ -14,8 +14,7 @@ from svdesk.model.errors import SchemaVersionError, SvdeskError
 
 
 def test_every_connection_gets_the_pragmas(db):
-    expected = {"foreign_keys": 1, "journal_mode": "wal", "synchronous": 2, "busy_timeout": 5000,
-                "trusted_schema": 0}
+    expected = {"foreign_keys": 1, "journal_mode": "wal", "synchronous": 2, "busy_timeout": 5000, "trusted_schema": 0}
     assert {name for name, _ in SQLITE_PRAGMAS} == set(expected)
     # several pooled connections, each checked
     conns = [db.engine.connect() for _ in range(3)]
@@ -55,11 +54,14 @@ def test_older_database_is_backed_up_then_migrated(tmp_path):
     engine = create_engine(f"sqlite:///{path}")
     with engine.begin() as conn:
         command.upgrade(alembic_config(conn), "0001")
-        conn.execute(text(
-            "INSERT INTO tender (uid, reference, title, contract_value, weight_price, weight_quality, "
-            "weight_social_value, sv_quantitative_share, quantitative_method, scale_max, scale_step, status, "
-            "hide_prices_from_quality, created_at, version) VALUES ('u1', 'OLD-1', 'Old tender', 1, 40, 50, 10, "
-            "50, 'relative_value', 5, 1, 'draft', 0, '2025-01-01', 1)"))
+        conn.execute(
+            text(
+                "INSERT INTO tender (uid, reference, title, contract_value, weight_price, weight_quality, "
+                "weight_social_value, sv_quantitative_share, quantitative_method, scale_max, scale_step, status, "
+                "hide_prices_from_quality, created_at, version) VALUES ('u1', 'OLD-1', 'Old tender', 1, 40, 50, 10, "
+                "50, 'relative_value', 5, 1, 'draft', 0, '2025-01-01', 1)"
+            )
+        )
     engine.dispose()
 
     db = open_database(path)

@@ -52,7 +52,11 @@ def test_demo_round_trip_gives_same_results_and_same_file(sdb, tmp_path):
     assert second == first
     assert results_before["final"] is True
     assert [b["name"] for b in results_before["bidders"]] == [
-        "Weaver Valley Care Ltd", "Dee Community Care CIC", "Northgate Homecare Ltd", "Sandstone Support Services"]
+        "Weaver Valley Care Ltd",
+        "Dee Community Care CIC",
+        "Northgate Homecare Ltd",
+        "Sandstone Support Services",
+    ]
 
 
 def test_dump_keeps_every_field_of_the_source(sdb, tmp_path):
@@ -65,7 +69,8 @@ def test_dump_keeps_every_field_of_the_source(sdb, tmp_path):
     assert [q["id"] for q in dumped["questions"]] == [q["id"] for q in source["questions"]]
     assert dumped["questions"][0]["title"] == source["questions"][0]["title"]
     assert {m["ref"]: m["proxy_value"] for m in dumped["measures"]} == {
-        m["ref"]: m["proxy_value"] for m in source["measures"]}
+        m["ref"]: m["proxy_value"] for m in source["measures"]
+    }
 
 
 def test_catalogue_refs_may_omit_unit_and_description(sdb, tmp_path):
@@ -105,50 +110,100 @@ def _mutate(fn):
 
 
 BAD = [
-    ("score above scale", lambda d: d["scores"][1].update(score=7),
-     "scores[1].score: 7 is above the scale maximum 5"),
-    ("score between steps", lambda d: d["scores"][0].update(score=2.5),
-     "scores[0].score: 2.5 is not on the scale (0 to 5 in steps of 1)"),
-    ("weights not 100", lambda d: d["tender"]["weights"].update(price=45),
-     "tender.weights: weights must sum to 100; they sum to 105"),
-    ("unknown bidder", lambda d: d["scores"][0].update(bidder="Nobody Ltd"),
-     "scores[0].bidder: unknown bidder 'Nobody Ltd'"),
-    ("unknown evaluator", lambda d: d["scores"][0].update(evaluator="Mallory"),
-     "scores[0].evaluator: unknown evaluator 'Mallory'"),
-    ("unknown ref in pledges", lambda d: d["bidders"][0]["pledges"].update(NT999=1),
-     "bidders[0].pledges.NT999: 'NT999' is not one of the tender's measures"),
-    ("unknown ref not in catalogue", lambda d: d["measures"].append({"ref": "XX9", "proxy_value": 1}),
-     "measures[3]: XX9 is not in the catalogue, so 'unit' and 'description' are required"),
-    ("negative price", lambda d: d["bidders"][1].update(price=-5),
-     "bidders[1].price: -5 must be more than 0"),
-    ("unknown key", lambda d: d["tender"].update(colour="red"),
-     "tender: unknown key 'colour'"),
-    ("missing key", lambda d: d["questions"][0].pop("weight"),
-     "questions[0]: missing required key 'weight'"),
-    ("wrong type", lambda d: d["bidders"][0].update(price="cheap"),
-     "bidders[0].price: expected a number, found text 'cheap'"),
-    ("bool is not a number", lambda d: d["scores"][0].update(score=True),
-     "scores[0].score: expected a number, found true/false"),
-    ("empty rationale", lambda d: d["moderated"][0].update(rationale="   "),
-     "moderated[0].rationale: must not be empty"),
-    ("adjustment above pledge", lambda d: d["adjustments"][0].update(accepted=9),
-     "adjustments[0].accepted: 9 is more than the 3 pledged"),
-    ("adjustment without pledge", lambda d: d["adjustments"][0].update(ref="LOC1"),
-     "adjustments[0]: Acme Roads made no pledge against LOC1"),
-    ("duplicate score", lambda d: d["scores"].append(dict(d["scores"][0])),
-     "scores[2]: Tom already scored Q1 for Acme Roads"),
-    ("bad section", lambda d: d["questions"][0].update(section="price"),
-     "questions[0].section: 'price' is not one of 'quality', 'social_value'"),
-    ("bad method", lambda d: d["tender"].update(quantitative_method="magic"),
-     "tender.quantitative_method: 'magic' is not one of 'relative_value', 'relative_ratio'"),
-    ("share above 100", lambda d: d["tender"].update(social_value_quantitative_share=120),
-     "tender.social_value_quantitative_share: 120 is above the maximum 100"),
-    ("minimum off scale", lambda d: d["questions"][0].update(minimum_score=9),
-     "questions[0].minimum_score: 9 is above the scale maximum 5"),
-    ("wrong format", lambda d: d.update(format="something/2"),
-     "format: expected 'svdesk-evaluation/1', found 'something/2'"),
-    ("descriptor off scale", lambda d: d["tender"]["scale"]["descriptors"].update({"6": "Super"}),
-     "tender.scale.descriptors.6: 6 is above the scale maximum 5"),
+    ("score above scale", lambda d: d["scores"][1].update(score=7), "scores[1].score: 7 is above the scale maximum 5"),
+    (
+        "score between steps",
+        lambda d: d["scores"][0].update(score=2.5),
+        "scores[0].score: 2.5 is not on the scale (0 to 5 in steps of 1)",
+    ),
+    (
+        "weights not 100",
+        lambda d: d["tender"]["weights"].update(price=45),
+        "tender.weights: weights must sum to 100; they sum to 105",
+    ),
+    (
+        "unknown bidder",
+        lambda d: d["scores"][0].update(bidder="Nobody Ltd"),
+        "scores[0].bidder: unknown bidder 'Nobody Ltd'",
+    ),
+    (
+        "unknown evaluator",
+        lambda d: d["scores"][0].update(evaluator="Mallory"),
+        "scores[0].evaluator: unknown evaluator 'Mallory'",
+    ),
+    (
+        "unknown ref in pledges",
+        lambda d: d["bidders"][0]["pledges"].update(NT999=1),
+        "bidders[0].pledges.NT999: 'NT999' is not one of the tender's measures",
+    ),
+    (
+        "unknown ref not in catalogue",
+        lambda d: d["measures"].append({"ref": "XX9", "proxy_value": 1}),
+        "measures[3]: XX9 is not in the catalogue, so 'unit' and 'description' are required",
+    ),
+    ("negative price", lambda d: d["bidders"][1].update(price=-5), "bidders[1].price: -5 must be more than 0"),
+    ("unknown key", lambda d: d["tender"].update(colour="red"), "tender: unknown key 'colour'"),
+    ("missing key", lambda d: d["questions"][0].pop("weight"), "questions[0]: missing required key 'weight'"),
+    (
+        "wrong type",
+        lambda d: d["bidders"][0].update(price="cheap"),
+        "bidders[0].price: expected a number, found text 'cheap'",
+    ),
+    (
+        "bool is not a number",
+        lambda d: d["scores"][0].update(score=True),
+        "scores[0].score: expected a number, found true/false",
+    ),
+    (
+        "empty rationale",
+        lambda d: d["moderated"][0].update(rationale="   "),
+        "moderated[0].rationale: must not be empty",
+    ),
+    (
+        "adjustment above pledge",
+        lambda d: d["adjustments"][0].update(accepted=9),
+        "adjustments[0].accepted: 9 is more than the 3 pledged",
+    ),
+    (
+        "adjustment without pledge",
+        lambda d: d["adjustments"][0].update(ref="LOC1"),
+        "adjustments[0]: Acme Roads made no pledge against LOC1",
+    ),
+    (
+        "duplicate score",
+        lambda d: d["scores"].append(dict(d["scores"][0])),
+        "scores[2]: Tom already scored Q1 for Acme Roads",
+    ),
+    (
+        "bad section",
+        lambda d: d["questions"][0].update(section="price"),
+        "questions[0].section: 'price' is not one of 'quality', 'social_value'",
+    ),
+    (
+        "bad method",
+        lambda d: d["tender"].update(quantitative_method="magic"),
+        "tender.quantitative_method: 'magic' is not one of 'relative_value', 'relative_ratio'",
+    ),
+    (
+        "share above 100",
+        lambda d: d["tender"].update(social_value_quantitative_share=120),
+        "tender.social_value_quantitative_share: 120 is above the maximum 100",
+    ),
+    (
+        "minimum off scale",
+        lambda d: d["questions"][0].update(minimum_score=9),
+        "questions[0].minimum_score: 9 is above the scale maximum 5",
+    ),
+    (
+        "wrong format",
+        lambda d: d.update(format="something/2"),
+        "format: expected 'svdesk-evaluation/1', found 'something/2'",
+    ),
+    (
+        "descriptor off scale",
+        lambda d: d["tender"]["scale"]["descriptors"].update({"6": "Super"}),
+        "tender.scale.descriptors.6: 6 is above the scale maximum 5",
+    ),
 ]
 
 
@@ -166,18 +221,22 @@ def test_every_problem_is_reported_not_just_the_first(sdb, tmp_path):
     def two(d):
         d["scores"][0]["score"] = 9
         d["bidders"][0]["price"] = -1
+
     with pytest.raises(ValidationError) as info:
         load(sdb, write_doc(tmp_path / "bad.json", _mutate(two)))
     assert len(info.value.problems) == 2
 
 
-@pytest.mark.parametrize("content,message", [
-    ('{"format": "svdesk-evaluation/1", ', "malformed JSON"),
-    ("[" * 100_000 + "]" * 100_000, "nested more than"),
-    ('{"format": NaN}', "NaN is not allowed"),
-    ("", "malformed JSON"),
-    ('"just a string"', "expected an object"),
-])
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        ('{"format": "svdesk-evaluation/1", ', "malformed JSON"),
+        ("[" * 100_000 + "]" * 100_000, "nested more than"),
+        ('{"format": NaN}', "NaN is not allowed"),
+        ("", "malformed JSON"),
+        ('"just a string"', "expected an object"),
+    ],
+)
 def test_malformed_files_are_refused(sdb, tmp_path, content, message):
     path = tmp_path / "bad.json"
     path.write_text(content, encoding="utf-8")

@@ -24,8 +24,9 @@ def test_core_source_never_names_qt_or_ui():
     offenders = []
     for package in ("model", "export"):
         for path in (ROOT / package).rglob("*.py"):
-            offenders += [f"{path.relative_to(ROOT.parent)}: {name}" for name in _imports(path)
-                          if name.startswith(FORBIDDEN)]
+            offenders += [
+                f"{path.relative_to(ROOT.parent)}: {name}" for name in _imports(path) if name.startswith(FORBIDDEN)
+            ]
     assert offenders == []
 
 

@@ -53,7 +53,8 @@ def test_seed003_sheet_statuses_and_totals(sdb, tmp_path, builder):
     assert status["NT13"] == "blank"
     assert status["CBC5 RBC1"] == "not_in_tender"
     assert [r for r in plan.rows if r.status == "ok"] and all(
-        s in ("ok", "mismatch", "blank", "not_in_tender") for s in status.values())
+        s in ("ok", "mismatch", "blank", "not_in_tender") for s in status.values()
+    )
     assert sum(1 for s in status.values() if s == "ok") == 19
     assert plan.total_value == pytest.approx(expected_total())
     # The sheet's own per-row figures are rounded by the portal (NT19 says £240,952.95 for
@@ -129,11 +130,14 @@ def test_sheet_without_answer_column_says_so(tmp_path):
         read_pledge_sheet(tmp_path / "noanswer.xlsx")
 
 
-@pytest.mark.parametrize("content,message", [
-    (b"Theme,Reference\nJobs,NT1\n", "not an .xlsx workbook"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "password-protected"),
-    (b"", "not an .xlsx workbook"),
-])
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b"Theme,Reference\nJobs,NT1\n", "not an .xlsx workbook"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "password-protected"),
+        (b"", "not an .xlsx workbook"),
+    ],
+)
 def test_non_xlsx_files_are_refused(tmp_path, content, message):
     path = tmp_path / "fake.xlsx"
     path.write_bytes(content)
@@ -157,10 +161,20 @@ def test_zip_that_is_not_a_workbook_is_refused(tmp_path):
         read_pledge_sheet(path)
 
 
-@pytest.mark.parametrize("text,value", [
-    ("£ 1,234.50", 1234.50), ("£ -", 0.0), ("-", 0.0), ("", None), (None, None), (12, 12.0),
-    ("  3.5 ", 3.5), ("(1,000)", -1000.0), ("£\u00a0738,768.00", 738768.0),
-])
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("£ 1,234.50", 1234.50),
+        ("£ -", 0.0),
+        ("-", 0.0),
+        ("", None),
+        (None, None),
+        (12, 12.0),
+        ("  3.5 ", 3.5),
+        ("(1,000)", -1000.0),
+        ("£\u00a0738,768.00", 738768.0),
+    ],
+)
 def test_money_text_is_parsed(text, value):
     assert parse_number(text) == value
 

@@ -24,7 +24,9 @@ QS = [
 ]
 
 
-def make(bidders, moderated, *, weights=W, share=50.0, method="relative_value", scale_max=5, questions=QS, individual=None):
+def make(
+    bidders, moderated, *, weights=W, share=50.0, method="relative_value", scale_max=5, questions=QS, individual=None
+):
     return compute_results(
         ScoringInput(
             weights=weights,
@@ -123,8 +125,13 @@ def test_total_is_unrounded_sum_rounded_once():
     # components 1/3-ish: rounding each then summing would differ from rounding the sum
     qs = [QuestionSpec("Q1", "quality", 1), QuestionSpec("Q2", "quality", 1), QuestionSpec("Q3", "quality", 1)]
     w = Weights(price=0, quality=100, social_value=0)
-    res = make([BidderSpec("A", 1, 0, 0)], {("A", "Q1"): 1, ("A", "Q2"): 1, ("A", "Q3"): 1}, weights=w, questions=qs,
-               scale_max=3)
+    res = make(
+        [BidderSpec("A", 1, 0, 0)],
+        {("A", "Q1"): 1, ("A", "Q2"): 1, ("A", "Q3"): 1},
+        weights=w,
+        questions=qs,
+        scale_max=3,
+    )
     # each question is 1/3 x 33.333... = 11.111...; quality = 33.333 -> 33.33; total 33.33
     assert res.bidders[0].quality_score == 33.33
     assert res.bidders[0].total == 33.33

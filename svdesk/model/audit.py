@@ -91,7 +91,9 @@ def verify_chain(session: Session, tender_uid: str) -> ChainCheck:
     prev = GENESIS
     for expected_seq, e in enumerate(entries, start=1):
         if e.seq != expected_seq:
-            return ChainCheck(False, len(entries), prev, f"audit entry {expected_seq}: missing or out of order (found seq {e.seq})")
+            return ChainCheck(
+                False, len(entries), prev, f"audit entry {expected_seq}: missing or out of order (found seq {e.seq})"
+            )
         if e.prev_hash != prev:
             return ChainCheck(False, len(entries), prev, f"audit entry {e.seq}: does not follow entry {e.seq - 1}")
         if entry_hash(_hashed_fields(e)) != e.hash:

@@ -41,8 +41,15 @@ FORMAT = "svdesk-evaluation/1"
 MAX_FILE_BYTES = 512 * 1024 * 1024
 MAX_NESTING = 20  # the format is 5 levels deep; anything deeper is hostile or a mistake
 
-TENDER_KEYS = ("reference", "title", "contract_value", "weights", "social_value_quantitative_share",
-               "quantitative_method", "scale")
+TENDER_KEYS = (
+    "reference",
+    "title",
+    "contract_value",
+    "weights",
+    "social_value_quantitative_share",
+    "quantitative_method",
+    "scale",
+)
 TENDER_OPTIONAL = ("hide_prices_from_quality",)
 SCALE_KEYS = ("max", "step", "descriptors")
 
@@ -131,8 +138,9 @@ def read_json_file(path: Path) -> Any:
     except OSError as exc:
         raise ValidationError(f"cannot read the file: {exc.strerror}", source=where) from exc
     if size > MAX_FILE_BYTES:
-        raise ValidationError(f"the file is {size // 1_048_576} MB (limit {MAX_FILE_BYTES // 1_048_576} MB)",
-                              source=where)
+        raise ValidationError(
+            f"the file is {size // 1_048_576} MB (limit {MAX_FILE_BYTES // 1_048_576} MB)", source=where
+        )
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -146,16 +154,20 @@ def read_json_file(path: Path) -> Any:
     try:
         return json.loads(text, parse_constant=no_constants)
     except json.JSONDecodeError as exc:
-        raise ValidationError(f"line {exc.lineno}, column {exc.colno}: malformed JSON ({exc.msg})",
-                              source=where) from exc
+        raise ValidationError(
+            f"line {exc.lineno}, column {exc.colno}: malformed JSON ({exc.msg})", source=where
+        ) from exc
     except ValueError as exc:
         raise ValidationError(str(exc), source=where) from exc
 
 
 def parse_document(data: Any, catalogue: dict[str, CatalogueMeasure], source: str | None = None) -> EvaluationDoc:
     c = Checker()
-    root = c.obj(data, "(document)", ("format", "tender", "measures", "questions", "bidders", "panel", "scores",
-                                      "moderated", "adjustments"))
+    root = c.obj(
+        data,
+        "(document)",
+        ("format", "tender", "measures", "questions", "bidders", "panel", "scores", "moderated", "adjustments"),
+    )
     if root is None:
         raise ValidationError(c.problems, source)
     if root.get("format") != FORMAT:
@@ -171,10 +183,13 @@ def parse_document(data: Any, catalogue: dict[str, CatalogueMeasure], source: st
     weights = Weights(*(v or 0.0 for v in wv))
     if all(v is not None for v in wv) and (problem := weights_problem(weights)):
         c.add("tender.weights", problem)
-    share = c.number(t.get("social_value_quantitative_share"), "tender.social_value_quantitative_share",
-                     minimum=0, maximum=100)
-    method = c.choice(t.get("quantitative_method"), "tender.quantitative_method",
-                      [m.value for m in QuantitativeMethod]) or QuantitativeMethod.RELATIVE_VALUE.value
+    share = c.number(
+        t.get("social_value_quantitative_share"), "tender.social_value_quantitative_share", minimum=0, maximum=100
+    )
+    method = (
+        c.choice(t.get("quantitative_method"), "tender.quantitative_method", [m.value for m in QuantitativeMethod])
+        or QuantitativeMethod.RELATIVE_VALUE.value
+    )
     hide = t.get("hide_prices_from_quality", False)
     if not isinstance(hide, bool):
         c.add("tender.hide_prices_from_quality", "expected true or false")
@@ -204,8 +219,18 @@ def parse_document(data: Any, catalogue: dict[str, CatalogueMeasure], source: st
         if (text := c.text(label, path, max_len=2000)) is not None:
             descriptors[point] = text
 
-    doc = EvaluationDoc(reference, title, contract_value, weights, share if share is not None else 50.0, method,
-                        scale_max, step, descriptors, hide)
+    doc = EvaluationDoc(
+        reference,
+        title,
+        contract_value,
+        weights,
+        share if share is not None else 50.0,
+        method,
+        scale_max,
+        step,
+        descriptors,
+        hide,
+    )
 
     def on_scale(value: Any, path: str) -> float | None:
         number = c.number(value, path)
@@ -220,8 +245,12 @@ def parse_document(data: Any, catalogue: dict[str, CatalogueMeasure], source: st
     measure_refs: set[str] = set()  # every ref named, valid or not, so references do not cascade
     for i, raw in enumerate(c.array(root.get("measures"), "measures")):
         path = f"measures[{i}]"
-        m = c.obj(raw, path, ("ref", "proxy_value"),
-                  ("unit", "description", "theme", "catalogue_proxy_value", "proxy_override_reason"))
+        m = c.obj(
+            raw,
+            path,
+            ("ref", "proxy_value"),
+            ("unit", "description", "theme", "catalogue_proxy_value", "proxy_override_reason"),
+        )
         if m is None:
             continue
         ref = c.text(m.get("ref"), f"{path}.ref", max_len=40)
@@ -244,12 +273,17 @@ def parse_document(data: Any, catalogue: dict[str, CatalogueMeasure], source: st
         if cat_proxy is not None:
             cat_proxy = c.number(cat_proxy, f"{path}.catalogue_proxy_value", minimum=0)
         refs[ref] = MeasureDoc(
-            ref=ref, proxy_value=proxy,
+            ref=ref,
+            proxy_value=proxy,
             unit=unit if unit is not None else (known.unit or "" if known else ""),
             description=desc or (known.text or known.question or "" if known else ""),
-            theme=theme or "", catalogue_id=known.id if known else None, catalogue_proxy_value=cat_proxy,
-            proxy_override_reason=c.text(m.get("proxy_override_reason", ""), f"{path}.proxy_override_reason",
-                                         required=False) or "",
+            theme=theme or "",
+            catalogue_id=known.id if known else None,
+            catalogue_proxy_value=cat_proxy,
+            proxy_override_reason=c.text(
+                m.get("proxy_override_reason", ""), f"{path}.proxy_override_reason", required=False
+            )
+            or "",
         )
     doc.measures = list(refs.values())
 
@@ -407,39 +441,66 @@ def _status_for(doc: EvaluationDoc) -> TenderStatus:
     return TenderStatus.DRAFT
 
 
-def write_evaluation(session: Session, doc: EvaluationDoc, actor: str, replace: bool = False,
-                     source: str = "") -> Tender:
+def write_evaluation(
+    session: Session, doc: EvaluationDoc, actor: str, replace: bool = False, source: str = ""
+) -> Tender:
     """Insert the tender and everything in it. The caller's transaction makes it all-or-nothing."""
     existing = session.scalars(select(Tender).where(Tender.reference == doc.reference)).first()
     replaced_uid = None
     if existing is not None:
         if not replace:
             raise ValidationError(
-                [Problem("tender.reference", f"a tender {doc.reference!r} already exists; use --replace to overwrite it")],
-                source or None)
+                [
+                    Problem(
+                        "tender.reference", f"a tender {doc.reference!r} already exists; use --replace to overwrite it"
+                    )
+                ],
+                source or None,
+            )
         replaced_uid = existing.uid
         session.delete(existing)
         session.flush()
     tender = Tender(
-        reference=doc.reference, title=doc.title, contract_value=doc.contract_value,
-        weight_price=doc.weights.price, weight_quality=doc.weights.quality,
-        weight_social_value=doc.weights.social_value, sv_quantitative_share=doc.share,
-        quantitative_method=QuantitativeMethod(doc.method), scale_max=doc.scale_max, scale_step=doc.scale_step,
-        status=_status_for(doc), hide_prices_from_quality=doc.hide_prices_from_quality,
+        reference=doc.reference,
+        title=doc.title,
+        contract_value=doc.contract_value,
+        weight_price=doc.weights.price,
+        weight_quality=doc.weights.quality,
+        weight_social_value=doc.weights.social_value,
+        sv_quantitative_share=doc.share,
+        quantitative_method=QuantitativeMethod(doc.method),
+        scale_max=doc.scale_max,
+        scale_step=doc.scale_step,
+        status=_status_for(doc),
+        hide_prices_from_quality=doc.hide_prices_from_quality,
     )
     tender.descriptors = [ScaleDescriptor(score=k, label=v) for k, v in sorted(doc.descriptors.items())]
     measures = {
         m.ref: TenderMeasure(
-            ref=m.ref, description=m.description, unit=m.unit, proxy_value=m.proxy_value,
-            catalogue_measure_id=m.catalogue_id, catalogue_proxy_value=m.catalogue_proxy_value,
-            proxy_override_reason=m.proxy_override_reason, theme=m.theme, position=i,
+            ref=m.ref,
+            description=m.description,
+            unit=m.unit,
+            proxy_value=m.proxy_value,
+            catalogue_measure_id=m.catalogue_id,
+            catalogue_proxy_value=m.catalogue_proxy_value,
+            proxy_override_reason=m.proxy_override_reason,
+            theme=m.theme,
+            position=i,
         )
         for i, m in enumerate(doc.measures)
     }
     tender.measures = list(measures.values())
     questions = {
-        q.code: Question(code=q.code, section=Section(q.section), title=q.title, text=q.text, guidance=q.guidance, weight=q.weight,
-                         minimum_score=q.minimum_score, position=i)
+        q.code: Question(
+            code=q.code,
+            section=Section(q.section),
+            title=q.title,
+            text=q.text,
+            guidance=q.guidance,
+            weight=q.weight,
+            minimum_score=q.minimum_score,
+            position=i,
+        )
         for i, q in enumerate(doc.questions)
     }
     tender.questions = list(questions.values())
@@ -449,8 +510,9 @@ def write_evaluation(session: Session, doc: EvaluationDoc, actor: str, replace: 
         bidder = Bidder(name=b.name, price=b.price, position=i)
         for ref, qty in b.pledges.items():
             accepted, why = adjustments.get((b.name, ref), (None, ""))
-            bidder.pledges.append(Pledge(measure=measures[ref], quantity=qty, accepted_quantity=accepted,
-                                         adjustment_reason=why))
+            bidder.pledges.append(
+                Pledge(measure=measures[ref], quantity=qty, accepted_quantity=accepted, adjustment_reason=why)
+            )
         bidders[b.name] = bidder
     tender.bidders = list(bidders.values())
     members = {name: PanelMember(name=name, role=Role(role), position=i) for i, (name, role) in enumerate(doc.panel)}
@@ -459,23 +521,53 @@ def write_evaluation(session: Session, doc: EvaluationDoc, actor: str, replace: 
     session.flush()
     # Bulk inserts: an evaluation file can carry 80,000 scores.
     if doc.scores:
-        session.execute(Score.__table__.insert(), [
-            {"member_id": members[e].id, "bidder_id": bidders[b].id, "question_id": questions[q].id,
-             "score": s, "rationale": r, "version": 1, "updated_at": tender.created_at}
-            for e, b, q, s, r in doc.scores
-        ])
+        session.execute(
+            Score.__table__.insert(),
+            [
+                {
+                    "member_id": members[e].id,
+                    "bidder_id": bidders[b].id,
+                    "question_id": questions[q].id,
+                    "score": s,
+                    "rationale": r,
+                    "version": 1,
+                    "updated_at": tender.created_at,
+                }
+                for e, b, q, s, r in doc.scores
+            ],
+        )
     if doc.moderated:
-        session.execute(ModeratedScore.__table__.insert(), [
-            {"bidder_id": bidders[b].id, "question_id": questions[q].id, "score": s, "rationale": r,
-             "version": 1, "updated_at": tender.created_at}
-            for b, q, s, r in doc.moderated
-        ])
+        session.execute(
+            ModeratedScore.__table__.insert(),
+            [
+                {
+                    "bidder_id": bidders[b].id,
+                    "question_id": questions[q].id,
+                    "score": s,
+                    "rationale": r,
+                    "version": 1,
+                    "updated_at": tender.created_at,
+                }
+                for b, q, s, r in doc.moderated
+            ],
+        )
     audit.record(
-        session, tender.uid, actor, "tender.load", "tender",
+        session,
+        tender.uid,
+        actor,
+        "tender.load",
+        "tender",
         {"replaced_tender_uid": replaced_uid} if replaced_uid else None,
-        {"source": source, "measures": len(doc.measures), "questions": len(doc.questions),
-         "bidders": len(doc.bidders), "panel": len(doc.panel), "scores": len(doc.scores),
-         "moderated": len(doc.moderated), "adjustments": len(doc.adjustments)},
+        {
+            "source": source,
+            "measures": len(doc.measures),
+            "questions": len(doc.questions),
+            "bidders": len(doc.bidders),
+            "panel": len(doc.panel),
+            "scores": len(doc.scores),
+            "moderated": len(doc.moderated),
+            "adjustments": len(doc.adjustments),
+        },
     )
     return tender
 
@@ -491,7 +583,8 @@ def _num(value: float) -> int | float:
 def dump_evaluation(session: Session, tender: Tender) -> dict[str, Any]:
     tid = tender.id
     measures = session.scalars(
-        select(TenderMeasure).where(TenderMeasure.tender_id == tid).order_by(TenderMeasure.position)).all()
+        select(TenderMeasure).where(TenderMeasure.tender_id == tid).order_by(TenderMeasure.position)
+    ).all()
     ref_of = {m.id: m.ref for m in measures}
     position_of = {m.id: m.position for m in measures}
     questions = session.scalars(select(Question).where(Question.tender_id == tid).order_by(Question.position)).all()
@@ -499,21 +592,30 @@ def dump_evaluation(session: Session, tender: Tender) -> dict[str, Any]:
     bidders = session.scalars(select(Bidder).where(Bidder.tender_id == tid).order_by(Bidder.position)).all()
     name_of = {b.id: b.name for b in bidders}
     panel = session.scalars(
-        select(PanelMember).where(PanelMember.tender_id == tid).order_by(PanelMember.position)).all()
+        select(PanelMember).where(PanelMember.tender_id == tid).order_by(PanelMember.position)
+    ).all()
     member_of = {p.id: p.name for p in panel}
     pledges: dict[int, list[Pledge]] = defaultdict(list)
     for p in session.scalars(select(Pledge).where(Pledge.bidder_id.in_(list(name_of) or [-1]))).all():
         pledges[p.bidder_id].append(p)
     scores = session.execute(
         select(Score.member_id, Score.bidder_id, Score.question_id, Score.score, Score.rationale)
-        .where(Score.member_id.in_(list(member_of) or [-1])).order_by(Score.id)).all()
+        .where(Score.member_id.in_(list(member_of) or [-1]))
+        .order_by(Score.id)
+    ).all()
     moderated = session.execute(
         select(ModeratedScore.bidder_id, ModeratedScore.question_id, ModeratedScore.score, ModeratedScore.rationale)
-        .where(ModeratedScore.bidder_id.in_(list(name_of) or [-1])).order_by(ModeratedScore.id)).all()
+        .where(ModeratedScore.bidder_id.in_(list(name_of) or [-1]))
+        .order_by(ModeratedScore.id)
+    ).all()
 
     def measure_entry(m: TenderMeasure) -> dict[str, Any]:
-        entry: dict[str, Any] = {"ref": m.ref, "proxy_value": _num(m.proxy_value), "unit": m.unit,
-                                 "description": m.description}
+        entry: dict[str, Any] = {
+            "ref": m.ref,
+            "proxy_value": _num(m.proxy_value),
+            "unit": m.unit,
+            "description": m.description,
+        }
         if m.theme:
             entry["theme"] = m.theme
         if m.catalogue_proxy_value is not None:
@@ -539,20 +641,31 @@ def dump_evaluation(session: Session, tender: Tender) -> dict[str, Any]:
             "reference": tender.reference,
             "title": tender.title,
             "contract_value": _num(tender.contract_value),
-            "weights": {"price": _num(tender.weight_price), "quality": _num(tender.weight_quality),
-                        "social_value": _num(tender.weight_social_value)},
+            "weights": {
+                "price": _num(tender.weight_price),
+                "quality": _num(tender.weight_quality),
+                "social_value": _num(tender.weight_social_value),
+            },
             "social_value_quantitative_share": _num(tender.sv_quantitative_share),
             "quantitative_method": tender.quantitative_method.value,
-            "scale": {"max": _num(tender.scale_max), "step": _num(tender.scale_step),
-                      "descriptors": {f"{d.score:g}": d.label for d in tender.descriptors}},
+            "scale": {
+                "max": _num(tender.scale_max),
+                "step": _num(tender.scale_step),
+                "descriptors": {f"{d.score:g}": d.label for d in tender.descriptors},
+            },
             "hide_prices_from_quality": tender.hide_prices_from_quality,
         },
         "measures": [measure_entry(m) for m in measures],
         "questions": [question_entry(q) for q in questions],
         "bidders": [
-            {"name": b.name, "price": _num(b.price),
-             "pledges": {ref_of[p.tender_measure_id]: _num(p.quantity)
-                         for p in sorted(pledges[b.id], key=lambda p: position_of[p.tender_measure_id])}}
+            {
+                "name": b.name,
+                "price": _num(b.price),
+                "pledges": {
+                    ref_of[p.tender_measure_id]: _num(p.quantity)
+                    for p in sorted(pledges[b.id], key=lambda p: position_of[p.tender_measure_id])
+                },
+            }
             for b in bidders
         ],
         "panel": [{"name": p.name, "role": p.role.value} for p in panel],
@@ -561,13 +674,17 @@ def dump_evaluation(session: Session, tender: Tender) -> dict[str, Any]:
             for m, b, q, s, r in scores
         ],
         "moderated": [
-            {"bidder": name_of[b], "question": code_of[q], "score": _num(s), "rationale": r}
-            for b, q, s, r in moderated
+            {"bidder": name_of[b], "question": code_of[q], "score": _num(s), "rationale": r} for b, q, s, r in moderated
         ],
         "adjustments": [
-            {"bidder": b.name, "ref": ref_of[p.tender_measure_id], "accepted": _num(p.accepted_quantity),
-             "reason": p.adjustment_reason}
-            for b in bidders for p in sorted(pledges[b.id], key=lambda p: position_of[p.tender_measure_id])
+            {
+                "bidder": b.name,
+                "ref": ref_of[p.tender_measure_id],
+                "accepted": _num(p.accepted_quantity),
+                "reason": p.adjustment_reason,
+            }
+            for b in bidders
+            for p in sorted(pledges[b.id], key=lambda p: position_of[p.tender_measure_id])
             if p.accepted_quantity is not None
         ],
     }

@@ -28,8 +28,15 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "question": ("question", "measure", "description"),
     "theme": ("theme",),
 }
-LABELS = {"ref": "Reference", "answer": "Answer", "proxy_value": "Proxy Value",
-          "stated_value": "Pledged Social Value", "unit": "Units", "question": "Question", "theme": "Theme"}
+LABELS = {
+    "ref": "Reference",
+    "answer": "Answer",
+    "proxy_value": "Proxy Value",
+    "stated_value": "Pledged Social Value",
+    "unit": "Units",
+    "question": "Question",
+    "theme": "Theme",
+}
 
 
 @dataclass(frozen=True)
@@ -85,7 +92,9 @@ def read_pledge_sheet(path: Path) -> PledgeSheet:
                     return _read_body(where, ws.title, number, columns, rows)
         raise ValidationError(
             f"no header row with 'Reference' and 'Answer' columns in the first {HEADER_SEARCH_ROWS} rows of the "
-            f"first {HEADER_SEARCH_SHEETS} sheets; is this a pledge sheet?", source=where)
+            f"first {HEADER_SEARCH_SHEETS} sheets; is this a pledge sheet?",
+            source=where,
+        )
     finally:
         wb.close()
 
@@ -107,8 +116,11 @@ def _read_body(where: str, sheet: str, header_row: int, columns: dict[str, int],
 
         for value in row:
             if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-                problems.append(Problem(f"row {number}", f"a cell holds {len(value):,} characters "
-                                                         f"(Excel's limit is {MAX_CELL_CHARS:,})"))
+                problems.append(
+                    Problem(
+                        f"row {number}", f"a cell holds {len(value):,} characters (Excel's limit is {MAX_CELL_CHARS:,})"
+                    )
+                )
                 break
         ref = _text(cell("ref"))
         texts = " ".join(_norm(v) for v in row if isinstance(v, str))
@@ -124,8 +136,11 @@ def _read_body(where: str, sheet: str, header_row: int, columns: dict[str, int],
                         stated_total = figure
             continue  # blank or total line
         if ref.upper() in seen:
-            problems.append(Problem(f"row {number}, column {LABELS['ref']}",
-                                    f"{ref} appears again (first on row {seen[ref.upper()]})"))
+            problems.append(
+                Problem(
+                    f"row {number}, column {LABELS['ref']}", f"{ref} appears again (first on row {seen[ref.upper()]})"
+                )
+            )
             continue
         seen[ref.upper()] = number
         parsed: dict[str, float | None] = {}
@@ -137,15 +152,25 @@ def _read_body(where: str, sheet: str, header_row: int, columns: dict[str, int],
                 parsed[key] = None
         answer = parsed["answer"]
         if answer is not None and (answer < 0 or answer > MAX_QUANTITY or not math.isfinite(answer)):
-            problems.append(Problem(f"row {number}, column {LABELS['answer']}",
-                                    f"{answer:g} is not a plausible quantity for {ref}"))
+            problems.append(
+                Problem(f"row {number}, column {LABELS['answer']}", f"{answer:g} is not a plausible quantity for {ref}")
+            )
             continue
         proxy = parsed["proxy_value"]
         if proxy is not None and proxy < 0:
             problems.append(Problem(f"row {number}, column {LABELS['proxy_value']}", f"{proxy:g} is negative"))
             continue
-        out.append(SheetRow(number, ref, answer, proxy, parsed["stated_value"], _text(cell("unit"))[:200],
-                            _text(cell("question"))[:5000]))
+        out.append(
+            SheetRow(
+                number,
+                ref,
+                answer,
+                proxy,
+                parsed["stated_value"],
+                _text(cell("unit"))[:200],
+                _text(cell("question"))[:5000],
+            )
+        )
     if problems:
         raise ValidationError(problems, source=f"{where} (sheet {sheet!r})")
     return PledgeSheet(where, sheet, header_row, out, stated_total)

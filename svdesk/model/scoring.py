@@ -185,8 +185,7 @@ def question_shares(inp_questions: Sequence[QuestionSpec], weights: Weights, sha
     for q in inp_questions:
         sums[q.section] += q.weight
     return {
-        q.code: (q.weight / sums[q.section] * totals[q.section]) if sums[q.section] > 0 else 0.0
-        for q in inp_questions
+        q.code: (q.weight / sums[q.section] * totals[q.section]) if sums[q.section] > 0 else 0.0 for q in inp_questions
     }
 
 

@@ -37,7 +37,9 @@ def check_xlsx_container(path: Path) -> None:
     if head.startswith(OLE_MAGIC):
         raise ValidationError(
             "the workbook is password-protected (encrypted) or an old .xls file; save it as an "
-            "unprotected .xlsx and try again", source=where)
+            "unprotected .xlsx and try again",
+            source=where,
+        )
     if not zipfile.is_zipfile(path):
         raise ValidationError("not an .xlsx workbook (it is not a zip container)", source=where)
     try:
@@ -50,11 +52,13 @@ def check_xlsx_container(path: Path) -> None:
             if unpacked > MAX_UNPACKED_BYTES:
                 raise ValidationError(
                     f"the workbook unpacks to {unpacked // 1_048_576} MB (limit {MAX_UNPACKED_BYTES // 1_048_576} MB)",
-                    source=where)
+                    source=where,
+                )
             if unpacked > 1_048_576 and unpacked / packed > MAX_RATIO:
                 raise ValidationError(
                     f"the workbook is compressed {unpacked / packed:.0f}:1, the mark of a zip bomb; refused",
-                    source=where)
+                    source=where,
+                )
             names = {i.filename for i in infos}
     except zipfile.BadZipFile as exc:
         raise ValidationError(f"the workbook is damaged ({exc})", source=where) from exc
@@ -63,8 +67,9 @@ def check_xlsx_container(path: Path) -> None:
     if any(n.lower().endswith("vbaproject.bin") for n in names):
         raise ValidationError("macro-enabled workbooks are refused; save it as a plain .xlsx", source=where)
     if any(n.startswith("xl/externalLinks/") for n in names):
-        raise ValidationError("the workbook links to other files (external links); remove the links first",
-                              source=where)
+        raise ValidationError(
+            "the workbook links to other files (external links); remove the links first", source=where
+        )
     if "EncryptedPackage" in names:
         raise ValidationError("the workbook is encrypted", source=where)
 

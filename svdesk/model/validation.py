@@ -41,8 +41,9 @@ class Checker:
             return []
         return value
 
-    def number(self, value: Any, path: str, minimum: float | None = None, maximum: float | None = None,
-               positive: bool = False) -> float | None:
+    def number(
+        self, value: Any, path: str, minimum: float | None = None, maximum: float | None = None, positive: bool = False
+    ) -> float | None:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.add(path, f"expected a number, found {_kind(value)}")
             return None

@@ -19,8 +19,11 @@ def _install_excepthook() -> None:
     def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         detail = "".join(traceback.format_exception(kind, exc, tb))
         print(detail, file=sys.stderr)
-        box = QMessageBox(QMessageBox.Icon.Critical, "svdesk: something went wrong",
-                          f"{exc}\n\nYour saved work is safe: every change is saved as you make it.")
+        box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            "svdesk: something went wrong",
+            f"{exc}\n\nYour saved work is safe: every change is saved as you make it.",
+        )
         box.setDetailedText(detail)
         box.exec()
 

@@ -65,7 +65,7 @@ class MainWindow(QMainWindow):
         self.stage_list.setObjectName("stageList")
         self.stage_list.setModel(self.stages_model)
         self.stage_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        
+
         self.results_caption = QLabel("")
         self.results_caption.setObjectName("resultsCaption")
         self.results_model = ResultsTableModel(self)
@@ -120,10 +120,12 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        self.open_action = QAction("&Open database…", self, shortcut=QKeySequence.StandardKey.Open,
-                                   triggered=self.choose_database)
-        self.load_action = QAction("&Import evaluation file…", self, shortcut=QKeySequence("Ctrl+I"),
-                                   triggered=self.choose_evaluation_file)
+        self.open_action = QAction(
+            "&Open database…", self, shortcut=QKeySequence.StandardKey.Open, triggered=self.choose_database
+        )
+        self.load_action = QAction(
+            "&Import evaluation file…", self, shortcut=QKeySequence("Ctrl+I"), triggered=self.choose_evaluation_file
+        )
         file_menu.addAction(self.open_action)
         self.recent_menu = file_menu.addMenu("Open &recent")
         file_menu.addSeparator()
@@ -159,8 +161,9 @@ class MainWindow(QMainWindow):
         self.refresh_tenders()
 
     def choose_database(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open svdesk database", str(Path.home()),
-                                              "svdesk databases (*.sqlite *.db);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open svdesk database", str(Path.home()), "svdesk databases (*.sqlite *.db);;All files (*)"
+        )
         if path:
             self.open_database_path(path)
 
@@ -179,8 +182,9 @@ class MainWindow(QMainWindow):
             old.dispose()
 
     def choose_evaluation_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import evaluation file", str(Path.home()),
-                                              "Evaluation files (*.json);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import evaluation file", str(Path.home()), "Evaluation files (*.json);;All files (*)"
+        )
         if path:
             self.import_evaluation_file(Path(path))
 
@@ -228,29 +232,40 @@ class MainWindow(QMainWindow):
             tender = get_tender(session, reference)
             overview = tender_overview(session, tender)
             results = tender_results(session, tender)
-            weights = (tender.weight_price, tender.weight_quality, tender.weight_social_value,
-                       tender.sv_quantitative_share)
+            weights = (
+                tender.weight_price,
+                tender.weight_quality,
+                tender.weight_social_value,
+                tender.sv_quantitative_share,
+            )
         self.heading.setText(f"{overview.reference} \u2014 {overview.title}")
         self.subheading.setText(
             f"Contract value £{overview.contract_value:,.0f}  \u00b7  Status: {overview.status.replace('_', ' ')}  "
             f"\u00b7  Weights: price {weights[0]:g}, quality {weights[1]:g}, social value {weights[2]:g} "
-            f"({weights[3]:g}% of it on pledged value)")
+            f"({weights[3]:g}% of it on pledged value)"
+        )
         self.stages_model.set_stages(overview.stages)
         self.results_model.set_results(results.bidders)
         self.results_caption.setText(
-            "<b>Results: final</b>" if results.final else
-            "<b>Results: PROVISIONAL</b> \u2014 some consensus scores are missing; the mean of the individual "
-            "scores stands in for them")
-        excluded = [f"<b>{b.name}</b> is excluded: {'; '.join(b.exclusion_reasons)}"
-                    for b in results.bidders if b.excluded]
+            "<b>Results: final</b>"
+            if results.final
+            else "<b>Results: PROVISIONAL</b> \u2014 some consensus scores are missing; the mean of the individual "
+            "scores stands in for them"
+        )
+        excluded = [
+            f"<b>{b.name}</b> is excluded: {'; '.join(b.exclusion_reasons)}" for b in results.bidders if b.excluded
+        ]
         self.exclusions.setText("<br>".join(excluded))
 
     # --- misc -------------------------------------------------------------------------------------
 
     def show_about(self) -> None:
-        QMessageBox.about(self, "About svdesk",
-                          f"<b>svdesk {__version__}</b><br>Social value tender evaluation, offline.<br><br>"
-                          f"Database: {self.db.display_name}")
+        QMessageBox.about(
+            self,
+            "About svdesk",
+            f"<b>svdesk {__version__}</b><br>Social value tender evaluation, offline.<br><br>"
+            f"Database: {self.db.display_name}",
+        )
 
     def show_error(self, title: str, message: str) -> None:
         QMessageBox.warning(self, title, message)

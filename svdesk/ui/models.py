@@ -35,8 +35,10 @@ class TenderListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{t.reference}\n{t.title}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return (f"{t.reference}: {t.title}\nStatus: {t.status.replace('_', ' ')}\n"
-                    f"{t.bidders} bids, {t.questions} questions, {t.panel} panel members")
+            return (
+                f"{t.reference}: {t.title}\nStatus: {t.status.replace('_', ' ')}\n"
+                f"{t.bidders} bids, {t.questions} questions, {t.panel} panel members"
+            )
         if role == ObjectRole:
             return t
         return None
@@ -73,10 +75,30 @@ class StageListModel(QAbstractListModel):
 
 
 class ResultsTableModel(QAbstractTableModel):
-    COL_RANK, COL_BIDDER, COL_PRICE, COL_PLEDGED, COL_ACCEPTED, COL_PRICE_PTS, COL_QUALITY, COL_SV_QUANT, \
-        COL_SV_QUAL, COL_TOTAL = range(10)
-    HEADERS = ("Rank", "Bidder", "Price", "Pledged SV", "Accepted SV", "Price pts", "Quality", "SV pledges",
-               "SV answers", "Total")
+    (
+        COL_RANK,
+        COL_BIDDER,
+        COL_PRICE,
+        COL_PLEDGED,
+        COL_ACCEPTED,
+        COL_PRICE_PTS,
+        COL_QUALITY,
+        COL_SV_QUANT,
+        COL_SV_QUAL,
+        COL_TOTAL,
+    ) = range(10)
+    HEADERS = (
+        "Rank",
+        "Bidder",
+        "Price",
+        "Pledged SV",
+        "Accepted SV",
+        "Price pts",
+        "Quality",
+        "SV pledges",
+        "SV answers",
+        "Total",
+    )
     NUMERIC = {COL_PRICE, COL_PLEDGED, COL_ACCEPTED, COL_PRICE_PTS, COL_QUALITY, COL_SV_QUANT, COL_SV_QUAL, COL_TOTAL}
 
     def __init__(self, parent: Any = None) -> None:
@@ -98,9 +120,11 @@ class ResultsTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.HEADERS[section]
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
-            return {self.COL_PRICE_PTS: "Price points: lowest price / bid price x price weight",
-                    self.COL_SV_QUANT: "Points for accepted pledged social value",
-                    self.COL_SV_QUAL: "Points for the social value questions"}.get(section)
+            return {
+                self.COL_PRICE_PTS: "Price points: lowest price / bid price x price weight",
+                self.COL_SV_QUANT: "Points for accepted pledged social value",
+                self.COL_SV_QUAL: "Points for the social value questions",
+            }.get(section)
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -28,8 +28,14 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "proxy_value": ("proxy value", "proxy", "proxy value (£)", "proxy_value", "value (£)"),
 }
 REQUIRED = ("theme", "outcome", "ref", "measure", "unit", "proxy_value")
-LABELS = {"theme": "Theme", "outcome": "Outcome", "ref": "Ref", "measure": "Measure", "unit": "Unit",
-          "proxy_value": "Proxy value"}
+LABELS = {
+    "theme": "Theme",
+    "outcome": "Outcome",
+    "ref": "Ref",
+    "measure": "Measure",
+    "unit": "Unit",
+    "proxy_value": "Proxy value",
+}
 
 
 @dataclass(frozen=True)
@@ -52,8 +58,11 @@ class CatalogueMeasure:
 
 def _add_framework(session: Session, meta: dict, themes: list[dict], builtin: bool) -> Framework:
     fw = Framework(
-        name=meta["name"], version=meta.get("version", ""), source=meta.get("source", ""),
-        licence=meta.get("licence", ""), builtin=builtin,
+        name=meta["name"],
+        version=meta.get("version", ""),
+        source=meta.get("source", ""),
+        licence=meta.get("licence", ""),
+        builtin=builtin,
     )
     session.add(fw)
     session.flush()
@@ -67,9 +76,15 @@ def _add_framework(session: Session, meta: dict, themes: list[dict], builtin: bo
                 sources = m.get("sources") or {}
                 source = "; ".join(f"{k}: {v}" for k, v in sources.items() if v) or m.get("source", "")
                 measure = Measure(
-                    framework_id=fw.id, ref=m["ref"], text=m.get("measure"), question=m.get("question"),
-                    unit=m.get("unit"), proxy_value=m.get("proxy_value"), source=source,
-                    notes="; ".join(m.get("gaps", [])), position=mi,
+                    framework_id=fw.id,
+                    ref=m["ref"],
+                    text=m.get("measure"),
+                    question=m.get("question"),
+                    unit=m.get("unit"),
+                    proxy_value=m.get("proxy_value"),
+                    source=source,
+                    notes="; ".join(m.get("gaps", [])),
+                    position=mi,
                 )
                 outcome.measures.append(measure)
                 measure.tags = [MeasureTag(kind=tag["kind"], value=tag["value"]) for tag in m.get("tags", [])]
@@ -82,8 +97,9 @@ def ensure_builtin_catalogue(session: Session) -> Framework:
     data = json.loads(resource_path(*BUILTIN_FILE).read_text(encoding="utf-8"))
     meta = data["framework"]
     existing = session.scalars(
-        select(Framework).where(Framework.builtin.is_(True), Framework.name == meta["name"],
-                                Framework.version == meta["version"])
+        select(Framework).where(
+            Framework.builtin.is_(True), Framework.name == meta["name"], Framework.version == meta["version"]
+        )
     ).first()
     if existing is not None:
         return existing
@@ -107,8 +123,17 @@ def catalogue_measures(session: Session, framework_id: int | None = None) -> lis
         stmt = stmt.where(Framework.id == framework_id)
     return [
         CatalogueMeasure(
-            id=m.id, framework=fw, theme=theme, outcome=outcome, ref=m.ref, text=m.text, question=m.question,
-            unit=m.unit, proxy_value=m.proxy_value, source=m.source, notes=m.notes,
+            id=m.id,
+            framework=fw,
+            theme=theme,
+            outcome=outcome,
+            ref=m.ref,
+            text=m.text,
+            question=m.question,
+            unit=m.unit,
+            proxy_value=m.proxy_value,
+            source=m.source,
+            notes=m.notes,
             tags=tuple((t.kind, t.value) for t in m.tags),
         )
         for m, outcome, theme, fw in session.execute(stmt).all()
@@ -186,6 +211,7 @@ def read_framework_file(path: Path) -> tuple[list[dict], list[Problem]]:
     seen: dict[str, int] = {}
     theme = outcome = ""
     for i, row in enumerate(rows[header_idx + 1 :], start=header_idx + 2):
+
         def cell(key: str, row: list[object] = row) -> str:
             idx = columns[key]
             value = row[idx] if idx < len(row) else None
@@ -213,29 +239,44 @@ def read_framework_file(path: Path) -> tuple[list[dict], list[Problem]]:
                 problems.append(Problem(f"{where}, column {LABELS['proxy_value']}", str(exc)))
                 continue
             if proxy is None or not math.isfinite(proxy) or proxy < 0:
-                problems.append(Problem(f"{where}, column {LABELS['proxy_value']}", f"{raw_proxy!r} is not a proxy value"))
+                problems.append(
+                    Problem(f"{where}, column {LABELS['proxy_value']}", f"{raw_proxy!r} is not a proxy value")
+                )
                 continue
         t = themes.setdefault(theme, {"name": theme, "outcomes": {}})
         o = t["outcomes"].setdefault(outcome, {"name": outcome, "measures": []})
-        o["measures"].append({"ref": ref, "measure": cell("measure") or None, "unit": cell("unit") or None,
-                              "proxy_value": proxy, "source": f"{path.name} row {i}"})
+        o["measures"].append(
+            {
+                "ref": ref,
+                "measure": cell("measure") or None,
+                "unit": cell("unit") or None,
+                "proxy_value": proxy,
+                "source": f"{path.name} row {i}",
+            }
+        )
     if not seen and not problems:
         problems.append(Problem("", "no measures found under the header row"))
     result = [{"name": t["name"], "outcomes": list(t["outcomes"].values())} for t in themes.values()]
     return result, problems
 
 
-def import_framework(session: Session, path: Path, name: str | None = None, version: str = "",
-                     licence: str = "", source: str = "") -> Framework:
+def import_framework(
+    session: Session, path: Path, name: str | None = None, version: str = "", licence: str = "", source: str = ""
+) -> Framework:
     themes, problems = read_framework_file(path)
     if problems:
         raise ValidationError(problems, source=str(path))
-    meta = {"name": name or path.stem, "version": version, "licence": licence,
-            "source": source or f"imported from {path.name}"}
+    meta = {
+        "name": name or path.stem,
+        "version": version,
+        "licence": licence,
+        "source": source or f"imported from {path.name}",
+    }
     clash = session.scalars(
         select(Framework).where(Framework.name == meta["name"], Framework.version == meta["version"])
     ).first()
     if clash is not None:
-        raise ValidationError(f"a framework named {meta['name']!r} version {meta['version']!r} already exists",
-                              source=str(path))
+        raise ValidationError(
+            f"a framework named {meta['name']!r} version {meta['version']!r} already exists", source=str(path)
+        )
     return _add_framework(session, meta, themes, builtin=False)

@@ -22,8 +22,7 @@ from svdesk.model.entities import (
 )
 from svdesk.model.scoring import Weights, weights_problem
 
-STAGES = ("Setup", "Measures", "Questions", "Bids & pledges", "Scoring", "Moderation", "Results", "Sign-off",
-          "Reports")
+STAGES = ("Setup", "Measures", "Questions", "Bids & pledges", "Scoring", "Moderation", "Results", "Sign-off", "Reports")
 
 
 @dataclass(frozen=True)
@@ -51,21 +50,44 @@ def _count(session: Session, stmt) -> int:
 def tender_overview(session: Session, tender: Tender) -> TenderOverview:
     tid = tender.id
     n_measures = _count(session, select(func.count()).select_from(TenderMeasure).where(TenderMeasure.tender_id == tid))
-    sections = dict(session.execute(
-        select(Question.section, func.count()).where(Question.tender_id == tid).group_by(Question.section)).all())
+    sections = dict(
+        session.execute(
+            select(Question.section, func.count()).where(Question.tender_id == tid).group_by(Question.section)
+        ).all()
+    )
     n_quality, n_sv = sections.get(Section.QUALITY, 0), sections.get(Section.SOCIAL_VALUE, 0)
     n_questions = n_quality + n_sv
     n_bidders = _count(session, select(func.count()).select_from(Bidder).where(Bidder.tender_id == tid))
-    with_pledges = _count(session, select(func.count(func.distinct(Pledge.bidder_id)))
-                          .join(Bidder, Pledge.bidder_id == Bidder.id).where(Bidder.tender_id == tid))
-    n_evaluators = _count(session, select(func.count()).select_from(PanelMember)
-                          .where(PanelMember.tender_id == tid, PanelMember.role == Role.EVALUATOR))
-    n_scores = _count(session, select(func.count()).select_from(Score)
-                      .join(PanelMember, Score.member_id == PanelMember.id).where(PanelMember.tender_id == tid))
-    n_moderated = _count(session, select(func.count()).select_from(ModeratedScore)
-                         .join(Bidder, ModeratedScore.bidder_id == Bidder.id).where(Bidder.tender_id == tid))
+    with_pledges = _count(
+        session,
+        select(func.count(func.distinct(Pledge.bidder_id)))
+        .join(Bidder, Pledge.bidder_id == Bidder.id)
+        .where(Bidder.tender_id == tid),
+    )
+    n_evaluators = _count(
+        session,
+        select(func.count())
+        .select_from(PanelMember)
+        .where(PanelMember.tender_id == tid, PanelMember.role == Role.EVALUATOR),
+    )
+    n_scores = _count(
+        session,
+        select(func.count())
+        .select_from(Score)
+        .join(PanelMember, Score.member_id == PanelMember.id)
+        .where(PanelMember.tender_id == tid),
+    )
+    n_moderated = _count(
+        session,
+        select(func.count())
+        .select_from(ModeratedScore)
+        .join(Bidder, ModeratedScore.bidder_id == Bidder.id)
+        .where(Bidder.tender_id == tid),
+    )
 
-    weights_ok = weights_problem(Weights(tender.weight_price, tender.weight_quality, tender.weight_social_value)) is None
+    weights_ok = (
+        weights_problem(Weights(tender.weight_price, tender.weight_quality, tender.weight_social_value)) is None
+    )
     setup_ok = weights_ok and bool(tender.title) and tender.contract_value > 0
     needs_sv_questions = tender.weight_social_value > 0 and tender.sv_quantitative_share < 100
     needs_measures = tender.weight_social_value > 0 and tender.sv_quantitative_share > 0
@@ -78,17 +100,28 @@ def tender_overview(session: Session, tender: Tender) -> TenderOverview:
 
     stages = [
         stage("Setup", int(setup_ok), 1, setup_ok, "Setup done" if setup_ok else "Setup: weights or details missing"),
-        stage("Measures", n_measures, n_measures, n_measures > 0 or not needs_measures,
-              f"Measures: {n_measures} chosen"),
-        stage("Questions", n_questions, n_questions,
-              n_quality > 0 and (n_sv > 0 or not needs_sv_questions),
-              f"Questions: {n_quality} quality, {n_sv} social value"),
-        stage("Bids & pledges", with_pledges, n_bidders, n_bidders > 0,
-              f"Bids: {n_bidders}, {with_pledges} with pledges"),
+        stage(
+            "Measures", n_measures, n_measures, n_measures > 0 or not needs_measures, f"Measures: {n_measures} chosen"
+        ),
+        stage(
+            "Questions",
+            n_questions,
+            n_questions,
+            n_quality > 0 and (n_sv > 0 or not needs_sv_questions),
+            f"Questions: {n_quality} quality, {n_sv} social value",
+        ),
+        stage(
+            "Bids & pledges", with_pledges, n_bidders, n_bidders > 0, f"Bids: {n_bidders}, {with_pledges} with pledges"
+        ),
         stage("Scoring", n_scores, expected_scores, expected_scores > 0 and n_scores >= expected_scores),
         stage("Moderation", n_moderated, cells, cells > 0 and n_moderated >= cells),
-        stage("Results", int(cells > 0 and n_moderated >= cells), 1, cells > 0 and n_moderated >= cells,
-              "Results final" if cells and n_moderated >= cells else "Results provisional"),
+        stage(
+            "Results",
+            int(cells > 0 and n_moderated >= cells),
+            1,
+            cells > 0 and n_moderated >= cells,
+            "Results final" if cells and n_moderated >= cells else "Results provisional",
+        ),
         stage("Sign-off", int(locked), 1, locked, "Signed off" if locked else "Not signed off"),
         stage("Reports", 0, 0, False, "Reports: after sign-off" if not locked else "Reports ready"),
     ]

@@ -71,40 +71,85 @@ class PledgeImportPlan:
 def _bidder(session: Session, tender: Tender, name: str) -> Bidder:
     bidder = session.scalars(select(Bidder).where(Bidder.tender_id == tender.id, Bidder.name == name)).first()
     if bidder is None:
-        names = session.scalars(select(Bidder.name).where(Bidder.tender_id == tender.id).order_by(Bidder.position)).all()
+        names = session.scalars(
+            select(Bidder.name).where(Bidder.tender_id == tender.id).order_by(Bidder.position)
+        ).all()
         hint = f" (bidders: {', '.join(names)})" if names else " (the tender has no bidders yet)"
         raise NotFoundError(f"no bidder named {name!r} in tender {tender.reference}{hint}")
     return bidder
 
 
-def plan_import(session: Session, tender: Tender, bidder_name: str, sheet: PledgeSheet,
-                add_measures: bool = False) -> PledgeImportPlan:
+def plan_import(
+    session: Session, tender: Tender, bidder_name: str, sheet: PledgeSheet, add_measures: bool = False
+) -> PledgeImportPlan:
     _bidder(session, tender, bidder_name)
-    measures = {m.ref.upper(): m for m in session.scalars(
-        select(TenderMeasure).where(TenderMeasure.tender_id == tender.id)).all()}
+    measures = {
+        m.ref.upper(): m
+        for m in session.scalars(select(TenderMeasure).where(TenderMeasure.tender_id == tender.id)).all()
+    }
     rows: list[ImportRow] = []
     warnings: list[str] = []
     total = 0.0
     for r in sheet.rows:
         measure = measures.get(r.ref.upper())
         if r.answer is None:
-            rows.append(ImportRow(r.row, r.ref, None, measure.proxy_value if measure else r.proxy_value, None,
-                                  r.stated_value, "blank", "no answer given"))
+            rows.append(
+                ImportRow(
+                    r.row,
+                    r.ref,
+                    None,
+                    measure.proxy_value if measure else r.proxy_value,
+                    None,
+                    r.stated_value,
+                    "blank",
+                    "no answer given",
+                )
+            )
             continue
         if measure is None:
             if add_measures:
                 if r.proxy_value is None:
-                    rows.append(ImportRow(r.row, r.ref, r.answer, None, None, r.stated_value, "not_in_tender",
-                                          "cannot add: the sheet gives no proxy value"))
+                    rows.append(
+                        ImportRow(
+                            r.row,
+                            r.ref,
+                            r.answer,
+                            None,
+                            None,
+                            r.stated_value,
+                            "not_in_tender",
+                            "cannot add: the sheet gives no proxy value",
+                        )
+                    )
                     warnings.append(f"row {r.row}: {r.ref} has no proxy value in the sheet; skipped")
                     continue
                 value = r.answer * r.proxy_value
                 total += value
-                rows.append(ImportRow(r.row, r.ref, r.answer, r.proxy_value, value, r.stated_value, "added",
-                                      f"added to the tender with the sheet's proxy {r.proxy_value:g}"))
+                rows.append(
+                    ImportRow(
+                        r.row,
+                        r.ref,
+                        r.answer,
+                        r.proxy_value,
+                        value,
+                        r.stated_value,
+                        "added",
+                        f"added to the tender with the sheet's proxy {r.proxy_value:g}",
+                    )
+                )
             else:
-                rows.append(ImportRow(r.row, r.ref, r.answer, r.proxy_value, None, r.stated_value, "not_in_tender",
-                                      "not one of the tender's measures; skipped"))
+                rows.append(
+                    ImportRow(
+                        r.row,
+                        r.ref,
+                        r.answer,
+                        r.proxy_value,
+                        None,
+                        r.stated_value,
+                        "not_in_tender",
+                        "not one of the tender's measures; skipped",
+                    )
+                )
                 warnings.append(f"row {r.row}: {r.ref} is not one of the tender's measures; skipped")
             continue
         value = r.answer * measure.proxy_value
@@ -112,24 +157,35 @@ def plan_import(session: Session, tender: Tender, bidder_name: str, sheet: Pledg
         status, message = "ok", ""
         if r.stated_value is not None and abs(r.stated_value - value) > MISMATCH_TOLERANCE:
             status = "mismatch"
-            message = (f"sheet states £{r.stated_value:,.2f}; {r.answer:g} x {measure.proxy_value:g} = £{value:,.2f}")
+            message = f"sheet states £{r.stated_value:,.2f}; {r.answer:g} x {measure.proxy_value:g} = £{value:,.2f}"
             if value and 9.5 < r.stated_value / value < 10.5:
                 message += " (about 10 times too much)"
         if r.proxy_value is not None and abs(r.proxy_value - measure.proxy_value) > 1e-9:
             message = (message + "; " if message else "") + (
-                f"sheet's proxy {r.proxy_value:g} differs from the tender's {measure.proxy_value:g}")
+                f"sheet's proxy {r.proxy_value:g} differs from the tender's {measure.proxy_value:g}"
+            )
         rows.append(ImportRow(r.row, r.ref, r.answer, measure.proxy_value, value, r.stated_value, status, message))
-    return PledgeImportPlan(sheet.path, sheet.sheet, sheet.header_row, tender.reference, bidder_name, rows, total,
-                            sheet.stated_total, warnings)
+    return PledgeImportPlan(
+        sheet.path,
+        sheet.sheet,
+        sheet.header_row,
+        tender.reference,
+        bidder_name,
+        rows,
+        total,
+        sheet.stated_total,
+        warnings,
+    )
 
 
-def apply_import(session: Session, tender: Tender, plan: PledgeImportPlan, actor: str,
-                 sheet: PledgeSheet) -> None:
+def apply_import(session: Session, tender: Tender, plan: PledgeImportPlan, actor: str, sheet: PledgeSheet) -> None:
     """Write the plan: the sheet becomes the bidder's whole pledge. One transaction (the caller's)."""
     require_editable(tender)
     bidder = _bidder(session, tender, plan.bidder)
-    measures = {m.ref.upper(): m for m in session.scalars(
-        select(TenderMeasure).where(TenderMeasure.tender_id == tender.id)).all()}
+    measures = {
+        m.ref.upper(): m
+        for m in session.scalars(select(TenderMeasure).where(TenderMeasure.tender_id == tender.id)).all()
+    }
     catalogue = measures_by_ref(session)
     by_row = {r.row: r for r in sheet.rows}
     next_position = max((m.position for m in measures.values()), default=-1) + 1
@@ -140,30 +196,52 @@ def apply_import(session: Session, tender: Tender, plan: PledgeImportPlan, actor
         known = catalogue.get(row.ref.upper())
         assert row.proxy_value is not None
         measure = TenderMeasure(
-            tender_id=tender.id, ref=row.ref, description=src.question or (known.text or "" if known else ""),
-            unit=src.unit or (known.unit or "" if known else ""), proxy_value=row.proxy_value,
+            tender_id=tender.id,
+            ref=row.ref,
+            description=src.question or (known.text or "" if known else ""),
+            unit=src.unit or (known.unit or "" if known else ""),
+            proxy_value=row.proxy_value,
             catalogue_measure_id=known.id if known else None,
             catalogue_proxy_value=known.proxy_value if known else None,
-            proxy_override_reason="" if known is None or known.proxy_value == row.proxy_value
-            else f"proxy taken from {Path(plan.file).name}", theme=known.theme if known else "",
+            proxy_override_reason=""
+            if known is None or known.proxy_value == row.proxy_value
+            else f"proxy taken from {Path(plan.file).name}",
+            theme=known.theme if known else "",
             position=next_position,
         )
         next_position += 1
         session.add(measure)
         session.flush()
         measures[row.ref.upper()] = measure
-        audit.record(session, tender.uid, actor, "measure.add", f"measure/{row.ref}", None,
-                     {"ref": row.ref, "proxy_value": row.proxy_value, "unit": measure.unit,
-                      "source": Path(plan.file).name})
+        audit.record(
+            session,
+            tender.uid,
+            actor,
+            "measure.add",
+            f"measure/{row.ref}",
+            None,
+            {"ref": row.ref, "proxy_value": row.proxy_value, "unit": measure.unit, "source": Path(plan.file).name},
+        )
 
-    wanted = {measures[r.ref.upper()].id: r.answer for r in plan.rows
-              if r.status in ("ok", "mismatch", "added") and r.answer is not None}
+    wanted = {
+        measures[r.ref.upper()].id: r.answer
+        for r in plan.rows
+        if r.status in ("ok", "mismatch", "added") and r.answer is not None
+    }
     current = {p.tender_measure_id: p for p in session.scalars(select(Pledge).where(Pledge.bidder_id == bidder.id))}
     ref_of = {m.id: m.ref for m in measures.values()}
     for measure_id, pledge in current.items():
         if measure_id not in wanted:
-            audit.record(session, tender.uid, actor, "pledge.remove", f"pledge/{bidder.name}/{ref_of[measure_id]}",
-                         {"quantity": pledge.quantity}, None, reason=f"not in {Path(plan.file).name}")
+            audit.record(
+                session,
+                tender.uid,
+                actor,
+                "pledge.remove",
+                f"pledge/{bidder.name}/{ref_of[measure_id]}",
+                {"quantity": pledge.quantity},
+                None,
+                reason=f"not in {Path(plan.file).name}",
+            )
             session.delete(pledge)
     for measure_id, quantity in wanted.items():
         assert quantity is not None
@@ -179,13 +257,28 @@ def apply_import(session: Session, tender: Tender, plan: PledgeImportPlan, actor
                 pledge.accepted_quantity, pledge.adjustment_reason = None, ""
         else:
             continue
-        audit.record(session, tender.uid, actor, "pledge.set", f"pledge/{bidder.name}/{ref_of[measure_id]}",
-                     before, {"quantity": quantity}, reason=f"imported from {Path(plan.file).name}")
+        audit.record(
+            session,
+            tender.uid,
+            actor,
+            "pledge.set",
+            f"pledge/{bidder.name}/{ref_of[measure_id]}",
+            before,
+            {"quantity": quantity},
+            reason=f"imported from {Path(plan.file).name}",
+        )
     session.flush()
 
 
-def import_pledge_sheet(session: Session, tender: Tender, bidder_name: str, path: Path, actor: str,
-                        add_measures: bool = False, dry_run: bool = False) -> PledgeImportPlan:
+def import_pledge_sheet(
+    session: Session,
+    tender: Tender,
+    bidder_name: str,
+    path: Path,
+    actor: str,
+    add_measures: bool = False,
+    dry_run: bool = False,
+) -> PledgeImportPlan:
     sheet = read_pledge_sheet(path)
     plan = plan_import(session, tender, bidder_name, sheet, add_measures)
     if not sheet.rows:

@@ -35,7 +35,8 @@ def scoring_input(session: Session, tender: Tender) -> ScoringInput:
     tid = tender.id
     questions = session.execute(
         select(Question.id, Question.code, Question.section, Question.weight, Question.minimum_score)
-        .where(Question.tender_id == tid).order_by(Question.position, Question.id)
+        .where(Question.tender_id == tid)
+        .order_by(Question.position, Question.id)
     ).all()
     bidders = session.execute(
         select(Bidder.id, Bidder.name, Bidder.price).where(Bidder.tender_id == tid).order_by(Bidder.position, Bidder.id)
@@ -47,13 +48,15 @@ def scoring_input(session: Session, tender: Tender) -> ScoringInput:
         (bname[b], qcode[q]): s
         for b, q, s in session.execute(
             select(ModeratedScore.bidder_id, ModeratedScore.question_id, ModeratedScore.score)
-            .join(Bidder, ModeratedScore.bidder_id == Bidder.id).where(Bidder.tender_id == tid)
+            .join(Bidder, ModeratedScore.bidder_id == Bidder.id)
+            .where(Bidder.tender_id == tid)
         ).all()
     }
     individual: dict[tuple[str, str], list[float]] = defaultdict(list)
     for b, q, s in session.execute(
         select(Score.bidder_id, Score.question_id, Score.score)
-        .join(PanelMember, Score.member_id == PanelMember.id).where(PanelMember.tender_id == tid)
+        .join(PanelMember, Score.member_id == PanelMember.id)
+        .where(PanelMember.tender_id == tid)
     ).all():
         individual[(bname[b], qcode[q])].append(s)
     return ScoringInput(
@@ -61,11 +64,10 @@ def scoring_input(session: Session, tender: Tender) -> ScoringInput:
         sv_quantitative_share=tender.sv_quantitative_share,
         quantitative_method=tender.quantitative_method.value,
         scale_max=tender.scale_max,
-        questions=[QuestionSpec(code, section.value, weight, minimum) for _, code, section, weight, minimum in questions],
-        bidders=[
-            BidderSpec(name, price, *values.get(bid, (0.0, 0.0)))
-            for bid, name, price in bidders
+        questions=[
+            QuestionSpec(code, section.value, weight, minimum) for _, code, section, weight, minimum in questions
         ],
+        bidders=[BidderSpec(name, price, *values.get(bid, (0.0, 0.0))) for bid, name, price in bidders],
         moderated=moderated,
         individual=dict(individual),
     )

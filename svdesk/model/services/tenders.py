@@ -60,8 +60,16 @@ def list_tenders(session: Session) -> list[TenderSummary]:
     moderated = counts(ModeratedScore, Bidder.tender_id, (Bidder, ModeratedScore.bidder_id == Bidder.id))
     return [
         TenderSummary(
-            t.id, t.reference, t.title, t.status.value, t.contract_value, bidders.get(t.id, 0),
-            questions.get(t.id, 0), measures.get(t.id, 0), panel.get(t.id, 0), scores.get(t.id, 0),
+            t.id,
+            t.reference,
+            t.title,
+            t.status.value,
+            t.contract_value,
+            bidders.get(t.id, 0),
+            questions.get(t.id, 0),
+            measures.get(t.id, 0),
+            panel.get(t.id, 0),
+            scores.get(t.id, 0),
             moderated.get(t.id, 0),
         )
         for t in session.scalars(select(Tender).order_by(Tender.created_at.desc(), Tender.id.desc())).all()
@@ -133,19 +141,37 @@ def set_weights(session: Session, tender: Tender, actor: str, weights: Weights, 
         raise ValidationError(problem)
     if share is not None and (not math.isfinite(share) or not 0 <= share <= 100):
         raise ValidationError(f"the quantitative share must be 0-100, not {share:g}")
-    before = {"price": tender.weight_price, "quality": tender.weight_quality,
-              "social_value": tender.weight_social_value, "share": tender.sv_quantitative_share}
+    before = {
+        "price": tender.weight_price,
+        "quality": tender.weight_quality,
+        "social_value": tender.weight_social_value,
+        "share": tender.sv_quantitative_share,
+    }
     tender.weight_price, tender.weight_quality, tender.weight_social_value = (
-        weights.price, weights.quality, weights.social_value)
+        weights.price,
+        weights.quality,
+        weights.social_value,
+    )
     if share is not None:
         tender.sv_quantitative_share = share
-    after = {"price": weights.price, "quality": weights.quality, "social_value": weights.social_value,
-             "share": tender.sv_quantitative_share}
+    after = {
+        "price": weights.price,
+        "quality": weights.quality,
+        "social_value": weights.social_value,
+        "share": tender.sv_quantitative_share,
+    }
     audit.record(session, tender.uid, actor, "weights.set", "tender", before, after)
 
 
-def set_score(session: Session, tender: Tender, member_name: str, bidder_name: str, question_code: str,
-              score: float, rationale: str) -> Score:
+def set_score(
+    session: Session,
+    tender: Tender,
+    member_name: str,
+    bidder_name: str,
+    question_code: str,
+    score: float,
+    rationale: str,
+) -> Score:
     """A panel member records (or changes) their own individual score."""
     require_editable(tender)
     member = _member(session, tender, member_name)
@@ -153,8 +179,9 @@ def set_score(session: Session, tender: Tender, member_name: str, bidder_name: s
     question = _question(session, tender, question_code)
     text = _check_score(tender, score, rationale, f"{question_code} for {bidder_name}")
     existing = session.scalars(
-        select(Score).where(Score.member_id == member.id, Score.bidder_id == bidder.id,
-                            Score.question_id == question.id)
+        select(Score).where(
+            Score.member_id == member.id, Score.bidder_id == bidder.id, Score.question_id == question.id
+        )
     ).first()
     before = {"score": existing.score, "rationale": existing.rationale} if existing else None
     if existing is None:
@@ -162,14 +189,22 @@ def set_score(session: Session, tender: Tender, member_name: str, bidder_name: s
         session.add(existing)
     else:
         existing.score, existing.rationale = score, text
-    audit.record(session, tender.uid, member.name, "score.set",
-                 f"score/{bidder.name}/{question.code}/{member.name}", before, {"score": score, "rationale": text})
+    audit.record(
+        session,
+        tender.uid,
+        member.name,
+        "score.set",
+        f"score/{bidder.name}/{question.code}/{member.name}",
+        before,
+        {"score": score, "rationale": text},
+    )
     session.flush()
     return existing
 
 
-def set_moderated(session: Session, tender: Tender, actor: str, bidder_name: str, question_code: str,
-                  score: float, rationale: str) -> ModeratedScore:
+def set_moderated(
+    session: Session, tender: Tender, actor: str, bidder_name: str, question_code: str, score: float, rationale: str
+) -> ModeratedScore:
     require_editable(tender)
     bidder = _bidder(session, tender, bidder_name)
     question = _question(session, tender, question_code)
@@ -183,19 +218,28 @@ def set_moderated(session: Session, tender: Tender, actor: str, bidder_name: str
         session.add(existing)
     else:
         existing.score, existing.rationale = score, text
-    audit.record(session, tender.uid, actor, "moderated.set", f"moderated/{bidder.name}/{question.code}",
-                 before, {"score": score, "rationale": text})
+    audit.record(
+        session,
+        tender.uid,
+        actor,
+        "moderated.set",
+        f"moderated/{bidder.name}/{question.code}",
+        before,
+        {"score": score, "rationale": text},
+    )
     session.flush()
     return existing
 
 
-def adjust_pledge(session: Session, tender: Tender, actor: str, bidder_name: str, ref: str,
-                  accepted: float | None, reason: str) -> Pledge:
+def adjust_pledge(
+    session: Session, tender: Tender, actor: str, bidder_name: str, ref: str, accepted: float | None, reason: str
+) -> Pledge:
     """Accept (None), reduce or reject (0) a pledge, with the reason on record."""
     require_editable(tender)
     bidder = _bidder(session, tender, bidder_name)
     pledge = session.scalars(
-        select(Pledge).join(TenderMeasure, Pledge.tender_measure_id == TenderMeasure.id)
+        select(Pledge)
+        .join(TenderMeasure, Pledge.tender_measure_id == TenderMeasure.id)
         .where(Pledge.bidder_id == bidder.id, TenderMeasure.ref == ref)
     ).first()
     if pledge is None:
@@ -205,13 +249,21 @@ def adjust_pledge(session: Session, tender: Tender, actor: str, bidder_name: str
             raise ValidationError(f"{ref} for {bidder_name}: accepted quantity must be 0 or more")
         if accepted > pledge.quantity:
             raise ValidationError(
-                f"{ref} for {bidder_name}: accepted quantity {accepted:g} is more than the {pledge.quantity:g} pledged")
+                f"{ref} for {bidder_name}: accepted quantity {accepted:g} is more than the {pledge.quantity:g} pledged"
+            )
         if not (reason or "").strip():
             raise ValidationError(f"{ref} for {bidder_name}: give a reason for reducing or rejecting the pledge")
     before = {"accepted": pledge.accepted_quantity, "reason": pledge.adjustment_reason}
     pledge.accepted_quantity = accepted
     pledge.adjustment_reason = (reason or "").strip() if accepted is not None else ""
-    audit.record(session, tender.uid, actor, "pledge.adjust", f"pledge/{bidder.name}/{ref}", before,
-                 {"accepted": accepted, "reason": pledge.adjustment_reason})
+    audit.record(
+        session,
+        tender.uid,
+        actor,
+        "pledge.adjust",
+        f"pledge/{bidder.name}/{ref}",
+        before,
+        {"accepted": accepted, "reason": pledge.adjustment_reason},
+    )
     session.flush()
     return pledge

@@ -8,9 +8,8 @@ The first schema. Audit rows are append-only: the database itself refuses UPDATE
 on audit_entry (a trigger on SQLite, a rule-raising trigger function on PostgreSQL).
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0001'
 down_revision = None
