@@ -274,6 +274,30 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    from svdesk.model.services.tenders import get_tender
+    from svdesk.model.services.verify import verify_tender
+
+    db = _open(args)
+    try:
+        with db.reader() as session:
+            report = verify_tender(session, get_tender(session, args.tender))
+    finally:
+        db.dispose()
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(f"Tender {report.tender}: {'VERIFIED' if report.ok else 'DOES NOT VERIFY'}")
+        print(f"  audit log: {report.entries} entries, head {report.audit_head}")
+        print(f"  content fingerprint: {report.fingerprint}")
+        for sig in report.signatures:
+            mark = "ok" if sig["fingerprint_matches"] and sig["audit_head_found"] else "MISMATCH"
+            print(f"  signed by {sig['name']} ({sig['role']}) at {sig['signed_at']}: {mark}")
+        for problem in report.problems:
+            print(f"  - {problem}")
+    return EXIT_OK if report.ok else EXIT_BAD_INPUT
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from svdesk.ui.app import run_gui
 
@@ -321,6 +345,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="show what would be imported; write nothing")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_import_pledges)
+
+    p = sub.add_parser("verify", parents=[common], help="check the audit chain, the record and the signatures")
+    p.add_argument("--tender")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("catalogue", parents=[common], help="list the measure catalogue, or import a framework")
     p.add_argument("--json", action="store_true")

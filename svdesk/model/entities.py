@@ -338,3 +338,33 @@ class AuditEntry(Base):
     hash: Mapped[str] = mapped_column(String(64))
     # A second writer racing for the same seq fails instead of forking the chain.
     __table_args__ = (UniqueConstraint("tender_uid", "seq"),)
+
+
+class Declaration(Base):
+    """A panel member's conflict-of-interest declaration about one bidder, made before seeing bids."""
+
+    __tablename__ = "declaration"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("panel_member.id", ondelete="CASCADE"), index=True)
+    bidder_id: Mapped[int] = mapped_column(ForeignKey("bidder.id", ondelete="CASCADE"), index=True)
+    conflict: Mapped[bool] = mapped_column(Boolean)
+    details: Mapped[str] = mapped_column(Text, default="")
+    declared_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    member: Mapped[PanelMember] = relationship()
+    bidder: Mapped[Bidder] = relationship()
+    __table_args__ = (UniqueConstraint("member_id", "bidder_id"),)
+
+
+class Signature(Base):
+    """One member's sign-off: the fingerprint of the content and the audit head they signed."""
+
+    __tablename__ = "signature"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("panel_member.id", ondelete="SET NULL"))
+    name: Mapped[str] = mapped_column(String(200))  # kept even if the member row goes
+    role: Mapped[str] = mapped_column(String(20))
+    signed_at: Mapped[str] = mapped_column(String(40))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    audit_head: Mapped[str] = mapped_column(String(64))
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)  # set when the tender is reopened

@@ -16,9 +16,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from svdesk.model import audit
+from svdesk.model import audit, state
 from svdesk.model.entities import (
     Bidder,
+    Declaration,
     ModeratedScore,
     PanelMember,
     Pledge,
@@ -103,6 +104,7 @@ class EvaluationDoc:
     scores: list[tuple[str, str, str, float, str]] = field(default_factory=list)
     moderated: list[tuple[str, str, float, str]] = field(default_factory=list)
     adjustments: list[tuple[str, str, float, str]] = field(default_factory=list)
+    declarations: list[tuple[str, str, bool, str]] = field(default_factory=list)
 
 
 # --- reading ---------------------------------------------------------------------------------------
@@ -167,6 +169,7 @@ def parse_document(data: Any, catalogue: dict[str, CatalogueMeasure], source: st
         data,
         "(document)",
         ("format", "tender", "measures", "questions", "bidders", "panel", "scores", "moderated", "adjustments"),
+        ("declarations",),
     )
     if root is None:
         raise ValidationError(c.problems, source)
@@ -420,6 +423,29 @@ def parse_document(data: Any, catalogue: dict[str, CatalogueMeasure], source: st
                 seen_adj.add((bd, ref))
                 doc.adjustments.append((bd, ref, accepted, reason))
 
+    seen_decl: dict[tuple[str, str], bool] = {}
+    for i, raw in enumerate(c.array(root.get("declarations", []), "declarations")):
+        path = f"declarations[{i}]"
+        de = c.obj(raw, path, ("member", "bidder", "conflict"), ("details",))
+        if de is None:
+            continue
+        mb = known(de.get("member"), f"{path}.member", member_names, "panel member")
+        bd = known(de.get("bidder"), f"{path}.bidder", bidder_names, "bidder")
+        conflict = de.get("conflict")
+        if not isinstance(conflict, bool):
+            c.add(f"{path}.conflict", "expected true or false")
+            continue
+        details = c.text(de.get("details", ""), f"{path}.details", required=conflict)
+        if mb and bd and details is not None:
+            if (mb, bd) in seen_decl:
+                c.add(path, f"{mb} declares about {bd} twice")
+                continue
+            seen_decl[(mb, bd)] = conflict
+            doc.declarations.append((mb, bd, conflict, details))
+    for i, (ev, bd, qn, _value, _why) in enumerate(doc.scores):
+        if seen_decl.get((ev, bd)):
+            c.add(f"scores[{i}]", f"{ev} declared a conflict of interest with {bd} and cannot score that bid")
+
     if c.problems:
         raise ValidationError(c.problems, source)
     return doc
@@ -551,6 +577,21 @@ def write_evaluation(
                 for b, q, s, r in doc.moderated
             ],
         )
+    if doc.declarations:
+        session.execute(
+            Declaration.__table__.insert(),
+            [
+                {
+                    "member_id": members[m].id,
+                    "bidder_id": bidders[b].id,
+                    "conflict": conflict,
+                    "details": details,
+                    "declared_at": tender.created_at,
+                }
+                for m, b, conflict, details in doc.declarations
+            ],
+        )
+    # One entry holds the whole loaded record: `verify` replays the log from this snapshot.
     audit.record(
         session,
         tender.uid,
@@ -558,16 +599,7 @@ def write_evaluation(
         "tender.load",
         "tender",
         {"replaced_tender_uid": replaced_uid} if replaced_uid else None,
-        {
-            "source": source,
-            "measures": len(doc.measures),
-            "questions": len(doc.questions),
-            "bidders": len(doc.bidders),
-            "panel": len(doc.panel),
-            "scores": len(doc.scores),
-            "moderated": len(doc.moderated),
-            "adjustments": len(doc.adjustments),
-        },
+        {"source": source, "state": state.current_state(session, tender)},
     )
     return tender
 
@@ -607,6 +639,9 @@ def dump_evaluation(session: Session, tender: Tender) -> dict[str, Any]:
         select(ModeratedScore.bidder_id, ModeratedScore.question_id, ModeratedScore.score, ModeratedScore.rationale)
         .where(ModeratedScore.bidder_id.in_(list(name_of) or [-1]))
         .order_by(ModeratedScore.id)
+    ).all()
+    declarations = session.scalars(
+        select(Declaration).where(Declaration.member_id.in_(list(member_of) or [-1])).order_by(Declaration.id)
     ).all()
 
     def measure_entry(m: TenderMeasure) -> dict[str, Any]:
@@ -686,5 +721,14 @@ def dump_evaluation(session: Session, tender: Tender) -> dict[str, Any]:
             for b in bidders
             for p in sorted(pledges[b.id], key=lambda p: position_of[p.tender_measure_id])
             if p.accepted_quantity is not None
+        ],
+        "declarations": [
+            {
+                "member": member_of[d.member_id],
+                "bidder": name_of[d.bidder_id],
+                "conflict": d.conflict,
+                **({"details": d.details} if d.details else {}),
+            }
+            for d in declarations
         ],
     }

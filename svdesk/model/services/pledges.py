@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from svdesk.model import audit
+from svdesk.model import audit, state
 from svdesk.model.entities import Bidder, Pledge, Tender, TenderMeasure
 from svdesk.model.errors import NotFoundError, ValidationError
 from svdesk.model.pledge_sheet import PledgeSheet, read_pledge_sheet
@@ -180,7 +180,7 @@ def plan_import(
 
 def apply_import(session: Session, tender: Tender, plan: PledgeImportPlan, actor: str, sheet: PledgeSheet) -> None:
     """Write the plan: the sheet becomes the bidder's whole pledge. One transaction (the caller's)."""
-    require_editable(tender)
+    require_editable(session, tender)
     bidder = _bidder(session, tender, plan.bidder)
     measures = {
         m.ref.upper(): m
@@ -218,9 +218,10 @@ def apply_import(session: Session, tender: Tender, plan: PledgeImportPlan, actor
             tender.uid,
             actor,
             "measure.add",
-            f"measure/{row.ref}",
+            state.measure_key(measure),
             None,
-            {"ref": row.ref, "proxy_value": row.proxy_value, "unit": measure.unit, "source": Path(plan.file).name},
+            state.measure_value(measure),
+            reason=f"added from {Path(plan.file).name}",
         )
 
     wanted = {
@@ -229,7 +230,6 @@ def apply_import(session: Session, tender: Tender, plan: PledgeImportPlan, actor
         if r.status in ("ok", "mismatch", "added") and r.answer is not None
     }
     current = {p.tender_measure_id: p for p in session.scalars(select(Pledge).where(Pledge.bidder_id == bidder.id))}
-    ref_of = {m.id: m.ref for m in measures.values()}
     for measure_id, pledge in current.items():
         if measure_id not in wanted:
             audit.record(
@@ -237,8 +237,8 @@ def apply_import(session: Session, tender: Tender, plan: PledgeImportPlan, actor
                 tender.uid,
                 actor,
                 "pledge.remove",
-                f"pledge/{bidder.name}/{ref_of[measure_id]}",
-                {"quantity": pledge.quantity},
+                state.pledge_key(bidder.id, measure_id),
+                state.pledge_value(pledge),
                 None,
                 reason=f"not in {Path(plan.file).name}",
             )
@@ -248,23 +248,24 @@ def apply_import(session: Session, tender: Tender, plan: PledgeImportPlan, actor
         pledge = current.get(measure_id)
         before = None
         if pledge is None:
-            pledge = Pledge(bidder_id=bidder.id, tender_measure_id=measure_id, quantity=quantity)
+            pledge = Pledge(bidder_id=bidder.id, tender_measure_id=measure_id, quantity=float(quantity))
             session.add(pledge)
         elif pledge.quantity != quantity:
-            before = {"quantity": pledge.quantity, "accepted": pledge.accepted_quantity}
-            pledge.quantity = quantity
+            before = state.pledge_value(pledge)
+            pledge.quantity = float(quantity)
             if pledge.accepted_quantity is not None:  # an adjustment of the old figure no longer applies
                 pledge.accepted_quantity, pledge.adjustment_reason = None, ""
         else:
             continue
+        session.flush()  # column defaults applied, so the audit holds what the database holds
         audit.record(
             session,
             tender.uid,
             actor,
             "pledge.set",
-            f"pledge/{bidder.name}/{ref_of[measure_id]}",
+            state.pledge_key(bidder.id, measure_id),
             before,
-            {"quantity": quantity},
+            state.pledge_value(pledge),
             reason=f"imported from {Path(plan.file).name}",
         )
     session.flush()

@@ -1,31 +1,36 @@
-"""Tender look-up and the everyday edits, each validated, locked after sign-off and audited.
+"""Tender look-up, the lock, and the edits a panel makes while scoring and moderating.
 
-Every function takes the caller's Session (one unit of work, see `Database.transaction`) and the
-acting user's name, changes one thing, and appends to the audit log in the same transaction.
+Every edit takes the caller's Session (one unit of work, see `Database.transaction`) and the
+acting person's name, validates, refuses edits the tender's state forbids, and appends one audit
+entry in the same transaction, keyed and shaped as in `svdesk.model.state`.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from svdesk.model import audit
+from svdesk.model import audit, state
 from svdesk.model.entities import (
     Bidder,
+    Declaration,
     ModeratedScore,
     PanelMember,
     Pledge,
     Question,
     Score,
+    Signature,
     Tender,
     TenderMeasure,
     TenderStatus,
 )
 from svdesk.model.errors import NotFoundError, ValidationError, WorkflowError
-from svdesk.model.scoring import Weights, score_problem, weights_problem
+from svdesk.model.rationale import comparative_warning
+from svdesk.model.scoring import score_problem
 
 LOCKED_STATES = (TenderStatus.SIGNED_OFF, TenderStatus.AWARDED)
 
@@ -45,8 +50,16 @@ class TenderSummary:
     moderated: int
 
 
+@dataclass
+class SaveResult:
+    """What an edit returns: the saved values and any warnings to show (the edit is saved)."""
+
+    value: Any = None
+    warnings: list[str] = field(default_factory=list)
+
+
 def list_tenders(session: Session) -> list[TenderSummary]:
-    def counts(model: type, key: object, join: tuple | None = None) -> dict[int, int]:
+    def counts(model: type, key: Any, join: tuple | None = None) -> dict[int, int]:
         stmt = select(key, func.count()).select_from(model)
         if join is not None:
             stmt = stmt.join(*join)
@@ -93,29 +106,66 @@ def get_tender(session: Session, reference: str | None = None) -> Tender:
     return tender
 
 
-def require_editable(tender: Tender) -> None:
+def active_signatures(session: Session, tender: Tender) -> list[Signature]:
+    return list(
+        session.scalars(
+            select(Signature)
+            .where(Signature.tender_id == tender.id, Signature.withdrawn.is_(False))
+            .order_by(Signature.id)
+        ).all()
+    )
+
+
+def lock_reason(session: Session, tender: Tender) -> str | None:
+    """Why the tender cannot be edited, or None. Signing in progress locks it too."""
     if tender.status in LOCKED_STATES:
-        raise WorkflowError(
+        return (
             f"tender {tender.reference} is {tender.status.value.replace('_', ' ')} and locked; "
             "reopen it (with a reason) to change anything"
         )
+    signed = active_signatures(session, tender)
+    if signed:
+        names = ", ".join(s.name for s in signed)
+        return (
+            f"tender {tender.reference} is being signed off ({names} signed); "
+            "reopen it (with a reason) to change anything"
+        )
+    return None
 
 
-def _bidder(session: Session, tender: Tender, name: str) -> Bidder:
+def require_editable(session: Session, tender: Tender) -> None:
+    reason = lock_reason(session, tender)
+    if reason:
+        raise WorkflowError(reason)
+
+
+def require_status(tender: Tender, allowed: tuple[TenderStatus, ...], doing: str) -> None:
+    if tender.status not in allowed:
+        names = " or ".join(s.value.replace("_", " ") for s in allowed)
+        raise WorkflowError(
+            f"{doing} is only possible while the tender is in {names} (it is {tender.status.value.replace('_', ' ')})"
+        )
+
+
+def find_bidder(session: Session, tender: Tender, name: str) -> Bidder:
     found = session.scalars(select(Bidder).where(Bidder.tender_id == tender.id, Bidder.name == name)).first()
     if found is None:
-        raise NotFoundError(f"no bidder named {name!r} in tender {tender.reference}")
+        names = session.scalars(
+            select(Bidder.name).where(Bidder.tender_id == tender.id).order_by(Bidder.position)
+        ).all()
+        hint = f" (bidders: {', '.join(names)})" if names else " (the tender has no bidders yet)"
+        raise NotFoundError(f"no bidder named {name!r} in tender {tender.reference}{hint}")
     return found
 
 
-def _question(session: Session, tender: Tender, code: str) -> Question:
+def find_question(session: Session, tender: Tender, code: str) -> Question:
     found = session.scalars(select(Question).where(Question.tender_id == tender.id, Question.code == code)).first()
     if found is None:
         raise NotFoundError(f"no question {code!r} in tender {tender.reference}")
     return found
 
 
-def _member(session: Session, tender: Tender, name: str) -> PanelMember:
+def find_member(session: Session, tender: Tender, name: str) -> PanelMember:
     found = session.scalars(
         select(PanelMember).where(PanelMember.tender_id == tender.id, PanelMember.name == name)
     ).first()
@@ -124,43 +174,42 @@ def _member(session: Session, tender: Tender, name: str) -> PanelMember:
     return found
 
 
-def _check_score(tender: Tender, score: float, rationale: str, what: str) -> str:
+def check_score(tender: Tender, score: float, rationale: str, what: str) -> tuple[float, str]:
+    if isinstance(score, bool) or not isinstance(score, int | float):
+        raise ValidationError(f"{what}: {score!r} is not a number")
     problem = score_problem(score, tender.scale_max, tender.scale_step)
     if problem:
         raise ValidationError(f"{what}: {problem}")
     text = (rationale or "").strip()
     if not text:
         raise ValidationError(f"{what}: a rationale is required; cite the evidence in the bid")
-    return text
+    if len(text) > 100_000:
+        raise ValidationError(f"{what}: the rationale is {len(text):,} characters long (limit 100,000)")
+    return float(score), text
 
 
-def set_weights(session: Session, tender: Tender, actor: str, weights: Weights, share: float | None = None) -> None:
-    require_editable(tender)
-    problem = weights_problem(weights)
-    if problem:
-        raise ValidationError(problem)
-    if share is not None and (not math.isfinite(share) or not 0 <= share <= 100):
-        raise ValidationError(f"the quantitative share must be 0-100, not {share:g}")
-    before = {
-        "price": tender.weight_price,
-        "quality": tender.weight_quality,
-        "social_value": tender.weight_social_value,
-        "share": tender.sv_quantitative_share,
-    }
-    tender.weight_price, tender.weight_quality, tender.weight_social_value = (
-        weights.price,
-        weights.quality,
-        weights.social_value,
-    )
-    if share is not None:
-        tender.sv_quantitative_share = share
-    after = {
-        "price": weights.price,
-        "quality": weights.quality,
-        "social_value": weights.social_value,
-        "share": tender.sv_quantitative_share,
-    }
-    audit.record(session, tender.uid, actor, "weights.set", "tender", before, after)
+def declaration_for(session: Session, member: PanelMember, bidder: Bidder) -> Declaration | None:
+    return session.scalars(
+        select(Declaration).where(Declaration.member_id == member.id, Declaration.bidder_id == bidder.id)
+    ).first()
+
+
+def require_cleared(session: Session, tender: Tender, member: PanelMember, bidder: Bidder | None = None) -> None:
+    """The conflict-of-interest gate: declared for every bidder; no conflict with this one."""
+    bidders = session.scalars(select(Bidder).where(Bidder.tender_id == tender.id)).all()
+    declared = set(session.scalars(select(Declaration.bidder_id).where(Declaration.member_id == member.id)).all())
+    missing = [b.name for b in bidders if b.id not in declared]
+    if missing:
+        raise WorkflowError(
+            f"{member.name} must declare any conflict of interest for every bidder before seeing bids "
+            f"(not yet declared: {', '.join(missing)})"
+        )
+    if bidder is not None:
+        d = declaration_for(session, member, bidder)
+        if d is not None and d.conflict:
+            raise WorkflowError(
+                f"{member.name} declared a conflict of interest with {bidder.name} and cannot score that bid"
+            )
 
 
 def set_score(
@@ -171,72 +220,90 @@ def set_score(
     question_code: str,
     score: float,
     rationale: str,
-) -> Score:
-    """A panel member records (or changes) their own individual score."""
-    require_editable(tender)
-    member = _member(session, tender, member_name)
-    bidder = _bidder(session, tender, bidder_name)
-    question = _question(session, tender, question_code)
-    text = _check_score(tender, score, rationale, f"{question_code} for {bidder_name}")
+    actor: str | None = None,
+) -> SaveResult:
+    """Record (or change) one panel member's own individual score, with its rationale.
+
+    `actor` is who typed it, when an officer enters a member's score from meeting notes.
+    """
+    require_editable(session, tender)
+    require_status(tender, (TenderStatus.SCORING,), "individual scoring")
+    member = find_member(session, tender, member_name)
+    bidder = find_bidder(session, tender, bidder_name)
+    question = find_question(session, tender, question_code)
+    value, text = check_score(tender, score, rationale, f"{question_code} for {bidder_name}")
+    require_cleared(session, tender, member, bidder)
     existing = session.scalars(
         select(Score).where(
             Score.member_id == member.id, Score.bidder_id == bidder.id, Score.question_id == question.id
         )
     ).first()
-    before = {"score": existing.score, "rationale": existing.rationale} if existing else None
+    before = state.score_value(existing.score, existing.rationale) if existing else None
     if existing is None:
-        existing = Score(member=member, bidder=bidder, question=question, score=score, rationale=text)
+        existing = Score(member_id=member.id, bidder_id=bidder.id, question_id=question.id, score=value, rationale=text)
         session.add(existing)
+    elif (existing.score, existing.rationale) == (value, text):
+        return SaveResult(existing)
     else:
-        existing.score, existing.rationale = score, text
+        existing.score, existing.rationale = value, text
+    reason = "" if actor in (None, member.name) else f"entered by {actor} for {member.name}"
     audit.record(
         session,
         tender.uid,
-        member.name,
+        actor or member.name,
         "score.set",
-        f"score/{bidder.name}/{question.code}/{member.name}",
+        state.score_key(bidder.id, question.id, member.id),
         before,
-        {"score": score, "rationale": text},
+        state.score_value(value, text),
+        reason=reason,
     )
     session.flush()
-    return existing
+    return SaveResult(existing)
 
 
 def set_moderated(
     session: Session, tender: Tender, actor: str, bidder_name: str, question_code: str, score: float, rationale: str
-) -> ModeratedScore:
-    require_editable(tender)
-    bidder = _bidder(session, tender, bidder_name)
-    question = _question(session, tender, question_code)
-    text = _check_score(tender, score, rationale, f"consensus {question_code} for {bidder_name}")
+) -> SaveResult:
+    """The panel's consensus score. Saved even with a warning (the warning is shown to the panel)."""
+    require_editable(session, tender)
+    require_status(tender, (TenderStatus.MODERATION,), "moderation")
+    bidder = find_bidder(session, tender, bidder_name)
+    question = find_question(session, tender, question_code)
+    value, text = check_score(tender, score, rationale, f"consensus {question_code} for {bidder_name}")
     existing = session.scalars(
         select(ModeratedScore).where(ModeratedScore.bidder_id == bidder.id, ModeratedScore.question_id == question.id)
     ).first()
-    before = {"score": existing.score, "rationale": existing.rationale} if existing else None
+    before = state.score_value(existing.score, existing.rationale) if existing else None
     if existing is None:
-        existing = ModeratedScore(bidder=bidder, question=question, score=score, rationale=text)
+        existing = ModeratedScore(bidder_id=bidder.id, question_id=question.id, score=value, rationale=text)
         session.add(existing)
+    elif (existing.score, existing.rationale) != (value, text):
+        existing.score, existing.rationale = value, text
     else:
-        existing.score, existing.rationale = score, text
-    audit.record(
-        session,
-        tender.uid,
-        actor,
-        "moderated.set",
-        f"moderated/{bidder.name}/{question.code}",
-        before,
-        {"score": score, "rationale": text},
-    )
+        before = "unchanged"
+    if before != "unchanged":
+        audit.record(
+            session,
+            tender.uid,
+            actor,
+            "moderated.set",
+            state.moderated_key(bidder.id, question.id),
+            before,
+            state.score_value(value, text),
+        )
     session.flush()
-    return existing
+    others = session.scalars(select(Bidder.name).where(Bidder.tender_id == tender.id, Bidder.id != bidder.id)).all()
+    warning = comparative_warning(text, others)
+    return SaveResult(existing, [warning] if warning else [])
 
 
 def adjust_pledge(
     session: Session, tender: Tender, actor: str, bidder_name: str, ref: str, accepted: float | None, reason: str
-) -> Pledge:
+) -> SaveResult:
     """Accept (None), reduce or reject (0) a pledge, with the reason on record."""
-    require_editable(tender)
-    bidder = _bidder(session, tender, bidder_name)
+    require_editable(session, tender)
+    require_status(tender, (TenderStatus.DRAFT, TenderStatus.SCORING, TenderStatus.MODERATION), "adjusting a pledge")
+    bidder = find_bidder(session, tender, bidder_name)
     pledge = session.scalars(
         select(Pledge)
         .join(TenderMeasure, Pledge.tender_measure_id == TenderMeasure.id)
@@ -244,26 +311,73 @@ def adjust_pledge(
     ).first()
     if pledge is None:
         raise NotFoundError(f"{bidder_name} made no pledge against {ref}")
+    why = (reason or "").strip()
     if accepted is not None:
-        if not math.isfinite(accepted) or accepted < 0:
+        if isinstance(accepted, bool) or not math.isfinite(accepted) or accepted < 0:
             raise ValidationError(f"{ref} for {bidder_name}: accepted quantity must be 0 or more")
         if accepted > pledge.quantity:
             raise ValidationError(
                 f"{ref} for {bidder_name}: accepted quantity {accepted:g} is more than the {pledge.quantity:g} pledged"
             )
-        if not (reason or "").strip():
+        if not why:
             raise ValidationError(f"{ref} for {bidder_name}: give a reason for reducing or rejecting the pledge")
-    before = {"accepted": pledge.accepted_quantity, "reason": pledge.adjustment_reason}
-    pledge.accepted_quantity = accepted
-    pledge.adjustment_reason = (reason or "").strip() if accepted is not None else ""
+    before = state.pledge_value(pledge)
+    pledge.accepted_quantity = float(accepted) if accepted is not None else None
+    pledge.adjustment_reason = why if accepted is not None else ""
     audit.record(
         session,
         tender.uid,
         actor,
         "pledge.adjust",
-        f"pledge/{bidder.name}/{ref}",
+        state.pledge_key(bidder.id, pledge.tender_measure_id),
         before,
-        {"accepted": accepted, "reason": pledge.adjustment_reason},
+        state.pledge_value(pledge),
     )
     session.flush()
-    return pledge
+    return SaveResult(pledge)
+
+
+# --- blind scoring --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoreView:
+    member: str
+    bidder: str
+    question: str
+    score: float
+    rationale: str
+
+
+def scores_visible_to(
+    session: Session, tender: Tender, acting_member: str, of_member: str | None = None
+) -> list[ScoreView]:
+    """Individual scores as the acting member may see them.
+
+    Until moderation opens, a member sees only their own; asking for anyone else's is refused.
+    """
+    acting = find_member(session, tender, acting_member)
+    blind = tender.status in (TenderStatus.DRAFT, TenderStatus.SCORING)
+    if of_member is not None and of_member != acting.name and blind:
+        raise WorkflowError(f"scoring is blind until moderation opens: {acting.name} cannot see {of_member}'s scores")
+    stmt = (
+        select(PanelMember.name, Bidder.name, Question.code, Score.score, Score.rationale)
+        .join(PanelMember, Score.member_id == PanelMember.id)
+        .join(Bidder, Score.bidder_id == Bidder.id)
+        .join(Question, Score.question_id == Question.id)
+        .where(PanelMember.tender_id == tender.id)
+        .order_by(Bidder.position, Question.position, PanelMember.position)
+    )
+    if blind:
+        stmt = stmt.where(Score.member_id == acting.id)
+    elif of_member is not None:
+        stmt = stmt.where(PanelMember.name == of_member)
+    return [ScoreView(*row) for row in session.execute(stmt).all()]
+
+
+def prices_visible_to(session: Session, tender: Tender, acting_member: str) -> bool:
+    """Optionally prices are hidden from quality evaluators while they score."""
+    member = find_member(session, tender, acting_member)
+    if not tender.hide_prices_from_quality:
+        return True
+    return not (member.role.value == "evaluator" and tender.status in (TenderStatus.DRAFT, TenderStatus.SCORING))
