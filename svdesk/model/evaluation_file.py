@@ -442,7 +442,7 @@ def parse_document(data: Any, catalogue: dict[str, CatalogueMeasure], source: st
                 continue
             seen_decl[(mb, bd)] = conflict
             doc.declarations.append((mb, bd, conflict, details))
-    for i, (ev, bd, qn, _value, _why) in enumerate(doc.scores):
+    for i, (ev, bd, _qn, _value, _why) in enumerate(doc.scores):
         if seen_decl.get((ev, bd)):
             c.add(f"scores[{i}]", f"{ev} declared a conflict of interest with {bd} and cannot score that bid")
 

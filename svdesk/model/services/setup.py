@@ -31,6 +31,7 @@ from svdesk.model.scoring import Weights, score_problem, weights_problem
 from svdesk.model.services.catalogue import find_measure
 from svdesk.model.services.tenders import find_bidder, find_member, find_question, require_editable
 
+DEFAULT_WEIGHTS = Weights(40, 50, 10)
 SCALE_PRESETS: dict[str, tuple[float, float, dict[float, str]]] = {
     "0-5": (5, 1, {0: "Unacceptable", 1: "Poor", 2: "Limited", 3: "Satisfactory", 4: "Good", 5: "Excellent"}),
     "0-100 (steps of 20)": (
@@ -73,7 +74,7 @@ def create_tender(
     reference: str,
     title: str,
     contract_value: float,
-    weights: Weights = Weights(40, 50, 10),
+    weights: Weights = DEFAULT_WEIGHTS,
     share: float = 50.0,
     scale: str = "0-5",
 ) -> Tender:
