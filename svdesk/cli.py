@@ -11,11 +11,16 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from svdesk import __version__
 from svdesk.model.errors import SvdeskError
+
+if TYPE_CHECKING:
+    from svdesk.model.db import Database
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -29,35 +34,52 @@ def _actor(args: argparse.Namespace) -> str:
         return "unknown user"
 
 
-def _open(args: argparse.Namespace):
+@contextmanager
+def _open(args: argparse.Namespace, write: bool = False) -> Iterator[Database]:
+    """The database for one command; a writing command also takes the one-instance lock."""
+    from svdesk.model.db import database_url
+    from svdesk.model.instance_lock import InstanceLock
     from svdesk.model.services import open_svdesk_database
 
-    return open_svdesk_database(args.db)
+    lock = None
+    url = database_url(args.db)
+    if write and url.startswith("sqlite:///"):
+        path = Path(url[len("sqlite:///") :])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = InstanceLock(path)
+        lock.acquire()
+    try:
+        db = open_svdesk_database(args.db)
+        try:
+            yield db
+        finally:
+            db.dispose()
+    finally:
+        if lock is not None:
+            lock.release()
 
 
 # --- sub-commands ----------------------------------------------------------------------------------
 
 
 def cmd_load(args: argparse.Namespace) -> int:
+    from svdesk.model.backups import backup_now
     from svdesk.model.evaluation_file import parse_document, read_json_file, write_evaluation
     from svdesk.model.services.catalogue import measures_by_ref
 
     path = Path(args.file)
     data = read_json_file(path)  # before opening the database: a bad file touches nothing
-    db = _open(args)
-    try:
+    with _open(args, write=True) as db:
         with db.transaction() as session:
             doc = parse_document(data, measures_by_ref(session), source=str(path))
             if args.replace and db.path is not None:
-                db.backup("pre-load")
+                backup_now(db, "pre-load")
             tender = write_evaluation(session, doc, _actor(args), replace=args.replace, source=path.name)
             reference = tender.reference
         print(
             f"loaded {reference} from {path} into {db.display_name}: {len(doc.bidders)} bidders, "
             f"{len(doc.questions)} questions, {len(doc.scores)} scores, {len(doc.moderated)} moderated"
         )
-    finally:
-        db.dispose()
     return EXIT_OK
 
 
@@ -66,16 +88,13 @@ def cmd_dump(args: argparse.Namespace) -> int:
     from svdesk.model.evaluation_file import dump_evaluation
     from svdesk.model.services.tenders import get_tender
 
-    db = _open(args)
-    try:
+    with _open(args, write=False) as db:
         with db.reader() as session:
             tender = get_tender(session, args.tender)
             data = dump_evaluation(session, tender)
         text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
         write_atomically(Path(args.out), text.encode("utf-8"))
         print(f"wrote {data['tender']['reference']} to {args.out}")
-    finally:
-        db.dispose()
     return EXIT_OK
 
 
@@ -143,36 +162,29 @@ def cmd_results(args: argparse.Namespace) -> int:
     from svdesk.model.services.results import results_document
     from svdesk.model.services.tenders import get_tender
 
-    db = _open(args)
-    try:
-        with db.reader() as session:
-            doc = results_document(session, get_tender(session, args.tender))
-    finally:
-        db.dispose()
+    with _open(args, write=False) as db, db.reader() as session:
+        doc = results_document(session, get_tender(session, args.tender))
     print(json.dumps(doc, indent=2, ensure_ascii=False) if args.json else render_results_table(doc))
     return EXIT_OK
 
 
 def cmd_import_pledges(args: argparse.Namespace) -> int:
+    from svdesk.model.backups import backup_now
     from svdesk.model.pledge_sheet import read_pledge_sheet
     from svdesk.model.services.pledges import apply_import, plan_import
     from svdesk.model.services.tenders import get_tender
 
     path = Path(args.file)
     sheet = read_pledge_sheet(path)  # before opening the database
-    db = _open(args)
-    try:
-        with db.transaction() as session:
-            tender = get_tender(session, args.tender)
-            plan = plan_import(session, tender, args.bidder, sheet, add_measures=args.add_measures)
-            if not sheet.rows:
-                raise SvdeskError(f"{path}: the sheet has a header row but no pledge rows under it")
-            if not args.dry_run:
-                if db.path is not None:
-                    db.backup("pre-import")
-                apply_import(session, tender, plan, _actor(args), sheet)
-    finally:
-        db.dispose()
+    with _open(args, write=not args.dry_run) as db, db.transaction() as session:
+        tender = get_tender(session, args.tender)
+        plan = plan_import(session, tender, args.bidder, sheet, add_measures=args.add_measures)
+        if not sheet.rows:
+            raise SvdeskError(f"{path}: the sheet has a header row but no pledge rows under it")
+        if not args.dry_run:
+            if db.path is not None:
+                backup_now(db, "pre-import")
+            apply_import(session, tender, plan, _actor(args), sheet)
     if args.json:
         print(json.dumps(plan.as_dict(), indent=2, ensure_ascii=False))
     else:
@@ -205,8 +217,7 @@ def render_import_table(plan, dry_run: bool) -> str:
 def cmd_catalogue(args: argparse.Namespace) -> int:
     from svdesk.model.services.catalogue import catalogue_measures, import_framework, list_frameworks
 
-    db = _open(args)
-    try:
+    with _open(args, write=args.catalogue_action == "import") as db:
         if args.catalogue_action == "import":
             path = Path(args.file)
             with db.transaction() as session:
@@ -269,8 +280,6 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
             proxy = "" if m.proxy_value is None else f"£{m.proxy_value:g} per {m.unit}"
             text = m.text or f"(no measure text: {m.notes})"
             print(f"  {m.ref:<7} {text[:80]:<80} {proxy}")
-    finally:
-        db.dispose()
     return EXIT_OK
 
 
@@ -278,12 +287,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from svdesk.model.services.tenders import get_tender
     from svdesk.model.services.verify import verify_tender
 
-    db = _open(args)
-    try:
-        with db.reader() as session:
-            report = verify_tender(session, get_tender(session, args.tender))
-    finally:
-        db.dispose()
+    with _open(args, write=False) as db, db.reader() as session:
+        report = verify_tender(session, get_tender(session, args.tender))
     if args.json:
         print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:
@@ -296,6 +301,21 @@ def cmd_verify(args: argparse.Namespace) -> int:
         for problem in report.problems:
             print(f"  - {problem}")
     return EXIT_OK if report.ok else EXIT_BAD_INPUT
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from svdesk.model.backups import backup_now, list_backups, restore
+
+    with _open(args, write=args.backup_action != "list") as db:
+        if args.backup_action == "now":
+            print(f"backed up {db.display_name} to {backup_now(db)}")
+        elif args.backup_action == "restore":
+            safety = restore(db, Path(args.file))
+            print(f"restored {db.display_name} from {args.file}; the previous content is in {safety}")
+        else:
+            for b in list_backups(db):
+                print(f"{b.created:%Y-%m-%d %H:%M:%S} UTC  {b.label:<24} {b.size / 1024:8.0f} KB  {b.path}")
+    return EXIT_OK
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -351,10 +371,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_verify)
 
+    p = sub.add_parser("backup", parents=[common], help="back up now, list backups, or restore one")
+    p.set_defaults(func=cmd_backup, backup_action="now")
+    bsub = p.add_subparsers(metavar="ACTION")
+    bsub.add_parser("now", parents=[common], help="back up now (the default)").set_defaults(
+        func=cmd_backup, backup_action="now"
+    )
+    bsub.add_parser("list", parents=[common], help="list backups, newest first").set_defaults(
+        func=cmd_backup, backup_action="list"
+    )
+    br = bsub.add_parser("restore", parents=[common], help="restore a backup (the current content is kept aside)")
+    br.add_argument("file")
+    br.set_defaults(func=cmd_backup, backup_action="restore")
+
     p = sub.add_parser("catalogue", parents=[common], help="list the measure catalogue, or import a framework")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_catalogue, catalogue_action="list")
-    csub = p.add_subparsers(dest="catalogue_action", metavar="ACTION")
+    csub = p.add_subparsers(metavar="ACTION")
     ci = csub.add_parser("import", parents=[common], help="import a framework from xlsx or csv")
     ci.add_argument("file")
     ci.add_argument("--name")

@@ -22,7 +22,7 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from svdesk.model.errors import SchemaVersionError, SvdeskError
+from svdesk.model.errors import SchemaVersionError, SvdeskError, WorkflowError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -57,18 +57,22 @@ def _on_sqlite_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cursor.close()
 
 
-def create_db_engine(url: str) -> Engine:
+def create_db_engine(url: str, read_only: bool = False) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 5.0})
         event.listen(engine, "connect", _on_sqlite_connect)
+        if read_only:  # SQLite itself refuses every write on these connections
+            event.listen(engine, "connect", lambda conn, _r: conn.execute("PRAGMA query_only=ON"))
         # pysqlite's own transaction handling defers BEGIN; take control so each unit of work
         # is exactly one BEGIN ... COMMIT.
         event.listen(engine, "connect", lambda conn, _r: setattr(conn, "isolation_level", None))
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
         return engine
+    if read_only:
+        return create_engine(url, pool_pre_ping=True, execution_options={"postgresql_readonly": True})
     return create_engine(url, pool_pre_ping=True)
 
 
@@ -84,6 +88,10 @@ def head_revision() -> str:
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
+
+
+def known_revisions() -> set[str]:
+    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
 
 
 def sqlite_backup(engine: Engine, destination: Path) -> Path:
@@ -112,6 +120,8 @@ class Database:
     engine: Engine
     url: str
     session_factory: sessionmaker[Session]
+    read_only: bool = False
+    read_only_reason: str = ""
 
     @property
     def is_sqlite(self) -> bool:
@@ -131,6 +141,8 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One unit of work: committed when the block ends, rolled back entirely on any error."""
+        if self.read_only:
+            raise WorkflowError(f"{self.display_name} is open read-only: {self.read_only_reason}")
         with self.session_factory() as session, session.begin():
             yield session
 
@@ -163,7 +175,7 @@ def migrate(db: Database) -> None:
     head = script.get_current_head()
     if current == head:
         return
-    known = {rev.revision for rev in script.walk_revisions()}
+    known = known_revisions()
     if current is not None and current not in known:
         raise SchemaVersionError(
             f"{db.display_name} was made by a newer version of svdesk (schema {current}); "
@@ -178,12 +190,26 @@ def migrate(db: Database) -> None:
         command.upgrade(alembic_config(conn), "head")
 
 
-def open_database(target: str | Path | None = None) -> Database:
+def open_database(target: str | Path | None = None, read_only: bool = False, read_only_reason: str = "") -> Database:
     url = database_url(target)
-    engine = create_db_engine(url)
-    db = Database(engine=engine, url=url, session_factory=sessionmaker(engine, expire_on_commit=False))
+    engine = create_db_engine(url, read_only=read_only)
+    db = Database(
+        engine=engine,
+        url=url,
+        session_factory=sessionmaker(engine, expire_on_commit=False),
+        read_only=read_only,
+        read_only_reason=read_only_reason or "opened read-only",
+    )
     try:
-        migrate(db)
+        if read_only:
+            current = _current_revision(engine)
+            if current != head_revision():
+                raise SchemaVersionError(
+                    f"{db.display_name} needs an upgrade (schema {current}) and cannot be "
+                    "opened read-only; open it normally once the other user has closed it"
+                )
+        else:
+            migrate(db)
     except SchemaVersionError:
         engine.dispose()
         raise

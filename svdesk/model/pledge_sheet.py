@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from svdesk.model.errors import Problem, ValidationError
-from svdesk.model.spreadsheet import MAX_CELL_CHARS, open_workbook_safely, parse_number
+from svdesk.model.sandbox import run_limited
+from svdesk.model.spreadsheet import MAX_CELL_CHARS, check_xlsx_container, open_workbook_safely, parse_number
 
 HEADER_SEARCH_ROWS = 60
 HEADER_SEARCH_SHEETS = 5
@@ -77,8 +78,16 @@ def _text(cell: object) -> str:
     return "" if cell is None else str(cell).strip()
 
 
-def read_pledge_sheet(path: Path) -> PledgeSheet:
-    """Parse the sheet; raise ValidationError naming file, row and column for every bad cell."""
+def read_pledge_sheet(path: Path, timeout: float | None = None) -> PledgeSheet:
+    """Parse the sheet in a time- and memory-limited child process.
+
+    Raises ValidationError naming the file, row and column of every bad cell.
+    """
+    check_xlsx_container(Path(path))  # cheap refusals before starting a process
+    return run_limited(_read_pledge_sheet, Path(path), source=str(path), timeout=timeout)
+
+
+def _read_pledge_sheet(path: Path) -> PledgeSheet:
     where = str(path)
     wb = open_workbook_safely(path)
     try:

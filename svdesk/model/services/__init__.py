@@ -12,9 +12,12 @@ from svdesk.model.db import Database, open_database
 from svdesk.model.services.catalogue import ensure_builtin_catalogue
 
 
-def open_svdesk_database(target: str | Path | None = None) -> Database:
+def open_svdesk_database(
+    target: str | Path | None = None, read_only: bool = False, read_only_reason: str = ""
+) -> Database:
     """Open (creating and migrating as needed) and make sure the built-in catalogue is present."""
-    db = open_database(target)
-    with db.transaction() as session:
-        ensure_builtin_catalogue(session)
+    db = open_database(target, read_only=read_only, read_only_reason=read_only_reason)
+    if not read_only:
+        with db.transaction() as session:
+            ensure_builtin_catalogue(session)
     return db

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from svdesk.model.entities import Framework, Measure, MeasureTag, Outcome, Theme
 from svdesk.model.errors import NotFoundError, Problem, ValidationError
-from svdesk.model.spreadsheet import open_workbook_safely, parse_number
+from svdesk.model.sandbox import run_limited
+from svdesk.model.spreadsheet import check_xlsx_container, open_workbook_safely, parse_number
 from svdesk.resources import resource_path
 
 BUILTIN_FILE = ("catalogue", "national_toms.json")
@@ -167,13 +168,17 @@ def _read_rows(path: Path) -> list[list[object]]:
         except UnicodeDecodeError as exc:
             raise ValidationError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", source=str(path)) from exc
     if suffix in (".xlsx", ".xlsm"):
-        wb = open_workbook_safely(path)
-        try:
-            ws = wb.worksheets[0]
-            return [list(r) for r in ws.iter_rows(values_only=True)]
-        finally:
-            wb.close()
+        check_xlsx_container(path)
+        return run_limited(_xlsx_rows, path, source=str(path))
     raise ValidationError("a framework must be an .xlsx or .csv file", source=str(path))
+
+
+def _xlsx_rows(path: Path) -> list[list[object]]:
+    wb = open_workbook_safely(path)
+    try:
+        return [list(r) for r in wb.worksheets[0].iter_rows(values_only=True, max_row=100_000)]
+    finally:
+        wb.close()
 
 
 def _header_map(row: list[object]) -> dict[str, int]:

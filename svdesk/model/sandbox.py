@@ -1,0 +1,81 @@
+"""Run a parser of untrusted files in a child process with a time and memory limit.
+
+A crafted workbook can make openpyxl spin for minutes (quadratic XML comment handling) or eat
+memory; in a child process the worst case is a clear "refused" message, never a frozen app.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from svdesk.model.errors import SvdeskError, ValidationError
+
+T = TypeVar("T")
+
+DEFAULT_TIMEOUT_S = float(os.environ.get("SVDESK_PARSE_TIMEOUT", "30"))
+DEFAULT_MEMORY_MB = int(os.environ.get("SVDESK_PARSE_MEMORY_MB", "1024"))
+
+
+def _child(conn: Any, func: Callable[..., Any], args: tuple, memory_mb: int) -> None:
+    try:
+        if sys.platform.startswith("linux") or sys.platform == "darwin":
+            import resource
+
+            limit = memory_mb * 1024 * 1024
+            _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+            if hard == resource.RLIM_INFINITY or hard > limit:
+                resource.setrlimit(resource.RLIMIT_AS, (limit, hard if hard != resource.RLIM_INFINITY else limit))
+        conn.send(("ok", func(*args)))
+    except MemoryError:
+        conn.send(("memory", None))
+    except SvdeskError as exc:
+        conn.send(("error", exc))
+    except BaseException as exc:  # anything else in a hostile file: report it, never crash the parent
+        conn.send(("crash", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+def run_limited(
+    func: Callable[..., T], *args: Any, source: str, timeout: float | None = None, memory_mb: int | None = None
+) -> T:
+    """`func(*args)` in a child process; ValidationError naming `source` when it breaks a limit."""
+    timeout = DEFAULT_TIMEOUT_S if timeout is None else timeout
+    memory_mb = DEFAULT_MEMORY_MB if memory_mb is None else memory_mb
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    ctx = multiprocessing.get_context(method)
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(child, func, args, memory_mb), daemon=True)
+    proc.start()
+    child.close()
+    try:
+        if not parent.poll(timeout):
+            raise ValidationError(
+                f"reading the file took longer than {timeout:g} s and was stopped; "
+                "it may be damaged or crafted to stall the reader",
+                source=source,
+            )
+        try:
+            kind, payload = parent.recv()
+        except EOFError:
+            raise ValidationError(
+                "the reader stopped unexpectedly (the file may be crafted to crash it)", source=source
+            ) from None
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join(5)
+        parent.close()
+    if kind == "ok":
+        return payload
+    if kind == "memory":
+        raise ValidationError(
+            f"reading the file needed more than {memory_mb} MB of memory and was stopped", source=source
+        )
+    if kind == "error":
+        raise payload
+    raise ValidationError(f"the file cannot be read ({payload})", source=source)
