@@ -116,7 +116,7 @@ def test_bad_cells_are_named_by_row_and_column_and_nothing_is_written(sdb, tmp_p
     text = str(info.value)
     assert "bad.xlsx" in text
     assert "row 4, column Answer: 'lots' is not a number" in text
-    assert "row 7, column Answer: -3 is not a plausible quantity" in text
+    assert "row 7, column Answer: NT6: -3 is negative" in text
     with sdb.reader() as s:
         assert s.scalar(select(func.count()).select_from(Pledge)) == 0
 

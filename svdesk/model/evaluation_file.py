@@ -36,6 +36,7 @@ from svdesk.model.entities import (
 from svdesk.model.errors import Problem, ValidationError
 from svdesk.model.scoring import Weights, score_problem, weights_problem
 from svdesk.model.services.catalogue import CatalogueMeasure, measures_by_ref
+from svdesk.model.units import quantity_problem
 from svdesk.model.validation import Checker
 
 FORMAT = "svdesk-evaluation/1"
@@ -332,7 +333,9 @@ def parse_document(data: Any, catalogue: dict[str, CatalogueMeasure], source: st
                 c.add(ppath, f"{ref!r} is not one of the tender's measures")
                 continue
             number = c.number(qty, ppath, minimum=0, maximum=1e12)
-            if number is not None:
+            if number is not None and (problem := quantity_problem(refs[ref].unit if ref in refs else None, number)):
+                c.add(ppath, problem)
+            elif number is not None:
                 pledges[ref] = number
         if name and name in bidder_names:
             c.add(f"{path}.name", f"{name!r} is listed twice")

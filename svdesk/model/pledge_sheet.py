@@ -7,18 +7,17 @@ and total rows are skipped; numbers may be plain or text such as "£ 1,234.50" o
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
 from svdesk.model.errors import Problem, ValidationError
 from svdesk.model.sandbox import run_limited
 from svdesk.model.spreadsheet import MAX_CELL_CHARS, check_xlsx_container, open_workbook_safely, parse_number
+from svdesk.model.units import quantity_problem
 
 HEADER_SEARCH_ROWS = 60
 HEADER_SEARCH_SHEETS = 5
 MAX_ROWS = 200_000
-MAX_QUANTITY = 1e12  # no pledge is a trillion units; such a figure is a typo or an attack
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "ref": ("reference", "ref", "measure ref", "toms ref", "ref."),
@@ -160,10 +159,9 @@ def _read_body(where: str, sheet: str, header_row: int, columns: dict[str, int],
                 problems.append(Problem(f"row {number}, column {LABELS[key]}", str(exc)))
                 parsed[key] = None
         answer = parsed["answer"]
-        if answer is not None and (answer < 0 or answer > MAX_QUANTITY or not math.isfinite(answer)):
-            problems.append(
-                Problem(f"row {number}, column {LABELS['answer']}", f"{answer:g} is not a plausible quantity for {ref}")
-            )
+        unit = _text(cell("unit"))[:200]
+        if answer is not None and (problem := quantity_problem(unit, answer)):
+            problems.append(Problem(f"row {number}, column {LABELS['answer']}", f"{ref}: {problem}"))
             continue
         proxy = parsed["proxy_value"]
         if proxy is not None and proxy < 0:
@@ -176,7 +174,7 @@ def _read_body(where: str, sheet: str, header_row: int, columns: dict[str, int],
                 answer,
                 proxy,
                 parsed["stated_value"],
-                _text(cell("unit"))[:200],
+                unit,
                 _text(cell("question"))[:5000],
             )
         )

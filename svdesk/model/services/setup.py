@@ -30,6 +30,7 @@ from svdesk.model.errors import NotFoundError, ValidationError
 from svdesk.model.scoring import Weights, score_problem, weights_problem
 from svdesk.model.services.catalogue import find_measure
 from svdesk.model.services.tenders import find_bidder, find_member, find_question, require_editable
+from svdesk.model.units import quantity_problem
 
 DEFAULT_WEIGHTS = Weights(40, 50, 10)
 SCALE_PRESETS: dict[str, tuple[float, float, dict[float, str]]] = {
@@ -366,6 +367,8 @@ def set_pledge(
             session.flush()
         return
     quantity = _number(quantity, f"{bidder_name} {ref} quantity")
+    if problem := quantity_problem(m.unit, quantity):
+        raise ValidationError(f"{bidder_name} {ref}: {problem}")
     before = state.pledge_value(p) if p else None
     if p is None:
         p = Pledge(bidder_id=b.id, tender_measure_id=m.id, quantity=quantity)
