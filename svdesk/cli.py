@@ -318,6 +318,25 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _report_data(args: argparse.Namespace):
+    from svdesk.model.services.report_data import report_data
+    from svdesk.model.services.tenders import get_tender
+
+    with _open(args) as db, db.reader() as session:
+        return report_data(session, get_tender(session, args.tender))
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from svdesk.export import reports
+
+    data = _report_data(args)
+    out = Path(args.out)
+    written = reports.write_report(data, args.kind, out, bidder=args.bidder, marking=args.marking)
+    for path in written:
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from svdesk.ui.app import run_gui
 
@@ -365,6 +384,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="show what would be imported; write nothing")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_import_pledges)
+
+    p = sub.add_parser("report", parents=[common], help="write a PDF report")
+    p.add_argument("--kind", required=True, choices=["evaluation", "moderation", "award", "summary"])
+    p.add_argument("--tender")
+    p.add_argument("--bidder", help="for --kind summary: one supplier (default: one PDF per supplier into --out)")
+    p.add_argument("--out", required=True, help="the PDF (or, for every supplier's summary, a folder)")
+    p.add_argument("--marking", default="OFFICIAL-SENSITIVE: COMMERCIAL", help="protective marking on every page")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("verify", parents=[common], help="check the audit chain, the record and the signatures")
     p.add_argument("--tender")

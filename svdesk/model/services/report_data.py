@@ -175,12 +175,14 @@ class ReportData:
 
 def report_data(session: Session, tender: Tender) -> ReportData:
     tid = tender.id
-    measures = session.scalars(select(TenderMeasure).where(TenderMeasure.tender_id == tid)
-                               .order_by(TenderMeasure.position)).all()
+    measures = session.scalars(
+        select(TenderMeasure).where(TenderMeasure.tender_id == tid).order_by(TenderMeasure.position)
+    ).all()
     questions = session.scalars(select(Question).where(Question.tender_id == tid).order_by(Question.position)).all()
     bidders = session.scalars(select(Bidder).where(Bidder.tender_id == tid).order_by(Bidder.position)).all()
-    panel = session.scalars(select(PanelMember).where(PanelMember.tender_id == tid)
-                            .order_by(PanelMember.position)).all()
+    panel = session.scalars(
+        select(PanelMember).where(PanelMember.tender_id == tid).order_by(PanelMember.position)
+    ).all()
     inp = scoring_input(session, tender)
     shares = question_shares(inp.questions, inp.weights, inp.sv_quantitative_share)
     measure_of = {m.id: m for m in measures}
@@ -188,10 +190,17 @@ def report_data(session: Session, tender: Tender) -> ReportData:
     code_of = {q.id: q.code for q in questions}
     member_of = {m.id: m for m in panel}
     pledges = [
-        PledgeRow(bidder_of[p.bidder_id], measure_of[p.tender_measure_id].ref, measure_of[p.tender_measure_id].theme,
-                  measure_of[p.tender_measure_id].unit, measure_of[p.tender_measure_id].proxy_value, p.quantity,
-                  p.accepted_quantity if p.accepted_quantity is not None else p.quantity,
-                  p.accepted_quantity is not None, p.adjustment_reason)
+        PledgeRow(
+            bidder_of[p.bidder_id],
+            measure_of[p.tender_measure_id].ref,
+            measure_of[p.tender_measure_id].theme,
+            measure_of[p.tender_measure_id].unit,
+            measure_of[p.tender_measure_id].proxy_value,
+            p.quantity,
+            p.accepted_quantity if p.accepted_quantity is not None else p.quantity,
+            p.accepted_quantity is not None,
+            p.adjustment_reason,
+        )
         for p in session.scalars(select(Pledge).where(Pledge.bidder_id.in_(list(bidder_of) or [-1]))).all()
     ]
     order = {b.name: i for i, b in enumerate(bidders)}
@@ -200,8 +209,10 @@ def report_data(session: Session, tender: Tender) -> ReportData:
     individual = [
         IndividualScore(member_of[m].name, member_of[m].role.value, bidder_of[b], code_of[q], s, r)
         for m, b, q, s, r in session.execute(
-            select(Score.member_id, Score.bidder_id, Score.question_id, Score.score, Score.rationale)
-            .where(Score.member_id.in_(list(member_of) or [-1])))
+            select(Score.member_id, Score.bidder_id, Score.question_id, Score.score, Score.rationale).where(
+                Score.member_id.in_(list(member_of) or [-1])
+            )
+        )
     ]
     q_order = {q.code: q.position for q in questions}
     p_order = {m.name: m.position for m in panel}
@@ -209,27 +220,51 @@ def report_data(session: Session, tender: Tender) -> ReportData:
     moderated = [
         ModeratedRow(bidder_of[b], code_of[q], s, r)
         for b, q, s, r in session.execute(
-            select(ModeratedScore.bidder_id, ModeratedScore.question_id, ModeratedScore.score, ModeratedScore.rationale)
-            .where(ModeratedScore.bidder_id.in_(list(bidder_of) or [-1])))
+            select(
+                ModeratedScore.bidder_id, ModeratedScore.question_id, ModeratedScore.score, ModeratedScore.rationale
+            ).where(ModeratedScore.bidder_id.in_(list(bidder_of) or [-1]))
+        )
     ]
     moderated.sort(key=lambda m: (order[m.bidder], q_order[m.question]))
     verify = verify_tender(session, tender)
     return ReportData(
-        reference=tender.reference, title=tender.title, contract_value=tender.contract_value,
-        status=tender.status.value, weight_price=tender.weight_price, weight_quality=tender.weight_quality,
-        weight_social_value=tender.weight_social_value, sv_quantitative_share=tender.sv_quantitative_share,
-        quantitative_method=tender.quantitative_method.value, scale_max=tender.scale_max,
-        scale_step=tender.scale_step, descriptors={d.score: d.label for d in tender.descriptors},
-        measures=[MeasureRow(m.ref, m.description, m.unit, m.proxy_value, m.theme, m.catalogue_proxy_value,
-                             m.proxy_override_reason) for m in measures],
-        questions=[QuestionRow(q.code, q.section.value, q.title, q.text, q.guidance, q.weight, q.minimum_score,
-                               shares[q.code]) for q in questions],
-        bidders=[b.name for b in bidders], prices={b.name: b.price for b in bidders}, pledges=pledges,
-        panel=[(m.name, m.role.value) for m in panel], individual=individual, moderated=moderated,
-        declarations=workflow.declarations(session, tender), results=compute_results(inp),
-        signatures=[SignatureRow(s.name, s.role, s.signed_at, s.fingerprint, s.audit_head)
-                    for s in active_signatures(session, tender)],
-        fingerprint=verify.fingerprint, audit_head=verify.audit_head, audit_entries=verify.entries,
-        verified=verify.ok, verify_problems=verify.problems,
+        reference=tender.reference,
+        title=tender.title,
+        contract_value=tender.contract_value,
+        status=tender.status.value,
+        weight_price=tender.weight_price,
+        weight_quality=tender.weight_quality,
+        weight_social_value=tender.weight_social_value,
+        sv_quantitative_share=tender.sv_quantitative_share,
+        quantitative_method=tender.quantitative_method.value,
+        scale_max=tender.scale_max,
+        scale_step=tender.scale_step,
+        descriptors={d.score: d.label for d in tender.descriptors},
+        measures=[
+            MeasureRow(
+                m.ref, m.description, m.unit, m.proxy_value, m.theme, m.catalogue_proxy_value, m.proxy_override_reason
+            )
+            for m in measures
+        ],
+        questions=[
+            QuestionRow(q.code, q.section.value, q.title, q.text, q.guidance, q.weight, q.minimum_score, shares[q.code])
+            for q in questions
+        ],
+        bidders=[b.name for b in bidders],
+        prices={b.name: b.price for b in bidders},
+        pledges=pledges,
+        panel=[(m.name, m.role.value) for m in panel],
+        individual=individual,
+        moderated=moderated,
+        declarations=workflow.declarations(session, tender),
+        results=compute_results(inp),
+        signatures=[
+            SignatureRow(s.name, s.role, s.signed_at, s.fingerprint, s.audit_head)
+            for s in active_signatures(session, tender)
+        ],
+        fingerprint=verify.fingerprint,
+        audit_head=verify.audit_head,
+        audit_entries=verify.entries,
+        verified=verify.ok,
+        verify_problems=verify.problems,
     )
-

@@ -1,0 +1,135 @@
+"""The award justification: who should win, why, and how each other bid compares, criterion by criterion."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.platypus import Flowable
+
+from svdesk.export.files import write_atomically
+from svdesk.export.pdf_base import DEFAULT_MARKING, Column, build_pdf, long_text, markup, para, points, tables, text
+from svdesk.export.report_sections import cover, page_info, results_section, signoff_section
+from svdesk.model.services.report_data import ReportData
+
+REPORT = "Award justification"
+
+
+def criteria_rows(data: ReportData, bidder: str) -> list[tuple[str, str, float | None, float | None]]:
+    """(criterion, detail, this bid's points, available points) for every award criterion."""
+    r = data.results.by_name()[bidder]
+    rows: list[tuple[str, str, float | None, float | None]] = [
+        ("Price", "lowest price / price x weight", r.price_score, data.weight_price)
+    ]
+    for q in data.questions:
+        qr = r.questions.get(q.code)
+        contribution = None if qr is None else qr.contribution
+        score = "" if qr is None else f"score {qr.score:g} of {data.scale_max:g}"
+        rows.append((f"{q.code} {q.title}".strip(), score, contribution, q.share_of_total))
+    rows.append(
+        (
+            "Social value: pledged",
+            "accepted value relative to the best",
+            r.sv_quantitative_score,
+            data.sv_quantitative_weight,
+        )
+    )
+    return rows
+
+
+def award_report(data: ReportData, marking: str = DEFAULT_MARKING) -> bytes:
+    story: list[Flowable] = [*cover(data, REPORT)]
+    winner = data.winner()
+    story.append(para("Recommendation", "h2"))
+    if winner is None:
+        story.append(
+            para(
+                "No single bid ranks first (a tie, or no eligible bid): no award can be justified until the "
+                "panel resolves it.",
+                "banner",
+            )
+        )
+    else:
+        w = data.results.by_name()[winner]
+        sv_points = (w.sv_quantitative_score or 0) + (w.sv_qualitative_score or 0)
+        story.append(
+            markup(
+                f"The panel recommends the award of {text(data.title)} to <b>{text(winner)}</b>. "
+                "Its tender is the most advantageous under the published criteria, scoring "
+                f"<b>{points(w.total)}</b> out of 100: price "
+                f"{points(w.price_score)} of {data.weight_price:g}, quality {points(w.quality_score)} of "
+                f"{data.weight_quality:g}, social value {points(sv_points)}"
+                f" of {data.weight_social_value:g}."
+            )
+        )
+        if not (data.final and data.locked):
+            story.append(para("This justification is provisional until the evaluation is signed off.", "banner"))
+        story.append(para(f"Why {winner}", "h3"))
+        mod = data.moderated_for(winner)
+        for q in data.questions:
+            m = mod.get(q.code)
+            if m is not None:
+                label = data.descriptor(m.score)
+                story.append(
+                    markup(
+                        f"<b>{text(q.code)} {text(q.title)}</b>: {m.score:g}" + (f" ({text(label)})" if label else "")
+                    )
+                )
+                story += long_text(m.rationale)
+    story += [para("Results", "h2"), *results_section(data)]
+
+    if winner is not None:
+        story.append(para("How each other bid compares", "h2"))
+        w_rows = {c: pts for c, _d, pts, _a in criteria_rows(data, winner)}
+        for other in data.bidders:
+            if other == winner:
+                continue
+            res = data.results.by_name()[other]
+            story.append(para(other, "h3"))
+            if res.excluded:
+                story.append(markup(f"Excluded: {text('; '.join(res.exclusion_reasons))}."))
+            rows = []
+            for criterion, detail, pts, available in criteria_rows(data, other):
+                diff = None if pts is None or w_rows.get(criterion) is None else pts - w_rows[criterion]
+                rows.append(
+                    (
+                        criterion,
+                        detail,
+                        points(pts),
+                        points(w_rows.get(criterion)),
+                        "" if diff is None else f"{diff:+.2f}",
+                        points(available),
+                    )
+                )
+            story += tables(
+                [
+                    Column("Criterion", 58),
+                    Column("This bid", 36),
+                    Column("Points", 18, "right"),
+                    Column("Winner", 18, "right"),
+                    Column("Difference", 22, "right"),
+                    Column("Available", 22, "right"),
+                ],
+                rows,
+            )
+            mod = data.moderated_for(other)
+            behind = [
+                q
+                for q in data.questions
+                if q.code in mod
+                and q.code in data.moderated_for(winner)
+                and mod[q.code].score < data.moderated_for(winner)[q.code].score
+            ]
+            for q in behind:
+                story.append(
+                    markup(
+                        f"<b>{text(q.code)}</b>: scored {mod[q.code].score:g} against the winner's "
+                        f"{data.moderated_for(winner)[q.code].score:g}. The panel's reason:"
+                    )
+                )
+                story += long_text(mod[q.code].rationale)
+    story += [para("Sign-off", "h2"), *signoff_section(data)]
+    return build_pdf(story, page_info(data, REPORT, marking))
+
+
+def write_award_report(data: ReportData, path: Path, marking: str = DEFAULT_MARKING) -> Path:
+    return write_atomically(path, award_report(data, marking))

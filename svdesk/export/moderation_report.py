@@ -1,0 +1,111 @@
+"""The moderation report: each member's score and rationale beside the consensus, disagreements first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.platypus import Flowable
+
+from svdesk.export.files import write_atomically
+from svdesk.export.pdf_base import DEFAULT_MARKING, Column, build_pdf, gap, long_text, markup, para, tables, text
+from svdesk.export.report_sections import cover, page_info, signoff_section
+from svdesk.model.services.report_data import IndividualScore, ReportData
+
+REPORT = "Moderation report"
+
+
+def spread_threshold(scale_max: float) -> float:
+    """High spread: 2 on a 0-5 scale, 40 on 0-100 (two fifths of the scale)."""
+    return scale_max * 0.4
+
+
+def moderation_report(data: ReportData, marking: str = DEFAULT_MARKING) -> bytes:
+    by_cell: dict[tuple[str, str], list[IndividualScore]] = {}
+    for s in data.individual:
+        by_cell.setdefault((s.bidder, s.question), []).append(s)
+    threshold = spread_threshold(data.scale_max)
+    cells = [(b, q.code) for q in data.questions for b in data.bidders]
+
+    def spread(cell: tuple[str, str]) -> float:
+        marks = [s.score for s in by_cell.get(cell, [])]
+        return max(marks) - min(marks) if marks else 0.0
+
+    flagged = [c for c in cells if spread(c) >= threshold]
+    others = [c for c in cells if spread(c) < threshold]
+    titles = {q.code: q.title or q.code for q in data.questions}
+    moderated = {(m.bidder, m.question): m for m in data.moderated}
+
+    story: list[Flowable] = [
+        *cover(data, REPORT),
+        para("Summary", "h2"),
+        para(
+            f"{len(cells)} bid-question pairs; {len(flagged)} with a spread of {threshold:g} or more between the "
+            f"panel's individual scores, listed first. Each entry shows every member's score and rationale, then the "
+            "consensus the panel agreed and why."
+        ),
+    ]
+    summary_rows = [
+        (
+            q,
+            b,
+            ", ".join(f"{s.member}: {s.score:g}" for s in by_cell.get((b, q), [])) or "no scores",
+            f"{spread((b, q)):g}",
+            f"{moderated[(b, q)].score:g}" if (b, q) in moderated else "\u2013",
+        )
+        for b, q in flagged + others
+    ]
+    story += tables(
+        [
+            Column("Q", 12),
+            Column("Bidder", 45),
+            Column("Individual scores", 77),
+            Column("Spread", 18, "right"),
+            Column("Consensus", 22, "right"),
+        ],
+        summary_rows,
+        highlight=range(len(flagged)),
+    )
+
+    def section(title: str, chosen: list[tuple[str, str]]) -> None:
+        if not chosen:
+            return
+        story.append(para(title, "h2"))
+        for bidder, code in chosen:
+            flag = " \u2014 HIGH SPREAD" if (bidder, code) in flagged else ""
+            story.append(markup(f"<b>{text(code)} {text(titles[code])} \u2014 {text(bidder)}</b>{flag}", "h3"))
+            rows = [(s.member, f"{s.score:g}", s.rationale) for s in by_cell.get((bidder, code), [])]
+            story.extend(
+                tables(
+                    [Column("Member", 32), Column("Score", 14, "right"), Column("Rationale", 128)],
+                    [
+                        (m, sc, para(r[:1500] + ("\u2026 (continued below)" if len(r) > 1500 else ""), "cell"))
+                        for m, sc, r in rows
+                    ],
+                )
+            )
+            for s in by_cell.get((bidder, code), []):
+                if len(s.rationale) > 1500:
+                    story.extend([para(f"{s.member}'s full rationale:", "small"), *long_text(s.rationale, "small")])
+            m = moderated.get((bidder, code))
+            if m is None:
+                story.append(para("No consensus score yet.", "banner"))
+            else:
+                label = data.descriptor(m.score)
+                story.append(
+                    markup(
+                        f"<b>Consensus: {m.score:g} / {data.scale_max:g}"
+                        + (f" ({text(label)})" if label else "")
+                        + "</b>"
+                    )
+                )
+                story.extend(long_text(m.rationale))
+            story.append(gap(2))
+
+    section("Items with a high spread", flagged)
+    section("All other items", others)
+    story += [para("Sign-off", "h2"), *signoff_section(data)]
+    return build_pdf(story, page_info(data, REPORT, marking))
+
+
+def write_moderation_report(data: ReportData, path: Path, marking: str = DEFAULT_MARKING) -> Path:
+    return write_atomically(path, moderation_report(data, marking))

@@ -1,0 +1,238 @@
+"""Sections several reports share: cover, the rules in plain words, results, declarations, sign-off."""
+
+from __future__ import annotations
+
+from reportlab.platypus import Flowable, PageBreak
+
+from svdesk.export.pdf_base import (
+    Column,
+    PageInfo,
+    gap,
+    key_values,
+    markup,
+    money,
+    para,
+    points,
+    tables,
+    text,
+)
+from svdesk.model.services.report_data import ReportData
+
+STATUS_LABELS = {
+    "draft": "Draft",
+    "scoring": "Scoring",
+    "moderation": "Moderation",
+    "signed_off": "Signed off",
+    "awarded": "Awarded",
+}
+
+
+def status_note(data: ReportData) -> str:
+    if data.locked:
+        return ""
+    if not data.final:
+        return "PROVISIONAL \u2014 consensus scores missing; not signed off"
+    return "PROVISIONAL \u2014 not signed off"
+
+
+def page_info(data: ReportData, report: str, marking: str) -> PageInfo:
+    return PageInfo(
+        data.reference,
+        data.title,
+        report,
+        marking,
+        f"Generated {data.generated_at}",
+        data.fingerprint,
+        status_note(data),
+    )
+
+
+def cover(data: ReportData, report: str, subtitle: str = "") -> list[Flowable]:
+    story: list[Flowable] = [
+        gap(30),
+        para(report, "cover_title"),
+        gap(4),
+        para(f"{data.reference}", "cover_sub"),
+        para(data.title, "cover_sub"),
+    ]
+    if subtitle:
+        story += [gap(3), para(subtitle, "cover_sub")]
+    story.append(gap(12))
+    note = status_note(data)
+    if note:
+        story += [para(note, "banner"), gap(6)]
+    if not data.verified:
+        story += [
+            para(
+                "WARNING: this record does not verify (svdesk verify): " + "; ".join(data.verify_problems[:3]), "banner"
+            ),
+            gap(6),
+        ]
+    story.append(
+        key_values(
+            [
+                ("Contract value", money(data.contract_value)),
+                ("Status", STATUS_LABELS.get(data.status, data.status)),
+                ("Bids", str(len(data.bidders))),
+                ("Panel", ", ".join(f"{n} ({r})" for n, r in data.panel) or "none"),
+                ("Generated", f"{data.generated_at} by {data.generator}"),
+                ("Evaluation fingerprint", para(data.fingerprint, "mono")),
+                ("Audit log", para(f"{data.audit_entries} entries; head {data.audit_head}", "mono")),
+            ]
+        )
+    )
+    story.append(PageBreak())
+    return story
+
+
+def rules_in_words(data: ReportData) -> list[Flowable]:
+    method = (
+        "the bid's accepted social value divided by the highest accepted social value among the bids"
+        if data.quantitative_method == "relative_value"
+        else "the bid's accepted social value per pound of price, divided by the highest such ratio among the bids"
+    )
+    lines = [
+        f"<b>Price ({data.weight_price:g} points).</b> The lowest price among the bids not excluded, divided by the "
+        f"bid's price, times {data.weight_price:g}.",
+        f"<b>Quality ({data.weight_quality:g} points).</b> Each quality question's consensus score divided by "
+        f"{data.scale_max:g} (the top of the scale), times the question's share of the quality points.",
+        f"<b>Social value: pledged ({data.sv_quantitative_weight:g} points).</b> {method.capitalize()}, times "
+        f"{data.sv_quantitative_weight:g}. A pledge's value is its quantity times the tender's proxy value; where the "
+        "panel reduced or rejected a pledge, the accepted quantity is used.",
+        f"<b>Social value: answers ({data.sv_qualitative_weight:g} points).</b> Each social value question's consensus "
+        f"score divided by {data.scale_max:g}, times the question's share of these points.",
+        "<b>Minimum scores.</b> A bid scoring below a question's minimum is excluded: it receives no price, "
+        "pledged social value or total score and no rank, and the lowest price and highest value are taken over "
+        "the remaining bids.",
+        "<b>Rounding and ties.</b> Each component is rounded to 2 decimal places (half up); the total is the "
+        "unrounded sum rounded once. Equal totals share a rank.",
+    ]
+    if not data.final:
+        lines.append(
+            "<b>Provisional.</b> Where a consensus score is missing, the mean of the panel's individual "
+            "scores stands in for it; these results are provisional."
+        )
+    return [markup(line) for line in lines]
+
+
+def scale_table(data: ReportData) -> list[Flowable]:
+    steps = int(round(data.scale_max / data.scale_step))
+    points_ = [round(i * data.scale_step, 10) for i in range(steps + 1)]
+    return tables(
+        [Column("Score", 20, "right"), Column("Descriptor", 150)],
+        [(f"{p:g}", data.descriptor(p) or "\u2013") for p in points_],
+    )
+
+
+def results_rows(data: ReportData) -> list[tuple[object, ...]]:
+    rows = []
+    for b in data.results.bidders:
+        rank = "Excluded" if b.excluded else f"{b.rank}{'=' if b.tied else ''}"
+        rows.append(
+            (
+                rank,
+                b.name,
+                money(b.price),
+                money(b.accepted_value),
+                points(b.price_score),
+                points(b.quality_score),
+                points(b.sv_quantitative_score),
+                points(b.sv_qualitative_score),
+                points(b.total),
+            )
+        )
+    return rows
+
+
+RESULT_COLUMNS = [
+    Column("Rank", 16),
+    Column("Bidder", 34),
+    Column("Price", 25, "right"),
+    Column("Accepted SV", 25, "right"),
+    Column("Price pts", 15, "right"),
+    Column("Quality", 15, "right"),
+    Column("SV pledge", 16, "right"),
+    Column("SV ans.", 14, "right"),
+    Column("Total", 14, "right"),
+]
+
+
+def results_section(data: ReportData) -> list[Flowable]:
+    story: list[Flowable] = list(tables(RESULT_COLUMNS, results_rows(data)))
+    excluded = [b for b in data.results.bidders if b.excluded]
+    if excluded:
+        story.append(gap(2))
+        for b in excluded:
+            story.append(markup(f"<b>{text(b.name)}</b> is excluded: {text('; '.join(b.exclusion_reasons))}."))
+    ties = sorted({b.rank for b in data.results.bidders if b.tied and b.rank is not None})
+    for rank in ties:
+        names = [b.name for b in data.results.bidders if b.rank == rank]
+        story.append(markup(f"<b>Tie</b> at rank {rank}: {text(', '.join(names))}."))
+    return story
+
+
+def declarations_section(data: ReportData) -> list[Flowable]:
+    rows = []
+    for d in data.declarations:
+        if not d.declared:
+            state = "Not declared"
+        elif d.conflict:
+            state = "CONFLICT: " + d.details
+        else:
+            state = "No conflict"
+        rows.append((d.member, d.role, d.bidder, state))
+    conflicted = [i for i, d in enumerate(data.declarations) if d.conflict or not d.declared]
+    return tables(
+        [Column("Member", 35), Column("Role", 20), Column("Bidder", 45), Column("Declaration", 74)],
+        rows,
+        highlight=conflicted,
+    )
+
+
+def signoff_section(data: ReportData) -> list[Flowable]:
+    signed = {s.name: s for s in data.signatures}
+    rows = []
+    for name, role in data.panel:
+        s = signed.get(name)
+        rows.append(
+            (
+                name,
+                role,
+                s.signed_at.replace("T", " ") if s else "not signed",
+                para(s.fingerprint[:32] + "\u2026", "mono") if s else "",
+            )
+        )
+    story: list[Flowable] = list(
+        tables([Column("Name", 45), Column("Role", 25), Column("Signed", 40), Column("Fingerprint signed", 64)], rows)
+    )
+    lock = (
+        "The tender is signed off and locked: no score, weight, measure, pledge or question can change "
+        "without reopening it, which is recorded with its reason."
+        if data.locked
+        else "The tender is not signed off: its content can still change."
+    )
+    story += [
+        gap(3),
+        para(lock),
+        gap(2),
+        key_values(
+            [
+                ("Evaluation fingerprint", para(data.fingerprint, "mono")),
+                ("Audit log head", para(data.audit_head, "mono")),
+                ("Audit entries", str(data.audit_entries)),
+                (
+                    "Verification",
+                    "the record verifies: chain intact and content as recorded"
+                    if data.verified
+                    else "DOES NOT VERIFY: " + "; ".join(data.verify_problems[:5]),
+                ),
+            ]
+        ),
+        gap(2),
+        para(
+            "To check this document against the record: svdesk verify --tender "
+            f"{data.reference} prints the same fingerprint and audit head.",
+            "small",
+        ),
+    ]
+    return story

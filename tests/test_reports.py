@@ -1,0 +1,174 @@
+"""The PDF reports, read back with pdftotext: complete, consistent with the database, safe."""
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from svdesk.cli import main
+from svdesk.export.assessment_summary import REDACTED
+from svdesk.export.reports import write_report
+from svdesk.model.demo import load_demo
+from svdesk.model.evaluation_file import parse_document, write_evaluation
+from svdesk.model.services import open_svdesk_database
+from svdesk.model.services import workflow as wf
+from svdesk.model.services.catalogue import measures_by_ref
+from svdesk.model.services.report_data import report_data
+from svdesk.model.services.tenders import get_tender, set_moderated
+from tests.hostile import HOSTILE_STRINGS, doc_with_string
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is required")
+REF = "CWAC-2026-0142"
+PANEL = ("Tom Ellis", "Gwen Roberts", "Sam Okafor", "Alan Whitfield")
+
+
+def pdf_text(path: Path) -> str:
+    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True)
+    return out.stdout
+
+
+def squash(value: str) -> str:
+    return re.sub(r"\s+", " ", value)
+
+
+@pytest.fixture(scope="module")
+def signed(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("reports")
+    db = open_svdesk_database(folder / "r.sqlite")
+    load_demo(db)
+    with db.transaction() as s:
+        # a consensus rationale that names another losing bidder: the summaries must redact it
+        set_moderated(
+            s,
+            get_tender(s, REF),
+            "Alan Whitfield",
+            "Dee Community Care CIC",
+            "Q4",
+            4,
+            "Appendix F is a week-by-week plan with named leads; clearer than Northgate Homecare Ltd's.",
+        )
+    for member in PANEL:
+        with db.transaction() as s:
+            wf.sign(s, get_tender(s, REF), member)
+    with db.reader() as s:
+        data = report_data(s, get_tender(s, REF))
+    yield db, data, folder
+    db.dispose()
+
+
+def test_evaluation_report_is_complete_and_matches_the_record(signed):
+    db, data, folder = signed
+    (path,) = write_report(data, "evaluation", folder / "evaluation.pdf")
+    raw = pdf_text(path)
+    text = squash(raw)
+    pages = int(re.search(r"Page 1 of (\d+)", text).group(1))
+    assert pages >= 5 and f"Page {pages} of {pages}" in text
+    assert text.count("OFFICIAL-SENSITIVE: COMMERCIAL") == pages
+    assert data.fingerprint in text and data.audit_head in text
+    assert "PROVISIONAL" not in text and "signed off and locked" in text
+    for name in PANEL:
+        assert re.search(rf"{name}\s+\w+\s+20\d\d-\d\d-\d\d", raw), name
+    assert "CONFLICT: Employed by Northgate Homecare Ltd" in text
+    assert "Sandstone Support Services is excluded: Q1 scored 1, below the minimum of 2" in text
+    assert "The panel recommends award to Weaver Valley Care Ltd" in text
+    for b in data.results.bidders:
+        if b.total is not None:
+            assert f"{b.total:.2f}" in text
+        assert f"£{b.accepted_value:,.2f}" in text
+    for p in data.pledges:
+        if p.adjusted:
+            assert p.reason.split(";")[0][:40] in text
+    for q in data.questions:
+        assert q.code in text
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
+    assert "DejaVuSans" in fonts and all(" yes " in line for line in fonts.splitlines()[2:])
+
+
+def test_moderation_report_lists_high_spread_first(signed):
+    _db, data, folder = signed
+    (path,) = write_report(data, "moderation", folder / "moderation.pdf")
+    text = squash(pdf_text(path))
+    first = text.index("Items with a high spread")
+    assert text.index(
+        "Q1 Recruitment, retention and workforce development — Weaver Valley Care Ltd — HIGH SPREAD", first
+    ) < text.index("All other items")
+    assert "Tom Ellis: 2, Gwen Roberts: 4, Sam Okafor: 5" in text
+    assert "Consensus: 4 / 5 (Good)" in text
+
+
+def test_award_justification_names_the_winner_and_compares_each_bid(signed):
+    _db, data, folder = signed
+    (path,) = write_report(data, "award", folder / "award.pdf")
+    text = squash(pdf_text(path))
+    assert "to Weaver Valley Care Ltd" in text and "86.03" in text
+    assert "How each other bid compares" in text
+    for other in ("Northgate Homecare Ltd", "Dee Community Care CIC", "Sandstone Support Services"):
+        assert other in text
+
+
+def test_assessment_summaries_name_no_other_losing_bidder(signed):
+    _db, data, folder = signed
+    paths = write_report(data, "summary", folder / "summaries")
+    assert len(paths) == 4
+    losers = [b for b in data.bidders if b != "Weaver Valley Care Ltd"]
+    for path, supplier in zip(paths, data.bidders, strict=True):
+        text = squash(pdf_text(path))
+        assert f"For: {supplier}" in text
+        for other in losers:
+            if other != supplier:
+                assert other not in text, (supplier, other)
+                assert other.split()[0] not in text, (supplier, other)
+        assert "Winning bid" in text or supplier == "Weaver Valley Care Ltd"
+    dee = squash(pdf_text(paths[2]))
+    assert f"clearer than {REDACTED}" in dee
+    sandstone = squash(pdf_text(paths[3]))
+    assert "Your tender was excluded from the ranking: Q1 scored 1, below the minimum of 2" in sandstone
+    weaver = squash(pdf_text(paths[0]))
+    assert "Your tender is the most advantageous tender, ranked 1st with 86.03" in weaver
+
+
+def test_provisional_reports_say_so(tmp_path):
+    db = open_svdesk_database(tmp_path / "p.sqlite")
+    load_demo(db)
+    with db.reader() as s:
+        data = report_data(s, get_tender(s, REF))
+    db.dispose()
+    (path,) = write_report(data, "evaluation", tmp_path / "e.pdf", marking="OFFICIAL")
+    text = squash(pdf_text(path))
+    assert "PROVISIONAL — not signed off" in text
+    assert "OFFICIAL-SENSITIVE" not in text and "OFFICIAL" in text
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_STRINGS))
+def test_hostile_text_prints_literally_in_every_report(name, tmp_path):
+    value = HOSTILE_STRINGS[name]
+    db = open_svdesk_database(tmp_path / "h.sqlite")
+    with db.transaction() as s:
+        write_evaluation(s, parse_document(doc_with_string(value), measures_by_ref(s)), "tester")
+    with db.reader() as s:
+        data = report_data(s, get_tender(s, "T-001"))
+    db.dispose()
+    for kind in ("evaluation", "moderation", "award", "summary"):
+        out = tmp_path / kind if kind == "summary" else tmp_path / f"{kind}.pdf"
+        paths = write_report(data, kind, out)
+        assert all(p.stat().st_size > 1000 for p in paths)
+    text = squash(pdf_text(tmp_path / "evaluation.pdf"))
+    if "markup" in name or "CVE" in name:
+        assert "<font color=" in text or "<img src=" in text  # printed, not obeyed
+    if name == "html entities":
+        assert "&lt;b&gt; &amp;" in text
+    assert not Path("/tmp/svdesk-pwned").exists()
+
+
+def test_cli_report_errors(tmp_path, capsys, signed):
+    db, _data, folder = signed
+    code = main(
+        ["report", "--kind", "summary", "--bidder", "Nobody", "--db", str(db.path), "--out", str(tmp_path / "x.pdf")]
+    )
+    assert code == 2 and "no bidder named 'Nobody'" in capsys.readouterr().err
+    code = main(["report", "--kind", "award", "--db", str(db.path), "--out", str(tmp_path / "no" / "x.pdf")])
+    assert code == 2 and "does not exist" in capsys.readouterr().err
+    code = main(["report", "--kind", "evaluation", "--db", str(db.path), "--out", str(tmp_path / "e.pdf")])
+    assert code == 0 and (tmp_path / "e.pdf").read_bytes().startswith(b"%PDF")
