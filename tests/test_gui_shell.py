@@ -31,7 +31,7 @@ def test_demo_loads_with_stages_and_results(window):
     assert window.tenders_model.rowCount() == 1
     assert "CWAC-2026-0142" in window.heading.text()
     stages = [window.stages_model.data(window.stages_model.index(i)) for i in range(window.stages_model.rowCount())]
-    assert any("Scoring 55/60" in s for s in stages)  # Sam declared a conflict with one bidder
+    assert any("Scoring 55/55" in s for s in stages)  # Sam declared a conflict: 5 cells fewer
     assert any("Moderation 20/20" in s for s in stages)
     m = window.results_model
     assert m.rowCount() == 4

@@ -40,21 +40,23 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 def run_gui(db_target: str | None = None, demo: bool = False) -> int:
     from svdesk.model.demo import load_demo
-    from svdesk.model.services import open_svdesk_database
     from svdesk.ui.main_window import MainWindow
+    from svdesk.ui.opening import open_for_gui
 
     app = create_application()
     _install_excepthook()
     try:
-        db = open_svdesk_database(db_target)
-        reference = load_demo(db) if demo else None
+        opened = open_for_gui(None, db_target)
+        if opened is None:
+            return 0
+        reference = load_demo(opened.db) if demo and not opened.db.read_only else None
     except SvdeskError as exc:
         QMessageBox.critical(None, "svdesk cannot start", str(exc))
         return 2
-    window = MainWindow(db, QSettings())
+    window = MainWindow(opened, QSettings())
     if reference:
         window.refresh_tenders(select=reference)
     window.show()
     code = app.exec()
-    db.dispose()
+    window.opened.close()
     return code

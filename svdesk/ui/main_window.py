@@ -1,4 +1,4 @@
-"""The main window: the database's tenders, the selected tender's stages and its results."""
+"""The main window: the database's tenders, the selected tender's stages, results and record."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QFileDialog,
     QHeaderView,
     QLabel,
@@ -17,41 +18,53 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from svdesk import __version__
+from svdesk.model import backups
 from svdesk.model.db import Database
 from svdesk.model.errors import SvdeskError
 from svdesk.model.evaluation_file import read_evaluation_file, write_evaluation
+from svdesk.model.services import workflow
+from svdesk.model.services.history import tender_history
 from svdesk.model.services.overview import tender_overview
 from svdesk.model.services.results import tender_results
-from svdesk.model.services.tenders import get_tender, list_tenders
+from svdesk.model.services.tenders import (
+    active_signatures,
+    bidder_names,
+    get_tender,
+    list_tenders,
+    lock_reason,
+    question_codes,
+)
+from svdesk.model.services.verify import verify_tender
 from svdesk.ui.models import ObjectRole, ResultsTableModel, StageListModel, TenderListModel
+from svdesk.ui.opening import OpenDatabase, open_for_gui
+from svdesk.ui.record_views import DeclarationsPanel, HistoryPanel, RecordPanel
+from svdesk.ui.report_actions import ReportActions
 
 MAX_RECENT = 8
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database, settings: QSettings | None = None) -> None:
+    def __init__(self, db: Database | OpenDatabase, settings: QSettings | None = None) -> None:
         super().__init__()
-        self.db = db
+        self.opened = db if isinstance(db, OpenDatabase) else OpenDatabase(db, None)
         self.settings = settings or QSettings()
         self.current_reference: str | None = None
-        self.setWindowTitle("svdesk - social value evaluation")
         self.setMinimumSize(760, 500)
 
         self.tenders_model = TenderListModel(self)
-        self.tender_list = QListView()
-        self.tender_list.setObjectName("tenderList")
+        self.tender_list = QListView(objectName="tenderList")
         self.tender_list.setModel(self.tenders_model)
         self.tender_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tender_list.setSpacing(2)
         self.tender_list.selectionModel().currentChanged.connect(self._on_tender_changed)
 
-        self.heading = QLabel("No tender selected")
-        self.heading.setObjectName("tenderHeading")
+        self.heading = QLabel("No tender selected", objectName="tenderHeading")
         heading_font = QFont()
         heading_font.setPointSize(heading_font.pointSize() + 4)
         heading_font.setBold(True)
@@ -59,42 +72,51 @@ class MainWindow(QMainWindow):
         self.heading.setWordWrap(True)
         self.subheading = QLabel("")
         self.subheading.setWordWrap(True)
+        self.banner = QLabel("", objectName="lockBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("QLabel { background: #fff4e5; border: 1px solid #e0b070; padding: 6px; }")
+        self.banner.hide()
 
         self.stages_model = StageListModel(self)
-        self.stage_list = QListView()
-        self.stage_list.setObjectName("stageList")
+        self.stage_list = QListView(objectName="stageList")
         self.stage_list.setModel(self.stages_model)
         self.stage_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
 
-        self.results_caption = QLabel("")
-        self.results_caption.setObjectName("resultsCaption")
+        self.results_caption = QLabel("", objectName="resultsCaption")
         self.results_model = ResultsTableModel(self)
-        self.results_table = QTableView()
-        self.results_table.setObjectName("resultsTable")
+        self.results_table = QTableView(objectName="resultsTable")
         self.results_table.setModel(self.results_model)
         self.results_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.results_table.verticalHeader().setVisible(False)
         self.results_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.results_table.horizontalHeader().setStretchLastSection(False)
         self.results_table.setWordWrap(False)
-        self.exclusions = QLabel("")
-        self.exclusions.setObjectName("exclusions")
+        self.exclusions = QLabel("", objectName="exclusions")
         self.exclusions.setWordWrap(True)
-
         results_box = QWidget()
         rl = QVBoxLayout(results_box)
-        rl.setContentsMargins(0, 0, 0, 0)
         rl.addWidget(self.results_caption)
         rl.addWidget(self.results_table, 1)
         rl.addWidget(self.exclusions)
+
+        self.history = HistoryPanel()
+        self.history.filter_changed.connect(lambda *_: self._refresh_history())
+        self.declarations = DeclarationsPanel()
+        self.record = RecordPanel()
+        self.record.verify_requested.connect(self.verify_now)
+        self.tabs = QTabWidget(objectName="tenderTabs")
+        self.tabs.addTab(results_box, "Results")
+        self.tabs.addTab(self.history, "History")
+        self.tabs.addTab(self.declarations, "Declarations")
+        self.tabs.addTab(self.record, "Record && sign-off")
 
         right = QWidget()
         layout = QVBoxLayout(right)
         layout.addWidget(self.heading)
         layout.addWidget(self.subheading)
-        layout.addWidget(results_box, 1)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.tabs, 1)
 
-        # The navigation column: the database's tenders above, the chosen tender's stages below.
         navigation = QWidget()
         nav = QVBoxLayout(navigation)
         nav.setContentsMargins(6, 6, 0, 6)
@@ -112,26 +134,48 @@ class MainWindow(QMainWindow):
 
         self.db_label = QLabel()
         self.statusBar().addPermanentWidget(self.db_label)
+        self.reports = ReportActions(self)
         self._build_menus()
         self._restore_geometry()
-        self.set_database(db)
+        self._show_database()
+
+    @property
+    def db(self) -> Database:
+        return self.opened.db
 
     # --- menus ------------------------------------------------------------------------------------
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        self.open_action = QAction(
-            "&Open database…", self, shortcut=QKeySequence.StandardKey.Open, triggered=self.choose_database
+        file_menu.addAction(
+            QAction("&Open database…", self, shortcut=QKeySequence.StandardKey.Open, triggered=self.choose_database)
         )
-        self.load_action = QAction(
-            "&Import evaluation file…", self, shortcut=QKeySequence("Ctrl+I"), triggered=self.choose_evaluation_file
-        )
-        file_menu.addAction(self.open_action)
         self.recent_menu = file_menu.addMenu("Open &recent")
         file_menu.addSeparator()
-        file_menu.addAction(self.load_action)
+        file_menu.addAction(
+            QAction(
+                "&Import evaluation file…", self, shortcut=QKeySequence("Ctrl+I"), triggered=self.choose_evaluation_file
+            )
+        )
+        file_menu.addSeparator()
+        file_menu.addAction(QAction("&Back up now", self, triggered=self.back_up_now))
+        file_menu.addAction(QAction("Re&store from backup…", self, triggered=self.restore_backup))
         file_menu.addSeparator()
         file_menu.addAction(QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close))
+        report_menu = self.menuBar().addMenu("&Reports")
+        self.reports.populate(report_menu)
+        tender_menu = self.menuBar().addMenu("&Tender")
+        tender_menu.addAction(
+            QAction("&Verify the record", self, shortcut=QKeySequence("Ctrl+Shift+V"), triggered=self.verify_now)
+        )
+        tender_menu.addAction(
+            QAction(
+                "Change &history",
+                self,
+                shortcut=QKeySequence("Ctrl+H"),
+                triggered=lambda: self.tabs.setCurrentWidget(self.history),
+            )
+        )
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(QAction("&About svdesk", self, triggered=self.show_about))
 
@@ -153,10 +197,11 @@ class MainWindow(QMainWindow):
 
     # --- database ---------------------------------------------------------------------------------
 
-    def set_database(self, db: Database) -> None:
-        self.db = db
-        self.db_label.setText(f"Database: {db.display_name}")
-        self._remember(db.display_name)
+    def _show_database(self) -> None:
+        read_only = f" [read-only: {self.db.read_only_reason}]" if self.db.read_only else ""
+        self.setWindowTitle(f"svdesk \u2014 {Path(self.db.display_name).name}{read_only}")
+        self.db_label.setText(f"Database: {self.db.display_name}{read_only}")
+        self._remember(self.db.display_name)
         self._refresh_recent_menu()
         self.refresh_tenders()
 
@@ -168,18 +213,20 @@ class MainWindow(QMainWindow):
             self.open_database_path(path)
 
     def open_database_path(self, path: str) -> None:
-        from svdesk.model.services import open_svdesk_database
-
+        if self.db.path is not None and Path(path).resolve() == self.db.path.resolve():
+            return
         try:
-            db = open_svdesk_database(path)
+            opened = open_for_gui(self, path)
         except SvdeskError as exc:
             self.show_error("Cannot open the database", str(exc))
             return
-        old = self.db
+        if opened is None:
+            return
+        old = self.opened
+        self.opened = opened
         self.current_reference = None
-        self.set_database(db)
-        if old is not db:
-            old.dispose()
+        old.close()
+        self._show_database()
 
     def choose_evaluation_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -192,7 +239,7 @@ class MainWindow(QMainWindow):
         try:
             with self.db.transaction() as session:
                 doc = read_evaluation_file(session, path)
-                tender = write_evaluation(session, doc, _login_name(), source=path.name)
+                tender = write_evaluation(session, doc, login_name(), source=path.name)
                 reference = tender.reference
         except SvdeskError as exc:
             self.show_error("The evaluation file was not imported", f"{exc}\n\nNothing was changed.")
@@ -200,6 +247,39 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Imported {reference} from {path.name}", 5000)
         self.refresh_tenders(select=reference)
         return True
+
+    def back_up_now(self) -> None:
+        try:
+            path = backups.backup_now(self.db)
+        except SvdeskError as exc:
+            self.show_error("Backup failed", str(exc))
+            return
+        self.statusBar().showMessage(f"Backed up to {path}", 8000)
+
+    def restore_backup(self) -> None:
+        if self.db.path is None:
+            self.show_error("Restore", "Restoring is for database files; use the server's backups.")
+            return
+        folder = backups.backup_dir(self.db)
+        path, _ = QFileDialog.getOpenFileName(self, "Restore from backup", str(folder), "Backups (*.sqlite)")
+        if not path:
+            return
+        if (
+            QMessageBox.question(
+                self,
+                "Restore from backup",
+                f"Replace the whole database with\n{path}?\n\nThe current content is kept as a backup first.",
+            )
+            != QMessageBox.StandardButton.Yes
+        ):
+            return
+        try:
+            safety = backups.restore(self.db, Path(path))
+        except SvdeskError as exc:
+            self.show_error("Restore failed", f"{exc}\n\nNothing was changed.")
+            return
+        self.statusBar().showMessage(f"Restored; the previous content is in {safety}", 10000)
+        self.refresh_tenders()
 
     # --- views ------------------------------------------------------------------------------------
 
@@ -211,6 +291,7 @@ class MainWindow(QMainWindow):
         row = self.tenders_model.row_of(target) if target else -1
         if row >= 0:
             self.tender_list.setCurrentIndex(self.tenders_model.index(row))
+            self.show_tender(target)
         else:
             self.show_tender(None)
 
@@ -220,11 +301,16 @@ class MainWindow(QMainWindow):
 
     def show_tender(self, reference: str | None) -> None:
         self.current_reference = reference
+        self.reports.set_enabled(reference is not None)
         if reference is None:
             self.heading.setText("No tender yet")
             self.subheading.setText("Import an evaluation file (File \u2192 Import evaluation file…) to begin.")
-            self.stages_model.set_stages([])
+            self.banner.hide()
+            for model in (self.stages_model,):
+                model.set_stages([])
             self.results_model.set_results([])
+            self.history.set_rows([])
+            self.declarations.set_rows([])
             self.results_caption.setText("")
             self.exclusions.setText("")
             return
@@ -232,6 +318,9 @@ class MainWindow(QMainWindow):
             tender = get_tender(session, reference)
             overview = tender_overview(session, tender)
             results = tender_results(session, tender)
+            locked = lock_reason(session, tender)
+            declarations = workflow.declarations(session, tender)
+            choices = (bidder_names(session, tender), question_codes(session, tender))
             weights = (
                 tender.weight_price,
                 tender.weight_quality,
@@ -244,6 +333,9 @@ class MainWindow(QMainWindow):
             f"\u00b7  Weights: price {weights[0]:g}, quality {weights[1]:g}, social value {weights[2]:g} "
             f"({weights[3]:g}% of it on pledged value)"
         )
+        banner = locked or (f"Read-only: {self.db.read_only_reason}" if self.db.read_only else "")
+        self.banner.setText(f"\U0001f512 {banner}" if banner else "")
+        self.banner.setVisible(bool(banner))
         self.stages_model.set_stages(overview.stages)
         self.results_model.set_results(results.bidders)
         self.results_caption.setText(
@@ -252,10 +344,52 @@ class MainWindow(QMainWindow):
             else "<b>Results: PROVISIONAL</b> \u2014 some consensus scores are missing; the mean of the individual "
             "scores stands in for them"
         )
-        excluded = [
-            f"<b>{b.name}</b> is excluded: {'; '.join(b.exclusion_reasons)}" for b in results.bidders if b.excluded
-        ]
-        self.exclusions.setText("<br>".join(excluded))
+        self.exclusions.setText(
+            "<br>".join(
+                f"<b>{_html(b.name)}</b> is excluded: {_html('; '.join(b.exclusion_reasons))}"
+                for b in results.bidders
+                if b.excluded
+            )
+        )
+        self.declarations.set_rows(declarations)
+        self.history.set_choices(*choices)
+        self._refresh_history()
+        self._refresh_record(locked)
+
+    def _refresh_history(self) -> None:
+        if self.current_reference is None:
+            return
+        bidder = self.history.bidder_filter.currentData() or None
+        question = self.history.question_filter.currentData() or None
+        with self.db.reader() as session:
+            rows = tender_history(session, get_tender(session, self.current_reference), bidder, question)
+        self.history.set_rows(rows)
+
+    def _refresh_record(self, locked: str | None = None) -> None:
+        assert self.current_reference is not None
+        with self.db.reader() as session:
+            tender = get_tender(session, self.current_reference)
+            report = verify_tender(session, tender)
+            signed = [
+                f"{s.name} ({s.role}) signed {s.signed_at.replace('T', ' ')}"
+                for s in active_signatures(session, tender)
+            ]
+            unsigned = workflow.unsigned_members(session, tender)
+        self.record.show_record(
+            locked_reason=locked,
+            fingerprint=report.fingerprint,
+            audit_head=report.audit_head,
+            entries=report.entries,
+            problems=report.problems,
+            signatures=signed,
+            unsigned=unsigned,
+        )
+
+    def verify_now(self) -> None:
+        if self.current_reference is None:
+            return
+        self._refresh_record()
+        self.tabs.setCurrentWidget(self.record)
 
     # --- misc -------------------------------------------------------------------------------------
 
@@ -264,11 +398,14 @@ class MainWindow(QMainWindow):
             self,
             "About svdesk",
             f"<b>svdesk {__version__}</b><br>Social value tender evaluation, offline.<br><br>"
-            f"Database: {self.db.display_name}",
+            f"Database: {_html(self.db.display_name)}",
         )
 
     def show_error(self, title: str, message: str) -> None:
         QMessageBox.warning(self, title, message)
+
+    def busy(self) -> _Busy:
+        return _Busy()
 
     def _restore_geometry(self) -> None:
         geometry = self.settings.value("mainWindow/geometry")
@@ -283,6 +420,20 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
+class _Busy:
+    """A wait cursor for the few actions that take a moment."""
+
+    def __enter__(self) -> None:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+
+    def __exit__(self, *exc: object) -> None:
+        QApplication.restoreOverrideCursor()
+
+
+def _html(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _caption(text: str) -> QLabel:
     label = QLabel(text)
     font = label.font()
@@ -291,7 +442,7 @@ def _caption(text: str) -> QLabel:
     return label
 
 
-def _login_name() -> str:
+def login_name() -> str:
     try:
         return getpass.getuser()
     except Exception:

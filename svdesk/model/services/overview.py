@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from svdesk.model.entities import (
     Bidder,
+    Declaration,
     ModeratedScore,
     PanelMember,
     Pledge,
@@ -91,7 +92,12 @@ def tender_overview(session: Session, tender: Tender) -> TenderOverview:
     setup_ok = weights_ok and bool(tender.title) and tender.contract_value > 0
     needs_sv_questions = tender.weight_social_value > 0 and tender.sv_quantitative_share < 100
     needs_measures = tender.weight_social_value > 0 and tender.sv_quantitative_share > 0
-    expected_scores = n_evaluators * n_bidders * n_questions
+    conflicted = _count(session, select(func.count()).select_from(Declaration)
+                        .join(PanelMember, Declaration.member_id == PanelMember.id)
+                        .where(PanelMember.tender_id == tid, PanelMember.role == Role.EVALUATOR,
+                               Declaration.conflict.is_(True)))
+    # a member with a declared conflict does not score that bid
+    expected_scores = (n_evaluators * n_bidders - conflicted) * n_questions
     cells = n_bidders * n_questions
     locked = tender.status in (TenderStatus.SIGNED_OFF, TenderStatus.AWARDED)
 

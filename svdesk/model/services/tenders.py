@@ -381,3 +381,13 @@ def prices_visible_to(session: Session, tender: Tender, acting_member: str) -> b
     if not tender.hide_prices_from_quality:
         return True
     return not (member.role.value == "evaluator" and tender.status in (TenderStatus.DRAFT, TenderStatus.SCORING))
+
+
+def bidder_names(session: Session, tender: Tender) -> list[str]:
+    return list(session.scalars(select(Bidder.name).where(Bidder.tender_id == tender.id).order_by(Bidder.position)))
+
+
+def question_codes(session: Session, tender: Tender) -> list[str]:
+    return list(
+        session.scalars(select(Question.code).where(Question.tender_id == tender.id).order_by(Question.position))
+    )

@@ -1,0 +1,122 @@
+"""The audit log as a person reads it: who changed what, when, from what to what, and why."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from svdesk.model import audit, state
+from svdesk.model.entities import Bidder, PanelMember, Question, Tender, TenderMeasure
+
+ACTION_LABELS = {
+    "tender.load": "Loaded from file",
+    "tender.create": "Tender created",
+    "tender.details": "Details changed",
+    "weights.set": "Weights changed",
+    "scale.set": "Scale changed",
+    "measure.add": "Measure added",
+    "measure.remove": "Measure removed",
+    "measure.proxy": "Proxy changed",
+    "question.save": "Question saved",
+    "question.remove": "Question removed",
+    "bidder.add": "Bidder added",
+    "bidder.update": "Bidder changed",
+    "pledge.set": "Pledge set",
+    "pledge.remove": "Pledge removed",
+    "pledge.adjust": "Pledge adjusted",
+    "member.add": "Panel member added",
+    "member.remove": "Panel member removed",
+    "score.set": "Score",
+    "moderated.set": "Consensus score",
+    "declaration.set": "Declaration",
+    "declaration.remove": "Declaration removed",
+    "signature.add": "Signed",
+    "signature.withdraw": "Signature withdrawn",
+}
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    seq: int
+    at: str
+    actor: str
+    action: str
+    what: str
+    before: str
+    after: str
+    reason: str
+
+
+def _names(session: Session, tender: Tender) -> dict[str, dict[str, str]]:
+    tid = tender.id
+    return {
+        "bidder": {
+            str(i): n for i, n in session.execute(select(Bidder.id, Bidder.name).where(Bidder.tender_id == tid))
+        },
+        "question": {
+            str(i): c for i, c in session.execute(select(Question.id, Question.code).where(Question.tender_id == tid))
+        },
+        "member": {
+            str(i): n
+            for i, n in session.execute(select(PanelMember.id, PanelMember.name).where(PanelMember.tender_id == tid))
+        },
+        "measure": {
+            str(i): r
+            for i, r in session.execute(
+                select(TenderMeasure.id, TenderMeasure.ref).where(TenderMeasure.tender_id == tid)
+            )
+        },
+    }
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        if "state" in value:
+            return f"whole evaluation ({len(value['state'])} items)" + (
+                f" from {value['source']}" if value.get("source") else ""
+            )
+        if set(value) == {"score", "rationale"}:
+            return f"{value['score']:g}: {value['rationale']}"
+        parts = [
+            f"{k}: {v:g}" if isinstance(v, float) else f"{k}: {v}"
+            for k, v in value.items()
+            if k not in ("descriptors",) and v not in (None, "")
+        ]
+        return "; ".join(parts)
+    return str(value)
+
+
+def tender_history(
+    session: Session, tender: Tender, bidder: str | None = None, question: str | None = None, member: str | None = None
+) -> list[HistoryRow]:
+    """Every change to the tender, oldest first; optionally only those about one bid/question/member."""
+    names = _names(session, tender)
+    rows = []
+    for e in audit.history(session, tender.uid):
+        what = state.readable_key(e.entity, names) if "/" in e.entity else e.entity
+        parts = what.split("/")
+        if bidder is not None and bidder not in parts:
+            continue
+        if question is not None and question not in parts:
+            continue
+        if member is not None and member not in parts and e.actor != member:
+            continue
+        rows.append(
+            HistoryRow(
+                e.seq,
+                e.at.replace("T", " ")[:19],
+                e.actor,
+                ACTION_LABELS.get(e.action, e.action),
+                " / ".join(parts[1:]) if len(parts) > 1 else what,
+                _describe(json.loads(e.before)),
+                _describe(json.loads(e.after)),
+                e.reason,
+            )
+        )
+    return rows

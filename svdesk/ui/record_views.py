@@ -1,0 +1,231 @@
+"""Views of the record: the change history, the declarations of interest, the fingerprint and sign-off."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from svdesk.model.services.history import HistoryRow
+from svdesk.model.services.workflow import DeclarationView
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class _RowsModel(QAbstractTableModel):
+    HEADERS: tuple[str, ...] = ()
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Any] = []
+
+    def set_rows(self, rows: list[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+
+class HistoryModel(_RowsModel):
+    COL_SEQ, COL_AT, COL_WHO, COL_ACTION, COL_WHAT, COL_BEFORE, COL_AFTER, COL_REASON = range(8)
+    HEADERS = ("#", "When (UTC)", "Who", "Change", "What", "Before", "After", "Reason")
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r: HistoryRow = self._rows[index.row()]
+        values = (r.seq, r.at, r.actor, r.action, r.what, r.before, r.after, r.reason)
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = values[index.column()]
+            text = str(value)
+            return text if len(text) <= 160 else text[:157] + "\u2026"
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (self.COL_BEFORE, self.COL_AFTER):
+            return str(values[index.column()])[:4000]
+        return None
+
+
+class DeclarationsModel(_RowsModel):
+    HEADERS = ("Member", "Role", "Bidder", "Declaration")
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        d: DeclarationView = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            state = (
+                "Not yet declared" if not d.declared else (f"CONFLICT: {d.details}" if d.conflict else "No conflict")
+            )
+            return (d.member, d.role, d.bidder, state)[index.column()]
+        if role == Qt.ItemDataRole.BackgroundRole and (d.conflict or not d.declared):
+            return QBrush(QColor("#fdecea") if d.conflict else QColor("#fff8e1"))
+        return None
+
+
+def _table(model: QAbstractTableModel, name: str) -> QTableView:
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setWordWrap(False)
+    return view
+
+
+class HistoryPanel(QWidget):
+    """The whole change history, filterable by bid and question (a score's history)."""
+
+    filter_changed = Signal(str, str)  # bidder, question ("" = all)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = HistoryModel(self)
+        self.view = _table(self.model, "historyTable")
+        self.bidder_filter = QComboBox(objectName="historyBidder")
+        self.question_filter = QComboBox(objectName="historyQuestion")
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Show changes for bid"))
+        bar.addWidget(self.bidder_filter, 2)
+        bar.addWidget(QLabel("question"))
+        bar.addWidget(self.question_filter, 1)
+        bar.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+        self.bidder_filter.currentIndexChanged.connect(self._emit)
+        self.question_filter.currentIndexChanged.connect(self._emit)
+
+    def set_choices(self, bidders: list[str], questions: list[str]) -> None:
+        for combo, items, everyone in (
+            (self.bidder_filter, bidders, "All bids"),
+            (self.question_filter, questions, "All questions"),
+        ):
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(everyone, "")
+            for item in items:
+                combo.addItem(item, item)
+            combo.blockSignals(False)
+
+    def _emit(self) -> None:
+        self.filter_changed.emit(self.bidder_filter.currentData() or "", self.question_filter.currentData() or "")
+
+    def set_rows(self, rows: list[HistoryRow]) -> None:
+        self.model.set_rows(rows)
+        self.view.resizeColumnsToContents()
+        for col in (HistoryModel.COL_BEFORE, HistoryModel.COL_AFTER):
+            self.view.setColumnWidth(col, min(self.view.columnWidth(col), 320))
+
+
+class DeclarationsPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = DeclarationsModel(self)
+        self.view = _table(self.model, "declarationsTable")
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.view, 1)
+
+    def set_rows(self, rows: list[DeclarationView]) -> None:
+        self.model.set_rows(rows)
+        self.view.resizeColumnsToContents()
+        conflicts = [r for r in rows if r.conflict]
+        missing = [r for r in rows if not r.declared]
+        text = f"{len(rows)} declarations expected; {len(conflicts)} conflict(s) declared"
+        if missing:
+            text += f"; {len(missing)} not yet made"
+        self.summary.setText(text + ".")
+
+
+class RecordPanel(QWidget):
+    """Fingerprint, audit head, verification and who has signed: what the PDFs print."""
+
+    verify_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        mono = QFont("DejaVu Sans Mono")
+        mono.setStyleHint(QFont.StyleHint.Monospace)
+        self.lock_label = QLabel(objectName="lockLabel")
+        self.lock_label.setWordWrap(True)
+        self.fingerprint = QLabel(objectName="fingerprintLabel")
+        self.audit_head = QLabel(objectName="auditHeadLabel")
+        for label in (self.fingerprint, self.audit_head):
+            label.setFont(mono)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.verified = QLabel(objectName="verifiedLabel")
+        self.verified.setWordWrap(True)
+        self.signatures = QLabel(objectName="signaturesLabel")
+        self.signatures.setWordWrap(True)
+        self.verify_button = QPushButton("Verify the record now", objectName="verifyButton")
+        self.verify_button.clicked.connect(self.verify_requested)
+        form = QFormLayout()
+        form.addRow("Evaluation fingerprint", self.fingerprint)
+        form.addRow("Audit log head", self.audit_head)
+        form.addRow("Verification", self.verified)
+        form.addRow("Signatures", self.signatures)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.lock_label)
+        layout.addLayout(form)
+        layout.addWidget(self.verify_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addStretch(1)
+
+    def show_record(
+        self,
+        *,
+        locked_reason: str | None,
+        fingerprint: str,
+        audit_head: str,
+        entries: int,
+        problems: list[str],
+        signatures: list[str],
+        unsigned: list[str],
+    ) -> None:
+        self.lock_label.setText(
+            f"\U0001f512 {locked_reason}"
+            if locked_reason
+            else "The tender is open: every change is saved at once and recorded in the audit log."
+        )
+        self.fingerprint.setText(fingerprint)
+        self.audit_head.setText(f"{audit_head}  ({entries} entries)")
+        if problems:
+            self.verified.setText(
+                "<b style='color:#8a1c1c'>Does not verify:</b><br>" + "<br>".join(_escape(p) for p in problems[:8])
+            )
+        else:
+            self.verified.setText("Verified: the audit chain is intact and the content is exactly as recorded.")
+        lines = signatures + [f"{name}: not signed" for name in unsigned]
+        self.signatures.setText("<br>".join(_escape(s) for s in lines) or "none")
+
+
+def _escape(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

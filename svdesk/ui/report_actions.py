@@ -1,0 +1,101 @@
+"""The Reports menu: each PDF (and the audit workbook) written where the officer chooses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QMenu
+
+from svdesk.export.assessment_summary import safe_filename
+from svdesk.export.reports import write_report
+from svdesk.model.errors import SvdeskError
+from svdesk.model.services.report_data import report_data
+from svdesk.model.services.tenders import get_tender
+
+if TYPE_CHECKING:
+    from svdesk.ui.main_window import MainWindow
+
+PDF_REPORTS = (
+    ("evaluation", "&Evaluation report…", "evaluation-report"),
+    ("moderation", "&Moderation report…", "moderation-report"),
+    ("award", "&Award justification…", "award-justification"),
+)
+
+
+class ReportActions:
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.actions: list[QAction] = []
+
+    def populate(self, menu: QMenu) -> None:
+        for kind, label, stem in PDF_REPORTS:
+            action = QAction(label, self.window, triggered=lambda _=False, k=kind, s=stem: self.pdf(k, s))
+            menu.addAction(action)
+            self.actions.append(action)
+        summaries = QAction("Assessment &summaries (one per supplier)…", self.window, triggered=self.summaries)
+        menu.addAction(summaries)
+        self.actions.append(summaries)
+        menu.addSeparator()
+        workbook = QAction("Evaluation &workbook (xlsx)…", self.window, triggered=self.workbook)
+        menu.addAction(workbook)
+        self.actions.append(workbook)
+
+    def set_enabled(self, enabled: bool) -> None:
+        for action in self.actions:
+            action.setEnabled(enabled)
+
+    def _data(self):
+        reference = self.window.current_reference
+        with self.window.db.reader() as session:
+            return report_data(session, get_tender(session, reference))
+
+    def _default_folder(self) -> str:
+        return str(self.window.settings.value("reports/folder", str(Path.home())))
+
+    def pdf(self, kind: str, stem: str) -> Path | None:
+        reference = self.window.current_reference
+        suggested = Path(self._default_folder()) / f"{safe_filename(reference or 'tender')}-{stem}.pdf"
+        path, _ = QFileDialog.getSaveFileName(self.window, "Save report", str(suggested), "PDF (*.pdf)")
+        if not path:
+            return None
+        return self._write(kind, Path(path))
+
+    def summaries(self) -> Path | None:
+        folder = QFileDialog.getExistingDirectory(
+            self.window, "Folder for the assessment summaries", self._default_folder()
+        )
+        if not folder:
+            return None
+        return self._write("summary", Path(folder))
+
+    def workbook(self) -> Path | None:
+        from svdesk.export.workbook import write_evaluation_workbook
+
+        reference = self.window.current_reference
+        suggested = Path(self._default_folder()) / f"{safe_filename(reference or 'tender')}-evaluation.xlsx"
+        path, _ = QFileDialog.getSaveFileName(self.window, "Save workbook", str(suggested), "Excel (*.xlsx)")
+        if not path:
+            return None
+        try:
+            with self.window.busy():
+                write_evaluation_workbook(self._data(), Path(path))
+        except SvdeskError as exc:
+            self.window.show_error("The workbook was not written", str(exc))
+            return None
+        self.window.statusBar().showMessage(f"Wrote {path}", 8000)
+        return Path(path)
+
+    def _write(self, kind: str, out: Path) -> Path | None:
+        try:
+            with self.window.busy():
+                written = write_report(self._data(), kind, out)
+        except SvdeskError as exc:
+            self.window.show_error("The report was not written", str(exc))
+            return None
+        self.window.settings.setValue("reports/folder", str(out if out.is_dir() else out.parent))
+        self.window.statusBar().showMessage(
+            f"Wrote {written[0]}" if len(written) == 1 else f"Wrote {len(written)} reports to {out}", 8000
+        )
+        return written[0] if len(written) == 1 else out
