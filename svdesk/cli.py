@@ -337,6 +337,64 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_status(args: argparse.Namespace) -> int:
+    from svdesk.model.services import workflow
+    from svdesk.model.services.overview import tender_overview
+    from svdesk.model.services.tenders import get_tender, lock_reason
+
+    with _open(args) as db, db.reader() as session:
+        tender = get_tender(session, args.tender)
+        overview = tender_overview(session, tender)
+        locked = lock_reason(session, tender)
+        checks = {
+            "draft": workflow.readiness_to_score,
+            "scoring": workflow.readiness_to_moderate,
+            "moderation": workflow.readiness_to_sign,
+        }
+        readiness = checks[tender.status.value](session, tender) if tender.status.value in checks else None
+        unsigned = workflow.unsigned_members(session, tender)
+    print(f"{overview.reference}: {overview.title}")
+    print(f"  status: {overview.status.replace('_', ' ')}" + (f" ({locked})" if locked else ""))
+    for stage in overview.stages:
+        print(f"  {'[x]' if stage.complete else '[ ]'} {stage.summary}")
+    if readiness is not None:
+        step = readiness.target.value.replace("_", " ")
+        print(f"  ready for {step}: " + ("yes" if readiness.ready else "no: " + "; ".join(readiness.missing)))
+    if overview.status == "moderation" and unsigned:
+        print(f"  still to sign: {', '.join(unsigned)}")
+    return EXIT_OK
+
+
+def cmd_advance(args: argparse.Namespace) -> int:
+    """Move the tender on (or back, with a reason); sign-off takes a backup first."""
+    from svdesk.model.backups import backup_now
+    from svdesk.model.services import workflow
+    from svdesk.model.services.tenders import get_tender
+
+    actor = _actor(args)
+    with _open(args, write=True) as db:
+        if args.action == "sign" and db.path is not None:
+            backup_now(db, "pre-signoff")
+        with db.transaction() as session:
+            tender = get_tender(session, args.tender)
+            if args.action == "open-scoring":
+                workflow.open_scoring(session, tender, actor)
+            elif args.action == "open-moderation":
+                workflow.open_moderation(session, tender, actor)
+            elif args.action == "sign":
+                if not args.member:
+                    raise SvdeskError("sign needs --member NAME (the panel member signing)")
+                workflow.sign(session, tender, args.member)
+            elif args.action == "award":
+                workflow.award(session, tender, actor)
+            elif args.action == "reopen":
+                workflow.reopen(session, tender, actor, args.reason or "")
+            status = tender.status.value.replace("_", " ")
+            reference = tender.reference
+    print(f"{reference}: {args.action.replace('-', ' ')} done; the tender is now in {status}")
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from svdesk.ui.app import run_gui
 
@@ -384,6 +442,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="show what would be imported; write nothing")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_import_pledges)
+
+    p = sub.add_parser("status", parents=[common], help="where the tender stands and what is missing")
+    p.add_argument("--tender")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("advance", parents=[common],
+                       help="open scoring, open moderation, sign, award, or reopen (with --reason)")
+    p.add_argument("action", choices=["open-scoring", "open-moderation", "sign", "award", "reopen"])
+    p.add_argument("--tender")
+    p.add_argument("--member", help="for sign: the panel member signing")
+    p.add_argument("--reason", help="for reopen: why, for the record")
+    p.set_defaults(func=cmd_advance)
 
     p = sub.add_parser("report", parents=[common], help="write a PDF report")
     p.add_argument("--kind", required=True, choices=["evaluation", "moderation", "award", "summary"])

@@ -198,3 +198,23 @@ def test_default_database_lives_in_the_user_data_dir(capsys, tmp_path):
     assert (Path(os.environ["XDG_DATA_HOME"]) / "svdesk" / "svdesk.sqlite").exists()
     code, out, _ = run(capsys, "results", "--json")  # --tender may be omitted: one tender
     assert code == 0 and json.loads(out)["tender"] == "CWAC-2026-0142"
+
+
+def test_status_and_advance_through_sign_off(capsys, tmp_path):
+    db = str(tmp_path / "w.sqlite")
+    run(capsys, "load", DEMO, "--db", db)
+    code, out, _ = run(capsys, "status", "--db", db)
+    assert code == 0 and "ready for signed off: yes" in out and "Scoring 55/55" in out
+    for member in ("Tom Ellis", "Gwen Roberts", "Sam Okafor"):
+        assert run(capsys, "advance", "sign", "--member", member, "--db", db)[0] == 0
+    code, out, _ = run(capsys, "advance", "sign", "--member", "Alan Whitfield", "--db", db)
+    assert code == 0 and "now in signed off" in out
+    assert len(list((tmp_path / "backups").glob("w.pre-signoff.*.sqlite"))) == 4
+    code, _, err = run(capsys, "advance", "reopen", "--db", db)
+    assert code == 2 and "needs a reason" in err
+    code, out, _ = run(capsys, "advance", "reopen", "--reason", "Arithmetic query from Northgate", "--db", db)
+    assert code == 0 and "now in moderation" in out
+    code, out, _ = run(capsys, "verify", "--db", db)
+    assert code == 0 and "VERIFIED" in out
+    code, _, err = run(capsys, "advance", "open-scoring", "--db", db)
+    assert code == 2 and "only possible while the tender is in draft" in err
