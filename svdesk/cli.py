@@ -395,6 +395,63 @@ def cmd_advance(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from svdesk.export.workbook import write_evaluation_workbook
+
+    path = write_evaluation_workbook(_report_data(args), Path(args.out))
+    print(f"wrote {path}")
+    return EXIT_OK
+
+
+def cmd_pack_export(args: argparse.Namespace) -> int:
+    from svdesk.export.scoring_pack import write_scoring_pack
+
+    data = _report_data(args)
+    if args.member not in {name for name, _role in data.panel}:
+        raise SvdeskError(
+            f"{args.member!r} is not on the panel of tender {data.reference} "
+            f"(panel: {', '.join(name for name, _ in data.panel)})"
+        )
+    path = write_scoring_pack(data, args.member, Path(args.out))
+    print(f"wrote the scoring pack for {args.member} to {path}")
+    return EXIT_OK
+
+
+def cmd_pack_import(args: argparse.Namespace) -> int:
+    from svdesk.model.backups import backup_now
+    from svdesk.model.services.scoring_pack import apply_pack_import, plan_pack_import, read_scoring_pack
+    from svdesk.model.services.tenders import get_tender
+
+    path = Path(args.file)
+    pack = read_scoring_pack(path)  # before opening the database
+    with _open(args, write=not args.dry_run) as db, db.transaction() as session:
+        tender = get_tender(session, args.tender)
+        plan = plan_pack_import(session, tender, pack, args.member)
+        outcome = None
+        if not args.dry_run:
+            resolutions = {r.key: args.keep for r in plan.conflicts} if args.keep else None
+            if db.path is not None and (resolutions or not plan.conflicts):
+                backup_now(db, "pre-pack-import")
+            outcome = apply_pack_import(session, tender, plan, _actor(args), resolutions)
+    if args.json:
+        print(json.dumps(plan.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        counts = ", ".join(f"{v} {k}" for k, v in plan.counts().items())
+        print(f"{path}: pack of {plan.member} for {plan.tender}: {counts}")
+        for r in plan.conflicts:
+            print(
+                f"  conflict: {r.question} for {r.bidder}: database {r.existing_score:g}, pack {r.pack_score:g}"
+                f" -> kept {args.keep or '?'}"
+            )
+        if outcome is not None:
+            print(f"saved {len(outcome.written)} scores; {outcome.kept_existing} kept as they were")
+            for warning in outcome.warnings:
+                print(f"  warning: {warning}")
+        else:
+            print("Dry run: nothing written.")
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from svdesk.ui.app import run_gui
 
@@ -447,8 +504,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tender")
     p.set_defaults(func=cmd_status)
 
-    p = sub.add_parser("advance", parents=[common],
-                       help="open scoring, open moderation, sign, award, or reopen (with --reason)")
+    p = sub.add_parser(
+        "advance", parents=[common], help="open scoring, open moderation, sign, award, or reopen (with --reason)"
+    )
     p.add_argument("action", choices=["open-scoring", "open-moderation", "sign", "award", "reopen"])
     p.add_argument("--tender")
     p.add_argument("--member", help="for sign: the panel member signing")
@@ -462,6 +520,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="the PDF (or, for every supplier's summary, a folder)")
     p.add_argument("--marking", default="OFFICIAL-SENSITIVE: COMMERCIAL", help="protective marking on every page")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("export", parents=[common], help="write the evaluation workbook (xlsx) for audit")
+    p.add_argument("--tender")
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("pack", parents=[common], help="offline scoring packs: export for a member, import back")
+    psub = p.add_subparsers(metavar="ACTION", required=True)
+    pe = psub.add_parser("export", parents=[common], help="a scoring pack (xlsx) for one panel member")
+    pe.add_argument("--tender")
+    pe.add_argument("--member", required=True)
+    pe.add_argument("--out", required=True)
+    pe.set_defaults(func=cmd_pack_export)
+    pi = psub.add_parser("import", parents=[common], help="import a filled-in scoring pack (all or nothing)")
+    pi.add_argument("file")
+    pi.add_argument("--tender")
+    pi.add_argument("--member", help="the member the pack must belong to (default: as the pack says)")
+    pi.add_argument(
+        "--keep",
+        choices=["pack", "existing"],
+        help="for scores that differ from those already held: keep the pack's or the existing ones",
+    )
+    pi.add_argument("--dry-run", action="store_true")
+    pi.add_argument("--json", action="store_true")
+    pi.set_defaults(func=cmd_pack_import)
 
     p = sub.add_parser("verify", parents=[common], help="check the audit chain, the record and the signatures")
     p.add_argument("--tender")

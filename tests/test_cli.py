@@ -218,3 +218,44 @@ def test_status_and_advance_through_sign_off(capsys, tmp_path):
     assert code == 0 and "VERIFIED" in out
     code, _, err = run(capsys, "advance", "open-scoring", "--db", db)
     assert code == 2 and "only possible while the tender is in draft" in err
+
+
+def test_export_workbook_and_scoring_pack_round_trip(capsys, tmp_path):
+    import openpyxl
+
+    from svdesk.model.services import open_svdesk_database
+    from svdesk.model.services import workflow as wf
+    from svdesk.model.services.tenders import get_tender
+
+    db_path = tmp_path / "p.sqlite"
+    doc = minimal_doc()
+    doc["scores"], doc["moderated"], doc["adjustments"] = [], [], []
+    run(capsys, "load", str(write_doc(tmp_path / "t.json", doc)), "--db", str(db_path))
+    db = open_svdesk_database(db_path)
+    with db.transaction() as s:
+        t = get_tender(s, "T-001")
+        wf.open_scoring(s, t, "Priya")
+        for bidder in ("Acme Roads", "Zoë Łukasz Ó Súilleabháin Ltd"):
+            wf.declare(s, t, "Tom", bidder, False)
+    db.dispose()
+    assert run(capsys, "export", "--db", str(db_path), "--out", str(tmp_path / "audit.xlsx"))[0] == 0
+    assert "Pledges" in openpyxl.load_workbook(tmp_path / "audit.xlsx").sheetnames
+    pack = tmp_path / "tom.xlsx"
+    code, _, err = run(capsys, "pack", "export", "--db", str(db_path), "--member", "Nobody", "--out", str(pack))
+    assert code == 2 and "'Nobody' is not on the panel" in err
+    assert run(capsys, "pack", "export", "--db", str(db_path), "--member", "Tom", "--out", str(pack))[0] == 0
+    wb = openpyxl.load_workbook(pack)
+    ws = wb["Scores"]
+    for row in range(2, ws.max_row + 1):
+        ws.cell(row, 4).value = 4
+        ws.cell(row, 5).value = "Section 3 evidences a named lead."
+    wb.save(pack)
+    code, out, err = run(capsys, "pack", "import", str(pack), "--db", str(db_path), "--json", "--dry-run")
+    assert code == 0, err
+    assert json.loads(out)["counts"]["new"] == 6
+    code, out, err = run(capsys, "pack", "import", str(pack), "--db", str(db_path))
+    assert code == 0 and "saved 6 scores" in out, err
+    ws.cell(2, 4).value = 9
+    wb.save(pack)
+    code, _, err = run(capsys, "pack", "import", str(pack), "--db", str(db_path))
+    assert code == 2 and "Scores!D2: 9 is above the scale maximum 5" in err

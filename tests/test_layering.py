@@ -30,6 +30,17 @@ def test_core_source_never_names_qt_or_ui():
     assert offenders == []
 
 
+def test_model_never_imports_export():
+    """Export builds on the model, never the other way round."""
+    offenders = [
+        f"{path.relative_to(ROOT.parent)}: {name}"
+        for path in (ROOT / "model").rglob("*.py")
+        for name in _imports(path)
+        if name.startswith("svdesk.export")
+    ]
+    assert offenders == []
+
+
 def test_importing_the_core_loads_no_qt():
     code = (
         "import sys, pkgutil, importlib, svdesk.model, svdesk.export\n"

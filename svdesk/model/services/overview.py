@@ -92,10 +92,13 @@ def tender_overview(session: Session, tender: Tender) -> TenderOverview:
     setup_ok = weights_ok and bool(tender.title) and tender.contract_value > 0
     needs_sv_questions = tender.weight_social_value > 0 and tender.sv_quantitative_share < 100
     needs_measures = tender.weight_social_value > 0 and tender.sv_quantitative_share > 0
-    conflicted = _count(session, select(func.count()).select_from(Declaration)
-                        .join(PanelMember, Declaration.member_id == PanelMember.id)
-                        .where(PanelMember.tender_id == tid, PanelMember.role == Role.EVALUATOR,
-                               Declaration.conflict.is_(True)))
+    conflicted = _count(
+        session,
+        select(func.count())
+        .select_from(Declaration)
+        .join(PanelMember, Declaration.member_id == PanelMember.id)
+        .where(PanelMember.tender_id == tid, PanelMember.role == Role.EVALUATOR, Declaration.conflict.is_(True)),
+    )
     # a member with a declared conflict does not score that bid
     expected_scores = (n_evaluators * n_bidders - conflicted) * n_questions
     cells = n_bidders * n_questions

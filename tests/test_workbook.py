@@ -1,0 +1,178 @@
+"""The evaluation workbook: real xlsx files written and read back with openpyxl."""
+
+from __future__ import annotations
+
+import re
+
+import openpyxl
+import pytest
+
+from svdesk.export.workbook import SHEETS, write_evaluation_workbook
+from svdesk.export.xlsx_layout import MONEY
+from svdesk.export.xlsx_safety import MAX_CELL_CHARS, restore_text, safe_text
+from svdesk.model.demo import load_demo
+from svdesk.model.evaluation_file import parse_document, write_evaluation
+from svdesk.model.scoring import round2
+from svdesk.model.services import open_svdesk_database
+from svdesk.model.services.catalogue import measures_by_ref
+from svdesk.model.services.report_data import ReportData, report_data
+from svdesk.model.services.tenders import get_tender
+from tests.factory import minimal_doc
+from tests.hostile import HOSTILE_STRINGS
+
+PRODUCT = re.compile(r"=([A-Z]+)(\d+)\*([A-Z]+)(\d+)")
+SUM = re.compile(r"=SUM\(([A-Z]+)(\d+):([A-Z]+)(\d+)\)")
+
+
+def _data(db) -> ReportData:
+    with db.reader() as s:
+        return report_data(s, get_tender(s))
+
+
+@pytest.fixture
+def demo(tmp_path):
+    db = open_svdesk_database(tmp_path / "demo.sqlite")
+    load_demo(db)
+    yield _data(db)
+    db.dispose()
+
+
+def _value(ws, coord: str) -> float:
+    """A cell's value, computing the two formula shapes the workbook writes from the cells they name."""
+    cell = ws[coord]
+    if cell.data_type != "f":
+        return float(cell.value or 0)
+    if m := PRODUCT.fullmatch(cell.value):
+        return _value(ws, f"{m[1]}{m[2]}") * _value(ws, f"{m[3]}{m[4]}")
+    if m := SUM.fullmatch(cell.value):
+        assert m[1] == m[3]
+        return sum(_value(ws, f"{m[1]}{r}") for r in range(int(m[2]), int(m[4]) + 1))
+    raise AssertionError(f"unexpected formula {cell.value!r} in {coord}")
+
+
+def test_sheets_formulas_and_totals_recompute(demo, tmp_path):
+    path = write_evaluation_workbook(demo, tmp_path / "evaluation.xlsx")
+    wb = openpyxl.load_workbook(path)  # data_only=False: formulas come back as formulas
+    assert wb.sheetnames == list(SHEETS)
+
+    ws = wb["Pledges"]
+    assert [c.value for c in ws[1]][:10] == [
+        "Bidder", "Ref", "Theme", "Unit", "Proxy value (£)", "Quantity", "Accepted quantity",
+        "Pledged value (£)", "Accepted value (£)", "Adjustment reason",
+    ]  # fmt: skip
+    pledge_rows = [r for r in range(2, ws.max_row + 1) if ws[f"B{r}"].value not in (None, "Subtotal")]
+    assert len(pledge_rows) == len(demo.pledges) == 28
+    for r, p in zip(pledge_rows, demo.pledges, strict=True):
+        assert (ws[f"A{r}"].value, ws[f"B{r}"].value) == (p.bidder, p.ref)
+        assert ws[f"H{r}"].data_type == "f" and ws[f"H{r}"].value == f"=F{r}*E{r}"
+        assert ws[f"I{r}"].data_type == "f" and ws[f"I{r}"].value == f"=G{r}*E{r}"
+        assert ws[f"H{r}"].number_format == MONEY == ws[f"I{r}"].number_format
+        assert _value(ws, f"H{r}") == pytest.approx(p.quantity * p.proxy_value, abs=1e-9)
+        assert _value(ws, f"I{r}") == pytest.approx(p.accepted_quantity * p.proxy_value, abs=1e-9)
+
+    subtotals = {ws[f"A{r}"].value: r for r in range(2, ws.max_row + 1) if ws[f"B{r}"].value == "Subtotal"}
+    assert list(subtotals) == demo.bidders
+    results = demo.results.by_name()
+    for bidder, r in subtotals.items():
+        assert ws[f"H{r}"].value.startswith("=SUM(")
+        assert round2(_value(ws, f"H{r}")) == round2(results[bidder].pledged_value)
+        assert round2(_value(ws, f"I{r}")) == round2(results[bidder].accepted_value)
+
+    scores = wb["Scores"]
+    assert scores.max_row - 1 == len(demo.individual) == 55
+    assert scores.freeze_panes == "A2" and all(c.font.b for c in scores[1])
+    first = demo.individual[0]
+    assert [c.value for c in scores[2]] == [
+        first.member, first.role, first.bidder, first.question, first.score, demo.descriptor(first.score),
+        first.rationale,
+    ]  # fmt: skip
+    assert scores["G2"].alignment.wrap_text
+
+    summary = wb["Summary"]
+    texts = [c.value for row in summary.iter_rows() for c in row if c.value is not None]
+    assert demo.reference in texts and demo.fingerprint in texts and demo.audit_head in texts
+    header_row = next(r for r in range(1, summary.max_row + 1) if summary[f"A{r}"].value == "Rank")
+    ranked = [summary[f"B{r}"].value for r in range(header_row + 1, header_row + 1 + len(demo.bidders))]
+    assert ranked == [b.name for b in demo.results.bidders]
+    label = summary[f"A{header_row - 1}"].value
+    assert label.startswith("Results: FINAL" if demo.final else "Results: PROVISIONAL")
+
+    moderation = wb["Moderation"]
+    assert moderation.max_row - 1 == len(demo.bidders) * len(demo.questions)
+    assert "conflict" in [c.value for row in moderation.iter_rows() for c in row]  # Sam and Northgate
+    assert wb["Measures"].max_row - 1 == len(demo.measures)
+    assert wb["Declarations"].max_row - 1 == len(demo.declarations)
+
+
+def test_safe_text_neutralises_every_formula_trigger():
+    for value in ("=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"):
+        assert safe_text(value) == "'" + value
+        assert restore_text(safe_text(value)) == value
+    for value in ("Acme", "'quoted", "1+1", "", "Zoë"):
+        assert safe_text(value) == value == restore_text(value)
+    assert safe_text(None) == ""
+    assert safe_text("a\x00b\x1fc") == "a\ufffdb\ufffdc"  # illegal in xlsx XML; would break the file
+    long = safe_text(HOSTILE_STRINGS["long rationale"])
+    assert len(long) == MAX_CELL_CHARS and long.endswith("characters]")
+
+
+HOSTILE_BIDDER = '=HYPERLINK("http://x","y")'
+
+
+def _hostile_doc() -> dict:
+    doc = minimal_doc()
+    doc["bidders"][0]["name"] = HOSTILE_BIDDER
+    for section in ("scores", "moderated", "adjustments"):
+        for entry in doc[section]:
+            entry["bidder"] = HOSTILE_BIDDER
+    doc["tender"]["title"] = HOSTILE_STRINGS["formula ="]
+    doc["panel"][0]["name"] = HOSTILE_STRINGS["formula @"]
+    doc["scores"][0]["evaluator"] = HOSTILE_STRINGS["formula @"]
+    doc["scores"][0]["rationale"] = "+cmd"
+    doc["scores"][1]["rationale"] = HOSTILE_STRINGS["formula +"]
+    doc["scores"] += [
+        {"evaluator": "Gwen", "bidder": HOSTILE_BIDDER, "question": "Q2", "score": 2,
+         "rationale": HOSTILE_STRINGS["formula -"]},
+        {"evaluator": "Gwen", "bidder": HOSTILE_BIDDER, "question": "SV1", "score": 3,
+         "rationale": HOSTILE_STRINGS["long rationale"]},
+    ]  # fmt: skip
+    doc["moderated"][0]["rationale"] = HOSTILE_STRINGS["formula ="]
+    doc["adjustments"][0]["reason"] = "-1 FTE not evidenced"
+    doc["measures"][2]["description"] = "@SUM(1+1)"
+    return doc
+
+
+def test_hostile_text_never_becomes_a_formula(tmp_path):
+    db = open_svdesk_database(tmp_path / "hostile.sqlite")
+    with db.transaction() as s:
+        write_evaluation(s, parse_document(_hostile_doc(), measures_by_ref(s)), "tester")
+    data = _data(db)
+    db.dispose()
+    path = write_evaluation_workbook(data, tmp_path / "hostile.xlsx")
+    wb = openpyxl.load_workbook(path)
+
+    formulas = [(ws.title, c.coordinate, c.value) for ws in wb for row in ws.iter_rows() for c in row
+                if c.data_type == "f"]  # fmt: skip
+    assert formulas, "the Pledges sheet should hold live formulas"
+    for sheet, coord, value in formulas:
+        assert sheet == "Pledges" and coord[0] in "HI", (sheet, coord, value)
+        assert PRODUCT.fullmatch(value) or SUM.fullmatch(value), value
+
+    cells = {}
+    for ws in wb:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.data_type != "f":  # formulas were checked above
+                    assert c.data_type == "s"
+                    cells.setdefault(c.value, []).append(f"{ws.title}!{c.coordinate}")
+    hostile = [
+        HOSTILE_BIDDER, "+cmd", HOSTILE_STRINGS["formula +"], HOSTILE_STRINGS["formula -"],
+        HOSTILE_STRINGS["formula ="], HOSTILE_STRINGS["formula @"], "-1 FTE not evidenced", "@SUM(1+1)",
+    ]  # fmt: skip
+    for value in hostile:
+        assert value not in cells, f"{value!r} written un-neutralised at {cells.get(value)}"
+        assert "'" + value in cells, f"{value!r} missing"
+    where = cells["'" + HOSTILE_BIDDER]
+    for sheet in ("Summary", "Pledges", "Scores", "Moderation"):
+        assert any(w.startswith(sheet + "!") for w in where), sheet
+    assert any(v.startswith("The bid evidences") and v.endswith("characters]") for v in cells)
