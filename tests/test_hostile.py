@@ -47,6 +47,7 @@ def test_hostile_workbooks_through_every_spreadsheet_importer(name, pledge_db, t
     for argv in (
         ["import-pledges", str(path), "--db", str(pledge_db), "--bidder", "Sandstone Support Services"],
         ["catalogue", "import", str(path), "--db", str(pledge_db)],
+        ["pack", "import", str(path), "--db", str(pledge_db)],
     ):
         started = time.monotonic()
         code = main(argv)

@@ -172,3 +172,67 @@ def test_cli_report_errors(tmp_path, capsys, signed):
     assert code == 2 and "does not exist" in capsys.readouterr().err
     code = main(["report", "--kind", "evaluation", "--db", str(db.path), "--out", str(tmp_path / "e.pdf")])
     assert code == 0 and (tmp_path / "e.pdf").read_bytes().startswith(b"%PDF")
+
+
+def pdf_pages(path: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"Pages:\s+(\d+)", info).group(1))
+
+
+def test_every_pdf_agrees_with_svdesk_results_to_the_penny(signed, capsys, tmp_path):
+    import json as _json
+
+    db, _data, _folder = signed
+    assert main(["results", "--db", str(db.path), "--json"]) == 0
+    results = _json.loads(capsys.readouterr().out)
+    out = tmp_path / "all"
+    for kind in ("evaluation", "moderation", "award"):
+        assert (
+            main(["report", "--kind", kind, "--db", str(db.path), "--out", str(out.with_suffix(f".{kind}.pdf"))]) == 0
+        )
+    assert main(["report", "--kind", "summary", "--db", str(db.path), "--out", str(out)]) == 0
+    capsys.readouterr()
+    evaluation = out.with_suffix(".evaluation.pdf")
+    for path in [evaluation, out.with_suffix(".moderation.pdf"), out.with_suffix(".award.pdf"), *out.glob("*.pdf")]:
+        text = squash(pdf_text(path))
+        pages = pdf_pages(path)
+        assert f"Page {pages} of {pages}" in text and "Page 1 of" in text, path.name
+        for name in PANEL:
+            assert name in text, (path.name, name)
+    eval_text = squash(pdf_text(evaluation))
+    award_text = squash(pdf_text(out.with_suffix(".award.pdf")))
+    for b in results["bidders"]:
+        for text in (eval_text, award_text):
+            assert f"£{b['price']:,.2f}" in text
+            assert f"£{b['accepted_value']:,.2f}" in text
+            for key in ("price_score", "quality_score", "sv_quantitative_score", "sv_qualitative_score", "total"):
+                if b[key] is not None:
+                    assert f"{b[key]:.2f}" in text, (b["name"], key)
+        assert f"£{b['pledged_value']:,.2f}" in eval_text
+    for path in out.glob("*.pdf"):
+        text = squash(pdf_text(path))
+        mine = next(b for b in results["bidders"] if f"For: {b['name']}" in text)
+        assert f"£{mine['accepted_value']:,.2f}" in text and f"£{mine['price']:,.2f}" in text
+        for key in ("price_score", "quality_score", "sv_quantitative_score", "sv_qualitative_score", "total"):
+            if mine[key] is not None:
+                assert f"{mine[key]:.2f}" in text, (mine["name"], key)
+
+
+def test_unicode_names_render(tmp_path):
+    from tests.factory import minimal_doc
+
+    db = open_svdesk_database(tmp_path / "u.sqlite")
+    doc = minimal_doc()
+    doc["panel"][0]["name"] = "Zoë Ñúñez"
+    for s in doc["scores"]:
+        if s["evaluator"] == "Tom":
+            s["evaluator"] = "Zoë Ñúñez"
+    with db.transaction() as s:
+        write_evaluation(s, parse_document(doc, measures_by_ref(s)), "tester")
+    with db.reader() as s:
+        data = report_data(s, get_tender(s, "T-001"))
+    db.dispose()
+    for kind in ("evaluation", "moderation"):
+        (path,) = write_report(data, kind, tmp_path / f"{kind}.pdf")
+        text = squash(pdf_text(path))
+        assert "Zoë Łukasz Ó Súilleabháin Ltd" in text and "Zoë Ñúñez" in text

@@ -313,3 +313,34 @@ def test_a_rationale_cut_to_fit_a_cell_never_replaces_the_full_text(db, tmp_path
     rows = {r.key: r for r in plan(db, path).rows}
     assert rows[(WEAVER, "Q1")].status == "unchanged"
     assert rows[(WEAVER, "Q2")].status == "conflict" and rows[(WEAVER, "Q2")].pack_rationale == full.strip()
+
+
+def test_tampered_structure_is_refused(db, tmp_path):
+    """A locked cell changed, a row deleted or a row copied: refused with a clear message."""
+    changed = export(db, "Tom", tmp_path / "changed.xlsx")
+    wb = openpyxl.load_workbook(changed)
+    row = row_of(changed, WEAVER, "Q1")
+    wb["Scores"][f"A{row}"] = "Someone Else Ltd"
+    wb["Scores"][f"D{row}"] = 4
+    wb["Scores"][f"E{row}"] = "Named lead in section 3."
+    wb.save(changed)
+    with pytest.raises(ValidationError, match=rf"Scores!A{row}: the locked bidder or question cells were changed"):
+        plan(db, changed)
+
+    deleted = export(db, "Tom", tmp_path / "deleted.xlsx")
+    wb = openpyxl.load_workbook(deleted)
+    wb["Scores"].delete_rows(row_of(deleted, WEAVER, "Q2"))
+    wb.save(deleted)
+    with pytest.raises(ValidationError, match=r"1 row\(s\) were deleted from the pack \(Q2 for "):
+        plan(db, deleted)
+
+    copied = export(db, "Tom", tmp_path / "copied.xlsx")
+    wb = openpyxl.load_workbook(copied)
+    ws = wb["Scores"]
+    source = row_of(copied, WEAVER, "Q1")
+    for col in range(1, 7):
+        ws.cell(ws.max_row + 1 if col == 1 else ws.max_row, col).value = ws.cell(source, col).value
+    wb.save(copied)
+    with pytest.raises(ValidationError, match=r"Scores!F\d+: this row repeats row \d+"):
+        read_scoring_pack(copied)
+    assert scores(db) == {}

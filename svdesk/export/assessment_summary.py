@@ -218,6 +218,23 @@ def assessment_summary(data: ReportData, supplier: str, marking: str = DEFAULT_M
                 "table above with the panel's explanations."
             ),
         ]
+    signed = {sig.name: sig for sig in data.signatures}
+    story += [
+        para("Evaluation and sign-off", "h2"),
+        para(
+            "Each member scored independently after declaring any conflict of interest, and the panel then "
+            "agreed the consensus scores above. The evaluation was signed off by:"
+        ),
+        *tables(
+            [Column("Name", 60), Column("Role", 40), Column("Signed", 74)],
+            [
+                (name, role, signed[name].signed_at.replace("T", " ") if name in signed else "not signed")
+                for name, role in data.panel
+            ],
+        ),
+        gap(2),
+        para(f"Evaluation fingerprint {data.fingerprint}", "mono"),
+    ]
     info = PageInfo(
         data.reference,
         data.title,

@@ -291,6 +291,7 @@ def plan_pack_import(session: Session, tender: Tender, pack: ScoringPack, member
         except WorkflowError as exc:
             problems.append(Problem(f"{META_SHEET}!B3", str(exc)))
     rows: list[PackPlanRow] = []
+    seen_pairs: dict[tuple[str, str], int] = {}
     for r in pack.rows:
         pair = by_key.get(r.key)
         if pair is None:
@@ -299,6 +300,16 @@ def plan_pack_import(session: Session, tender: Tender, pack: ScoringPack, member
             problems.append(Problem(f"{SCORES_SHEET}!F{r.row}", message))
             continue
         bidder, code = pair
+        seen_pairs[pair] = r.row  # the reader has refused repeated rows already
+        if (r.bidder_shown, r.question_shown) != (safe_text(bidder), safe_text(code)):
+            problems.append(
+                Problem(
+                    f"{SCORES_SHEET}!A{r.row}",
+                    f"the locked bidder or question cells were changed "
+                    f"(the row is {code} for {bidder}); export a fresh pack",
+                )
+            )
+            continue
         if r.score is not None:
             if problem := score_problem(r.score, tender.scale_max, tender.scale_step):
                 problems.append(Problem(f"{SCORES_SHEET}!D{r.row}", problem))
@@ -321,6 +332,15 @@ def plan_pack_import(session: Session, tender: Tender, pack: ScoringPack, member
                 old[1] if old else None,
                 _status(r.score, rationale, old),
             )
+        )
+    # Every bid the member may score must still have its row: a deleted row is refused, not skipped.
+    conflicted = {b for b in bidders if (d := declaration_for(session, owner, bidders[b])) is not None and d.conflict}
+    expected = [(b, q.code) for b in bidders if b not in conflicted for q in tender.questions]
+    missing = [pair for pair in expected if pair not in seen_pairs]
+    if missing and not problems:
+        shown = ", ".join(f"{q} for {b}" for b, q in missing[:5]) + (" ..." if len(missing) > 5 else "")
+        problems.append(
+            Problem(SCORES_SHEET, f"{len(missing)} row(s) were deleted from the pack ({shown}); export a fresh pack")
         )
     if problems:
         raise ValidationError(problems, source)
