@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench lint dist clean system-deps-run system-deps-test
+.PHONY: run test bench lint dist dist-test clean system-deps-run system-deps-test
 
 $(STAMP): pyproject.toml
 	scripts/system-deps.sh test
@@ -29,6 +29,15 @@ test: $(STAMP) system-deps-test
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m benchmarks
+
+dist: $(STAMP)
+	$(PY) -m pip install -q 'pyinstaller>=6.6'
+	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build build.spec
+	@du -sh dist/svdesk | sed 's/^/bundle size: /'
+
+dist-test: $(STAMP)
+	$(PY) -m pip install -q 'pyinstaller>=6.6'
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -s -m bundle tests/test_bundle.py
 
 lint: $(STAMP)
 	$(PY) -m pip install -q ruff

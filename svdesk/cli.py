@@ -474,6 +474,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(db=None, actor=None, func=cmd_gui)
     parser.add_argument("--version", action="version", version=f"svdesk {__version__}")
     parser.add_argument("--demo", action="store_true", help="open the GUI on the built-in demo evaluation")
+    parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help="check this installation end to end (database, demo, results, PDF, xlsx, window)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("load", parents=[common], help="load an evaluation file (JSON)")
@@ -581,6 +586,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "self_check", False):
+        from svdesk.selfcheck import run_self_check
+
+        return run_self_check()
     try:
         return int(args.func(args) or 0)
     except SvdeskError as exc:

@@ -32,3 +32,20 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    from tests.pg_server import PostgresServer
+
+    server = PostgresServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_target(request, tmp_path):
+    """The same model and service tests on both backends (PostgreSQL when it can be started)."""
+    if request.param == "sqlite":
+        return tmp_path / "svdesk.sqlite"
+    return request.getfixturevalue("pg_server").new_database()

@@ -16,8 +16,8 @@ from tests.factory import minimal_doc, write_doc
 
 
 @pytest.fixture
-def sdb(tmp_path):
-    database = open_svdesk_database(tmp_path / "eval.sqlite")
+def sdb(database_target):
+    database = open_svdesk_database(database_target)
     yield database
     database.dispose()
 

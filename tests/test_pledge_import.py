@@ -23,8 +23,8 @@ BIDDER = "Sandstone Support Services"
 
 
 @pytest.fixture
-def sdb(tmp_path):
-    database = open_svdesk_database(tmp_path / "pledges.sqlite")
+def sdb(database_target):
+    database = open_svdesk_database(database_target)
     with database.transaction() as s:
         write_evaluation(s, parse_document(seed003_tender_doc(), measures_by_ref(s)), "Priya")
     yield database

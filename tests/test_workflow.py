@@ -23,8 +23,8 @@ OFFICER = "Priya"
 
 
 @pytest.fixture
-def sdb(tmp_path):
-    db = open_svdesk_database(tmp_path / "wf.sqlite")
+def sdb(database_target):
+    db = open_svdesk_database(database_target)
     with db.transaction() as s:
         t = su.create_tender(s, OFFICER, "WF-1", "Home care", 2_400_000, Weights(40, 50, 10), 50)
         su.add_measure(s, t, OFFICER, "NT1")

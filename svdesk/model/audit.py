@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from svdesk.model.entities import AuditEntry
+from svdesk.model.entities import AuditEntry, Tender
 
 GENESIS = "0" * 64
 
@@ -55,6 +55,9 @@ def record(
     reason: str = "",
 ) -> AuditEntry:
     """Append one entry in the caller's transaction (it commits or rolls back with the change)."""
+    # Serialise appends to one tender's chain across connections (PostgreSQL): the tender row is
+    # locked until commit, so two writers never read the same head. SQLite has one writer anyway.
+    session.execute(select(Tender.id).where(Tender.uid == tender_uid).with_for_update())
     last = session.scalars(
         select(AuditEntry).where(AuditEntry.tender_uid == tender_uid).order_by(AuditEntry.seq.desc()).limit(1)
     ).first()

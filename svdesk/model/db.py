@@ -21,8 +21,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from svdesk.model.errors import SchemaVersionError, SvdeskError, WorkflowError
+from svdesk.model.errors import SchemaVersionError, StaleEditError, SvdeskError, WorkflowError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -69,7 +70,15 @@ def create_db_engine(url: str, read_only: bool = False) -> Engine:
         # pysqlite's own transaction handling defers BEGIN; take control so each unit of work
         # is exactly one BEGIN ... COMMIT.
         event.listen(engine, "connect", lambda conn, _r: setattr(conn, "isolation_level", None))
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        # A unit of work that writes starts IMMEDIATE: it takes the write lock up front (waiting up to
+        # busy_timeout) instead of failing with "database is locked" when it upgrades a read lock.
+        event.listen(
+            engine,
+            "begin",
+            lambda conn: conn.exec_driver_sql(
+                "BEGIN IMMEDIATE" if conn.get_execution_options().get("svdesk_write") else "BEGIN"
+            ),
+        )
         return engine
     if read_only:
         return create_engine(url, pool_pre_ping=True, execution_options={"postgresql_readonly": True})
@@ -143,8 +152,15 @@ class Database:
         """One unit of work: committed when the block ends, rolled back entirely on any error."""
         if self.read_only:
             raise WorkflowError(f"{self.display_name} is open read-only: {self.read_only_reason}")
-        with self.session_factory() as session, session.begin():
-            yield session
+        try:
+            with self.session_factory() as session, session.begin():
+                session.connection(execution_options={"svdesk_write": True})
+                yield session
+        except StaleDataError as exc:  # a version column moved under us: another user saved first
+            raise StaleEditError(
+                "someone else changed this since you loaded it; nothing was saved. "
+                "Reload to see their change, then try again."
+            ) from exc
 
     @contextmanager
     def reader(self) -> Iterator[Session]:

@@ -51,3 +51,7 @@ class SchemaVersionError(SvdeskError):
 
 class DatabaseLockedError(SvdeskError):
     pass
+
+
+class StaleEditError(WorkflowError):
+    """Someone else changed the row since it was loaded: shown, never silently overwritten."""

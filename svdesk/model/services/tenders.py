@@ -28,7 +28,7 @@ from svdesk.model.entities import (
     TenderMeasure,
     TenderStatus,
 )
-from svdesk.model.errors import NotFoundError, ValidationError, WorkflowError
+from svdesk.model.errors import NotFoundError, StaleEditError, ValidationError, WorkflowError
 from svdesk.model.rationale import comparative_warning
 from svdesk.model.scoring import score_problem
 
@@ -212,6 +212,24 @@ def require_cleared(session: Session, tender: Tender, member: PanelMember, bidde
             )
 
 
+def check_version(row: Score | ModeratedScore | Pledge | None, expected: int | None, what: str) -> None:
+    """Refuse to overwrite a row someone else saved after the caller loaded it.
+
+    `expected` is the version the caller saw (0: "there was none yet"); None skips the check.
+    """
+    if expected is None:
+        return
+    current = row.version if row is not None else 0
+    if current != expected:
+        now = ""
+        if isinstance(row, Score | ModeratedScore):
+            shown = row.rationale if len(row.rationale) <= 60 else row.rationale[:57] + "..."
+            now = f" It is now {row.score:g}: {shown!r}."
+        raise StaleEditError(
+            f"{what} was changed by someone else since you opened it.{now} Nothing was saved; reload and decide again."
+        )
+
+
 def set_score(
     session: Session,
     tender: Tender,
@@ -221,6 +239,7 @@ def set_score(
     score: float,
     rationale: str,
     actor: str | None = None,
+    expected_version: int | None = None,
 ) -> SaveResult:
     """Record (or change) one panel member's own individual score, with its rationale.
 
@@ -238,6 +257,7 @@ def set_score(
             Score.member_id == member.id, Score.bidder_id == bidder.id, Score.question_id == question.id
         )
     ).first()
+    check_version(existing, expected_version, f"{member.name}'s score of {question_code} for {bidder_name}")
     before = state.score_value(existing.score, existing.rationale) if existing else None
     if existing is None:
         existing = Score(member_id=member.id, bidder_id=bidder.id, question_id=question.id, score=value, rationale=text)
@@ -262,7 +282,14 @@ def set_score(
 
 
 def set_moderated(
-    session: Session, tender: Tender, actor: str, bidder_name: str, question_code: str, score: float, rationale: str
+    session: Session,
+    tender: Tender,
+    actor: str,
+    bidder_name: str,
+    question_code: str,
+    score: float,
+    rationale: str,
+    expected_version: int | None = None,
 ) -> SaveResult:
     """The panel's consensus score. Saved even with a warning (the warning is shown to the panel)."""
     require_editable(session, tender)
@@ -273,6 +300,7 @@ def set_moderated(
     existing = session.scalars(
         select(ModeratedScore).where(ModeratedScore.bidder_id == bidder.id, ModeratedScore.question_id == question.id)
     ).first()
+    check_version(existing, expected_version, f"the consensus score of {question_code} for {bidder_name}")
     before = state.score_value(existing.score, existing.rationale) if existing else None
     if existing is None:
         existing = ModeratedScore(bidder_id=bidder.id, question_id=question.id, score=value, rationale=text)
@@ -347,6 +375,7 @@ class ScoreView:
     question: str
     score: float
     rationale: str
+    version: int = 1
 
 
 def scores_visible_to(
@@ -361,7 +390,7 @@ def scores_visible_to(
     if of_member is not None and of_member != acting.name and blind:
         raise WorkflowError(f"scoring is blind until moderation opens: {acting.name} cannot see {of_member}'s scores")
     stmt = (
-        select(PanelMember.name, Bidder.name, Question.code, Score.score, Score.rationale)
+        select(PanelMember.name, Bidder.name, Question.code, Score.score, Score.rationale, Score.version)
         .join(PanelMember, Score.member_id == PanelMember.id)
         .join(Bidder, Score.bidder_id == Bidder.id)
         .join(Question, Score.question_id == Question.id)

@@ -1,0 +1,121 @@
+"""`svdesk --self-check`: prove an installation (or a bundle) works end to end, step by step.
+
+Opens a temporary database, runs the migrations, loads the demo evaluation, computes and
+verifies results, writes a PDF and a workbook and reads them back, and builds the main window
+(offscreen when no display is set). Prints one line per step; exit 0 only if every step passed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+
+def run_self_check(out=sys.stdout) -> int:
+    from svdesk import __version__
+
+    print(f"svdesk {__version__} self-check ({'bundle' if getattr(sys, 'frozen', False) else 'source'})", file=out)
+    folder = Path(tempfile.mkdtemp(prefix="svdesk-selfcheck-"))
+    context: dict[str, object] = {}
+    failures = 0
+
+    def step(name: str, action: Callable[[], str]) -> None:
+        nonlocal failures
+        started = time.perf_counter()
+        try:
+            detail = action()
+            print(f"  ok    {name}: {detail} ({(time.perf_counter() - started) * 1000:.0f} ms)", file=out)
+        except Exception as exc:  # report every step, never stop at a traceback
+            failures += 1
+            print(f"  FAIL  {name}: {type(exc).__name__}: {exc}", file=out)
+            traceback.print_exc(limit=3, file=sys.stderr)
+
+    def open_db() -> str:
+        from svdesk.model.db import head_revision
+        from svdesk.model.services import open_svdesk_database
+
+        context["db"] = open_svdesk_database(folder / "selfcheck.sqlite")
+        return f"{folder / 'selfcheck.sqlite'} at schema {head_revision()}"
+
+    def demo() -> str:
+        from svdesk.model.demo import load_demo
+
+        context["ref"] = load_demo(context["db"])  # type: ignore[arg-type]
+        return str(context["ref"])
+
+    def results() -> str:
+        from svdesk.model.services.results import results_document
+        from svdesk.model.services.tenders import get_tender
+
+        with context["db"].reader() as s:  # type: ignore[attr-defined]
+            doc = results_document(s, get_tender(s))
+        first = doc["bidders"][0]
+        if first["name"] != "Weaver Valley Care Ltd" or first["total"] != 86.03:
+            raise AssertionError(f"unexpected ranking: {first['name']} {first['total']}")
+        return f"{first['name']} ranks first with {first['total']:.2f}"
+
+    def verify() -> str:
+        from svdesk.model.services.report_data import report_data
+        from svdesk.model.services.tenders import get_tender
+
+        with context["db"].reader() as s:  # type: ignore[attr-defined]
+            context["data"] = data = report_data(s, get_tender(s))
+        if not data.verified:
+            raise AssertionError("; ".join(data.verify_problems))
+        return f"record verifies, fingerprint {data.fingerprint[:16]}"
+
+    def pdf() -> str:
+        from svdesk.export.evaluation_report import write_evaluation_report
+
+        path = write_evaluation_report(context["data"], folder / "evaluation.pdf")  # type: ignore[arg-type]
+        head = path.read_bytes()[:5]
+        if head != b"%PDF-":
+            raise AssertionError("not a PDF")
+        return f"{path.name}, {path.stat().st_size // 1024} KB"
+
+    def xlsx() -> str:
+        import openpyxl
+
+        from svdesk.export.workbook import write_evaluation_workbook
+
+        path = write_evaluation_workbook(context["data"], folder / "evaluation.xlsx")  # type: ignore[arg-type]
+        sheets = openpyxl.load_workbook(path, read_only=True).sheetnames
+        return f"{path.name}, sheets {', '.join(sheets)}"
+
+    def gui() -> str:
+        if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from PySide6.QtCore import QSettings
+
+        from svdesk.ui.app import create_application
+        from svdesk.ui.main_window import MainWindow
+
+        app = create_application()
+        settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(context["db"], settings)  # type: ignore[arg-type]
+        window.show()
+        app.processEvents()
+        rows = window.results_model.rowCount()
+        window.close()
+        return f"main window built on {app.platformName()}, {rows} bids shown"
+
+    for name, action in (
+        ("database and migrations", open_db),
+        ("demo evaluation", demo),
+        ("results", results),
+        ("verification", verify),
+        ("PDF report", pdf),
+        ("workbook", xlsx),
+        ("desktop window", gui),
+    ):
+        step(name, action)
+    db = context.get("db")
+    if db is not None:
+        db.dispose()  # type: ignore[attr-defined]
+    print(f"self-check {'passed' if not failures else f'FAILED ({failures} step(s))'}", file=out)
+    return 0 if not failures else 1
