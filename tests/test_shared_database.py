@@ -190,7 +190,7 @@ def test_postgres_refuses_audit_edits_and_verify_catches_tampering(pg_server):
 def test_cli_on_postgresql(pg_server, capsys, tmp_path):
     from svdesk.resources import resource_path
 
-    url = pg_server.new_database()
+    url = pg_server.new_database().replace("postgresql+psycopg://", "postgresql://")  # as a user types it
     assert main(["load", str(resource_path("demo", "demo_evaluation.json")), "--db", url]) == 0
     assert main(["results", "--db", url]) == 0
     assert "86.03" in capsys.readouterr().out

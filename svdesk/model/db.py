@@ -46,6 +46,9 @@ def database_url(target: str | Path | None) -> str:
     if target is None:
         target = default_database_path()
     text = str(target)
+    if text.startswith(("postgresql://", "postgres://")):
+        # the driver svdesk ships (psycopg 3); SQLAlchemy's default would be psycopg2
+        return "postgresql+psycopg://" + text.split("://", 1)[1]
     if "://" in text:
         return text
     return f"sqlite:///{Path(text).expanduser().resolve()}"

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QFileDialog,
+    QInputDialog,
     QHeaderView,
     QLabel,
     QListView,
@@ -150,6 +151,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(
             QAction("&Open database…", self, shortcut=QKeySequence.StandardKey.Open, triggered=self.choose_database)
         )
+        file_menu.addAction(QAction("Open &shared (PostgreSQL) database…", self, triggered=self.choose_server))
         self.recent_menu = file_menu.addMenu("Open &recent")
         file_menu.addSeparator()
         file_menu.addAction(
@@ -212,8 +214,18 @@ class MainWindow(QMainWindow):
         if path:
             self.open_database_path(path)
 
+    def choose_server(self) -> None:
+        url, ok = QInputDialog.getText(
+            self, "Open shared database",
+            "PostgreSQL address, e.g. postgresql+psycopg://priya@dbserver/svdesk\n"
+            "(the password, if any, is asked for by the server's own settings, e.g. ~/.pgpass)",
+            text=str(self.settings.value("lastServer", "postgresql+psycopg://")))
+        if ok and url.strip():
+            self.settings.setValue("lastServer", url.strip())
+            self.open_database_path(url.strip())
+
     def open_database_path(self, path: str) -> None:
-        if self.db.path is not None and Path(path).resolve() == self.db.path.resolve():
+        if "://" not in path and self.db.path is not None and Path(path).resolve() == self.db.path.resolve():
             return
         try:
             opened = open_for_gui(self, path)
