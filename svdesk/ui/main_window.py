@@ -11,8 +11,8 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QFileDialog,
-    QInputDialog,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QListView,
     QMainWindow,
@@ -43,9 +43,11 @@ from svdesk.model.services.tenders import (
 )
 from svdesk.model.services.verify import verify_tender
 from svdesk.ui.models import ObjectRole, ResultsTableModel, StageListModel, TenderListModel
+from svdesk.ui.moderation_screen import ModerationScreen
 from svdesk.ui.opening import OpenDatabase, open_for_gui
 from svdesk.ui.record_views import DeclarationsPanel, HistoryPanel, RecordPanel
 from svdesk.ui.report_actions import ReportActions
+from svdesk.ui.scoring_screen import ScoringScreen
 
 MAX_RECENT = 8
 
@@ -105,11 +107,17 @@ class MainWindow(QMainWindow):
         self.declarations = DeclarationsPanel()
         self.record = RecordPanel()
         self.record.verify_requested.connect(self.verify_now)
+        self.scoring = ScoringScreen(self.opened.db, login_name())
+        self.moderation = ModerationScreen(self.opened.db, login_name())
         self.tabs = QTabWidget(objectName="tenderTabs")
+        self.tabs.addTab(self.scoring, "Scoring")
+        self.tabs.addTab(self.moderation, "Moderation")
         self.tabs.addTab(results_box, "Results")
         self.tabs.addTab(self.history, "History")
         self.tabs.addTab(self.declarations, "Declarations")
         self.tabs.addTab(self.record, "Record && sign-off")
+        self.tabs.setCurrentWidget(results_box)
+        self.tabs.currentChanged.connect(lambda _i: self._refresh_current_tab())
 
         right = QWidget()
         layout = QVBoxLayout(right)
@@ -199,7 +207,17 @@ class MainWindow(QMainWindow):
 
     # --- database ---------------------------------------------------------------------------------
 
+    def _refresh_current_tab(self) -> None:
+        """Screens other people's edits affect are re-read when shown (the database is the truth)."""
+        if self.current_reference is None:
+            return
+        if self.tabs.currentWidget() is self.moderation:
+            self.moderation.refresh(keep_selection=True)
+        elif self.tabs.currentWidget() is not self.scoring:
+            self.show_tender(self.current_reference)
+
     def _show_database(self) -> None:
+        self.scoring.db = self.moderation.db = self.db
         read_only = f" [read-only: {self.db.read_only_reason}]" if self.db.read_only else ""
         self.setWindowTitle(f"svdesk \u2014 {Path(self.db.display_name).name}{read_only}")
         self.db_label.setText(f"Database: {self.db.display_name}{read_only}")
@@ -216,10 +234,12 @@ class MainWindow(QMainWindow):
 
     def choose_server(self) -> None:
         url, ok = QInputDialog.getText(
-            self, "Open shared database",
+            self,
+            "Open shared database",
             "PostgreSQL address, e.g. postgresql+psycopg://priya@dbserver/svdesk\n"
             "(the password, if any, is asked for by the server's own settings, e.g. ~/.pgpass)",
-            text=str(self.settings.value("lastServer", "postgresql+psycopg://")))
+            text=str(self.settings.value("lastServer", "postgresql+psycopg://")),
+        )
         if ok and url.strip():
             self.settings.setValue("lastServer", url.strip())
             self.open_database_path(url.strip())
@@ -323,6 +343,8 @@ class MainWindow(QMainWindow):
             self.results_model.set_results([])
             self.history.set_rows([])
             self.declarations.set_rows([])
+            self.scoring.set_tender(None)
+            self.moderation.set_tender(None)
             self.results_caption.setText("")
             self.exclusions.setText("")
             return
@@ -365,6 +387,10 @@ class MainWindow(QMainWindow):
         )
         self.declarations.set_rows(declarations)
         self.history.set_choices(*choices)
+        if self.scoring.reference != reference:
+            self.scoring.set_tender(reference)
+        if self.moderation.reference != reference:
+            self.moderation.set_tender(reference)
         self._refresh_history()
         self._refresh_record(locked)
 

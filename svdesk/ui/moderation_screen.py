@@ -1,0 +1,290 @@
+"""Moderation: the grid of bids x questions showing where the panel disagrees, and the consensus entry.
+
+Each cell shows the individual scores and, once agreed, the consensus; a cell whose spread reaches
+the threshold is flagged. Selecting a cell shows every member's score and rationale side by side,
+the mean as a suggestion, and the consensus score and rationale (required). Ctrl+Enter saves.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from svdesk.model.errors import SvdeskError
+from svdesk.model.services.panel_views import GridCell, ModerationGrid, moderation_grid
+from svdesk.model.services.tenders import get_tender, lock_reason, set_moderated
+from svdesk.ui.score_choice import ScoreChoice
+
+if TYPE_CHECKING:
+    from svdesk.model.db import Database
+
+Index = QModelIndex | QPersistentModelIndex
+FLAG, AGREED, NEUTRAL = QColor("#f8d7d3"), QColor("#dff0d8"), QColor("#ffffff")
+CellRole = Qt.ItemDataRole.UserRole + 1
+
+
+class ModerationGridModel(QAbstractTableModel):
+    """Rows are bids, columns questions; each cell a GridCell (CellRole)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.grid: ModerationGrid | None = None
+
+    def set_grid(self, grid: ModerationGrid | None) -> None:
+        self.beginResetModel()
+        self.grid = grid
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or self.grid is None else len(self.grid.bidders)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or self.grid is None else len(self.grid.questions)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if self.grid is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                self.grid.bidders[section]
+                if orientation == Qt.Orientation.Vertical
+                else self.grid.questions[section][0]
+            )
+        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal:
+            return self.grid.questions[section][1]
+        return None
+
+    def cell(self, index: Index) -> GridCell:
+        assert self.grid is not None
+        return self.grid.cells[(self.grid.bidders[index.row()], self.grid.questions[index.column()][0])]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or self.grid is None:
+            return None
+        c = self.cell(index)
+        if role == Qt.ItemDataRole.DisplayRole:
+            marks = " \u00b7 ".join(f"{s.score:g}" for s in c.scores) or "no scores"
+            agreed = f"  \u2192 {c.consensus:g}" if c.consensus is not None else ""
+            return marks + agreed
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if c.consensus is not None:
+                return QBrush(AGREED)
+            return QBrush(FLAG if self.grid.flagged(c) else NEUTRAL)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            flag = f"spread {c.spread:g}" + (" (high)" if self.grid.flagged(c) else "")
+            return f"{c.bidder}, {c.question}: {flag}" + (
+                f"; agreed {c.consensus:g}" if c.consensus is not None else "; no consensus yet"
+            )
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{c.bidder} {c.question}: scores {self.data(index)}"
+        if role == CellRole:
+            return c
+        return None
+
+
+class ModerationScreen(QWidget):
+    def __init__(self, db: Database, actor: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.actor = actor
+        self.reference: str | None = None
+        self.editable = False
+        self.model = ModerationGridModel(self)
+        self.grid = QTableView(objectName="moderationGrid")
+        self.grid.setAccessibleName("Moderation grid: bids by questions")
+        self.grid.setModel(self.model)
+        self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.grid.selectionModel().currentChanged.connect(lambda cur, _prev: self.show_cell(cur))
+
+        self.threshold = QDoubleSpinBox(objectName="spreadThreshold")
+        self.threshold.setAccessibleName("Spread that flags a cell")
+        self.threshold.setDecimals(1)
+        self.threshold.setMinimum(0.1)
+        self.threshold.valueChanged.connect(lambda _v: self.refresh(keep_selection=True))
+        self.summary = QLabel(objectName="moderationSummary")
+        bar = QHBoxLayout()
+        bar.addWidget(self.summary, 1)
+        bar.addWidget(QLabel("Flag a spread of"))
+        bar.addWidget(self.threshold)
+        bar.addWidget(QLabel("or more"))
+
+        self.cell_title = QLabel(objectName="moderationCell", wordWrap=True)
+        self.members = QTableWidget(0, 3, objectName="memberScores")
+        self.members.setAccessibleName("Each member's score and rationale")
+        self.members.setHorizontalHeaderLabels(["Member", "Score", "Rationale"])
+        self.members.horizontalHeader().setStretchLastSection(True)
+        self.members.verticalHeader().setVisible(False)
+        self.members.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.members.setWordWrap(True)
+        self.suggestion = QLabel(objectName="meanSuggestion")
+        self.choice = ScoreChoice()
+        self.choice.setObjectName("consensusChoice")
+        self.rationale = QPlainTextEdit(objectName="consensusRationale")
+        self.rationale.setAccessibleName("Consensus rationale")
+        self.rationale.setPlaceholderText("The panel's reason, citing this bid's own evidence.")
+        self.message = QLabel(objectName="moderationMessage", wordWrap=True)
+        self.save = QPushButton("Save consensus  (Ctrl+Enter)", objectName="saveConsensus")
+        self.save.clicked.connect(self.save_consensus)
+        detail = QWidget()
+        dv = QVBoxLayout(detail)
+        dv.addWidget(self.cell_title)
+        dv.addWidget(self.members, 2)
+        dv.addWidget(self.suggestion)
+        dv.addWidget(QLabel("<b>Consensus score</b>"))
+        dv.addWidget(self.choice)
+        dv.addWidget(QLabel("<b>Consensus rationale</b> (required)"))
+        dv.addWidget(self.rationale, 1)
+        dv.addWidget(self.message)
+        dv.addWidget(self.save, 0, Qt.AlignmentFlag.AlignRight)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.grid)
+        split.addWidget(detail)
+        split.setSizes([200, 500])
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(split, 1)
+        for key in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(key), self, activated=self.save_consensus)
+        for digit in range(10):
+            QShortcut(QKeySequence(f"Alt+{digit}"), self, activated=lambda d=digit: self.choice.choose_index(d))
+
+    def set_tender(self, reference: str | None) -> None:
+        self.reference = reference
+        if reference is not None:
+            with self.db.reader() as session:
+                tender = get_tender(session, reference)
+                self.threshold.blockSignals(True)
+                self.threshold.setMaximum(tender.scale_max)
+                self.threshold.setSingleStep(tender.scale_step)
+                self.threshold.setValue(tender.scale_max * 0.4)
+                self.threshold.blockSignals(False)
+        self.refresh()
+
+    def refresh(self, keep_selection: bool = False) -> None:
+        current = self.grid.currentIndex()
+        position = (current.row(), current.column()) if keep_selection and current.isValid() else None
+        grid = None
+        if self.reference is not None:
+            try:
+                with self.db.reader() as session:
+                    tender = get_tender(session, self.reference)
+                    grid = moderation_grid(session, tender, self.threshold.value())
+                    locked = lock_reason(session, tender)
+                    self.editable = tender.status.value == "moderation" and not locked and not self.db.read_only
+            except SvdeskError as exc:
+                self.summary.setText(str(exc).capitalize() + ".")
+                self.model.set_grid(None)
+                self._clear()
+                return
+        self.model.set_grid(grid)
+        if grid is None:
+            self.summary.setText("")
+            self._clear()
+            return
+        flagged = sum(1 for c in grid.cells.values() if grid.flagged(c) and c.consensus is None)
+        self.summary.setText(
+            f"<b>{grid.done} of {len(grid.cells)}</b> agreed; {flagged} high-spread "
+            "item(s) still to discuss" + ("" if self.editable else "  \u00b7  read only")
+        )
+        self.grid.resizeRowsToContents()
+        if position is not None:
+            self.grid.setCurrentIndex(self.model.index(*position))
+        elif self.model.rowCount():
+            self.grid.setCurrentIndex(self.model.index(0, 0))
+
+    def _clear(self) -> None:
+        self.cell_title.setText("")
+        self.members.setRowCount(0)
+        self.suggestion.setText("")
+        self.rationale.setPlainText("")
+
+    def show_cell(self, index: QModelIndex) -> None:
+        if not index.isValid():
+            self._clear()
+            return
+        c: GridCell = index.data(CellRole)
+        grid = self.model.grid
+        assert grid is not None
+        self.cell_title.setText(
+            f"<b>{_html(c.bidder)}</b> \u2014 {_html(c.question)} "
+            f"{_html(dict(grid.questions)[c.question])}  (spread {c.spread:g})"
+        )
+        self.members.setRowCount(len(c.scores))
+        for row, s in enumerate(c.scores):
+            for col, value in enumerate((s.member, f"{s.score:g}", s.rationale)):
+                item = QTableWidgetItem(value)
+                item.setToolTip(value if col == 2 else "")
+                self.members.setItem(row, col, item)
+        self.members.resizeColumnToContents(0)
+        self.members.resizeColumnToContents(1)
+        self.members.resizeRowsToContents()  # rationales wrap in the stretched last column
+        mean = c.mean
+        if mean is None:
+            self.suggestion.setText("No individual scores for this cell.")
+        else:
+            nearest = min(grid.scale.points, key=lambda p: (abs(p - mean), -p))
+            self.suggestion.setText(
+                f"Mean of the panel's scores: {mean:.2f} \u2014 nearest point {nearest:g} "
+                "(a suggestion: the panel decides)."
+            )
+        self.choice.set_scale(grid.scale)
+        self.choice.set_value(c.consensus)
+        self.choice.set_read_only(not self.editable)
+        self.rationale.setPlainText(c.consensus_rationale)
+        self.rationale.setReadOnly(not self.editable)
+        self.save.setEnabled(self.editable)
+        self.message.setText("")
+
+    def save_consensus(self) -> bool:
+        index = self.grid.currentIndex()
+        if not self.editable or not index.isValid():
+            return False
+        c: GridCell = index.data(CellRole)
+        score, text = self.choice.value(), self.rationale.toPlainText().strip()
+        if score is None or not text:
+            self.message.setText("Choose the consensus score and write the panel's rationale before saving.")
+            return False
+        try:
+            with self.db.transaction() as session:
+                result = set_moderated(
+                    session,
+                    get_tender(session, self.reference),
+                    self.actor,
+                    c.bidder,
+                    c.question,
+                    score,
+                    text,
+                    expected_version=c.version,
+                )
+        except SvdeskError as exc:
+            self.message.setText(str(exc))
+            return False
+        self.refresh(keep_selection=True)
+        self.message.setText(
+            " ".join(result.warnings) if result.warnings else f"Saved the consensus for {c.question}, {c.bidder}."
+        )
+        self.message.setStyleSheet("color: #8a5a00" if result.warnings else "")
+        return True
+
+
+def _html(value: str) -> str:
+    return (value or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,65 @@
+"""The score scale as a row of labelled choices, chosen by mouse or by digit keys."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QRadioButton, QWidget
+
+from svdesk.model.services.panel_views import ScaleView
+
+
+class ScoreChoice(QWidget):
+    """Radio buttons "0 Unacceptable" ... "5 Excellent"; digit N picks the N-th point of the scale."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        self.group.idClicked.connect(lambda _id: self.changed.emit())
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self.points: list[float] = []
+
+    def set_scale(self, scale: ScaleView) -> None:
+        labels = [(p, scale.descriptors.get(p, "")) for p in scale.points]
+        if labels == getattr(self, "_labels", None):
+            return  # same scale: keep the buttons (rebuilding on every cell would flicker)
+        self._labels = labels
+        while self._layout.count():
+            item = self._layout.takeAt(0)
+            if item.widget() is not None:
+                self.group.removeButton(item.widget())
+                item.widget().deleteLater()
+        self.points = [p for p, _ in labels]
+        for i, (point, label) in enumerate(labels):
+            button = QRadioButton(f"{point:g}  {label}".strip())
+            button.setAccessibleName(f"Score {point:g} {label}".strip())
+            button.setToolTip(f"Alt+{i} chooses it" if i < 10 else "")
+            self.group.addButton(button, i)
+            self._layout.addWidget(button)
+        self._layout.addStretch(1)
+
+    def value(self) -> float | None:
+        index = self.group.checkedId()
+        return self.points[index] if index >= 0 else None
+
+    def set_value(self, value: float | None) -> None:
+        self.group.setExclusive(False)
+        for button in self.group.buttons():
+            button.setChecked(False)
+        self.group.setExclusive(True)
+        if value is not None and value in self.points:
+            self.group.button(self.points.index(value)).setChecked(True)
+
+    def choose_index(self, index: int) -> bool:
+        if 0 <= index < len(self.points):
+            self.group.button(index).setChecked(True)
+            self.changed.emit()
+            return True
+        return False
+
+    def set_read_only(self, read_only: bool) -> None:
+        for button in self.group.buttons():
+            button.setEnabled(not read_only)

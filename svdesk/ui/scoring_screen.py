@@ -1,0 +1,380 @@
+"""Scoring, one panel member at a time: declare conflicts, then one bid and one question at a time.
+
+Keyboard: digits choose a score, Ctrl+Enter saves and moves to the next item left to score,
+Alt+Left / Alt+Right move without saving. Each save is one transaction; nothing is kept unsaved.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from svdesk.model.errors import SvdeskError
+from svdesk.model.services import workflow
+from svdesk.model.services.panel_views import ScoringItem, scale_view, scoring_worklist
+from svdesk.model.services.tenders import get_tender, lock_reason, set_score
+from svdesk.ui.score_choice import ScoreChoice
+
+if TYPE_CHECKING:
+    from svdesk.model.db import Database
+
+
+class DeclarationForm(QWidget):
+    """Before seeing any bid, a member declares for every bidder: no conflict, or a conflict with details."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.intro = QLabel(wordWrap=True)
+        self.rows = QFormLayout()
+        self.save_button = QPushButton("Save declarations and start scoring", objectName="saveDeclarations")
+        self.message = QLabel(objectName="declarationMessage", wordWrap=True)
+        self.message.setStyleSheet("color: #8a1c1c")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        box = QGroupBox("Conflicts of interest")
+        box.setLayout(self.rows)
+        layout.addWidget(box)
+        layout.addWidget(self.message)
+        layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addStretch(1)
+        self.choices: dict[str, tuple[QRadioButton, QRadioButton, QLineEdit]] = {}
+
+    def set_bidders(self, member: str, bidders: list[tuple[str, bool | None, str]]) -> None:
+        """bidders: (name, conflict or None if not yet declared, details)."""
+        while self.rows.rowCount():
+            self.rows.removeRow(0)
+        self.choices.clear()
+        self.intro.setText(
+            f"<b>{_html(member)}</b>, before you see any bid, declare for each bidder whether you "
+            "have a conflict of interest (a past or present job, a financial or family interest). "
+            "A declared conflict stops you scoring that bid and is printed in the evaluation report."
+        )
+        for name, conflict, details in bidders:
+            none = QRadioButton("No conflict")
+            some = QRadioButton("Conflict:")
+            none.setAccessibleName(f"No conflict with {name}")
+            some.setAccessibleName(f"Conflict with {name}")
+            group = QButtonGroup(self)
+            group.addButton(none)
+            group.addButton(some)
+            text = QLineEdit(details)
+            text.setPlaceholderText("describe the interest")
+            text.setAccessibleName(f"Details of the conflict with {name}")
+            if conflict is True:
+                some.setChecked(True)
+            elif conflict is False:
+                none.setChecked(True)
+            row = QWidget()
+            h = QHBoxLayout(row)
+            h.setContentsMargins(0, 0, 0, 0)
+            h.addWidget(none)
+            h.addWidget(some)
+            h.addWidget(text, 1)
+            self.rows.addRow(QLabel(name), row)
+            self.choices[name] = (none, some, text)
+
+    def answers(self) -> tuple[list[tuple[str, bool, str]], list[str]]:
+        out, missing = [], []
+        for name, (none, some, text) in self.choices.items():
+            if not none.isChecked() and not some.isChecked():
+                missing.append(name)
+            else:
+                out.append((name, some.isChecked(), text.text()))
+        return out, missing
+
+
+class ScoringScreen(QWidget):
+    def __init__(self, db: Database, actor: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.actor = actor
+        self.reference: str | None = None
+        self.items: list[ScoringItem] = []
+        self.index = -1
+        self.editable = False
+
+        self.member = QComboBox(objectName="scoringMember")
+        self.member.setAccessibleName("Panel member scoring")
+        self.member.currentIndexChanged.connect(lambda _i: self.load_member())
+        self.progress = QProgressBar(objectName="scoringProgress")
+        self.progress.setFormat("%v of %m scored")
+        self.progress.setAccessibleName("Scoring progress")
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Scoring as"))
+        top.addWidget(self.member, 1)
+        top.addWidget(self.progress, 2)
+
+        self.declarations = DeclarationForm()
+        self.declarations.save_button.clicked.connect(self.save_declarations)
+
+        self.jump = QListWidget(objectName="scoringJumpList")
+        self.jump.setAccessibleName("Bids and questions to score")
+        self.jump.currentRowChanged.connect(self._jump_to)
+        self.only_left = QCheckBox("Only what is left", objectName="onlyLeft")
+        self.only_left.toggled.connect(lambda _on: self._fill_jump())
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(self.only_left)
+        lv.addWidget(self.jump, 1)
+
+        self.bid_label = QLabel(objectName="scoringBid")
+        font = self.bid_label.font()
+        font.setPointSize(font.pointSize() + 3)
+        font.setBold(True)
+        self.bid_label.setFont(font)
+        self.question_label = QLabel(objectName="scoringQuestion", wordWrap=True)
+        self.question_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.guidance = QLabel(objectName="scoringGuidance", wordWrap=True)
+        self.guidance.setStyleSheet("QLabel { background: palette(alternate-base); padding: 6px; }")
+        self.choice = ScoreChoice()
+        self.choice.setObjectName("scoreChoice")
+        self.rationale = QPlainTextEdit(objectName="scoringRationale")
+        self.rationale.setAccessibleName("Rationale")
+        self.rationale.setPlaceholderText(
+            "Why this score? Cite the bid's own evidence (section, page, named commitments) - not other bids."
+        )
+        self.message = QLabel(objectName="scoringMessage", wordWrap=True)
+        self.previous = QPushButton("\u2190 Previous", objectName="previousItem")
+        self.save_next = QPushButton("Save and next  (Ctrl+Enter)", objectName="saveNext")
+        self.next = QPushButton("Next \u2192", objectName="nextItem")
+        self.previous.clicked.connect(lambda: self.go(self.index - 1))
+        self.next.clicked.connect(lambda: self.go(self.index + 1))
+        self.save_next.clicked.connect(self.save_and_next)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.previous)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_next)
+        buttons.addWidget(self.next)
+        card = QWidget()
+        cv = QVBoxLayout(card)
+        cv.addWidget(self.bid_label)
+        cv.addWidget(self.question_label)
+        cv.addWidget(self.guidance)
+        cv.addWidget(QLabel("<b>Score</b>"))
+        cv.addWidget(self.choice)
+        cv.addWidget(QLabel("<b>Rationale</b> (required)"))
+        cv.addWidget(self.rationale, 1)
+        cv.addWidget(self.message)
+        cv.addLayout(buttons)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(card)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(scroll)
+        split.setStretchFactor(1, 1)
+        split.setSizes([280, 800])
+
+        self.pages = QStackedWidget()
+        self.blocked = QLabel(objectName="scoringBlocked", wordWrap=True)
+        self.blocked.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.pages.addWidget(self.blocked)  # 0: nothing to score / not open
+        self.pages.addWidget(self.declarations)  # 1
+        self.pages.addWidget(split)  # 2
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.pages, 1)
+
+        for key in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(key), self, activated=self.save_and_next)
+        QShortcut(QKeySequence("Alt+Left"), self, activated=lambda: self.go(self.index - 1))
+        QShortcut(QKeySequence("Alt+Right"), self, activated=lambda: self.go(self.index + 1))
+        for digit in range(10):
+            QShortcut(QKeySequence(str(digit)), self.choice, activated=lambda d=digit: self.choice.choose_index(d))
+            QShortcut(QKeySequence(f"Alt+{digit}"), self, activated=lambda d=digit: self.choice.choose_index(d))
+
+    # --- loading ------------------------------------------------------------------------------------
+
+    def set_tender(self, reference: str | None) -> None:
+        self.reference = reference
+        self.member.blockSignals(True)
+        self.member.clear()
+        if reference is not None:
+            with self.db.reader() as session:
+                tender = get_tender(session, reference)
+                for m in tender.panel:
+                    if m.role.value == "evaluator":
+                        self.member.addItem(f"{m.name} (evaluator)", m.name)
+        self.member.blockSignals(False)
+        self.load_member()
+
+    def load_member(self) -> None:
+        name = self.member.currentData()
+        if self.reference is None or name is None:
+            self._block("No evaluators on this tender's panel yet.")
+            return
+        with self.db.reader() as session:
+            tender = get_tender(session, self.reference)
+            status = tender.status.value
+            locked = lock_reason(session, tender)
+            scale = scale_view(tender)
+            views = [d for d in workflow.declarations(session, tender) if d.member == name]
+            items = scoring_worklist(session, tender, name) if all(d.declared for d in views) else None
+        self.choice.set_scale(scale)
+        self.editable = status == "scoring" and not locked and not self.db.read_only
+        if status == "draft":
+            self._block("Scoring has not opened yet: the officer opens it once the tender is set up.")
+            return
+        if items is None:
+            if not self.editable:
+                self._block(f"{name} has not declared conflicts of interest; scoring is closed.")
+                return
+            self.declarations.set_bidders(
+                name, [(d.bidder, d.conflict if d.declared else None, d.details) for d in views]
+            )
+            self.pages.setCurrentIndex(1)
+            return
+        self.items = items
+        self.pages.setCurrentIndex(2)
+        self._fill_jump()
+        first_left = next((i for i, it in enumerate(items) if not it.done), 0)
+        self.go(first_left)
+        if not self.editable:
+            self.message.setText("Read only: " + (locked or f"the tender is in {status.replace('_', ' ')}."))
+
+    def _block(self, text: str) -> None:
+        self.items, self.index = [], -1
+        self.blocked.setText(text)
+        self.pages.setCurrentIndex(0)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+
+    def _fill_jump(self) -> None:
+        self.jump.blockSignals(True)
+        self.jump.clear()
+        for i, it in enumerate(self.items):
+            if self.only_left.isChecked() and it.done and i != self.index:
+                continue
+            mark = "\u2714" if it.done else "\u25cb"
+            entry = QListWidgetItem(f"{mark} {it.bidder} \u2014 {it.question} {it.title}".strip())
+            entry.setData(Qt.ItemDataRole.UserRole, i)
+            self.jump.addItem(entry)
+            if i == self.index:
+                self.jump.setCurrentItem(entry)
+        self.jump.blockSignals(False)
+        done = sum(1 for it in self.items if it.done)
+        self.progress.setRange(0, max(len(self.items), 1))
+        self.progress.setValue(done)
+
+    def _jump_to(self, row: int) -> None:
+        entry = self.jump.item(row)
+        if entry is not None:
+            self.go(entry.data(Qt.ItemDataRole.UserRole))
+
+    def go(self, index: int) -> None:
+        if not self.items:
+            return
+        index = max(0, min(index, len(self.items) - 1))
+        self.index = index
+        it = self.items[index]
+        self.bid_label.setText(f"{it.bidder}")
+        heading = f"<b>{_html(it.question)} {_html(it.title)}</b>"
+        if it.minimum_score is not None:
+            heading += f"  (minimum score {it.minimum_score:g})"
+        self.question_label.setText(f"{heading}<br>{_html(it.text)}")
+        self.guidance.setText(f"<b>Guidance for evaluators:</b> {_html(it.guidance)}" if it.guidance else "")
+        self.guidance.setVisible(bool(it.guidance))
+        self.choice.set_value(it.score)
+        self.choice.set_read_only(not self.editable)
+        self.rationale.setPlainText(it.rationale)
+        self.rationale.setReadOnly(not self.editable)
+        self.save_next.setEnabled(self.editable)
+        if self.editable:
+            self.message.setText("")
+        self.previous.setEnabled(index > 0)
+        self.next.setEnabled(index < len(self.items) - 1)
+        self._fill_jump()
+
+    # --- saving ---------------------------------------------------------------------------------------
+
+    def save_declarations(self) -> None:
+        answers, missing = self.declarations.answers()
+        if missing:
+            self.declarations.message.setText("Declare for every bidder first: " + ", ".join(missing))
+            return
+        member = self.member.currentData()
+        try:
+            with self.db.transaction() as session:
+                tender = get_tender(session, self.reference)
+                for bidder, conflict, details in answers:
+                    workflow.declare(session, tender, member, bidder, conflict, details, actor=self.actor)
+        except SvdeskError as exc:
+            self.declarations.message.setText(str(exc))
+            return
+        self.load_member()
+
+    def save_current(self) -> bool:
+        if not self.editable or self.index < 0:
+            return False
+        it = self.items[self.index]
+        score, text = self.choice.value(), self.rationale.toPlainText().strip()
+        if score is None:
+            self.message.setText("Choose a score (or press its digit) before moving on.")
+            return False
+        if not text:
+            self.message.setText("Write a rationale that cites the bid's own evidence before moving on.")
+            self.rationale.setFocus()
+            return False
+        if (score, text) == (it.score, it.rationale):
+            return True
+        try:
+            with self.db.transaction() as session:
+                result = set_score(
+                    session,
+                    get_tender(session, self.reference),
+                    self.member.currentData(),
+                    it.bidder,
+                    it.question,
+                    score,
+                    text,
+                    actor=self.actor,
+                    expected_version=it.version,
+                )
+                version = result.value.version
+        except SvdeskError as exc:
+            self.message.setText(str(exc))
+            return False
+        it.score, it.rationale, it.version = score, text, version
+        self.message.setText(f"Saved {it.question} for {it.bidder}.")
+        return True
+
+    def save_and_next(self) -> None:
+        if not self.save_current():
+            return
+        left = [i for i, it in enumerate(self.items) if not it.done]
+        after = [i for i in left if i > self.index] or left
+        if after:
+            self.go(after[0])
+        else:
+            self._fill_jump()
+            self.message.setText(
+                "Everything is scored. Thank you: the officer can open moderation once every member has finished."
+            )
+
+
+def _html(value: str) -> str:
+    return (value or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br>")
