@@ -152,7 +152,22 @@ def test_main_window_has_scoring_and_moderation_tabs(qtbot, tmp_path):
     win = MainWindow(db, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(win)
     tabs = [win.tabs.tabText(i) for i in range(win.tabs.count())]
-    assert tabs[:3] == ["Scoring", "Moderation", "Results"]
+    assert tabs == [
+        "Setup",
+        "Measures",
+        "Questions",
+        "Bids && pledges",
+        "Scoring",
+        "Moderation",
+        "Results",
+        "Sign-off",
+        "Reports",
+        "History",
+        "Declarations",
+    ]
+    # the stages on the left open their screens
+    win.stage_list.clicked.emit(win.stages_model.index(5))
+    assert win.tabs.currentWidget() is win.moderation
     win.tabs.setCurrentWidget(win.moderation)
     assert win.moderation.model.rowCount() == 4
     win.tabs.setCurrentWidget(win.scoring)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QListView,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -31,23 +32,28 @@ from svdesk.model.errors import SvdeskError
 from svdesk.model.evaluation_file import read_evaluation_file, write_evaluation
 from svdesk.model.services import workflow
 from svdesk.model.services.history import tender_history
-from svdesk.model.services.overview import tender_overview
+from svdesk.model.services.overview import STAGES, tender_overview
 from svdesk.model.services.results import tender_results
+from svdesk.model.services.setup import create_tender
 from svdesk.model.services.tenders import (
-    active_signatures,
     bidder_names,
     get_tender,
     list_tenders,
     lock_reason,
     question_codes,
 )
-from svdesk.model.services.verify import verify_tender
+from svdesk.ui.bids_screen import BidsScreen
+from svdesk.ui.measures_screen import MeasuresScreen
 from svdesk.ui.models import ObjectRole, ResultsTableModel, StageListModel, TenderListModel
 from svdesk.ui.moderation_screen import ModerationScreen
+from svdesk.ui.new_tender import NewTenderDialog
 from svdesk.ui.opening import OpenDatabase, open_for_gui
-from svdesk.ui.record_views import DeclarationsPanel, HistoryPanel, RecordPanel
+from svdesk.ui.questions_screen import QuestionsScreen
+from svdesk.ui.record_views import DeclarationsPanel, HistoryPanel
 from svdesk.ui.report_actions import ReportActions
 from svdesk.ui.scoring_screen import ScoringScreen
+from svdesk.ui.setup_screen import SetupScreen
+from svdesk.ui.signoff_screen import SignOffScreen
 
 MAX_RECENT = 8
 
@@ -62,6 +68,7 @@ class MainWindow(QMainWindow):
 
         self.tenders_model = TenderListModel(self)
         self.tender_list = QListView(objectName="tenderList")
+        self.tender_list.setAccessibleName("Tenders in this database")
         self.tender_list.setModel(self.tenders_model)
         self.tender_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tender_list.setSpacing(2)
@@ -82,12 +89,14 @@ class MainWindow(QMainWindow):
 
         self.stages_model = StageListModel(self)
         self.stage_list = QListView(objectName="stageList")
+        self.stage_list.setAccessibleName("Stages of the evaluation")
         self.stage_list.setModel(self.stages_model)
         self.stage_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
 
         self.results_caption = QLabel("", objectName="resultsCaption")
         self.results_model = ResultsTableModel(self)
         self.results_table = QTableView(objectName="resultsTable")
+        self.results_table.setAccessibleName("Results: ranking and score components")
         self.results_table.setModel(self.results_model)
         self.results_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.results_table.verticalHeader().setVisible(False)
@@ -105,19 +114,40 @@ class MainWindow(QMainWindow):
         self.history = HistoryPanel()
         self.history.filter_changed.connect(lambda *_: self._refresh_history())
         self.declarations = DeclarationsPanel()
-        self.record = RecordPanel()
-        self.record.verify_requested.connect(self.verify_now)
-        self.scoring = ScoringScreen(self.opened.db, login_name())
-        self.moderation = ModerationScreen(self.opened.db, login_name())
+        actor = login_name()
+        self.reports = ReportActions(self)
+        self.setup = SetupScreen(self.opened.db, actor)
+        self.measures = MeasuresScreen(self.opened.db, actor)
+        self.questions = QuestionsScreen(self.opened.db, actor)
+        self.bids = BidsScreen(self.opened.db, actor)
+        self.scoring = ScoringScreen(self.opened.db, actor)
+        self.moderation = ModerationScreen(self.opened.db, actor)
+        self.signoff = SignOffScreen(self.opened.db, actor)
+        self.record = self.signoff.record
+        self.reports_panel = _reports_panel(self)
+        self.results_box = results_box
         self.tabs = QTabWidget(objectName="tenderTabs")
-        self.tabs.addTab(self.scoring, "Scoring")
-        self.tabs.addTab(self.moderation, "Moderation")
-        self.tabs.addTab(results_box, "Results")
+        # tabs in the order of the stages on the left; History and Declarations after them
+        self.stage_tabs = [
+            self.setup,
+            self.measures,
+            self.questions,
+            self.bids,
+            self.scoring,
+            self.moderation,
+            results_box,
+            self.signoff,
+            self.reports_panel,
+        ]
+        for widget, name in zip(self.stage_tabs, STAGES, strict=True):
+            self.tabs.addTab(widget, name.replace("&", "&&"))
         self.tabs.addTab(self.history, "History")
         self.tabs.addTab(self.declarations, "Declarations")
-        self.tabs.addTab(self.record, "Record && sign-off")
         self.tabs.setCurrentWidget(results_box)
         self.tabs.currentChanged.connect(lambda _i: self._refresh_current_tab())
+        for screen in (self.setup, self.measures, self.questions, self.bids, self.signoff):
+            screen.saved.connect(self.refresh_summary)
+        self.stage_list.clicked.connect(lambda index: self.tabs.setCurrentWidget(self.stage_tabs[index.row()]))
 
         right = QWidget()
         layout = QVBoxLayout(right)
@@ -143,7 +173,6 @@ class MainWindow(QMainWindow):
 
         self.db_label = QLabel()
         self.statusBar().addPermanentWidget(self.db_label)
-        self.reports = ReportActions(self)
         self._build_menus()
         self._restore_geometry()
         self._show_database()
@@ -156,6 +185,9 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(
+            QAction("&New tender…", self, shortcut=QKeySequence.StandardKey.New, triggered=self.new_tender)
+        )
         file_menu.addAction(
             QAction("&Open database…", self, shortcut=QKeySequence.StandardKey.Open, triggered=self.choose_database)
         )
@@ -207,17 +239,28 @@ class MainWindow(QMainWindow):
 
     # --- database ---------------------------------------------------------------------------------
 
+    def _screens(self) -> list:
+        return [self.setup, self.measures, self.questions, self.bids, self.scoring, self.moderation, self.signoff]
+
     def _refresh_current_tab(self) -> None:
-        """Screens other people's edits affect are re-read when shown (the database is the truth)."""
+        """The shown screen is re-read from the database (another user may have changed it)."""
         if self.current_reference is None:
             return
-        if self.tabs.currentWidget() is self.moderation:
+        current = self.tabs.currentWidget()
+        if current is self.moderation:
             self.moderation.refresh(keep_selection=True)
-        elif self.tabs.currentWidget() is not self.scoring:
-            self.show_tender(self.current_reference)
+        elif current in (self.setup, self.measures, self.questions, self.bids, self.signoff):
+            current.reload()
+        elif current is not self.scoring:
+            self.refresh_summary()
+            if current is self.history:
+                self._refresh_history()
+        if current in self.stage_tabs:
+            self.stage_list.setCurrentIndex(self.stages_model.index(self.stage_tabs.index(current)))
 
     def _show_database(self) -> None:
-        self.scoring.db = self.moderation.db = self.db
+        for screen in self._screens():
+            screen.db = self.db
         read_only = f" [read-only: {self.db.read_only_reason}]" if self.db.read_only else ""
         self.setWindowTitle(f"svdesk \u2014 {Path(self.db.display_name).name}{read_only}")
         self.db_label.setText(f"Database: {self.db.display_name}{read_only}")
@@ -259,6 +302,22 @@ class MainWindow(QMainWindow):
         self.current_reference = None
         old.close()
         self._show_database()
+
+    def new_tender(self) -> None:
+        dialog = NewTenderDialog(self)
+        if dialog.exec() == NewTenderDialog.DialogCode.Accepted:
+            self.create_tender(*dialog.values())
+
+    def create_tender(self, reference: str, title: str, contract_value: float) -> bool:
+        try:
+            with self.db.transaction() as session:
+                create_tender(session, login_name(), reference, title, contract_value)
+        except SvdeskError as exc:
+            self.show_error("The tender was not created", str(exc))
+            return False
+        self.refresh_tenders(select=reference)
+        self.tabs.setCurrentWidget(self.setup)
+        return True
 
     def choose_evaluation_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -332,21 +391,40 @@ class MainWindow(QMainWindow):
         self.show_tender(summary.reference if summary else None)
 
     def show_tender(self, reference: str | None) -> None:
+        changed = reference != self.current_reference
         self.current_reference = reference
         self.reports.set_enabled(reference is not None)
         if reference is None:
             self.heading.setText("No tender yet")
-            self.subheading.setText("Import an evaluation file (File \u2192 Import evaluation file…) to begin.")
+            self.subheading.setText(
+                "Create one (File \u2192 New tender…) or import an evaluation file "
+                "(File \u2192 Import evaluation file…)."
+            )
             self.banner.hide()
-            for model in (self.stages_model,):
-                model.set_stages([])
+            self.stages_model.set_stages([])
             self.results_model.set_results([])
             self.history.set_rows([])
             self.declarations.set_rows([])
+            for screen in self._screens():
+                screen.reference = None
             self.scoring.set_tender(None)
             self.moderation.set_tender(None)
             self.results_caption.setText("")
             self.exclusions.setText("")
+            return
+        self.refresh_summary()
+        if changed or any(screen.reference != reference for screen in self._screens()):
+            for screen in self._screens():
+                screen.set_tender(reference)
+        with self.db.reader() as session:
+            tender = get_tender(session, reference)
+            self.history.set_choices(bidder_names(session, tender), question_codes(session, tender))
+        self._refresh_history()
+
+    def refresh_summary(self) -> None:
+        """Heading, stages, results, declarations and the lock banner: cheap, after every edit."""
+        reference = self.current_reference
+        if reference is None:
             return
         with self.db.reader() as session:
             tender = get_tender(session, reference)
@@ -354,7 +432,6 @@ class MainWindow(QMainWindow):
             results = tender_results(session, tender)
             locked = lock_reason(session, tender)
             declarations = workflow.declarations(session, tender)
-            choices = (bidder_names(session, tender), question_codes(session, tender))
             weights = (
                 tender.weight_price,
                 tender.weight_quality,
@@ -386,13 +463,6 @@ class MainWindow(QMainWindow):
             )
         )
         self.declarations.set_rows(declarations)
-        self.history.set_choices(*choices)
-        if self.scoring.reference != reference:
-            self.scoring.set_tender(reference)
-        if self.moderation.reference != reference:
-            self.moderation.set_tender(reference)
-        self._refresh_history()
-        self._refresh_record(locked)
 
     def _refresh_history(self) -> None:
         if self.current_reference is None:
@@ -403,31 +473,11 @@ class MainWindow(QMainWindow):
             rows = tender_history(session, get_tender(session, self.current_reference), bidder, question)
         self.history.set_rows(rows)
 
-    def _refresh_record(self, locked: str | None = None) -> None:
-        assert self.current_reference is not None
-        with self.db.reader() as session:
-            tender = get_tender(session, self.current_reference)
-            report = verify_tender(session, tender)
-            signed = [
-                f"{s.name} ({s.role}) signed {s.signed_at.replace('T', ' ')}"
-                for s in active_signatures(session, tender)
-            ]
-            unsigned = workflow.unsigned_members(session, tender)
-        self.record.show_record(
-            locked_reason=locked,
-            fingerprint=report.fingerprint,
-            audit_head=report.audit_head,
-            entries=report.entries,
-            problems=report.problems,
-            signatures=signed,
-            unsigned=unsigned,
-        )
-
     def verify_now(self) -> None:
         if self.current_reference is None:
             return
-        self._refresh_record()
-        self.tabs.setCurrentWidget(self.record)
+        self.signoff.reload()
+        self.tabs.setCurrentWidget(self.signoff)
 
     # --- misc -------------------------------------------------------------------------------------
 
@@ -470,6 +520,32 @@ class _Busy:
 
 def _html(value: str) -> str:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _reports_panel(window: MainWindow) -> QWidget:
+    panel = QWidget(objectName="reportsPanel")
+    layout = QVBoxLayout(panel)
+    layout.addWidget(
+        QLabel(
+            "Each report is written where you choose; every PDF carries the evaluation's "
+            "fingerprint. Reports of an evaluation not yet signed off say PROVISIONAL.",
+            wordWrap=True,
+        )
+    )
+    for label, slot in (
+        ("Evaluation report (PDF)…", lambda: window.reports.pdf("evaluation", "evaluation-report")),
+        ("Moderation report (PDF)…", lambda: window.reports.pdf("moderation", "moderation-report")),
+        ("Award justification (PDF)…", lambda: window.reports.pdf("award", "award-justification")),
+        ("Assessment summaries, one per supplier (PDF)…", window.reports.summaries),
+        ("Evaluation workbook for audit (xlsx)…", window.reports.workbook),
+    ):
+        button = QPushButton(label)
+        button.clicked.connect(slot)
+        layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
+    window.reports.last_written = QLabel("", objectName="lastReport", openExternalLinks=True)
+    layout.addWidget(window.reports.last_written)
+    layout.addStretch(1)
+    return panel
 
 
 def _caption(text: str) -> QLabel:

@@ -84,9 +84,10 @@ class DeclarationsModel(_RowsModel):
         return None
 
 
-def _table(model: QAbstractTableModel, name: str) -> QTableView:
+def _table(model: QAbstractTableModel, name: str, accessible: str) -> QTableView:
     view = QTableView()
     view.setObjectName(name)
+    view.setAccessibleName(accessible)
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -105,9 +106,9 @@ class HistoryPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = HistoryModel(self)
-        self.view = _table(self.model, "historyTable")
-        self.bidder_filter = QComboBox(objectName="historyBidder")
-        self.question_filter = QComboBox(objectName="historyQuestion")
+        self.view = _table(self.model, "historyTable", "Change history")
+        self.bidder_filter = QComboBox(objectName="historyBidder", accessibleName="Show changes for bid")
+        self.question_filter = QComboBox(objectName="historyQuestion", accessibleName="Show changes for question")
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Show changes for bid"))
         bar.addWidget(self.bidder_filter, 2)
@@ -147,7 +148,7 @@ class DeclarationsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = DeclarationsModel(self)
-        self.view = _table(self.model, "declarationsTable")
+        self.view = _table(self.model, "declarationsTable", "Declarations of interest")
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         layout = QVBoxLayout(self)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu
 
@@ -85,7 +86,15 @@ class ReportActions:
             self.window.show_error("The workbook was not written", str(exc))
             return None
         self.window.statusBar().showMessage(f"Wrote {path}", 8000)
+        self._link(Path(path))
         return Path(path)
+
+    def _link(self, path: Path) -> None:
+        """A clickable link to what was written, on the Reports tab."""
+        label = getattr(self, "last_written", None)
+        if label is not None:
+            url = QUrl.fromLocalFile(str(path)).toString()
+            label.setText(f"Written: <a href='{url}'>{path}</a>")
 
     def _write(self, kind: str, out: Path) -> Path | None:
         try:

@@ -164,9 +164,10 @@ def set_scale(
         .join(Question, Score.question_id == Question.id)
         .where(Question.tender_id == tender.id)
     )
-    if scored:
-        raise ValidationError(f"the scale cannot change: {scored} scores have been given on the current one")
     scale_max, step = _number(scale_max, "scale maximum", positive=True), _number(step, "step", positive=True)
+    if scored and (scale_max, step) != (tender.scale_max, tender.scale_step):
+        # descriptors may be reworded; the points cannot move under scores already given
+        raise ValidationError(f"the scale cannot change: {scored} scores have been given on the current one")
     if abs(scale_max / step - round(scale_max / step)) > 1e-9:
         raise ValidationError(f"the scale maximum {scale_max:g} is not a whole number of steps of {step:g}")
     for point in descriptors:

@@ -1,0 +1,140 @@
+"""Plain views of a tender's set-up for the Setup, Measures, Questions and Bids screens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from svdesk.model.entities import Bidder, Pledge, Question, Tender, TenderMeasure
+from svdesk.model.scoring import QuestionSpec, Weights, question_shares, suggested_social_value_weight
+
+
+@dataclass(frozen=True)
+class SetupView:
+    reference: str
+    title: str
+    contract_value: float
+    weights: Weights
+    share: float
+    method: str
+    scale_max: float
+    scale_step: float
+    descriptors: dict[float, str]
+    hide_prices_from_quality: bool
+    suggested_sv_weight: float | None
+    suggestion_reason: str
+    status: str
+
+
+def setup_view(tender: Tender) -> SetupView:
+    weight, why = suggested_social_value_weight(tender.contract_value)
+    return SetupView(
+        tender.reference,
+        tender.title,
+        tender.contract_value,
+        Weights(tender.weight_price, tender.weight_quality, tender.weight_social_value),
+        tender.sv_quantitative_share,
+        tender.quantitative_method.value,
+        tender.scale_max,
+        tender.scale_step,
+        {d.score: d.label for d in tender.descriptors},
+        tender.hide_prices_from_quality,
+        weight,
+        why,
+        tender.status.value,
+    )
+
+
+@dataclass(frozen=True)
+class TenderMeasureView:
+    ref: str
+    description: str
+    unit: str
+    proxy_value: float
+    catalogue_proxy_value: float | None
+    override_reason: str
+    theme: str
+
+
+def tender_measures(session: Session, tender: Tender) -> list[TenderMeasureView]:
+    return [
+        TenderMeasureView(
+            m.ref, m.description, m.unit, m.proxy_value, m.catalogue_proxy_value, m.proxy_override_reason, m.theme
+        )
+        for m in session.scalars(
+            select(TenderMeasure).where(TenderMeasure.tender_id == tender.id).order_by(TenderMeasure.position)
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    code: str
+    section: str
+    title: str
+    text: str
+    guidance: str
+    weight: float
+    minimum_score: float | None
+    share_of_total: float
+
+
+def questions_view(session: Session, tender: Tender) -> list[QuestionView]:
+    questions = session.scalars(
+        select(Question).where(Question.tender_id == tender.id).order_by(Question.position)
+    ).all()
+    shares = question_shares(
+        [QuestionSpec(q.code, q.section.value, q.weight, q.minimum_score) for q in questions],
+        Weights(tender.weight_price, tender.weight_quality, tender.weight_social_value),
+        tender.sv_quantitative_share,
+    )
+    return [
+        QuestionView(q.code, q.section.value, q.title, q.text, q.guidance, q.weight, q.minimum_score, shares[q.code])
+        for q in questions
+    ]
+
+
+@dataclass(frozen=True)
+class PledgeCell:
+    quantity: float
+    accepted: float | None
+    reason: str
+    proxy: float
+
+    @property
+    def pledged_value(self) -> float:
+        return self.quantity * self.proxy
+
+    @property
+    def accepted_value(self) -> float:
+        return (self.accepted if self.accepted is not None else self.quantity) * self.proxy
+
+
+@dataclass
+class PledgeGrid:
+    measures: list[TenderMeasureView]
+    bidders: list[tuple[str, float]]  # (name, price)
+    cells: dict[tuple[str, str], PledgeCell] = field(default_factory=dict)  # (ref, bidder)
+
+    def totals(self, bidder: str) -> tuple[float, float]:
+        cells = [c for (_ref, b), c in self.cells.items() if b == bidder]
+        return sum(c.pledged_value for c in cells), sum(c.accepted_value for c in cells)
+
+
+def pledge_grid(session: Session, tender: Tender) -> PledgeGrid:
+    measures = tender_measures(session, tender)
+    bidders = session.execute(
+        select(Bidder.id, Bidder.name, Bidder.price).where(Bidder.tender_id == tender.id).order_by(Bidder.position)
+    ).all()
+    by_id = {bid: name for bid, name, _ in bidders}
+    tm = {
+        m.id: (m.ref, m.proxy_value)
+        for m in session.scalars(select(TenderMeasure).where(TenderMeasure.tender_id == tender.id))
+    }
+    grid = PledgeGrid(measures, [(name, price) for _, name, price in bidders])
+    for p in session.scalars(select(Pledge).where(Pledge.bidder_id.in_(list(by_id) or [-1]))):
+        ref, proxy = tm[p.tender_measure_id]
+        grid.cells[(ref, by_id[p.bidder_id])] = PledgeCell(p.quantity, p.accepted_quantity, p.adjustment_reason, proxy)
+    return grid

@@ -1,0 +1,284 @@
+"""Bids & pledges: bidders and prices, the pledge grid (measures x bidders) with live £, the
+pledge-sheet import with a preview, and the panel's verification of each pledge."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from svdesk.model import backups
+from svdesk.model.errors import SvdeskError
+from svdesk.model.pledge_sheet import read_pledge_sheet
+from svdesk.model.services import setup as su
+from svdesk.model.services.pledges import PledgeImportPlan, apply_import, plan_import
+from svdesk.model.services.setup_views import PledgeGrid, pledge_grid
+from svdesk.model.services.tenders import adjust_pledge
+from svdesk.ui.screen_base import TenderScreen
+
+STATUS_COLOURS = {"mismatch": "#fdecea", "not_in_tender": "#fff4e5", "blank": "#f1f3f4", "added": "#e8f0fe"}
+
+
+def _money(value: float) -> str:
+    return f"£{value:,.2f}"
+
+
+class PledgePreview(QDialog):
+    """What an import would write, row by row, before anything is written."""
+
+    def __init__(self, plan: PledgeImportPlan, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Import pledges for {plan.bidder}")
+        table = QTableWidget(len(plan.rows), 7, objectName="importPreview")
+        table.setAccessibleName("Pledge sheet rows and what happens to each")
+        table.setHorizontalHeaderLabels(["Row", "Ref", "Answer", "Proxy", "Value", "Sheet says", "Status"])
+        for r, row in enumerate(plan.rows):
+            values = (
+                str(row.row),
+                row.ref,
+                "" if row.answer is None else f"{row.answer:,.6g}",
+                "" if row.proxy_value is None else f"{row.proxy_value:,.6g}",
+                "" if row.value is None else _money(row.value),
+                "" if row.stated_value is None else _money(row.stated_value),
+                row.status.replace("_", " ") + (f": {row.message}" if row.message else ""),
+            )
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if row.status in STATUS_COLOURS:
+                    item.setBackground(QBrush(QColor(STATUS_COLOURS[row.status])))
+                table.setItem(r, c, item)
+        table.resizeColumnsToContents()
+        counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in sorted(plan.counts().items()))
+        stated = f"; the sheet states {_money(plan.stated_total)}" if plan.stated_total is not None else ""
+        summary = QLabel(
+            f"{Path(plan.file).name}, sheet {plan.sheet!r}: {counts}.<br><b>Total value "
+            f"{_money(plan.total_value)}</b> (answer \u00d7 the tender's proxy){stated}. "
+            "Nothing is written until you choose Import.",
+            wordWrap=True,
+        )
+        buttons = QDialogButtonBox()
+        self.import_button = buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(summary)
+        layout.addWidget(table, 1)
+        layout.addWidget(buttons)
+        self.resize(980, 520)
+
+
+class BidsScreen(TenderScreen):
+    def __init__(self, db, actor, parent: QWidget | None = None) -> None:
+        super().__init__(db, actor, parent)
+        self.grid_data: PledgeGrid | None = None
+        self._loading = False
+        self.new_name = QLineEdit(objectName="newBidderName")
+        self.new_name.setPlaceholderText("Bidder's name")
+        self.new_name.setAccessibleName("New bidder's name")
+        self.new_price = QDoubleSpinBox(objectName="newBidderPrice")
+        self.new_price.setAccessibleName("New bidder's price")
+        self.new_price.setRange(0, 1e11)
+        self.new_price.setPrefix("£")
+        self.new_price.setGroupSeparatorShown(True)
+        self.add = QPushButton("Register bid", objectName="addBidder")
+        self.add.clicked.connect(self.add_bidder)
+        self.import_button = QPushButton("Import pledge sheet…", objectName="importPledges")
+        self.import_button.clicked.connect(self.choose_sheet)
+        top = QHBoxLayout()
+        top.addWidget(self.new_name, 2)
+        top.addWidget(self.new_price, 1)
+        top.addWidget(self.add)
+        top.addStretch(1)
+        top.addWidget(self.import_button)
+
+        self.grid = QTableWidget(objectName="pledgeGrid")
+        self.grid.setAccessibleName("Pledges: measures by bidders")
+        self.grid.itemChanged.connect(self._cell_edited)
+        self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.verify_accept = QPushButton("Accept as pledged", objectName="acceptPledge")
+        self.verify_reduce = QPushButton("Reduce to…", objectName="reducePledge")
+        self.verify_reject = QPushButton("Reject", objectName="rejectPledge")
+        self.verify_accept.clicked.connect(lambda: self.verify("accept"))
+        self.verify_reduce.clicked.connect(lambda: self.verify("reduce"))
+        self.verify_reject.clicked.connect(lambda: self.verify("reject"))
+        verify = QHBoxLayout()
+        verify.addWidget(QLabel("Selected pledge:"))
+        for b in (self.verify_accept, self.verify_reduce, self.verify_reject):
+            verify.addWidget(b)
+        verify.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.grid, 1)
+        layout.addLayout(verify)
+        layout.addWidget(self.message)
+
+    def reload(self) -> None:
+        if self.reference is None:
+            return
+        self.grid_data = g = self.read(lambda s, t: pledge_grid(s, t))
+        self._loading = True
+        try:
+            self.grid.clear()
+            self.grid.setColumnCount(len(g.bidders))
+            self.grid.setRowCount(len(g.measures) + 4)
+            self.grid.setHorizontalHeaderLabels([f"{name}\n{_money(price)}" for name, price in g.bidders])
+            labels = [f"{m.ref} ({m.unit}, £{m.proxy_value:,.6g})" for m in g.measures]
+            labels += ["Pledged £", "Accepted £", "Accepted, % of price", "Price (edit)"]
+            self.grid.setVerticalHeaderLabels(labels)
+            for c, (bidder, price) in enumerate(g.bidders):
+                for r, m in enumerate(g.measures):
+                    cell = g.cells.get((m.ref, bidder))
+                    item = QTableWidgetItem("" if cell is None else f"{cell.quantity:g}")
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    if cell is not None:
+                        tip = f"{cell.quantity:g} \u00d7 £{cell.proxy:,.6g} = {_money(cell.pledged_value)}"
+                        if cell.accepted is not None:
+                            tip += f"\nAccepted {cell.accepted:g} = {_money(cell.accepted_value)}: {cell.reason}"
+                            item.setBackground(QBrush(QColor("#fff4e5")))
+                            item.setText(f"{cell.quantity:g} \u2192 {cell.accepted:g}")
+                        item.setToolTip(tip)
+                    self.grid.setItem(r, c, item)
+                pledged, accepted = g.totals(bidder)
+                base = len(g.measures)
+                for offset, value in enumerate(
+                    (_money(pledged), _money(accepted), f"{accepted / price * 100:.1f}%" if price else "")
+                ):
+                    item = QTableWidgetItem(value)
+                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    self.grid.setItem(base + offset, c, item)
+                price_item = QTableWidgetItem(f"{price:.2f}")
+                price_item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.grid.setItem(base + 3, c, price_item)
+            self.grid.resizeColumnsToContents()
+        finally:
+            self._loading = False
+        locked = self.locked()
+        self.grid.setEditTriggers(
+            QAbstractItemView.EditTrigger.NoEditTriggers
+            if locked
+            else QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        for w in (self.add, self.import_button, self.verify_accept, self.verify_reduce, self.verify_reject):
+            w.setEnabled(locked is None)
+        if locked:
+            self.show_message(f"Read only: {locked}")
+
+    def _cell_edited(self, item: QTableWidgetItem) -> None:
+        if self._loading or self.grid_data is None:
+            return
+        g = self.grid_data
+        bidder = g.bidders[item.column()][0]
+        text = item.text().strip().replace(",", "").replace("£", "")
+        row = item.row()
+        try:
+            value = float(text) if text else None
+        except ValueError:
+            self.show_message(f"{text!r} is not a number; nothing was saved.", error=True)
+            self.reload()
+            return
+        if row == len(g.measures) + 3:
+            if value is not None:
+                self.edit(
+                    lambda s, t: su.update_bidder(s, t, self.actor, bidder, price=value), f"Price of {bidder} saved."
+                )
+        elif row < len(g.measures):
+            ref = g.measures[row].ref
+            self.edit(
+                lambda s, t: su.set_pledge(s, t, self.actor, bidder, ref, value),
+                f"Pledge of {bidder} against {ref} saved.",
+            )
+        self.reload()
+
+    def add_bidder(self) -> None:
+        name, price = self.new_name.text().strip(), self.new_price.value()
+        if self.edit(lambda s, t: su.add_bidder(s, t, self.actor, name, price), f"Registered {name}."):
+            self.new_name.clear()
+            self.new_price.setValue(0)
+        self.reload()
+
+    def _selected(self) -> tuple[str, str] | None:
+        g = self.grid_data
+        item = self.grid.currentItem()
+        if g is None or item is None or item.row() >= len(g.measures):
+            self.show_message("Select a pledge in the grid first.", error=True)
+            return None
+        return g.bidders[item.column()][0], g.measures[item.row()].ref
+
+    def verify(self, how: str, quantity: float | None = None, reason: str | None = None) -> None:
+        chosen = self._selected()
+        if chosen is None:
+            return
+        bidder, ref = chosen
+        if how == "accept":
+            self.edit(lambda s, t: adjust_pledge(s, t, self.actor, bidder, ref, None, ""), f"{ref} accepted.")
+            self.reload()
+            return
+        if how == "reduce" and quantity is None:
+            quantity, ok = QInputDialog.getDouble(
+                self, f"Reduce {ref} for {bidder}", "Accepted quantity:", 0, 0, 1e12, 4
+            )
+            if not ok:
+                return
+        if reason is None:
+            reason, ok = QInputDialog.getText(
+                self, "Reason", "Why (deliverability, relevance, double counting, evidence)?"
+            )
+            if not ok:
+                return
+        accepted = 0.0 if how == "reject" else quantity
+        self.edit(
+            lambda s, t: adjust_pledge(s, t, self.actor, bidder, ref, accepted, reason),
+            f"{ref} for {bidder}: accepted {accepted:g}.",
+        )
+        self.reload()
+
+    def choose_sheet(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import a pledge sheet", str(Path.home()), "Excel (*.xlsx)")
+        if not path or self.grid_data is None:
+            return
+        names = [b for b, _ in self.grid_data.bidders]
+        bidder, ok = QInputDialog.getItem(self, "Whose pledge sheet?", "Bidder:", names, 0, False)
+        if ok:
+            self.import_sheet(Path(path), bidder)
+
+    def import_sheet(self, path: Path, bidder: str, add_measures: bool = False, confirm=None) -> bool:
+        """Preview, then (if confirmed) write the whole sheet in one transaction."""
+        try:
+            sheet = read_pledge_sheet(path)
+            plan = self.read(lambda s, t: plan_import(s, t, bidder, sheet, add_measures))
+        except SvdeskError as exc:
+            self.show_message(f"{exc}\nNothing was imported.", error=True)
+            return False
+        confirm = confirm or (lambda p: PledgePreview(p, self).exec() == QDialog.DialogCode.Accepted)
+        if not confirm(plan):
+            self.show_message("Import cancelled; nothing was written.")
+            return False
+        if self.db.path is not None:
+            backups.backup_now(self.db, "pre-import")
+        ok = self.edit(
+            lambda s, t: apply_import(s, t, plan, self.actor, sheet),
+            f"Imported {len(plan.rows)} rows for {bidder}: {_money(plan.total_value)}.",
+        )
+        self.reload()
+        return bool(ok)

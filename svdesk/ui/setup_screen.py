@@ -1,0 +1,248 @@
+"""Setup: the tender's details, weights (validated live, with the policy's suggestion) and scale."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from svdesk.model.scoring import Weights, weights_problem
+from svdesk.model.services import setup as su
+from svdesk.model.services.setup_views import setup_view
+from svdesk.ui.screen_base import TenderScreen
+
+
+def _spin(maximum: float, decimals: int = 1, prefix: str = "", suffix: str = "", name: str = "") -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setRange(0, maximum)
+    box.setDecimals(decimals)
+    box.setPrefix(prefix)
+    box.setSuffix(suffix)
+    box.setAccessibleName(name)
+    box.setKeyboardTracking(False)  # save on Enter / leaving the field, not on every digit typed
+    return box
+
+
+class SetupScreen(TenderScreen):
+    def __init__(self, db, actor, parent: QWidget | None = None) -> None:
+        super().__init__(db, actor, parent)
+        self._loading = False
+        self.reference_label = QLabel(objectName="setupReference")
+        self.title = QLineEdit(objectName="setupTitle")
+        self.title.setAccessibleName("Tender title")
+        self.contract_value = _spin(1e11, 2, "£", name="Contract value")
+        self.contract_value.setObjectName("setupContractValue")
+        self.contract_value.setGroupSeparatorShown(True)
+        self.hide_prices = QCheckBox("Hide prices from quality evaluators while they score", objectName="hidePrices")
+        details = QFormLayout()
+        details.addRow("Reference", self.reference_label)
+        details.addRow("Title", self.title)
+        details.addRow("Contract value", self.contract_value)
+        details.addRow("", self.hide_prices)
+        details_box = QGroupBox("Tender")
+        details_box.setLayout(details)
+
+        self.price = _spin(100, name="Price weight")
+        self.quality = _spin(100, name="Quality weight")
+        self.social = _spin(100, name="Social value weight")
+        for box, name in ((self.price, "weightPrice"), (self.quality, "weightQuality"), (self.social, "weightSV")):
+            box.setObjectName(name)
+            box.setSuffix(" %")
+        self.weights_state = QLabel(objectName="weightsState")
+        self.suggestion = QLabel(objectName="svSuggestion", wordWrap=True)
+        self.use_suggestion = QPushButton("Use the suggestion", objectName="useSuggestion")
+        self.share = _spin(100, 0, suffix=" % of the social value weight", name="Share on pledged value")
+        self.share.setObjectName("svShare")
+        self.method = QComboBox(objectName="svMethod")
+        self.method.setAccessibleName("How pledged value is scored")
+        self.method.addItem("Relative value (accepted £ against the best)", "relative_value")
+        self.method.addItem("Relative value per £ of price", "relative_ratio")
+        weights = QFormLayout()
+        row = QHBoxLayout()
+        for label, box in (("Price", self.price), ("Quality", self.quality), ("Social value", self.social)):
+            row.addWidget(QLabel(label))
+            row.addWidget(box)
+        row.addStretch(1)
+        weights.addRow("Weights", row)
+        weights.addRow("", self.weights_state)
+        suggestion = QHBoxLayout()
+        suggestion.addWidget(self.suggestion, 1)
+        suggestion.addWidget(self.use_suggestion)
+        weights.addRow("Policy", suggestion)
+        weights.addRow("Pledged value", self.share)
+        weights.addRow("Scored as", self.method)
+        weights_box = QGroupBox("Weights")
+        weights_box.setLayout(weights)
+
+        self.preset = QComboBox(objectName="scalePreset")
+        self.preset.setAccessibleName("Score scale")
+        for name in su.SCALE_PRESETS:
+            self.preset.addItem(name, name)
+        self.apply_preset = QPushButton("Use this scale", objectName="applyScale")
+        self.descriptors = QTableWidget(0, 2, objectName="scaleDescriptors")
+        self.descriptors.setAccessibleName("Score descriptors")
+        self.descriptors.setHorizontalHeaderLabels(["Score", "Descriptor"])
+        self.descriptors.horizontalHeader().setStretchLastSection(True)
+        self.descriptors.verticalHeader().setVisible(False)
+        scale = QVBoxLayout()
+        prow = QHBoxLayout()
+        prow.addWidget(self.preset)
+        prow.addWidget(self.apply_preset)
+        prow.addStretch(1)
+        scale.addLayout(prow)
+        scale.addWidget(self.descriptors)
+        scale_box = QGroupBox("Score scale")
+        scale_box.setLayout(scale)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(details_box)
+        layout.addWidget(weights_box)
+        layout.addWidget(scale_box, 1)
+        layout.addWidget(self.message)
+
+        self.title.editingFinished.connect(self.save_details)
+        self.contract_value.valueChanged.connect(lambda _v: self.save_details())
+        self.hide_prices.toggled.connect(lambda _v: self.save_details())
+        for box in (self.price, self.quality, self.social, self.share):
+            box.valueChanged.connect(lambda _v: self.save_weights())
+        self.method.currentIndexChanged.connect(lambda _i: self.save_weights())
+        self.use_suggestion.clicked.connect(self.apply_suggestion)
+        self.apply_preset.clicked.connect(self.save_scale)
+        self.descriptors.itemChanged.connect(lambda _item: self.save_descriptors())
+
+    def reload(self) -> None:
+        if self.reference is None:
+            return
+        view = self.read(lambda s, t: setup_view(t))
+        locked = self.locked()
+        self._loading = True
+        try:
+            self.reference_label.setText(view.reference)
+            self.title.setText(view.title)
+            self.contract_value.setValue(view.contract_value)
+            self.hide_prices.setChecked(view.hide_prices_from_quality)
+            self.price.setValue(view.weights.price)
+            self.quality.setValue(view.weights.quality)
+            self.social.setValue(view.weights.social_value)
+            self.share.setValue(view.share)
+            self.method.setCurrentIndex(max(self.method.findData(view.method), 0))
+            self.descriptors.setRowCount(0)
+            for point, label in sorted(view.descriptors.items()):
+                r = self.descriptors.rowCount()
+                self.descriptors.insertRow(r)
+                item = QTableWidgetItem(f"{point:g}")
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                self.descriptors.setItem(r, 0, item)
+                self.descriptors.setItem(r, 1, QTableWidgetItem(label))
+            self.suggestion.setText(
+                f"Suggested social value weight: <b>{view.suggested_sv_weight:g}</b> \u2014 {view.suggestion_reason}"
+                if view.suggested_sv_weight is not None
+                else view.suggestion_reason
+            )
+            self.use_suggestion.setEnabled(view.suggested_sv_weight is not None)
+            self._suggested = view.suggested_sv_weight
+        finally:
+            self._loading = False
+        self._show_weights_state()
+        for widget in (
+            self.title,
+            self.contract_value,
+            self.hide_prices,
+            self.price,
+            self.quality,
+            self.social,
+            self.share,
+            self.method,
+            self.apply_preset,
+            self.descriptors,
+            self.use_suggestion,
+        ):
+            widget.setEnabled(locked is None)
+        if locked:
+            self.show_message(f"Read only: {locked}")
+
+    def _weights(self) -> Weights:
+        return Weights(self.price.value(), self.quality.value(), self.social.value())
+
+    def _show_weights_state(self) -> bool:
+        problem = weights_problem(self._weights())
+        self.weights_state.setText(f"\u2717 {problem}" if problem else "\u2714 The weights sum to 100.")
+        self.weights_state.setStyleSheet("color: #8a1c1c" if problem else "color: #1b5e20")
+        return problem is None
+
+    def save_details(self) -> None:
+        if self._loading or self.reference is None:
+            return
+        self.edit(
+            lambda s, t: su.update_details(
+                s,
+                t,
+                self.actor,
+                title=self.title.text(),
+                contract_value=self.contract_value.value(),
+                hide_prices_from_quality=self.hide_prices.isChecked(),
+            )
+        )
+        self.reload_suggestion()
+
+    def reload_suggestion(self) -> None:
+        view = self.read(lambda s, t: setup_view(t))
+        self._suggested = view.suggested_sv_weight
+        self.suggestion.setText(
+            f"Suggested social value weight: <b>{view.suggested_sv_weight:g}</b> \u2014 {view.suggestion_reason}"
+            if view.suggested_sv_weight is not None
+            else view.suggestion_reason
+        )
+
+    def save_weights(self) -> None:
+        if self._loading or self.reference is None:
+            return
+        if not self._show_weights_state():
+            return  # nothing saved until they sum to 100; the label says why
+        self.edit(
+            lambda s, t: su.set_weights(
+                s, t, self.actor, self._weights(), self.share.value(), self.method.currentData()
+            ),
+            "Weights saved.",
+        )
+
+    def apply_suggestion(self) -> None:
+        if self._suggested is None:
+            return
+        difference = self._suggested - self.social.value()
+        self._loading = True
+        self.social.setValue(self._suggested)
+        self.quality.setValue(max(0.0, self.quality.value() - difference))
+        self._loading = False
+        self.save_weights()
+
+    def save_scale(self) -> None:
+        scale_max, step, labels = su.SCALE_PRESETS[self.preset.currentData()]
+        self.edit(lambda s, t: su.set_scale(s, t, self.actor, scale_max, step, labels), "Scale saved.")
+        self.reload()
+
+    def save_descriptors(self) -> None:
+        if self._loading or self.reference is None:
+            return
+        view = self.read(lambda s, t: setup_view(t))
+        labels = {}
+        for r in range(self.descriptors.rowCount()):
+            point = float(self.descriptors.item(r, 0).text())
+            cell = self.descriptors.item(r, 1)
+            labels[point] = cell.text() if cell is not None else ""
+        self.edit(
+            lambda s, t: su.set_scale(s, t, self.actor, view.scale_max, view.scale_step, labels), "Descriptors saved."
+        )

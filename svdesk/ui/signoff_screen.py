@@ -1,0 +1,127 @@
+"""Sign-off: where the workflow stands, each member's signature, award and reopening; the record."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from svdesk.model import backups
+from svdesk.model.services import workflow
+from svdesk.model.services.tenders import active_signatures, lock_reason
+from svdesk.model.services.verify import verify_tender
+from svdesk.ui.record_views import RecordPanel
+from svdesk.ui.screen_base import TenderScreen
+
+READINESS = {
+    "draft": workflow.readiness_to_score,
+    "scoring": workflow.readiness_to_moderate,
+    "moderation": workflow.readiness_to_sign,
+}
+
+
+class SignOffScreen(TenderScreen):
+    def __init__(self, db, actor, parent: QWidget | None = None) -> None:
+        super().__init__(db, actor, parent)
+        self.status = QLabel(objectName="workflowStatus", wordWrap=True)
+        self.open_scoring = QPushButton("Open scoring", objectName="openScoring")
+        self.open_moderation = QPushButton("Open moderation", objectName="openModeration")
+        self.signer = QComboBox(objectName="signer")
+        self.signer.setAccessibleName("Panel member signing")
+        self.sign = QPushButton("Sign off as this member", objectName="signButton")
+        self.award = QPushButton("Record the award", objectName="awardButton")
+        self.reopen = QPushButton("Reopen…", objectName="reopenButton")
+        self.open_scoring.clicked.connect(lambda: self.step("open-scoring"))
+        self.open_moderation.clicked.connect(lambda: self.step("open-moderation"))
+        self.sign.clicked.connect(lambda: self.step("sign"))
+        self.award.clicked.connect(lambda: self.step("award"))
+        self.reopen.clicked.connect(lambda: self.step("reopen"))
+        row = QHBoxLayout()
+        for w in (self.open_scoring, self.open_moderation, self.signer, self.sign, self.award, self.reopen):
+            row.addWidget(w)
+        row.addStretch(1)
+        box = QGroupBox("Workflow")
+        bv = QVBoxLayout(box)
+        bv.addWidget(self.status)
+        bv.addLayout(row)
+        self.record = RecordPanel()
+        self.record.verify_requested.connect(self.reload)
+        layout = QVBoxLayout(self)
+        layout.addWidget(box)
+        layout.addWidget(self.record, 1)
+        layout.addWidget(self.message)
+
+    def reload(self) -> None:
+        if self.reference is None:
+            return
+
+        def look(s, t):
+            check = READINESS.get(t.status.value)
+            return (
+                t.status.value,
+                check(s, t) if check else None,
+                lock_reason(s, t),
+                verify_tender(s, t),
+                [f"{x.name} ({x.role}) signed {x.signed_at.replace('T', ' ')}" for x in active_signatures(s, t)],
+                workflow.unsigned_members(s, t),
+            )
+
+        status, readiness, locked, report, signed, unsigned = self.read(look)
+        text = f"<b>Status: {status.replace('_', ' ')}</b>"
+        if readiness is not None:
+            step = readiness.target.value.replace("_", " ")
+            text += (
+                f"<br>Ready for {step}."
+                if readiness.ready
+                else f"<br>Before {step}: " + "; ".join(_html(m) for m in readiness.missing)
+            )
+        self.status.setText(text)
+        self.signer.clear()
+        for name in unsigned:
+            self.signer.addItem(name, name)
+        writable = not self.db.read_only
+        self.open_scoring.setEnabled(writable and status == "draft")
+        self.open_moderation.setEnabled(writable and status == "scoring")
+        self.sign.setEnabled(writable and status == "moderation" and bool(unsigned))
+        self.signer.setEnabled(self.sign.isEnabled())
+        self.award.setEnabled(writable and status == "signed_off")
+        self.reopen.setEnabled(writable and status != "draft")
+        self.record.show_record(
+            locked_reason=locked,
+            fingerprint=report.fingerprint,
+            audit_head=report.audit_head,
+            entries=report.entries,
+            problems=report.problems,
+            signatures=signed,
+            unsigned=unsigned,
+        )
+
+    def step(self, action: str, reason: str | None = None) -> bool:
+        if action == "reopen" and reason is None:
+            reason, ok = QInputDialog.getText(self, "Reopen the tender", "Why? (recorded in the audit log)")
+            if not ok:
+                return False
+        member = self.signer.currentData()
+        if action == "sign" and self.db.path is not None:
+            backups.backup_now(self.db, "pre-signoff")
+        actions = {
+            "open-scoring": lambda s, t: workflow.open_scoring(s, t, self.actor),
+            "open-moderation": lambda s, t: workflow.open_moderation(s, t, self.actor),
+            "sign": lambda s, t: workflow.sign(s, t, member),
+            "award": lambda s, t: workflow.award(s, t, self.actor),
+            "reopen": lambda s, t: workflow.reopen(s, t, self.actor, reason or ""),
+        }
+        ok = self.edit(actions[action], {"sign": f"{member} signed."}.get(action, "Done."))
+        self.reload()
+        return bool(ok)
+
+
+def _html(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,166 @@
+"""A whole evaluation driven through the GUI, asserting on the stored record; and accessibility."""
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from svdesk.model.services import open_svdesk_database
+from svdesk.model.services.results import results_document
+from svdesk.model.services.tenders import get_tender, scores_visible_to
+from svdesk.model.services.verify import verify_tender
+from svdesk.ui.main_window import MainWindow
+from tests.sheets import plain_workbook, seed003_rows
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    db = open_svdesk_database(tmp_path / "journey.sqlite")
+    win = MainWindow(db, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.db.dispose()
+
+
+def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot):
+    w = window
+    assert w.create_tender("GUI-1", "Highways maintenance", 2_400_000)
+    # Setup: weights validated live; nothing saved until they sum to 100
+    w.setup.social.setValue(20)
+    assert "sum to 110" in w.setup.weights_state.text()
+    w.setup.quality.setValue(40)
+    assert "sum to 100" in w.setup.weights_state.text()
+    assert "Suggested social value weight: <b>10</b>" in w.setup.suggestion.text()
+    # Measures: search "apprentice" finds NT10; add NT1, NT3, NT10, NT18 (the seed sheet's refs)
+    w.measures.search.setText("apprentice")
+    assert w.measures.filter.rowCount() >= 1
+    w.measures.search.setText("")
+    for ref in ("NT1", "NT3", "NT10", "NT18"):
+        w.measures.edit(
+            lambda s, t, r=ref: __import__("svdesk.model.services.setup", fromlist=["x"]).add_measure(s, t, "Priya", r),
+            f"Added {ref}",
+        )
+    w.measures.reload()
+    assert w.measures.chosen.rowCount() == 4
+    # Questions
+    for code, section, weight, minimum in (
+        ("Q1", "quality", 60, 2),
+        ("Q2", "quality", 40, None),
+        ("SV1", "social_value", 100, None),
+    ):
+        w.questions.new_question()
+        w.questions.code.setText(code)
+        w.questions.section.setCurrentIndex(w.questions.section.findData(section))
+        w.questions.text.setPlainText(f"{code}: describe your approach, with evidence.")
+        w.questions.weight.setValue(weight)
+        w.questions.has_minimum.setChecked(minimum is not None)
+        w.questions.minimum.setValue(minimum or 0)
+        w.questions.save_question()
+    assert w.questions.table.rowCount() == 3
+    assert "Q1 = 24.0% of total" in w.questions.table.item(0, 4).text()
+    # Bids: three bidders, one pledge sheet imported after a preview
+    for name, price in (
+        ("Acme Roads", 2_300_000),
+        ("Brightway Ltd", 2_250_000),
+        ("Sandstone Support Services", 1_985_000),
+    ):
+        w.bids.new_name.setText(name)
+        w.bids.new_price.setValue(price)
+        w.bids.add_bidder()
+    assert w.bids.grid.columnCount() == 3
+    _h, rows = seed003_rows()
+    sheet = plain_workbook(tmp_path / "sandstone.xlsx", rows)
+    previews = []
+    assert w.bids.import_sheet(sheet, "Sandstone Support Services", confirm=lambda plan: previews.append(plan) or True)
+    assert {r.ref: r.status for r in previews[0].rows}["NT18"] == "mismatch"
+    w.bids.grid.setCurrentCell(0, 0)
+    w.bids.grid.item(0, 0).setText("3")  # Acme pledges 3 FTE against NT1, typed in the grid
+    w.bids.grid.setCurrentCell(0, 2)
+    w.bids.verify("reduce", 20, "Only 20 named posts are evidenced")
+    # Open scoring; two members score
+    from svdesk.model.services import setup as su
+
+    w.signoff.edit(lambda s, t: su.add_member(s, t, "Priya", "Tom", "evaluator"))
+    w.signoff.edit(lambda s, t: su.add_member(s, t, "Priya", "Gwen", "evaluator"))
+    w.signoff.edit(lambda s, t: su.add_member(s, t, "Priya", "Alan", "chair"))
+    w.signoff.reload()
+    assert w.signoff.step("open-scoring"), w.signoff.message.text()
+    w.tabs.setCurrentWidget(w.scoring)
+    w.scoring.set_tender("GUI-1")
+    for member, mark in (("Tom", 3), ("Gwen", 4)):
+        w.scoring.member.setCurrentIndex(w.scoring.member.findData(member))
+        for none, _some, _details in w.scoring.declarations.choices.values():
+            none.setChecked(True)
+        w.scoring.save_declarations()
+        while any(not it.done for it in w.scoring.items):
+            w.scoring.choice.set_value(mark)
+            w.scoring.rationale.setPlainText(f"{member}: section 2 evidences named staff and a plan.")
+            w.scoring.save_and_next()
+    assert w.signoff.step("open-moderation"), w.signoff.message.text()
+    # Moderate every cell
+    w.tabs.setCurrentWidget(w.moderation)
+    grid = w.moderation.model
+    for r in range(grid.rowCount()):
+        for c in range(grid.columnCount()):
+            w.moderation.grid.setCurrentIndex(grid.index(r, c))
+            w.moderation.choice.set_value(4 if r != 2 or c != 0 else 1)
+            w.moderation.rationale.setPlainText("Agreed: the bid names staff (section 2) and a dated plan.")
+            assert w.moderation.save_consensus(), w.moderation.message.text()
+    # Sign off: everyone signs, the tender locks
+    w.signoff.reload()
+    while w.signoff.signer.count():
+        assert w.signoff.step("sign"), w.signoff.message.text()
+    assert "signed off and locked" in w.banner.text()
+    w.setup.reload()
+    assert not w.setup.price.isEnabled()
+    # The stored record
+    with w.db.reader() as s:
+        t = get_tender(s, "GUI-1")
+        assert t.status.value == "signed_off"
+        assert t.weight_quality == 40 and t.weight_social_value == 20
+        doc = results_document(s, t)
+        assert len(scores_visible_to(s, t, "Tom", of_member="Tom")) == 9  # after moderation all are visible
+        assert verify_tender(s, t).ok
+    assert doc["final"] is True
+    sandstone = next(b for b in doc["bidders"] if b["name"] == "Sandstone Support Services")
+    assert sandstone["excluded"] and "Q1 scored 1" in sandstone["exclusion_reasons"][0]
+    acme = next(b for b in doc["bidders"] if b["name"] == "Acme Roads")
+    assert acme["pledged_value"] == round(3 * 30782, 2)
+
+
+def focusable(widget: QWidget):
+    kinds = (QAbstractButton, QLineEdit, QPlainTextEdit, QComboBox, QAbstractSpinBox, QAbstractItemView)
+    # Qt's own inner parts (a spin box's line edit, a tab bar's scroll buttons) are named by their owner
+    return [
+        w
+        for w in widget.findChildren(QWidget)
+        if isinstance(w, kinds)
+        and w.focusPolicy() != 0
+        and not w.objectName().startswith("qt_")
+        and not isinstance(w.parentWidget(), QAbstractSpinBox)
+        and type(w.parentWidget()).__name__ not in ("QTabBar", "QScrollBar", "QDialogButtonBox")
+        and w.window() is widget.window()
+    ]  # a combo box's pop-up list belongs to the combo box
+
+
+def test_every_focusable_control_has_an_accessible_name(window):
+    from svdesk.model.demo import load_demo
+
+    load_demo(window.db)
+    window.refresh_tenders()
+    missing = []
+    for w in focusable(window):
+        name = w.accessibleName() or (w.text() if isinstance(w, QAbstractButton) else "")
+        if not name.strip():
+            missing.append(
+                f"{type(w).__name__} {w.objectName() or '(no object name)'} in {type(w.parentWidget()).__name__}"
+            )
+    assert missing == [], "\n".join(missing)
