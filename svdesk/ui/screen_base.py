@@ -12,10 +12,10 @@ from svdesk.model.errors import SvdeskError
 from svdesk.model.services.tenders import get_tender, lock_reason
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from svdesk.model.db import Database
     from svdesk.model.entities import Tender
+
+Session = Any  # the services' unit of work; widgets never use it beyond passing it on
 
 
 class TenderScreen(QWidget):
