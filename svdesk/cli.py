@@ -358,7 +358,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     for stage in overview.stages:
         print(f"  {'[x]' if stage.complete else '[ ]'} {stage.summary}")
     if readiness is not None:
-        step = readiness.target.value.replace("_", " ")
+        step = {"signed_off": "sign-off"}.get(readiness.target.value, readiness.target.value)
         print(f"  ready for {step}: " + ("yes" if readiness.ready else "no: " + "; ".join(readiness.missing)))
     if overview.status == "moderation" and unsigned:
         print(f"  still to sign: {', '.join(unsigned)}")

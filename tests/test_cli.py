@@ -204,7 +204,7 @@ def test_status_and_advance_through_sign_off(capsys, tmp_path):
     db = str(tmp_path / "w.sqlite")
     run(capsys, "load", DEMO, "--db", db)
     code, out, _ = run(capsys, "status", "--db", db)
-    assert code == 0 and "ready for signed off: yes" in out and "Scoring 55/55" in out
+    assert code == 0 and "ready for sign-off: yes" in out and "Scoring 55/55" in out
     for member in ("Tom Ellis", "Gwen Roberts", "Sam Okafor"):
         assert run(capsys, "advance", "sign", "--member", member, "--db", db)[0] == 0
     code, out, _ = run(capsys, "advance", "sign", "--member", "Alan Whitfield", "--db", db)

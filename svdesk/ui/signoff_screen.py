@@ -76,7 +76,7 @@ class SignOffScreen(TenderScreen):
         status, readiness, locked, report, signed, unsigned = self.read(look)
         text = f"<b>Status: {status.replace('_', ' ')}</b>"
         if readiness is not None:
-            step = readiness.target.value.replace("_", " ")
+            step = {"signed_off": "sign-off"}.get(readiness.target.value, readiness.target.value)
             text += (
                 f"<br>Ready for {step}."
                 if readiness.ready
