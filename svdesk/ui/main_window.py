@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QFileDialog,
+    QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
@@ -35,6 +36,7 @@ from svdesk.model.services.history import tender_history
 from svdesk.model.services.overview import STAGES, tender_overview
 from svdesk.model.services.results import tender_results
 from svdesk.model.services.setup import create_tender
+from svdesk.model.services.setup_views import pledge_grid
 from svdesk.model.services.tenders import (
     bidder_names,
     get_tender,
@@ -43,6 +45,7 @@ from svdesk.model.services.tenders import (
     question_codes,
 )
 from svdesk.ui.bids_screen import BidsScreen
+from svdesk.ui.charts import StackedBars
 from svdesk.ui.measures_screen import MeasuresScreen
 from svdesk.ui.models import ObjectRole, ResultsTableModel, StageListModel, TenderListModel
 from svdesk.ui.moderation_screen import ModerationScreen
@@ -110,6 +113,12 @@ class MainWindow(QMainWindow):
         rl.addWidget(self.results_caption)
         rl.addWidget(self.results_table, 1)
         rl.addWidget(self.exclusions)
+        self.components_chart = StackedBars("Score components per bid (points out of 100)")
+        self.theme_chart = StackedBars("Accepted social value by theme (£)")
+        charts = QHBoxLayout()
+        charts.addWidget(self.components_chart, 1)
+        charts.addWidget(self.theme_chart, 1)
+        rl.addLayout(charts)
 
         self.history = HistoryPanel()
         self.history.filter_changed.connect(lambda *_: self._refresh_history())
@@ -432,6 +441,7 @@ class MainWindow(QMainWindow):
             results = tender_results(session, tender)
             locked = lock_reason(session, tender)
             declarations = workflow.declarations(session, tender)
+            grid = pledge_grid(session, tender)
             weights = (
                 tender.weight_price,
                 tender.weight_quality,
@@ -463,6 +473,29 @@ class MainWindow(QMainWindow):
             )
         )
         self.declarations.set_rows(declarations)
+        ranked = [b for b in results.bidders if not b.excluded]
+        self.components_chart.set_data(
+            ["Price", "Quality", "SV pledged", "SV answers"],
+            [
+                (
+                    b.name,
+                    [
+                        b.price_score or 0,
+                        b.quality_score or 0,
+                        b.sv_quantitative_score or 0,
+                        b.sv_qualitative_score or 0,
+                    ],
+                )
+                for b in ranked
+            ],
+            maximum=100,
+        )
+        themes = sorted({m.theme or "Other" for m in grid.measures})
+        by_bidder = {name: dict.fromkeys(themes, 0.0) for name, _price in grid.bidders}
+        theme_of = {m.ref: m.theme or "Other" for m in grid.measures}
+        for (ref, bidder), cell in grid.cells.items():
+            by_bidder[bidder][theme_of[ref]] += cell.accepted_value
+        self.theme_chart.set_data(themes, [(b, [by_bidder[b][t] for t in themes]) for b, _ in grid.bidders], unit="£")
 
     def _refresh_history(self) -> None:
         if self.current_reference is None:
