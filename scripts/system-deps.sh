@@ -5,7 +5,9 @@
 set -euo pipefail
 mode=${1:-test}
 need=()
-have_lib() { { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q "$1"; }
+# Read the linker cache once; grep -q on a pipe under pipefail can report a present library missing.
+libs=$(ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null || true)
+have_lib() { grep -qF "$1" <<<"$libs"; }
 check_lib() { have_lib "$1" || need+=("$2"); }
 
 python3 -c 'import ensurepip, venv' 2>/dev/null || need+=("python3-venv")
