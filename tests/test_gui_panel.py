@@ -173,3 +173,28 @@ def test_main_window_has_scoring_and_moderation_tabs(qtbot, tmp_path):
     win.tabs.setCurrentWidget(win.scoring)
     assert "closed" in win.scoring.blocked.text() or win.scoring.pages.currentIndex() == 2
     db.dispose()
+
+
+def test_undo_and_redo_save_through_the_services(qtbot, tmp_path):
+    db = open_svdesk_database(tmp_path / "u.sqlite")
+    load_demo(db)
+    win = MainWindow(db, QSettings(str(tmp_path / "u.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    mod = win.moderation
+    win.tabs.setCurrentWidget(mod)
+    mod.grid.setCurrentIndex(mod.model.index(0, 0))
+    mod.choice.choose_index(3)
+    mod.rationale.setPlainText("On reflection: 3, the academy is not funded (section 1.3).")
+    assert mod.save_consensus()
+    assert mod.model.grid.cells[("Weaver Valley Care Ltd", "Q1")].consensus == 3
+    win.undo_stack.undo()
+    cell = mod.model.grid.cells[("Weaver Valley Care Ltd", "Q1")]
+    assert cell.consensus == 4 and cell.consensus_rationale.startswith("The panel agreed 4")
+    win.undo_stack.redo()
+    assert mod.model.grid.cells[("Weaver Valley Care Ltd", "Q1")].consensus == 3
+    with db.reader() as s:
+        from svdesk.model.services.history import tender_history
+
+        rows = tender_history(s, get_tender(s), "Weaver Valley Care Ltd", "Q1")
+    assert [r.after[:1] for r in rows] == ["3", "4", "3"]  # each undo/redo is on the record
+    db.dispose()

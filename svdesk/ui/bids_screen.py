@@ -32,6 +32,7 @@ from svdesk.model.services.pledges import PledgeImportPlan, apply_import, plan_i
 from svdesk.model.services.setup_views import PledgeGrid, pledge_grid
 from svdesk.model.services.tenders import adjust_pledge
 from svdesk.ui.screen_base import TenderScreen
+from svdesk.ui.undo import EditCommand
 
 STATUS_COLOURS = {"mismatch": "#fdecea", "not_in_tender": "#fff4e5", "blank": "#f1f3f4", "added": "#e8f0fe"}
 
@@ -90,6 +91,7 @@ class BidsScreen(TenderScreen):
         super().__init__(db, actor, parent)
         self.grid_data: PledgeGrid | None = None
         self._loading = False
+        self.undo_stack = None  # set by the main window
         self.new_name = QLineEdit(objectName="newBidderName")
         self.new_name.setPlaceholderText("Bidder's name")
         self.new_name.setAccessibleName("New bidder's name")
@@ -204,11 +206,25 @@ class BidsScreen(TenderScreen):
                 )
         elif row < len(g.measures):
             ref = g.measures[row].ref
-            self.edit(
-                lambda s, t: su.set_pledge(s, t, self.actor, bidder, ref, value),
-                f"Pledge of {bidder} against {ref} saved.",
-            )
+            old = g.cells.get((ref, bidder))
+            before = old.quantity if old is not None else None
+            if self._set_pledge(bidder, ref, value) and self.undo_stack is not None:
+                self.undo_stack.push(
+                    EditCommand(
+                        f"pledge of {bidder} against {ref}",
+                        undo=lambda: self._set_pledge(bidder, ref, before, refresh=True),
+                        redo=lambda: self._set_pledge(bidder, ref, value, refresh=True),
+                    )
+                )
         self.reload()
+
+    def _set_pledge(self, bidder: str, ref: str, value: float | None, refresh: bool = False) -> bool:
+        ok = self.edit(
+            lambda s, t: su.set_pledge(s, t, self.actor, bidder, ref, value), f"Pledge of {bidder} against {ref} saved."
+        )
+        if refresh:
+            self.reload()
+        return bool(ok)
 
     def add_bidder(self) -> None:
         name, price = self.new_name.text().strip(), self.new_price.value()

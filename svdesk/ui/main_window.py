@@ -6,7 +6,7 @@ import getpass
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -157,6 +157,9 @@ class MainWindow(QMainWindow):
         for screen in (self.setup, self.measures, self.questions, self.bids, self.signoff):
             screen.saved.connect(self.refresh_summary)
         self.stage_list.clicked.connect(lambda index: self.tabs.setCurrentWidget(self.stage_tabs[index.row()]))
+        self.undo_stack = QUndoStack(self)
+        for screen in (self.scoring, self.moderation, self.bids):
+            screen.undo_stack = self.undo_stack
 
         right = QWidget()
         layout = QVBoxLayout(right)
@@ -213,6 +216,13 @@ class MainWindow(QMainWindow):
         file_menu.addAction(QAction("Re&store from backup…", self, triggered=self.restore_backup))
         file_menu.addSeparator()
         file_menu.addAction(QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close))
+        edit_menu = self.menuBar().addMenu("&Edit")
+        undo = self.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence("Ctrl+Z"))
+        redo = self.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        edit_menu.addAction(undo)
+        edit_menu.addAction(redo)
         report_menu = self.menuBar().addMenu("&Reports")
         self.reports.populate(report_menu)
         tender_menu = self.menuBar().addMenu("&Tender")

@@ -31,6 +31,7 @@ from svdesk.model.errors import SvdeskError
 from svdesk.model.services.panel_views import GridCell, ModerationGrid, moderation_grid
 from svdesk.model.services.tenders import get_tender, lock_reason, set_moderated
 from svdesk.ui.score_choice import ScoreChoice
+from svdesk.ui.undo import EditCommand
 
 if TYPE_CHECKING:
     from svdesk.model.db import Database
@@ -106,6 +107,7 @@ class ModerationScreen(QWidget):
         self.actor = actor
         self.reference: str | None = None
         self.editable = False
+        self.undo_stack = None  # set by the main window
         self.model = ModerationGridModel(self)
         self.grid = QTableView(objectName="moderationGrid")
         self.grid.setAccessibleName("Moderation grid: bids by questions")
@@ -254,6 +256,28 @@ class ModerationScreen(QWidget):
         self.save.setEnabled(self.editable)
         self.message.setText("")
 
+    def _write(self, bidder: str, question: str, score: float, text: str, version: int | None = None):
+        """Save one consensus score (one transaction) and refresh the grid; None when refused."""
+        if version is None and self.model.grid is not None:  # an undo or redo: the row as it is now
+            version = self.model.grid.cells[(bidder, question)].version
+        try:
+            with self.db.transaction() as session:
+                result = set_moderated(
+                    session,
+                    get_tender(session, self.reference),
+                    self.actor,
+                    bidder,
+                    question,
+                    score,
+                    text,
+                    expected_version=version,
+                )
+        except SvdeskError as exc:
+            self.message.setText(str(exc))
+            return None
+        self.refresh(keep_selection=True)
+        return result
+
     def save_consensus(self) -> bool:
         index = self.grid.currentIndex()
         if not self.editable or not index.isValid():
@@ -263,22 +287,18 @@ class ModerationScreen(QWidget):
         if score is None or not text:
             self.message.setText("Choose the consensus score and write the panel's rationale before saving.")
             return False
-        try:
-            with self.db.transaction() as session:
-                result = set_moderated(
-                    session,
-                    get_tender(session, self.reference),
-                    self.actor,
-                    c.bidder,
-                    c.question,
-                    score,
-                    text,
-                    expected_version=c.version,
-                )
-        except SvdeskError as exc:
-            self.message.setText(str(exc))
+        result = self._write(c.bidder, c.question, score, text, c.version)
+        if result is None:
             return False
-        self.refresh(keep_selection=True)
+        if self.undo_stack is not None and c.consensus is not None:
+            previous = (c.consensus, c.consensus_rationale)
+            self.undo_stack.push(
+                EditCommand(
+                    f"consensus of {c.question} for {c.bidder}",
+                    undo=lambda: self._write(c.bidder, c.question, *previous) is not None,
+                    redo=lambda: self._write(c.bidder, c.question, score, text) is not None,
+                )
+            )
         self.message.setText(
             " ".join(result.warnings) if result.warnings else f"Saved the consensus for {c.question}, {c.bidder}."
         )

@@ -37,6 +37,7 @@ from svdesk.model.services import workflow
 from svdesk.model.services.panel_views import ScoringItem, scale_view, scoring_worklist
 from svdesk.model.services.tenders import get_tender, lock_reason, set_score
 from svdesk.ui.score_choice import ScoreChoice
+from svdesk.ui.undo import EditCommand
 
 if TYPE_CHECKING:
     from svdesk.model.db import Database
@@ -115,6 +116,7 @@ class ScoringScreen(QWidget):
         self.items: list[ScoringItem] = []
         self.index = -1
         self.editable = False
+        self.undo_stack = None  # set by the main window
 
         self.member = QComboBox(objectName="scoringMember")
         self.member.setAccessibleName("Panel member scoring")
@@ -341,12 +343,29 @@ class ScoringScreen(QWidget):
             return False
         if (score, text) == (it.score, it.rationale):
             return True
+        previous = (it.score, it.rationale)
+        if not self._write(it, score, text):
+            return False
+        self.message.setText(f"Saved {it.question} for {it.bidder}.")
+        if self.undo_stack is not None and previous[0] is not None:
+            self.undo_stack.push(
+                EditCommand(
+                    f"score of {it.question} for {it.bidder}",
+                    undo=lambda: self._write(it, *previous, refresh=True),
+                    redo=lambda: self._write(it, score, text, refresh=True),
+                )
+            )
+        return True
+
+    def _write(self, it: ScoringItem, score: float, text: str, refresh: bool = False) -> bool:
+        """Save one score (one transaction); an undo or redo saves through here too."""
+        member = self.member.currentData()
         try:
             with self.db.transaction() as session:
                 result = set_score(
                     session,
                     get_tender(session, self.reference),
-                    self.member.currentData(),
+                    member,
                     it.bidder,
                     it.question,
                     score,
@@ -359,7 +378,8 @@ class ScoringScreen(QWidget):
             self.message.setText(str(exc))
             return False
         it.score, it.rationale, it.version = score, text, version
-        self.message.setText(f"Saved {it.question} for {it.bidder}.")
+        if refresh and 0 <= self.index < len(self.items) and self.items[self.index] is it:
+            self.go(self.index)
         return True
 
     def save_and_next(self) -> None:
