@@ -96,17 +96,28 @@ def test_signed_off_tender_shows_the_lock(qtbot, demo_path, tmp_path):
     win.opened.close()
 
 
-def test_reports_menu_writes_pdfs(window, tmp_path, monkeypatch):
+def test_reports_menu_writes_pdfs_in_the_background(window, tmp_path, monkeypatch, qtbot):
     target = tmp_path / "out" / "evaluation.pdf"
     target.parent.mkdir()
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
-    assert window.reports.pdf("evaluation", "evaluation-report") == target
+    worker = window.reports.pdf("evaluation", "evaluation-report")
+    with qtbot.waitSignal(worker.done, timeout=30_000):
+        pass
     assert target.read_bytes().startswith(b"%PDF")
+    assert "evaluation.pdf" in window.reports.last_written.text()
     folder = tmp_path / "summaries"
     folder.mkdir()
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
-    assert window.reports.summaries() == folder
+    worker = window.reports.summaries()
+    with qtbot.waitSignal(worker.done, timeout=30_000):
+        pass
     assert len(list(folder.glob("*.pdf"))) == 4
+    book = tmp_path / "out" / "audit.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(book), "Excel (*.xlsx)"))
+    worker = window.reports.workbook()
+    with qtbot.waitSignal(worker.done, timeout=30_000):
+        pass
+    assert book.exists()
 
 
 def test_second_instance_opens_read_only(qtbot, demo_path, tmp_path, monkeypatch):

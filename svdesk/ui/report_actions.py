@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QFileDialog, QMenu
 
 from svdesk.export.assessment_summary import safe_filename
 from svdesk.export.reports import write_report
-from svdesk.model.errors import SvdeskError
 from svdesk.model.services.report_data import report_data
 from svdesk.model.services.tenders import get_tender
+from svdesk.ui.background import run_with_progress
 
 if TYPE_CHECKING:
     from svdesk.ui.main_window import MainWindow
@@ -55,7 +55,7 @@ class ReportActions:
     def _default_folder(self) -> str:
         return str(self.window.settings.value("reports/folder", str(Path.home())))
 
-    def pdf(self, kind: str, stem: str) -> Path | None:
+    def pdf(self, kind: str, stem: str):
         reference = self.window.current_reference
         suggested = Path(self._default_folder()) / f"{safe_filename(reference or 'tender')}-{stem}.pdf"
         path, _ = QFileDialog.getSaveFileName(self.window, "Save report", str(suggested), "PDF (*.pdf)")
@@ -63,7 +63,7 @@ class ReportActions:
             return None
         return self._write(kind, Path(path))
 
-    def summaries(self) -> Path | None:
+    def summaries(self):
         folder = QFileDialog.getExistingDirectory(
             self.window, "Folder for the assessment summaries", self._default_folder()
         )
@@ -71,23 +71,13 @@ class ReportActions:
             return None
         return self._write("summary", Path(folder))
 
-    def workbook(self) -> Path | None:
-        from svdesk.export.workbook import write_evaluation_workbook
-
+    def workbook(self):
         reference = self.window.current_reference
         suggested = Path(self._default_folder()) / f"{safe_filename(reference or 'tender')}-evaluation.xlsx"
         path, _ = QFileDialog.getSaveFileName(self.window, "Save workbook", str(suggested), "Excel (*.xlsx)")
         if not path:
             return None
-        try:
-            with self.window.busy():
-                write_evaluation_workbook(self._data(), Path(path))
-        except SvdeskError as exc:
-            self.window.show_error("The workbook was not written", str(exc))
-            return None
-        self.window.statusBar().showMessage(f"Wrote {path}", 8000)
-        self._link(Path(path))
-        return Path(path)
+        return self._write("workbook", Path(path))
 
     def _link(self, path: Path) -> None:
         """A clickable link to what was written, on the Reports tab."""
@@ -96,15 +86,28 @@ class ReportActions:
             url = QUrl.fromLocalFile(str(path)).toString()
             label.setText(f"Written: <a href='{url}'>{path}</a>")
 
-    def _write(self, kind: str, out: Path) -> Path | None:
-        try:
-            with self.window.busy():
-                written = write_report(self._data(), kind, out)
-        except SvdeskError as exc:
-            self.window.show_error("The report was not written", str(exc))
-            return None
-        self.window.settings.setValue("reports/folder", str(out if out.is_dir() else out.parent))
-        self.window.statusBar().showMessage(
-            f"Wrote {written[0]}" if len(written) == 1 else f"Wrote {len(written)} reports to {out}", 8000
-        )
-        return written[0] if len(written) == 1 else out
+    def _write(self, kind: str, out: Path):
+        """Write in the background (the window stays responsive); returns the worker."""
+        from svdesk.export.workbook import write_evaluation_workbook
+
+        reference, db = self.window.current_reference, self.window.db
+
+        def job() -> list[Path]:
+            with db.reader() as session:
+                data = report_data(session, get_tender(session, reference))
+            if kind == "workbook":
+                return [write_evaluation_workbook(data, out)]
+            return write_report(data, kind, out)
+
+        def done(written: list[Path]) -> None:
+            self.window.settings.setValue("reports/folder", str(out if out.is_dir() else out.parent))
+            self.window.statusBar().showMessage(
+                f"Wrote {written[0]}" if len(written) == 1 else f"Wrote {len(written)} reports to {out}", 8000
+            )
+            self._link(written[0] if len(written) == 1 else out)
+
+        def failed(message: str) -> None:
+            self.window.show_error("The report was not written", message)
+
+        self.worker = run_with_progress(self.window, f"Writing {out.name}…", job, done, failed)
+        return self.worker
