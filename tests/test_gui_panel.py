@@ -198,3 +198,55 @@ def test_undo_and_redo_save_through_the_services(qtbot, tmp_path):
         rows = tender_history(s, get_tender(s), "Weaver Valley Care Ltd", "Q1")
     assert [r.after[:1] for r in rows] == ["3", "4", "3"]  # each undo/redo is on the record
     db.dispose()
+
+
+def test_members_review_pledges_blind_and_the_panel_reconciles(qtbot, scoring_db):
+    from svdesk.model.errors import WorkflowError
+    from svdesk.model.services.pledge_reviews import pledges_to_reconcile
+    from svdesk.model.services.verify import verify_tender
+
+    with scoring_db.transaction() as s:
+        t = get_tender(s, "P-1")
+        wf.reopen(s, t, "Priya", "add pledges")
+        su.set_pledge(s, t, "Priya", "Acme Roads", "NT1", 10)
+        wf.open_scoring(s, t, "Priya")
+        for m in ("Tom", "Sam"):
+            for b in ("Acme Roads", "Brightway Ltd"):
+                wf.declare(s, t, m, b, False)
+    screen = ScoringScreen(scoring_db, "Tom")
+    qtbot.addWidget(screen)
+    screen.set_tender("P-1")
+    screen.member.setCurrentIndex(screen.member.findData("Tom"))
+    assert screen.pledges.rowCount() == 1 and "307,820.00" in screen.pledges.item(0, 5).text()
+    screen.pledges.selectRow(0)
+    assert not screen.review("reduce", 12, "Evidence: 12 posts")  # more than pledged
+    assert "not less than the 10 pledged" in screen.message.text()
+    assert screen.review("reduce", 6, "Evidence: only 6 named posts")
+    screen.member.setCurrentIndex(screen.member.findData("Sam"))
+    assert screen.pledges.item(0, 6).text().startswith("\u2013 not reviewed")  # blind: Tom's view is not shown
+    screen.pledges.selectRow(0)
+    assert screen.review("accept")
+    with scoring_db.reader() as s, pytest.raises(WorkflowError, match="only possible while the tender is in "
+                                                                       "moderation"):
+        pledges_to_reconcile(s, get_tender(s, "P-1"))
+    # scores so moderation can open, then reconcile in the moderation screen
+    from svdesk.model.services.tenders import set_score
+
+    with scoring_db.transaction() as s:
+        t = get_tender(s, "P-1")
+        for m in ("Tom", "Sam"):
+            for b in ("Acme Roads", "Brightway Ltd"):
+                for q in ("Q1", "SV1"):
+                    set_score(s, t, m, b, q, 3, "Section 2 evidence.")
+        wf.open_moderation(s, t, "Priya")
+    mod = ModerationScreen(scoring_db, "Alan")
+    qtbot.addWidget(mod)
+    mod.set_tender("P-1")
+    mod.modes.setCurrentIndex(1)
+    assert "Tom: reduce to 6 (Evidence: only 6 named posts)" in mod.pledge_table.item(0, 3).text()
+    assert "Sam: accept" in mod.pledge_table.item(0, 3).text()
+    mod.pledge_table.selectRow(0)
+    assert mod.reconcile(7, "Panel agreed 7: six named posts plus one funded vacancy")
+    assert mod.pledge_table.item(0, 4).text().startswith("7: Panel agreed 7")
+    with scoring_db.reader() as s:
+        assert verify_tender(s, get_tender(s, "P-1")).ok

@@ -368,3 +368,21 @@ class Signature(Base):
     fingerprint: Mapped[str] = mapped_column(String(64))
     audit_head: Mapped[str] = mapped_column(String(64))
     withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)  # set when the tender is reopened
+
+
+class PledgeReview(Base):
+    """One panel member's view of one pledge while scoring: accept, reduce to a quantity, or reject.
+
+    The panel reconciles these views in moderation into the pledge's accepted quantity.
+    """
+
+    __tablename__ = "pledge_review"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("panel_member.id", ondelete="CASCADE"), index=True)
+    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledge.id", ondelete="CASCADE"), index=True)
+    decision: Mapped[str] = mapped_column(String(10))  # accept | reduce | reject
+    accepted_quantity: Mapped[float | None] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __table_args__ = (UniqueConstraint("member_id", "pledge_id"),)
+    __mapper_args__ = {"version_id_col": version}

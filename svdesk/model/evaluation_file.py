@@ -23,6 +23,7 @@ from svdesk.model.entities import (
     ModeratedScore,
     PanelMember,
     Pledge,
+    PledgeReview,
     QuantitativeMethod,
     Question,
     Role,
@@ -106,6 +107,7 @@ class EvaluationDoc:
     moderated: list[tuple[str, str, float, str]] = field(default_factory=list)
     adjustments: list[tuple[str, str, float, str]] = field(default_factory=list)
     declarations: list[tuple[str, str, bool, str]] = field(default_factory=list)
+    pledge_reviews: list[tuple[str, str, str, str, float | None, str]] = field(default_factory=list)
 
 
 # --- reading ---------------------------------------------------------------------------------------
@@ -170,7 +172,7 @@ def parse_document(data: Any, catalogue: dict[str, CatalogueMeasure], source: st
         data,
         "(document)",
         ("format", "tender", "measures", "questions", "bidders", "panel", "scores", "moderated", "adjustments"),
-        ("declarations",),
+        ("declarations", "pledge_reviews"),
     )
     if root is None:
         raise ValidationError(c.problems, source)
@@ -445,6 +447,29 @@ def parse_document(data: Any, catalogue: dict[str, CatalogueMeasure], source: st
                 continue
             seen_decl[(mb, bd)] = conflict
             doc.declarations.append((mb, bd, conflict, details))
+    seen_reviews: set[tuple[str, str, str]] = set()
+    for i, raw in enumerate(c.array(root.get("pledge_reviews", []), "pledge_reviews")):
+        path = f"pledge_reviews[{i}]"
+        rv = c.obj(raw, path, ("member", "bidder", "ref", "decision"), ("accepted", "reason"))
+        if rv is None:
+            continue
+        mb = known(rv.get("member"), f"{path}.member", member_names, "panel member")
+        bd = known(rv.get("bidder"), f"{path}.bidder", bidder_names, "bidder")
+        ref = known(rv.get("ref"), f"{path}.ref", measure_refs, "measure ref")
+        decision = c.choice(rv.get("decision"), f"{path}.decision", ("accept", "reduce", "reject"))
+        accepted = c.number(rv["accepted"], f"{path}.accepted", minimum=0) if rv.get("accepted") is not None else None
+        why = c.text(rv.get("reason", ""), f"{path}.reason", required=decision in ("reduce", "reject"))
+        if mb and bd and ref and decision and why is not None:
+            if bd in bidders and ref not in bidders[bd].pledges:
+                c.add(path, f"{bd} made no pledge against {ref}")
+            elif (mb, bd, ref) in seen_reviews:
+                c.add(path, f"{mb} reviews {ref} for {bd} twice")
+            elif decision == "reduce" and accepted is None:
+                c.add(f"{path}.accepted", "a reduced pledge needs the accepted quantity")
+            else:
+                seen_reviews.add((mb, bd, ref))
+                accepted = 0.0 if decision == "reject" else (None if decision == "accept" else accepted)
+                doc.pledge_reviews.append((mb, bd, ref, decision, accepted, why))
     for i, (ev, bd, _qn, _value, _why) in enumerate(doc.scores):
         if seen_decl.get((ev, bd)):
             c.add(f"scores[{i}]", f"{ev} declared a conflict of interest with {bd} and cannot score that bid")
@@ -594,6 +619,22 @@ def write_evaluation(
                 for m, b, conflict, details in doc.declarations
             ],
         )
+    if doc.pledge_reviews:
+        pledge_id = {(b.name, p.measure.ref): p.id for b in bidders.values() for p in b.pledges}
+        session.execute(
+            PledgeReview.__table__.insert(),
+            [
+                {
+                    "member_id": members[m].id,
+                    "pledge_id": pledge_id[(b, r)],
+                    "decision": d,
+                    "accepted_quantity": a,
+                    "reason": why,
+                    "version": 1,
+                }
+                for m, b, r, d, a, why in doc.pledge_reviews
+            ],
+        )
     # One entry holds the whole loaded record: `verify` replays the log from this snapshot.
     audit.record(
         session,
@@ -645,6 +686,10 @@ def dump_evaluation(session: Session, tender: Tender) -> dict[str, Any]:
     ).all()
     declarations = session.scalars(
         select(Declaration).where(Declaration.member_id.in_(list(member_of) or [-1])).order_by(Declaration.id)
+    ).all()
+    pledge_owner = {p.id: (p.bidder_id, ref_of[p.tender_measure_id]) for ps in pledges.values() for p in ps}
+    reviews = session.scalars(
+        select(PledgeReview).where(PledgeReview.member_id.in_(list(member_of) or [-1])).order_by(PledgeReview.id)
     ).all()
 
     def measure_entry(m: TenderMeasure) -> dict[str, Any]:
@@ -724,6 +769,17 @@ def dump_evaluation(session: Session, tender: Tender) -> dict[str, Any]:
             for b in bidders
             for p in sorted(pledges[b.id], key=lambda p: position_of[p.tender_measure_id])
             if p.accepted_quantity is not None
+        ],
+        "pledge_reviews": [
+            {
+                "member": member_of[r.member_id],
+                "bidder": name_of[pledge_owner[r.pledge_id][0]],
+                "ref": pledge_owner[r.pledge_id][1],
+                "decision": r.decision,
+                **({"accepted": _num(r.accepted_quantity)} if r.accepted_quantity is not None else {}),
+                **({"reason": r.reason} if r.reason else {}),
+            }
+            for r in reviews
         ],
         "declarations": [
             {

@@ -24,6 +24,7 @@ from svdesk.model.entities import (
     ModeratedScore,
     PanelMember,
     Pledge,
+    PledgeReview,
     Question,
     ScaleDescriptor,
     Score,
@@ -134,6 +135,14 @@ def declaration_value(d: Declaration) -> dict[str, Any]:
     return {"conflict": d.conflict, "details": d.details}
 
 
+def review_key(member_id: int, bidder_id: int, measure_id: int) -> str:
+    return f"review/{member_id}/{bidder_id}/{measure_id}"
+
+
+def review_value(r: PledgeReview) -> dict[str, Any]:
+    return {"decision": r.decision, "accepted": r.accepted_quantity, "reason": r.reason}
+
+
 def signature_key(s: Signature) -> str:
     return f"signature/{s.id}"
 
@@ -197,6 +206,12 @@ def current_state(session: Session, tender: Tender) -> dict[str, Any]:
         state[moderated_key(bid, qid)] = score_value(sc, why)
     for d in session.scalars(select(Declaration).where(Declaration.member_id.in_(member_ids or [-1]))):
         state[declaration_key(d.member_id, d.bidder_id)] = declaration_value(d)
+    for r, bid, mid in session.execute(
+        select(PledgeReview, Pledge.bidder_id, Pledge.tender_measure_id)
+        .join(Pledge, PledgeReview.pledge_id == Pledge.id)
+        .where(Pledge.bidder_id.in_(bidder_ids or [-1]))
+    ):
+        state[review_key(r.member_id, bid, mid)] = review_value(r)
     for s in session.scalars(select(Signature).where(Signature.tender_id == tid)):
         state[signature_key(s)] = signature_value(s)
     return state
@@ -221,6 +236,7 @@ def readable_key(key: str, names: dict[str, dict[str, str]]) -> str:
         "score": ("bidder", "question", "member"),
         "moderated": ("bidder", "question"),
         "declaration": ("member", "bidder"),
+        "review": ("member", "bidder", "measure"),
         "measure": ("measure",),
         "question": ("question",),
         "bidder": ("bidder",),

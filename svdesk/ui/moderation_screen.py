@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -23,13 +24,15 @@ from PySide6.QtWidgets import (
     QTableView,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from svdesk.model.errors import SvdeskError
 from svdesk.model.services.panel_views import GridCell, ModerationGrid, moderation_grid
-from svdesk.model.services.tenders import get_tender, lock_reason, set_moderated
+from svdesk.model.services.pledge_reviews import pledges_to_reconcile
+from svdesk.model.services.tenders import adjust_pledge, get_tender, lock_reason, set_moderated
 from svdesk.ui.score_choice import ScoreChoice
 from svdesk.ui.undo import EditCommand
 
@@ -161,9 +164,35 @@ class ModerationScreen(QWidget):
         split.addWidget(self.grid)
         split.addWidget(detail)
         split.setSizes([200, 500])
+        self.pledge_table = QTableWidget(0, 5, objectName="pledgeReconciliation")
+        self.pledge_table.setAccessibleName("The panel's views of each pledge")
+        self.pledge_table.setHorizontalHeaderLabels(["Bid", "Ref", "Pledged", "Members' views", "Accepted now"])
+        self.pledge_table.verticalHeader().setVisible(False)
+        self.pledge_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.pledge_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.pledge_table.setWordWrap(True)
+        self.pledge_table.horizontalHeader().setStretchLastSection(True)
+        self.pledge_accept = QPushButton("Accept as pledged", objectName="reconcileAccept")
+        self.pledge_set = QPushButton("Set the accepted quantity…", objectName="reconcileSet")
+        self.pledge_accept.clicked.connect(lambda: self.reconcile(None))
+        self.pledge_set.clicked.connect(lambda: self.reconcile("ask"))
+        self.pledge_message = QLabel(objectName="pledgeMessage", wordWrap=True)
+        pledge_buttons = QHBoxLayout()
+        pledge_buttons.addWidget(self.pledge_accept)
+        pledge_buttons.addWidget(self.pledge_set)
+        pledge_buttons.addStretch(1)
+        pledge_page = QWidget()
+        pv = QVBoxLayout(pledge_page)
+        pv.addWidget(self.pledge_table, 1)
+        pv.addLayout(pledge_buttons)
+        pv.addWidget(self.pledge_message)
+        self.modes = QTabWidget(objectName="moderationModes")
+        self.modes.addTab(split, "Scores")
+        self.modes.addTab(pledge_page, "Pledges")
+        self.modes.currentChanged.connect(lambda _i: self.fill_pledges())
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
-        layout.addWidget(split, 1)
+        layout.addWidget(self.modes, 1)
         for key in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(key), self, activated=self.save_consensus)
         for digit in range(10):
@@ -277,6 +306,63 @@ class ModerationScreen(QWidget):
             return None
         self.refresh(keep_selection=True)
         return result
+
+    def fill_pledges(self) -> None:
+        self.pledge_rows = []
+        if self.reference is not None:
+            try:
+                with self.db.reader() as session:
+                    self.pledge_rows = pledges_to_reconcile(session, get_tender(session, self.reference))
+            except SvdeskError as exc:
+                self.pledge_message.setText(str(exc))
+        self.pledge_table.setRowCount(len(self.pledge_rows))
+        for r, p in enumerate(self.pledge_rows):
+            views = (
+                "\n".join(
+                    f"{m}: {d}" + (f" to {q:g}" if d == "reduce" else "") + (f" ({why})" if why else "")
+                    for m, d, q, why in p.views
+                )
+                or "no views"
+            )
+            now = "as pledged" if p.accepted_now is None else f"{p.accepted_now:g}: {p.reason_now}"
+            for c, value in enumerate((p.bidder, p.ref, f"{p.quantity:,.6g} {p.unit}", views, now)):
+                self.pledge_table.setItem(r, c, QTableWidgetItem(value))
+        self.pledge_table.resizeColumnsToContents()
+        self.pledge_table.setColumnWidth(3, 420)
+        self.pledge_table.resizeRowsToContents()
+        for b in (self.pledge_accept, self.pledge_set):
+            b.setEnabled(self.editable)
+
+    def reconcile(self, quantity: float | None | str, reason: str | None = None) -> bool:
+        """Record the panel's agreed view of the selected pledge (the accepted quantity and why)."""
+        row = self.pledge_table.currentRow()
+        if not self.editable or not 0 <= row < len(getattr(self, "pledge_rows", [])):
+            self.pledge_message.setText("Select a pledge first.")
+            return False
+        p = self.pledge_rows[row]
+        if quantity == "ask":
+            value, ok = QInputDialog.getDouble(
+                self, f"{p.ref} for {p.bidder}", "Accepted quantity:", 0, 0, p.quantity, 4
+            )
+            if not ok:
+                return False
+            quantity = value
+        if quantity is not None and reason is None:
+            reason, ok = QInputDialog.getText(self, "Reason", "The panel's reason:")
+            if not ok:
+                return False
+        try:
+            with self.db.transaction() as session:
+                adjust_pledge(
+                    session, get_tender(session, self.reference), self.actor, p.bidder, p.ref, quantity, reason or ""
+                )
+        except SvdeskError as exc:
+            self.pledge_message.setText(str(exc))
+            return False
+        self.fill_pledges()
+        self.pledge_table.selectRow(row)
+        self.pledge_message.setText(f"Recorded the panel's view of {p.ref} for {p.bidder}.")
+        return True
 
     def save_consensus(self) -> bool:
         index = self.grid.currentIndex()

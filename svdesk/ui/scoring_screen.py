@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QButtonGroup,
     QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -28,6 +30,9 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +40,7 @@ from PySide6.QtWidgets import (
 from svdesk.model.errors import SvdeskError
 from svdesk.model.services import workflow
 from svdesk.model.services.panel_views import ScoringItem, scale_view, scoring_worklist
+from svdesk.model.services.pledge_reviews import member_pledges, review_pledge
 from svdesk.model.services.tenders import get_tender, lock_reason, set_score
 from svdesk.ui.score_choice import ScoreChoice
 from svdesk.ui.undo import EditCommand
@@ -196,7 +202,40 @@ class ScoringScreen(QWidget):
         self.blocked.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.pages.addWidget(self.blocked)  # 0: nothing to score / not open
         self.pages.addWidget(self.declarations)  # 1
-        self.pages.addWidget(split)  # 2
+        self.pledges = QTableWidget(0, 7, objectName="pledgeReviews")
+        self.pledges.setAccessibleName("Pledges to review")
+        self.pledges.setHorizontalHeaderLabels(["Bid", "Ref", "Measure", "Unit", "Quantity", "Value", "Your view"])
+        self.pledges.verticalHeader().setVisible(False)
+        self.pledges.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.pledges.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.pledges.horizontalHeader().setStretchLastSection(True)
+        self.review_accept = QPushButton("Accept", objectName="reviewAccept")
+        self.review_reduce = QPushButton("Reduce to…", objectName="reviewReduce")
+        self.review_reject = QPushButton("Reject…", objectName="reviewReject")
+        self.review_accept.clicked.connect(lambda: self.review("accept"))
+        self.review_reduce.clicked.connect(lambda: self.review("reduce"))
+        self.review_reject.clicked.connect(lambda: self.review("reject"))
+        review_buttons = QHBoxLayout()
+        review_buttons.addWidget(QLabel("Your view of the selected pledge:"))
+        for b in (self.review_accept, self.review_reduce, self.review_reject):
+            review_buttons.addWidget(b)
+        review_buttons.addStretch(1)
+        pledge_page = QWidget()
+        pv = QVBoxLayout(pledge_page)
+        pv.addWidget(
+            QLabel(
+                "Each pledge with its measure, unit, quantity and £. Accept it, reduce it to what the "
+                "evidence supports, or reject it, with a reason (deliverability, relevance, double "
+                "counting, evidence). The panel reconciles the views in moderation.",
+                wordWrap=True,
+            )
+        )
+        pv.addWidget(self.pledges, 1)
+        pv.addLayout(review_buttons)
+        self.modes = QTabWidget(objectName="scoringModes")
+        self.modes.addTab(split, "Questions")
+        self.modes.addTab(pledge_page, "Pledges")
+        self.pages.addWidget(self.modes)  # 2
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.pages, 1)
@@ -252,6 +291,7 @@ class ScoringScreen(QWidget):
             return
         self.items = items
         self.pages.setCurrentIndex(2)
+        self._fill_pledges()
         self._fill_jump()
         first_left = next((i for i, it in enumerate(items) if not it.done), 0)
         self.go(first_left)
@@ -380,6 +420,73 @@ class ScoringScreen(QWidget):
         it.score, it.rationale, it.version = score, text, version
         if refresh and 0 <= self.index < len(self.items) and self.items[self.index] is it:
             self.go(self.index)
+        return True
+
+    def _fill_pledges(self) -> None:
+        name = self.member.currentData()
+        self.pledge_items = self._read(lambda s, t: member_pledges(s, t, name))
+        self.pledges.setRowCount(len(self.pledge_items))
+        for r, p in enumerate(self.pledge_items):
+            view = {"accept": "accepted", "reject": "rejected", "reduce": f"reduced to {p.accepted or 0:g}"}.get(
+                p.decision or "", "\u2013 not reviewed"
+            )
+            if p.reason:
+                view += f": {p.reason}"
+            for c, value in enumerate(
+                (p.bidder, p.ref, p.description, p.unit, f"{p.quantity:,.6g}", f"£{p.value:,.2f}", view)
+            ):
+                self.pledges.setItem(r, c, QTableWidgetItem(value))
+        self.pledges.resizeColumnsToContents()
+        self.pledges.setColumnWidth(2, 300)
+        for b in (self.review_accept, self.review_reduce, self.review_reject):
+            b.setEnabled(self.editable)
+
+    def _read(self, fn):
+        with self.db.reader() as session:
+            return fn(session, get_tender(session, self.reference))
+
+    def review(self, decision: str, quantity: float | None = None, reason: str | None = None) -> bool:
+        row = self.pledges.currentRow()
+        if not self.editable or not 0 <= row < len(self.pledge_items):
+            self.message.setText("Select a pledge to review first.")
+            return False
+        p = self.pledge_items[row]
+        if decision == "reduce" and quantity is None:
+            quantity, ok = QInputDialog.getDouble(
+                self,
+                f"Reduce {p.ref} for {p.bidder}",
+                f"Quantity you would accept (pledged {p.quantity:g}):",
+                0,
+                0,
+                p.quantity,
+                4,
+            )
+            if not ok:
+                return False
+        if decision != "accept" and reason is None:
+            reason, ok = QInputDialog.getItem(
+                self, "Reason", "Why?", ["Deliverability: ", "Relevance: ", "Double counting: ", "Evidence: "], 3, True
+            )
+            if not ok:
+                return False
+        try:
+            with self.db.transaction() as session:
+                review_pledge(
+                    session,
+                    get_tender(session, self.reference),
+                    self.member.currentData(),
+                    p.bidder,
+                    p.ref,
+                    decision,
+                    quantity,
+                    reason or "",
+                    actor=self.actor,
+                )
+        except SvdeskError as exc:
+            self.message.setText(str(exc))
+            return False
+        self._fill_pledges()
+        self.pledges.selectRow(row)
         return True
 
     def save_and_next(self) -> None:

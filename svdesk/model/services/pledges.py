@@ -23,6 +23,7 @@ from svdesk.model.errors import NotFoundError, ValidationError
 from svdesk.model.pledge_sheet import PledgeSheet, read_pledge_sheet
 from svdesk.model.scoring import round2
 from svdesk.model.services.catalogue import measures_by_ref
+from svdesk.model.services.pledge_reviews import forget_reviews
 from svdesk.model.services.tenders import require_editable
 
 MISMATCH_TOLERANCE = 1.0  # pounds
@@ -242,6 +243,7 @@ def apply_import(session: Session, tender: Tender, plan: PledgeImportPlan, actor
                 None,
                 reason=f"not in {Path(plan.file).name}",
             )
+            forget_reviews(session, tender, pledge, actor, f"pledge removed by {Path(plan.file).name}")
             session.delete(pledge)
     for measure_id, quantity in wanted.items():
         assert quantity is not None

@@ -29,6 +29,7 @@ from svdesk.model.entities import (
 from svdesk.model.errors import NotFoundError, ValidationError
 from svdesk.model.scoring import Weights, score_problem, weights_problem
 from svdesk.model.services.catalogue import find_measure
+from svdesk.model.services.pledge_reviews import forget_reviews
 from svdesk.model.services.tenders import find_bidder, find_member, find_question, require_editable
 from svdesk.model.units import quantity_problem
 
@@ -260,6 +261,7 @@ def remove_measure(session: Session, tender: Tender, actor: str, ref: str) -> No
             None,
             reason=f"measure {ref} removed",
         )
+        forget_reviews(session, tender, p, actor, f"measure {ref} removed")
         session.delete(p)
     audit.record(session, tender.uid, actor, "measure.remove", state.measure_key(m), state.measure_value(m), None)
     session.delete(m)
@@ -364,6 +366,7 @@ def set_pledge(
     if quantity is None:
         if p is not None:
             audit.record(session, tender.uid, actor, "pledge.remove", key, state.pledge_value(p), None)
+            forget_reviews(session, tender, p, actor, "pledge removed")
             session.delete(p)
             session.flush()
         return

@@ -23,10 +23,12 @@ def upgrade() -> None:
         sa.Column("conflict", sa.Boolean(), nullable=False),
         sa.Column("details", sa.Text(), nullable=False),
         sa.Column("declared_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["bidder_id"], ["bidder.id"], name=op.f("fk_declaration_bidder_id_bidder"),
-                                ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["member_id"], ["panel_member.id"],
-                                name=op.f("fk_declaration_member_id_panel_member"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["bidder_id"], ["bidder.id"], name=op.f("fk_declaration_bidder_id_bidder"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["panel_member.id"], name=op.f("fk_declaration_member_id_panel_member"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_declaration")),
         sa.UniqueConstraint("member_id", "bidder_id", name=op.f("uq_declaration_member_id_bidder_id")),
     )
@@ -44,10 +46,12 @@ def upgrade() -> None:
         sa.Column("fingerprint", sa.String(length=64), nullable=False),
         sa.Column("audit_head", sa.String(length=64), nullable=False),
         sa.Column("withdrawn", sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(["member_id"], ["panel_member.id"],
-                                name=op.f("fk_signature_member_id_panel_member"), ondelete="SET NULL"),
-        sa.ForeignKeyConstraint(["tender_id"], ["tender.id"], name=op.f("fk_signature_tender_id_tender"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["panel_member.id"], name=op.f("fk_signature_member_id_panel_member"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["tender_id"], ["tender.id"], name=op.f("fk_signature_tender_id_tender"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_signature")),
     )
     with op.batch_alter_table("signature") as batch_op:

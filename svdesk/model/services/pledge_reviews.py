@@ -1,0 +1,194 @@
+"""Each panel member's view of the pledges while scoring, and their reconciliation in moderation.
+
+While scoring, a member looks at each pledge of a bid (its measure, unit, quantity and £) and
+accepts it, reduces it to a quantity, or rejects it, with a reason (deliverability, relevance,
+double counting, evidence). Scoring is blind here too: a member sees only their own views until
+moderation, where the panel reconciles them into the pledge's accepted quantity (adjust_pledge).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from svdesk.model import audit, state
+from svdesk.model.entities import Bidder, PanelMember, Pledge, PledgeReview, Tender, TenderMeasure, TenderStatus
+from svdesk.model.errors import NotFoundError, ValidationError
+from svdesk.model.services.tenders import (
+    find_bidder,
+    find_member,
+    require_cleared,
+    require_editable,
+    require_status,
+)
+from svdesk.model.services.workflow import conflicts
+
+DECISIONS = ("accept", "reduce", "reject")
+REASONS = ("deliverability", "relevance", "double counting", "evidence")
+
+
+@dataclass
+class PledgeItem:
+    bidder: str
+    ref: str
+    description: str
+    unit: str
+    proxy_value: float
+    quantity: float
+    decision: str | None = None
+    accepted: float | None = None
+    reason: str = ""
+
+    @property
+    def value(self) -> float:
+        return self.quantity * self.proxy_value
+
+
+def review_pledge(
+    session: Session,
+    tender: Tender,
+    member_name: str,
+    bidder_name: str,
+    ref: str,
+    decision: str,
+    accepted: float | None = None,
+    reason: str = "",
+    actor: str | None = None,
+) -> PledgeReview:
+    require_editable(session, tender)
+    require_status(tender, (TenderStatus.SCORING,), "reviewing pledges")
+    member = find_member(session, tender, member_name)
+    bidder = find_bidder(session, tender, bidder_name)
+    require_cleared(session, tender, member, bidder)
+    pledge = session.scalars(
+        select(Pledge)
+        .join(TenderMeasure, Pledge.tender_measure_id == TenderMeasure.id)
+        .where(Pledge.bidder_id == bidder.id, TenderMeasure.ref == ref)
+    ).first()
+    if pledge is None:
+        raise NotFoundError(f"{bidder_name} made no pledge against {ref}")
+    if decision not in DECISIONS:
+        raise ValidationError(f"{ref} for {bidder_name}: choose accept, reduce or reject")
+    why = (reason or "").strip()
+    if decision == "accept":
+        accepted = None
+    elif decision == "reject":
+        accepted = 0.0
+    else:
+        if accepted is None or isinstance(accepted, bool) or not math.isfinite(accepted) or accepted < 0:
+            raise ValidationError(f"{ref} for {bidder_name}: give the quantity you would accept")
+        if accepted >= pledge.quantity:
+            raise ValidationError(
+                f"{ref} for {bidder_name}: {accepted:g} is not less than the {pledge.quantity:g} "
+                "pledged; accept it instead"
+            )
+    if decision != "accept" and not why:
+        raise ValidationError(f"{ref} for {bidder_name}: give a reason (e.g. {', '.join(REASONS)})")
+    review = session.scalars(
+        select(PledgeReview).where(PledgeReview.member_id == member.id, PledgeReview.pledge_id == pledge.id)
+    ).first()
+    before = state.review_value(review) if review else None
+    if review is None:
+        review = PledgeReview(member_id=member.id, pledge_id=pledge.id, decision=decision, reason="")
+        session.add(review)
+    review.decision, review.accepted_quantity, review.reason = decision, accepted, why
+    session.flush()
+    audit.record(
+        session,
+        tender.uid,
+        actor or member.name,
+        "pledge.review",
+        state.review_key(member.id, bidder.id, pledge.tender_measure_id),
+        before,
+        state.review_value(review),
+    )
+    return review
+
+
+def forget_reviews(session: Session, tender: Tender, pledge: Pledge, actor: str, reason: str) -> None:
+    """Before a pledge is deleted: its reviews go too, on the record (the database would cascade silently)."""
+    for review in session.scalars(select(PledgeReview).where(PledgeReview.pledge_id == pledge.id)).all():
+        audit.record(
+            session,
+            tender.uid,
+            actor,
+            "pledge.review.remove",
+            state.review_key(review.member_id, pledge.bidder_id, pledge.tender_measure_id),
+            state.review_value(review),
+            None,
+            reason=reason,
+        )
+        session.delete(review)
+    session.flush()
+
+
+def member_pledges(session: Session, tender: Tender, member_name: str) -> list[PledgeItem]:
+    """The pledges this member reviews (not those of bids they declared a conflict with), with their view."""
+    member = find_member(session, tender, member_name)
+    blocked = {b for m, b in conflicts(session, tender) if m == member.id}
+    own = {
+        pid: r
+        for r, pid in session.execute(
+            select(PledgeReview, PledgeReview.pledge_id).where(PledgeReview.member_id == member.id)
+        )
+    }
+    items = []
+    for p, bname, m in session.execute(
+        select(Pledge, Bidder.name, TenderMeasure)
+        .join(Bidder, Pledge.bidder_id == Bidder.id)
+        .join(TenderMeasure, Pledge.tender_measure_id == TenderMeasure.id)
+        .where(Bidder.tender_id == tender.id, Bidder.id.not_in(blocked or [-1]))
+        .order_by(Bidder.position, TenderMeasure.position)
+    ):
+        r = own.get(p.id)
+        items.append(
+            PledgeItem(
+                bname,
+                m.ref,
+                m.description,
+                m.unit,
+                m.proxy_value,
+                p.quantity,
+                r.decision if r else None,
+                r.accepted_quantity if r else None,
+                r.reason if r else "",
+            )
+        )
+    return items
+
+
+@dataclass
+class PledgeReconciliation:
+    bidder: str
+    ref: str
+    unit: str
+    quantity: float
+    accepted_now: float | None
+    reason_now: str
+    views: list[tuple[str, str, float | None, str]] = field(default_factory=list)  # member, decision, qty, why
+
+
+def pledges_to_reconcile(session: Session, tender: Tender) -> list[PledgeReconciliation]:
+    """Every pledge with each member's view, for the moderation meeting (after scoring is closed)."""
+    if tender.status in (TenderStatus.DRAFT, TenderStatus.SCORING):
+        require_status(tender, (TenderStatus.MODERATION,), "seeing the panel's views of the pledges")
+    rows: dict[int, PledgeReconciliation] = {}
+    for p, bname, m in session.execute(
+        select(Pledge, Bidder.name, TenderMeasure)
+        .join(Bidder, Pledge.bidder_id == Bidder.id)
+        .join(TenderMeasure, Pledge.tender_measure_id == TenderMeasure.id)
+        .where(Bidder.tender_id == tender.id)
+        .order_by(Bidder.position, TenderMeasure.position)
+    ):
+        rows[p.id] = PledgeReconciliation(bname, m.ref, m.unit, p.quantity, p.accepted_quantity, p.adjustment_reason)
+    for r, name in session.execute(
+        select(PledgeReview, PanelMember.name)
+        .join(PanelMember, PledgeReview.member_id == PanelMember.id)
+        .where(PledgeReview.pledge_id.in_(list(rows) or [-1]))
+        .order_by(PanelMember.position)
+    ):
+        rows[r.pledge_id].views.append((name, r.decision, r.accepted_quantity, r.reason))
+    return list(rows.values())
