@@ -164,3 +164,21 @@ def test_every_focusable_control_has_an_accessible_name(window):
                 f"{type(w).__name__} {w.objectName() or '(no object name)'} in {type(w.parentWidget()).__name__}"
             )
     assert missing == [], "\n".join(missing)
+
+
+def test_pledge_sheet_read_in_the_background_then_previewed(window, tmp_path, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QDialog
+
+    from svdesk.model.services import setup as su
+    from svdesk.ui.bids_screen import PledgePreview
+
+    window.create_tender("BG-1", "Background import", 500_000)
+    window.bids.edit(lambda s, t: su.add_measure(s, t, "Priya", "NT1"))
+    window.bids.edit(lambda s, t: su.add_bidder(s, t, "Priya", "Sandstone Support Services", 400_000))
+    shown = []
+    monkeypatch.setattr(PledgePreview, "exec", lambda self: shown.append(self) or QDialog.DialogCode.Accepted)
+    _h, rows = seed003_rows()
+    worker = window.bids.read_in_background(plain_workbook(tmp_path / "s.xlsx", rows), "Sandstone Support Services")
+    with qtbot.waitSignal(worker.done, timeout=30_000):
+        pass
+    assert shown and window.bids.grid.item(0, 0).text() == "24"  # NT1 answer from the seed sheet

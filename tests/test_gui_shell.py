@@ -83,3 +83,10 @@ def test_selecting_another_tender_updates_the_view(window, tmp_path, qtbot):
     rect = window.tender_list.visualRect(window.tenders_model.index(row))
     qtbot.mouseClick(window.tender_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.current_reference == "CWAC-2026-0142"
+
+
+def test_large_imports_run_in_the_background(window, tmp_path, qtbot):
+    worker = window.import_in_background(write_doc(tmp_path / "t.json", minimal_doc()))
+    with qtbot.waitSignal(worker.done, timeout=30_000):
+        pass
+    assert window.current_reference == "T-001" and window.tenders_model.rowCount() == 2

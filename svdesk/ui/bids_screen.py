@@ -30,7 +30,8 @@ from svdesk.model.pledge_sheet import read_pledge_sheet
 from svdesk.model.services import setup as su
 from svdesk.model.services.pledges import PledgeImportPlan, apply_import, plan_import
 from svdesk.model.services.setup_views import PledgeGrid, pledge_grid
-from svdesk.model.services.tenders import adjust_pledge
+from svdesk.model.services.tenders import adjust_pledge, get_tender
+from svdesk.ui.background import run_with_progress
 from svdesk.ui.screen_base import TenderScreen
 from svdesk.ui.undo import EditCommand
 
@@ -276,7 +277,26 @@ class BidsScreen(TenderScreen):
         names = [b for b, _ in self.grid_data.bidders]
         bidder, ok = QInputDialog.getItem(self, "Whose pledge sheet?", "Bidder:", names, 0, False)
         if ok:
-            self.import_sheet(Path(path), bidder)
+            self.read_in_background(Path(path), bidder)
+
+    def read_in_background(self, path: Path, bidder: str):
+        """Parse (in a sandboxed child process) without freezing the window, then preview and import."""
+        reference, db = self.reference, self.db
+
+        def job():
+            sheet = read_pledge_sheet(path)
+            with db.reader() as session:
+                return sheet, plan_import(session, get_tender(session, reference), bidder, sheet)
+
+        def done(result) -> None:
+            sheet, plan = result
+            self._confirm_and_apply(sheet, plan, bidder)
+
+        def failed(message: str) -> None:
+            self.show_message(f"{message}\nNothing was imported.", error=True)
+
+        self.worker = run_with_progress(self, f"Reading {path.name}…", job, done, failed)
+        return self.worker
 
     def import_sheet(self, path: Path, bidder: str, add_measures: bool = False, confirm=None) -> bool:
         """Preview, then (if confirmed) write the whole sheet in one transaction."""
@@ -286,6 +306,9 @@ class BidsScreen(TenderScreen):
         except SvdeskError as exc:
             self.show_message(f"{exc}\nNothing was imported.", error=True)
             return False
+        return self._confirm_and_apply(sheet, plan, bidder, confirm)
+
+    def _confirm_and_apply(self, sheet, plan: PledgeImportPlan, bidder: str, confirm=None) -> bool:
         confirm = confirm or (lambda p: PledgePreview(p, self).exec() == QDialog.DialogCode.Accepted)
         if not confirm(plan):
             self.show_message("Import cancelled; nothing was written.")

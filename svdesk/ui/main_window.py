@@ -44,6 +44,7 @@ from svdesk.model.services.tenders import (
     lock_reason,
     question_codes,
 )
+from svdesk.ui.background import run_with_progress
 from svdesk.ui.bids_screen import BidsScreen
 from svdesk.ui.charts import StackedBars
 from svdesk.ui.measures_screen import MeasuresScreen
@@ -156,7 +157,8 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(lambda _i: self._refresh_current_tab())
         for screen in (self.setup, self.measures, self.questions, self.bids, self.signoff):
             screen.saved.connect(self.refresh_summary)
-        self.stage_list.clicked.connect(lambda index: self.tabs.setCurrentWidget(self.stage_tabs[index.row()]))
+        for signal in (self.stage_list.clicked, self.stage_list.activated):  # mouse, or Enter on the keyboard
+            signal.connect(lambda index: self.tabs.setCurrentWidget(self.stage_tabs[index.row()]))
         self.undo_stack = QUndoStack(self)
         for screen in (self.scoring, self.moderation, self.bids):
             screen.undo_stack = self.undo_stack
@@ -211,6 +213,7 @@ class MainWindow(QMainWindow):
                 "&Import evaluation file…", self, shortcut=QKeySequence("Ctrl+I"), triggered=self.choose_evaluation_file
             )
         )
+        file_menu.addAction(QAction("Import &pledge sheet…", self, triggered=self.import_pledge_sheet))
         file_menu.addSeparator()
         file_menu.addAction(QAction("&Back up now", self, triggered=self.back_up_now))
         file_menu.addAction(QAction("Re&store from backup…", self, triggered=self.restore_backup))
@@ -343,7 +346,26 @@ class MainWindow(QMainWindow):
             self, "Import evaluation file", str(Path.home()), "Evaluation files (*.json);;All files (*)"
         )
         if path:
-            self.import_evaluation_file(Path(path))
+            self.import_in_background(Path(path))
+
+    def import_in_background(self, path: Path):
+        """A large evaluation file takes seconds: the window stays responsive, with progress."""
+        db = self.db
+
+        def job() -> str:
+            with db.transaction() as session:
+                doc = read_evaluation_file(session, path)
+                return write_evaluation(session, doc, login_name(), source=path.name).reference
+
+        def done(reference: str) -> None:
+            self.statusBar().showMessage(f"Imported {reference} from {path.name}", 5000)
+            self.refresh_tenders(select=reference)
+
+        def failed(message: str) -> None:
+            self.show_error("The evaluation file was not imported", f"{message}\n\nNothing was changed.")
+
+        self.import_worker = run_with_progress(self, f"Importing {path.name}…", job, done, failed)
+        return self.import_worker
 
     def import_evaluation_file(self, path: Path) -> bool:
         try:
@@ -357,6 +379,13 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Imported {reference} from {path.name}", 5000)
         self.refresh_tenders(select=reference)
         return True
+
+    def import_pledge_sheet(self) -> None:
+        if self.current_reference is None:
+            self.show_error("Import pledge sheet", "Choose or create a tender first.")
+            return
+        self.tabs.setCurrentWidget(self.bids)
+        self.bids.choose_sheet()
 
     def back_up_now(self) -> None:
         try:

@@ -32,7 +32,7 @@ class MeasuresScreen(TenderScreen):
     def __init__(self, db, actor, parent: QWidget | None = None) -> None:
         super().__init__(db, actor, parent)
         self.catalogue = QStandardItemModel(self)
-        self.catalogue.setHorizontalHeaderLabels(["Catalogue", "Unit", "Proxy £"])
+        self.catalogue.setHorizontalHeaderLabels(["Catalogue", "Unit", "Proxy £", "Local priorities"])
         self.filter = QSortFilterProxyModel(self)
         self.filter.setSourceModel(self.catalogue)
         self.filter.setRecursiveFilteringEnabled(True)
@@ -98,12 +98,12 @@ class MeasuresScreen(TenderScreen):
             if theme is None:
                 theme = themes[m.theme] = QStandardItem(m.theme)
                 theme.setData(m.theme, SearchRole)
-                self.catalogue.appendRow([theme, QStandardItem(), QStandardItem()])
+                self.catalogue.appendRow([theme, QStandardItem(), QStandardItem(), QStandardItem()])
             outcome = outcomes.get((m.theme, m.outcome))
             if outcome is None:
                 outcome = outcomes[(m.theme, m.outcome)] = QStandardItem(m.outcome)
                 outcome.setData(m.outcome, SearchRole)
-                theme.appendRow([outcome, QStandardItem(), QStandardItem()])
+                theme.appendRow([outcome, QStandardItem(), QStandardItem(), QStandardItem()])
             text = m.text or f"(no measure text in the source: {m.notes})"
             item = QStandardItem(f"{m.ref}  {text}")
             item.setData(m.ref, RefRole)
@@ -111,7 +111,8 @@ class MeasuresScreen(TenderScreen):
             tags = "\n".join(f"{k}: {v}" for k, v in m.tags)
             item.setToolTip(f"{m.question or text}\n\nSource: {m.source}\n{tags}".strip())
             proxy = QStandardItem("" if m.proxy_value is None else f"{m.proxy_value:,.6g}")
-            outcome.appendRow([item, QStandardItem(m.unit or ""), proxy])
+            local = "; ".join(v for k, v in m.tags if not k.startswith("Corporate priority"))
+            outcome.appendRow([item, QStandardItem(m.unit or ""), proxy, QStandardItem(local)])
         self.tree.expandToDepth(0)
         self.tree.setColumnWidth(0, 380)
         self._catalogue_loaded = True

@@ -50,6 +50,14 @@ class SignOffScreen(TenderScreen):
         box = QGroupBox("Workflow")
         bv = QVBoxLayout(box)
         bv.addWidget(self.status)
+        bv.addWidget(
+            QLabel(
+                "By signing, a member confirms that they declared every conflict of interest before seeing the bids, "
+                "scored independently, and agrees the consensus scores and rationales as recorded. The signature "
+                "stores the time and the fingerprint of exactly what was signed.",
+                wordWrap=True,
+            )
+        )
         bv.addLayout(row)
         self.record = RecordPanel()
         self.record.verify_requested.connect(self.reload)
