@@ -18,13 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from svdesk.model import audit, state
-from svdesk.model.entities import Bidder, Pledge, Tender, TenderMeasure
-from svdesk.model.errors import NotFoundError, ValidationError
+from svdesk.model.entities import Pledge, Tender, TenderMeasure
+from svdesk.model.errors import ValidationError
 from svdesk.model.pledge_sheet import PledgeSheet, read_pledge_sheet
 from svdesk.model.scoring import round2
 from svdesk.model.services.catalogue import measures_by_ref
 from svdesk.model.services.pledge_reviews import forget_reviews
-from svdesk.model.services.tenders import require_editable
+from svdesk.model.services.tenders import find_bidder, require_editable
 
 MISMATCH_TOLERANCE = 1.0  # pounds
 
@@ -69,21 +69,10 @@ class PledgeImportPlan:
         return out
 
 
-def _bidder(session: Session, tender: Tender, name: str) -> Bidder:
-    bidder = session.scalars(select(Bidder).where(Bidder.tender_id == tender.id, Bidder.name == name)).first()
-    if bidder is None:
-        names = session.scalars(
-            select(Bidder.name).where(Bidder.tender_id == tender.id).order_by(Bidder.position)
-        ).all()
-        hint = f" (bidders: {', '.join(names)})" if names else " (the tender has no bidders yet)"
-        raise NotFoundError(f"no bidder named {name!r} in tender {tender.reference}{hint}")
-    return bidder
-
-
 def plan_import(
     session: Session, tender: Tender, bidder_name: str, sheet: PledgeSheet, add_measures: bool = False
 ) -> PledgeImportPlan:
-    _bidder(session, tender, bidder_name)
+    find_bidder(session, tender, bidder_name)
     measures = {
         m.ref.upper(): m
         for m in session.scalars(select(TenderMeasure).where(TenderMeasure.tender_id == tender.id)).all()
@@ -182,7 +171,7 @@ def plan_import(
 def apply_import(session: Session, tender: Tender, plan: PledgeImportPlan, actor: str, sheet: PledgeSheet) -> None:
     """Write the plan: the sheet becomes the bidder's whole pledge. One transaction (the caller's)."""
     require_editable(session, tender)
-    bidder = _bidder(session, tender, plan.bidder)
+    bidder = find_bidder(session, tender, plan.bidder)
     measures = {
         m.ref.upper(): m
         for m in session.scalars(select(TenderMeasure).where(TenderMeasure.tender_id == tender.id)).all()
