@@ -28,7 +28,7 @@ class StackedBars(QWidget):
     ) -> None:
         self.series, self.rows, self.unit = series, rows, unit
         self.maximum = maximum or max((sum(v) for _, v in rows), default=0.0) or 1.0
-        self.setMinimumHeight(60 + 24 * len(rows) + 22 * ((len(series) + 2) // 3))
+        self.setMinimumHeight(60 + 24 * len(rows) + 20 * len(series))  # room for a legend one entry a line
         self.setAccessibleDescription(
             "; ".join(
                 f"{label}: " + ", ".join(f"{s} {v:,.2f}" for s, v in zip(series, values, strict=False))
@@ -69,11 +69,11 @@ class StackedBars(QWidget):
             y += 24
         x, y = bar_x, y + 6
         for i, name in enumerate(self.series):
-            if x + 180 > self.width():
+            if x + 110 > self.width():
                 x, y = bar_x, y + 20
             p.fillRect(QRectF(x, y + 4, 10, 10), QColor(PALETTE[i % len(PALETTE)]))
             p.setPen(text)
             short = name.split(":")[0]
-            p.drawText(QRectF(x + 14, y, 166, 18), Qt.AlignmentFlag.AlignVCenter, short)
-            x += 180
+            p.drawText(QRectF(x + 14, y, 96, 18), Qt.AlignmentFlag.AlignVCenter, short)
+            x += 110
         p.end()
