@@ -32,31 +32,51 @@ def _catalogue_measures() -> list[dict]:
 
 
 def _rationale(rng: random.Random) -> str:
-    parts = [rng.choice(PHRASES).format(s=rng.randint(1, 9), t=rng.randint(1, 9), a="ABCDEFG"[rng.randint(0, 6)],
-                                        n=rng.randint(2, 40), p=rng.randint(60, 99)) for _ in range(2)]
-    return (parts[0][0].upper() + parts[0][1:] + "; " + parts[1] + ".")
+    parts = [
+        rng.choice(PHRASES).format(
+            s=rng.randint(1, 9),
+            t=rng.randint(1, 9),
+            a="ABCDEFG"[rng.randint(0, 6)],
+            n=rng.randint(2, 40),
+            p=rng.randint(60, 99),
+        )
+        for _ in range(2)
+    ]
+    return parts[0][0].upper() + parts[0][1:] + "; " + parts[1] + "."
 
 
-def large_tender(bidders: int = 200, measures: int = 60, questions: int = 40, evaluators: int = 10,
-                 seed: int = 6) -> dict:
+def large_tender(
+    bidders: int = 200, measures: int = 60, questions: int = 40, evaluators: int = 10, seed: int = 6
+) -> dict:
     rng = random.Random(seed)
     catalogue = _catalogue_measures()[:measures]
-    measure_docs = [{"ref": m["ref"], "proxy_value": m.get("proxy_value") or round(rng.uniform(1, 30_000), 2)}
-                    for m in catalogue]
+    measure_docs = [
+        {"ref": m["ref"], "proxy_value": m.get("proxy_value") or round(rng.uniform(1, 30_000), 2)} for m in catalogue
+    ]
     n_quality = questions * 3 // 4
     question_docs = [
-        {"id": f"Q{i + 1}" if i < n_quality else f"SV{i + 1 - n_quality}",
-         "section": "quality" if i < n_quality else "social_value",
-         "title": f"{'Quality' if i < n_quality else 'Social value'} criterion {i + 1}",
-         "text": f"Describe how you will meet requirement {i + 1} of the specification, with evidence.",
-         "guidance": "A strong answer names people, dates and evidence.",
-         "weight": rng.choice((5, 10, 15, 20)), **({"minimum_score": 1} if i % 10 == 0 else {})}
+        {
+            "id": f"Q{i + 1}" if i < n_quality else f"SV{i + 1 - n_quality}",
+            "section": "quality" if i < n_quality else "social_value",
+            "title": f"{'Quality' if i < n_quality else 'Social value'} criterion {i + 1}",
+            "text": f"Describe how you will meet requirement {i + 1} of the specification, with evidence.",
+            "guidance": "A strong answer names people, dates and evidence.",
+            "weight": rng.choice((5, 10, 15, 20)),
+            **({"minimum_score": 1} if i % 10 == 0 else {}),
+        }
         for i in range(questions)
     ]
-    names = [f"Bidder {i + 1:03d} {rng.choice(('Care', 'Services', 'Group', 'Partners', 'CIC'))} Ltd"
-             for i in range(bidders)]
-    bidder_docs = [{"name": name, "price": round(rng.uniform(1.8e6, 2.6e6), 2),
-                    "pledges": {m["ref"]: float(rng.randint(1, 50)) for m in measure_docs}} for name in names]
+    names = [
+        f"Bidder {i + 1:03d} {rng.choice(('Care', 'Services', 'Group', 'Partners', 'CIC'))} Ltd" for i in range(bidders)
+    ]
+    bidder_docs = [
+        {
+            "name": name,
+            "price": round(rng.uniform(1.8e6, 2.6e6), 2),
+            "pledges": {m["ref"]: float(rng.randint(1, 50)) for m in measure_docs},
+        }
+        for name in names
+    ]
     panel = [{"name": f"Evaluator {i + 1:02d}", "role": "evaluator"} for i in range(evaluators - 1)]
     panel.append({"name": "Chair", "role": "chair"})
     scores, moderated = [], []
@@ -66,23 +86,63 @@ def large_tender(bidders: int = 200, measures: int = 60, questions: int = 40, ev
             for member in panel:
                 mark = rng.randint(1, 5)
                 marks.append(mark)
-                scores.append({"evaluator": member["name"], "bidder": b, "question": q["id"], "score": mark,
-                               "rationale": _rationale(rng)})
-            moderated.append({"bidder": b, "question": q["id"], "score": round(sum(marks) / len(marks)),
-                              "rationale": "The panel agreed: " + _rationale(rng)})
-    adjustments = [{"bidder": b["name"], "ref": measure_docs[0]["ref"], "accepted": 1.0,
-                    "reason": "Only one post is evidenced in the recruitment plan."} for b in bidder_docs[::10]]
+                scores.append(
+                    {
+                        "evaluator": member["name"],
+                        "bidder": b,
+                        "question": q["id"],
+                        "score": mark,
+                        "rationale": _rationale(rng),
+                    }
+                )
+            moderated.append(
+                {
+                    "bidder": b,
+                    "question": q["id"],
+                    "score": round(sum(marks) / len(marks)),
+                    "rationale": "The panel agreed: " + _rationale(rng),
+                }
+            )
+    adjustments = [
+        {
+            "bidder": b["name"],
+            "ref": measure_docs[0]["ref"],
+            "accepted": 1.0,
+            "reason": "Only one post is evidenced in the recruitment plan.",
+        }
+        for b in bidder_docs[::10]
+    ]
     declarations = [{"member": m["name"], "bidder": b, "conflict": False} for m in panel for b in names]
     return {
         "format": "svdesk-evaluation/1",
-        "tender": {"reference": "BENCH-1", "title": "Care and support dynamic purchasing system",
-                   "contract_value": 48_000_000,
-                   "weights": {"price": 40, "quality": 50, "social_value": 10},
-                   "social_value_quantitative_share": 50, "quantitative_method": "relative_value",
-                   "scale": {"max": 5, "step": 1, "descriptors": {"0": "Unacceptable", "1": "Poor", "2": "Limited",
-                                                                  "3": "Satisfactory", "4": "Good", "5": "Excellent"}}},
-        "measures": measure_docs, "questions": question_docs, "bidders": bidder_docs, "panel": panel,
-        "scores": scores, "moderated": moderated, "adjustments": adjustments, "declarations": declarations,
+        "tender": {
+            "reference": "BENCH-1",
+            "title": "Care and support dynamic purchasing system",
+            "contract_value": 48_000_000,
+            "weights": {"price": 40, "quality": 50, "social_value": 10},
+            "social_value_quantitative_share": 50,
+            "quantitative_method": "relative_value",
+            "scale": {
+                "max": 5,
+                "step": 1,
+                "descriptors": {
+                    "0": "Unacceptable",
+                    "1": "Poor",
+                    "2": "Limited",
+                    "3": "Satisfactory",
+                    "4": "Good",
+                    "5": "Excellent",
+                },
+            },
+        },
+        "measures": measure_docs,
+        "questions": question_docs,
+        "bidders": bidder_docs,
+        "panel": panel,
+        "scores": scores,
+        "moderated": moderated,
+        "adjustments": adjustments,
+        "declarations": declarations,
     }
 
 
@@ -99,8 +159,9 @@ def pledge_sheet(path: Path, rows: int = 10_000, seed: int = 7) -> Path:
         m = catalogue[i % len(catalogue)]
         ref = m["ref"] if i < len(catalogue) else f"{m['ref']}-L{i}"
         answer = rng.randint(1, 40)
-        ws.append(["Jobs", ref, m["measure"], m["unit"], m["proxy_value"], answer,
-                   f"£ {answer * m['proxy_value']:,.2f}"])
+        ws.append(
+            ["Jobs", ref, m["measure"], m["unit"], m["proxy_value"], answer, f"£ {answer * m['proxy_value']:,.2f}"]
+        )
     ws.append(["Total SV Pledge", None, None, None, None, None, None])
     wb.save(path)
     return path

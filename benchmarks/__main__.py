@@ -1,0 +1,127 @@
+"""`make bench`: build the large tender, measure each figure in its own process, print one table.
+
+    python -m benchmarks [--runs N] [--bidders N] [--work DIR]
+
+Each figure is the median of N runs, each run a fresh process (so peak memory is per figure).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGETS = {  # the issue's targets, seconds
+    "cold start, empty database": 0.6,
+    "cold start, large database": 0.6,
+    "moderation grid (large)": 0.05,
+    "results after one edit (large)": 0.3,
+    "evaluation PDF (large)": 5.0,
+    "evaluation workbook (large)": 5.0,
+}
+
+
+def prepare(work: Path, bidders: int) -> None:
+    from benchmarks.generate import large_tender, pledge_sheet
+    from svdesk.model.evaluation_file import parse_document, write_evaluation
+    from svdesk.model.services import open_svdesk_database
+    from svdesk.model.services.catalogue import measures_by_ref
+
+    if (work / "large.sqlite").exists():
+        return
+    doc = large_tender(bidders=bidders)
+    (work / "large.json").write_text(json.dumps(doc), encoding="utf-8")
+    db = open_svdesk_database(work / "large.sqlite")
+    with db.transaction() as s:
+        write_evaluation(s, parse_document(doc, measures_by_ref(s)), "bench")
+    db.dispose()
+    pledge_sheet(work / "pledges.xlsx", rows=max(100, bidders * 50))
+
+
+def child(args: list[str], env: dict | None = None) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.measure", *args], capture_output=True, text=True, env=env, check=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def cold_start(db: Path, home: Path) -> dict:
+    """Process start to the main window shown (offscreen), as a user double-clicking would wait."""
+    code = (
+        "import time, resource; t=time.perf_counter()\n"
+        "from PySide6.QtCore import QTimer\n"
+        "from svdesk.ui.app import create_application\n"
+        "from svdesk.ui.opening import open_for_gui\n"
+        "from svdesk.ui.main_window import MainWindow\n"
+        "app = create_application()\n"
+        f"w = MainWindow(open_for_gui(None, {str(db)!r}))\n"
+        "w.show(); app.processEvents()\n"
+        "import json; print(json.dumps({'in_process': time.perf_counter()-t, "
+        "'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024}))\n"
+        "w.opened.close()\n"
+    )
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "c"),
+        "XDG_DATA_HOME": str(home / "d"),
+    }
+    started = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    return {"seconds": time.perf_counter() - started, **data}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="benchmarks")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--bidders", type=int, default=200)
+    parser.add_argument("--work", type=Path)
+    args = parser.parse_args(argv)
+    work = args.work or Path(tempfile.mkdtemp(prefix="svdesk-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    prepare(work, args.bidders)
+    print(
+        f"large tender: {args.bidders} bidders x 60 measures x 40 questions x 10 evaluators, built in "
+        f"{time.perf_counter() - started:.1f} s in {work}"
+    )
+    empty = work / "empty.sqlite"
+    figures = {
+        "cold start, empty database": lambda: cold_start(empty, work / "home"),
+        "cold start, large database": lambda: cold_start(work / "large.sqlite", work / "home"),
+        "moderation grid (large)": lambda: child(["grid", str(work)]),
+        "results after one edit (large)": lambda: child(["recompute", str(work)]),
+        "evaluation PDF (large)": lambda: child(["pdf", str(work)]),
+        "evaluation workbook (large)": lambda: child(["workbook", str(work)]),
+        "pledge sheet import": lambda: child(["pledge_import", str(work)]),
+        "load evaluation file (large)": lambda: child(["load", str(work)]),
+        "dump evaluation file (large)": lambda: child(["dump", str(work)]),
+    }
+    rows = []
+    for name, run in figures.items():
+        results = [run() for _ in range(args.runs)]
+        seconds = statistics.median(r["seconds"] for r in results)
+        peak = max(r["peak_mb"] for r in results)
+        note = ""
+        if "ratio" in results[0]:
+            ratio = statistics.median(r["ratio"] for r in results)
+            note = f"{ratio:.2f} x bare openpyxl ({results[0]['rows']} rows; target <= 1.5)"
+        elif name in TARGETS:
+            note = f"target <= {TARGETS[name]:g} s: {'holds' if seconds <= TARGETS[name] else 'MISSED'}"
+        rows.append((name, seconds, peak, note))
+    print(f"\n{'figure':<34} {'median':>10} {'peak MB':>9}  note")
+    for name, seconds, peak, note in rows:
+        print(f"{name:<34} {seconds * 1000:>8.0f}ms {peak:>9.0f}  {note}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
