@@ -118,3 +118,13 @@ def test_transaction_rolls_back_everything_on_error(db):
         raise RuntimeError("boom")
     with db.reader() as s:
         assert s.scalars(select(Framework).where(Framework.name == "half")).first() is None
+
+
+def test_revision_graph_read_from_files_matches_alembic():
+    from alembic.script import ScriptDirectory
+
+    from svdesk.model.db import known_revisions
+
+    script = ScriptDirectory.from_config(alembic_config())
+    assert head_revision() == script.get_current_head()
+    assert known_revisions() == {rev.revision for rev in script.walk_revisions()}

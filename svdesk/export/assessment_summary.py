@@ -14,7 +14,7 @@ from pathlib import Path
 from reportlab.platypus import Flowable, PageBreak
 
 from svdesk.export.award_report import criteria_rows
-from svdesk.export.files import write_atomically
+from svdesk.export.files import safe_filename, write_atomically
 from svdesk.export.pdf_base import (
     DEFAULT_MARKING,
     Column,
@@ -245,11 +245,6 @@ def assessment_summary(data: ReportData, supplier: str, marking: str = DEFAULT_M
         status_note(data),
     )
     return build_pdf(story, info)
-
-
-def safe_filename(name: str) -> str:
-    cleaned = re.sub(r"[^\w.-]+", "_", name, flags=re.UNICODE).strip("._") or "supplier"
-    return cleaned[:80]
 
 
 def write_assessment_summaries(data: ReportData, folder: Path, marking: str = DEFAULT_MARKING) -> list[Path]:

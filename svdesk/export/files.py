@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -29,3 +30,9 @@ def write_atomically(path: Path, data: bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def safe_filename(name: str) -> str:
+    """A bidder's or tender's name as a file name: letters, digits, dot, dash; nothing that walks folders."""
+    cleaned = re.sub(r"[^\w.-]+", "_", name, flags=re.UNICODE).strip("._") or "supplier"
+    return cleaned[:80]

@@ -6,24 +6,26 @@ svdesk speaks portable SQLAlchemy so the same code runs on PostgreSQL.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from svdesk.model.errors import SchemaVersionError, StaleEditError, SvdeskError, WorkflowError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -89,6 +91,8 @@ def create_db_engine(url: str, read_only: bool = False) -> Engine:
 
 
 def alembic_config(connection: object | None = None) -> Config:
+    from alembic.config import Config  # alembic costs ~0.7 s to import: only when migrating
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     if connection is not None:
@@ -96,14 +100,35 @@ def alembic_config(connection: object | None = None) -> Config:
     return cfg
 
 
+_REVISION = re.compile(r'^revision = "(?P<rev>[^"]+)"$.*?^down_revision = (?P<down>None|"[^"]+")$', re.M | re.S)
+
+
+@cache
+def _revision_graph() -> dict[str, str | None]:
+    """revision -> down_revision, read from the revision files without importing alembic.
+
+    A test checks this against alembic's own ScriptDirectory, so the two can never disagree.
+    """
+    graph: dict[str, str | None] = {}
+    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        match = _REVISION.search(path.read_text(encoding="utf-8"))
+        if match:
+            down = match["down"]
+            graph[match["rev"]] = None if down == "None" else down.strip('"')
+    return graph
+
+
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
+    graph = _revision_graph()
+    parents = {down for down in graph.values() if down}
+    heads = [rev for rev in graph if rev not in parents]
+    if len(heads) != 1:
+        raise SvdeskError(f"the schema revisions have {len(heads)} heads; svdesk is broken")
+    return heads[0]
 
 
 def known_revisions() -> set[str]:
-    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    return set(_revision_graph())
 
 
 def sqlite_backup(engine: Engine, destination: Path) -> Path:
@@ -184,14 +209,15 @@ class Database:
 
 def _current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if "alembic_version" not in inspect(conn).get_table_names():
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def migrate(db: Database) -> None:
     """Bring the schema to head; refuse a database made by a newer svdesk."""
-    script = ScriptDirectory.from_config(alembic_config())
     current = _current_revision(db.engine)
-    head = script.get_current_head()
+    head = head_revision()
     if current == head:
         return
     known = known_revisions()
@@ -205,6 +231,8 @@ def migrate(db: Database) -> None:
         raise SchemaVersionError(f"{db.display_name} is not an svdesk database (it has tables but no schema version).")
     if has_tables:
         db.backup(f"pre-migration-{current}")
+    from alembic import command
+
     with db.engine.begin() as conn:
         command.upgrade(alembic_config(conn), "head")
 

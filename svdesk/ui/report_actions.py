@@ -9,9 +9,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu
 
-from svdesk.export.assessment_summary import safe_filename
-from svdesk.export.reports import write_report
-from svdesk.model.services.report_data import report_data
+from svdesk.export.files import safe_filename
 from svdesk.model.services.tenders import get_tender
 from svdesk.ui.background import run_with_progress
 
@@ -46,11 +44,6 @@ class ReportActions:
     def set_enabled(self, enabled: bool) -> None:
         for action in self.actions:
             action.setEnabled(enabled)
-
-    def _data(self):
-        reference = self.window.current_reference
-        with self.window.db.reader() as session:
-            return report_data(session, get_tender(session, reference))
 
     def _default_folder(self) -> str:
         return str(self.window.settings.value("reports/folder", str(Path.home())))
@@ -88,7 +81,10 @@ class ReportActions:
 
     def _write(self, kind: str, out: Path):
         """Write in the background (the window stays responsive); returns the worker."""
+        # reportlab and openpyxl load here, on first use, not at start-up
+        from svdesk.export.reports import write_report
         from svdesk.export.workbook import write_evaluation_workbook
+        from svdesk.model.services.report_data import report_data
 
         reference, db = self.window.current_reference, self.window.db
 
