@@ -90,3 +90,14 @@ def test_large_imports_run_in_the_background(window, tmp_path, qtbot):
     with qtbot.waitSignal(worker.done, timeout=30_000):
         pass
     assert window.current_reference == "T-001" and window.tenders_model.rowCount() == 2
+
+
+def test_new_database_from_the_file_menu(window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    target = tmp_path / "fresh" / "team.sqlite"
+    target.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    window.choose_new_database()
+    assert target.exists() and window.db.path == target.resolve()
+    assert window.tenders_model.rowCount() == 0 and "No tender yet" in window.heading.text()

@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(
             QAction("&Open database…", self, shortcut=QKeySequence.StandardKey.Open, triggered=self.choose_database)
         )
+        file_menu.addAction(QAction("New &database…", self, triggered=self.choose_new_database))
         file_menu.addAction(QAction("Open &shared (PostgreSQL) database…", self, triggered=self.choose_server))
         self.recent_menu = file_menu.addMenu("Open &recent")
         file_menu.addSeparator()
@@ -296,6 +297,15 @@ class MainWindow(QMainWindow):
         )
         if path:
             self.open_database_path(path)
+
+    def choose_new_database(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "New svdesk database", str(Path.home() / "svdesk.sqlite"),
+                                              "svdesk databases (*.sqlite)")
+        if path:
+            if Path(path).exists():
+                self.show_error("New database", f"{path} already exists; use Open database to open it.")
+                return
+            self.open_database_path(path)  # opening a new path creates and migrates it
 
     def choose_server(self) -> None:
         url, ok = QInputDialog.getText(
