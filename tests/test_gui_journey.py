@@ -75,15 +75,14 @@ def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot):
         w.bids.new_name.setText(name)
         w.bids.new_price.setValue(price)
         w.bids.add_bidder()
-    assert w.bids.grid.columnCount() == 3
+    assert w.bids.grid_model.columnCount() == 3
     _h, rows = seed003_rows()
     sheet = plain_workbook(tmp_path / "sandstone.xlsx", rows)
     previews = []
     assert w.bids.import_sheet(sheet, "Sandstone Support Services", confirm=lambda plan: previews.append(plan) or True)
     assert {r.ref: r.status for r in previews[0].rows}["NT18"] == "mismatch"
-    w.bids.grid.setCurrentCell(0, 0)
-    w.bids.grid.item(0, 0).setText("3")  # Acme pledges 3 FTE against NT1, typed in the grid
-    w.bids.grid.setCurrentCell(0, 2)
+    w.bids.grid_model.setData(w.bids.grid_model.index(0, 0), "3")  # Acme pledges 3 FTE against NT1, typed
+    w.bids.grid.setCurrentIndex(w.bids.grid_model.index(0, 2))
     w.bids.verify("reduce", 20, "Only 20 named posts are evidenced")
     # Open scoring; two members score
     from svdesk.model.services import setup as su
@@ -181,4 +180,4 @@ def test_pledge_sheet_read_in_the_background_then_previewed(window, tmp_path, qt
     worker = window.bids.read_in_background(plain_workbook(tmp_path / "s.xlsx", rows), "Sandstone Support Services")
     with qtbot.waitSignal(worker.done, timeout=30_000):
         pass
-    assert shown and window.bids.grid.item(0, 0).text() == "24"  # NT1 answer from the seed sheet
+    assert shown and window.bids.grid_model.data(window.bids.grid_model.index(0, 0)) == "24"  # the seed's NT1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from types import TracebackType
@@ -58,5 +59,9 @@ def run_gui(db_target: str | None = None, demo: bool = False) -> int:
         window.refresh_tenders(select=reference)
     window.show()
     code = app.exec()
-    window.opened.close()
-    return code
+    window.opened.close()  # every edit is already committed; this releases the database and its lock
+    # PySide6 6.12 on Python 3.11 can crash in the interpreter's final garbage collection after a large
+    # tender has been shown ("none_dealloc"). Nothing is left to save, so leave without that pass.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -40,6 +41,100 @@ STATUS_COLOURS = {"mismatch": "#fdecea", "not_in_tender": "#fff4e5", "blank": "#
 
 def _money(value: float) -> str:
     return f"£{value:,.2f}"
+
+
+class PledgeGridModel(QAbstractTableModel):
+    """Measures (rows) x bidders (columns), then totals and the price; quantities and prices editable.
+
+    A model, not a QTableWidget: a framework's 200 bids x 60 measures would be 12,000 item objects.
+    """
+
+    TOTAL_ROWS = ("Pledged £", "Accepted £", "Accepted, % of price", "Price (edit)")
+    edited = Signal(int, int, str)  # row, column, text typed
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.grid: PledgeGrid | None = None
+        self.editable = False
+        self._totals: list[tuple[float, float]] = []
+
+    def set_grid(self, grid: PledgeGrid, editable: bool) -> None:
+        self.beginResetModel()
+        self.grid, self.editable = grid, editable
+        self._totals = [grid.totals(name) for name, _price in grid.bidders]
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or self.grid is None else len(self.grid.measures) + len(self.TOTAL_ROWS)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or self.grid is None else len(self.grid.bidders)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if self.grid is None or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            name, price = self.grid.bidders[section]
+            return f"{name}\n{_money(price)}"
+        n = len(self.grid.measures)
+        if section < n:
+            m = self.grid.measures[section]
+            return f"{m.ref} ({m.unit}, £{m.proxy_value:,.6g})"
+        return self.TOTAL_ROWS[section - n]
+
+    def cell(self, row: int, column: int):
+        assert self.grid is not None
+        if row >= len(self.grid.measures):
+            return None
+        return self.grid.cells.get((self.grid.measures[row].ref, self.grid.bidders[column][0]))
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or self.grid is None:
+            return None
+        r, c = index.row(), index.column()
+        n = len(self.grid.measures)
+        name, price = self.grid.bidders[c]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if r >= n:
+            pledged, accepted = self._totals[c]
+            values = (
+                _money(pledged),
+                _money(accepted),
+                f"{accepted / price * 100:.1f}%" if price else "",
+                f"{price:.2f}",
+            )
+            return values[r - n] if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole) else None
+        cell = self.cell(r, c)
+        if role == Qt.ItemDataRole.EditRole:
+            return "" if cell is None else f"{cell.quantity:g}"
+        if cell is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{cell.quantity:g}" if cell.accepted is None else f"{cell.quantity:g} \u2192 {cell.accepted:g}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            tip = f"{cell.quantity:g} \u00d7 £{cell.proxy:,.6g} = {_money(cell.pledged_value)}"
+            if cell.accepted is not None:
+                tip += f"\nAccepted {cell.accepted:g} = {_money(cell.accepted_value)}: {cell.reason}"
+            return tip
+        if role == Qt.ItemDataRole.BackgroundRole and cell.accepted is not None:
+            return QBrush(QColor("#fff4e5"))
+        return None
+
+    def flags(self, index):
+        base = super().flags(index)
+        if self.grid is None or not self.editable:
+            return base
+        n = len(self.grid.measures)
+        if index.row() < n or index.row() == n + 3:
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        self.edited.emit(index.row(), index.column(), str(value))
+        return True
 
 
 class PledgePreview(QDialog):
@@ -112,9 +207,11 @@ class BidsScreen(TenderScreen):
         top.addStretch(1)
         top.addWidget(self.import_button)
 
-        self.grid = QTableWidget(objectName="pledgeGrid")
+        self.grid_model = PledgeGridModel(self)
+        self.grid_model.edited.connect(self._cell_edited)
+        self.grid = QTableView(objectName="pledgeGrid")
         self.grid.setAccessibleName("Pledges: measures by bidders")
-        self.grid.itemChanged.connect(self._cell_edited)
+        self.grid.setModel(self.grid_model)
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.verify_accept = QPushButton("Accept as pledged", objectName="acceptPledge")
         self.verify_reduce = QPushButton("Reduce to…", objectName="reducePledge")
@@ -137,44 +234,10 @@ class BidsScreen(TenderScreen):
         if self.reference is None:
             return
         self.grid_data = g = self.read(lambda s, t: pledge_grid(s, t))
-        self._loading = True
-        try:
-            self.grid.clear()
-            self.grid.setColumnCount(len(g.bidders))
-            self.grid.setRowCount(len(g.measures) + 4)
-            self.grid.setHorizontalHeaderLabels([f"{name}\n{_money(price)}" for name, price in g.bidders])
-            labels = [f"{m.ref} ({m.unit}, £{m.proxy_value:,.6g})" for m in g.measures]
-            labels += ["Pledged £", "Accepted £", "Accepted, % of price", "Price (edit)"]
-            self.grid.setVerticalHeaderLabels(labels)
-            for c, (bidder, price) in enumerate(g.bidders):
-                for r, m in enumerate(g.measures):
-                    cell = g.cells.get((m.ref, bidder))
-                    item = QTableWidgetItem("" if cell is None else f"{cell.quantity:g}")
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                    if cell is not None:
-                        tip = f"{cell.quantity:g} \u00d7 £{cell.proxy:,.6g} = {_money(cell.pledged_value)}"
-                        if cell.accepted is not None:
-                            tip += f"\nAccepted {cell.accepted:g} = {_money(cell.accepted_value)}: {cell.reason}"
-                            item.setBackground(QBrush(QColor("#fff4e5")))
-                            item.setText(f"{cell.quantity:g} \u2192 {cell.accepted:g}")
-                        item.setToolTip(tip)
-                    self.grid.setItem(r, c, item)
-                pledged, accepted = g.totals(bidder)
-                base = len(g.measures)
-                for offset, value in enumerate(
-                    (_money(pledged), _money(accepted), f"{accepted / price * 100:.1f}%" if price else "")
-                ):
-                    item = QTableWidgetItem(value)
-                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                    self.grid.setItem(base + offset, c, item)
-                price_item = QTableWidgetItem(f"{price:.2f}")
-                price_item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.grid.setItem(base + 3, c, price_item)
-            self.grid.resizeColumnsToContents()
-        finally:
-            self._loading = False
         locked = self.locked()
+        self.grid_model.set_grid(g, editable=locked is None)
+        if len(g.bidders) <= 40:  # measuring every cell of a huge grid is what makes it slow
+            self.grid.resizeColumnsToContents()
         self.grid.setEditTriggers(
             QAbstractItemView.EditTrigger.NoEditTriggers
             if locked
@@ -187,13 +250,12 @@ class BidsScreen(TenderScreen):
         if locked:
             self.show_message(f"Read only: {locked}")
 
-    def _cell_edited(self, item: QTableWidgetItem) -> None:
-        if self._loading or self.grid_data is None:
+    def _cell_edited(self, row: int, column: int, typed: str) -> None:
+        if self.grid_data is None:
             return
         g = self.grid_data
-        bidder = g.bidders[item.column()][0]
-        text = item.text().strip().replace(",", "").replace("£", "")
-        row = item.row()
+        bidder = g.bidders[column][0]
+        text = typed.strip().replace(",", "").replace("£", "")
         try:
             value = float(text) if text else None
         except ValueError:
@@ -236,11 +298,11 @@ class BidsScreen(TenderScreen):
 
     def _selected(self) -> tuple[str, str] | None:
         g = self.grid_data
-        item = self.grid.currentItem()
-        if g is None or item is None or item.row() >= len(g.measures):
+        index = self.grid.currentIndex()
+        if g is None or not index.isValid() or index.row() >= len(g.measures):
             self.show_message("Select a pledge in the grid first.", error=True)
             return None
-        return g.bidders[item.column()][0], g.measures[item.row()].ref
+        return g.bidders[index.column()][0], g.measures[index.row()].ref
 
     def verify(self, how: str, quantity: float | None = None, reason: str | None = None) -> None:
         chosen = self._selected()

@@ -299,8 +299,9 @@ class MainWindow(QMainWindow):
             self.open_database_path(path)
 
     def choose_new_database(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "New svdesk database", str(Path.home() / "svdesk.sqlite"),
-                                              "svdesk databases (*.sqlite)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "New svdesk database", str(Path.home() / "svdesk.sqlite"), "svdesk databases (*.sqlite)"
+        )
         if path:
             if Path(path).exists():
                 self.show_error("New database", f"{path} already exists; use Open database to open it.")

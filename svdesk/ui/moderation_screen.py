@@ -33,6 +33,7 @@ from svdesk.model.errors import SvdeskError
 from svdesk.model.services.panel_views import GridCell, ModerationGrid, moderation_grid
 from svdesk.model.services.pledge_reviews import pledges_to_reconcile
 from svdesk.model.services.tenders import adjust_pledge, get_tender, lock_reason, set_moderated
+from svdesk.ui.models import RowsModel
 from svdesk.ui.score_choice import ScoreChoice
 from svdesk.ui.undo import EditCommand
 
@@ -164,9 +165,10 @@ class ModerationScreen(QWidget):
         split.addWidget(self.grid)
         split.addWidget(detail)
         split.setSizes([200, 500])
-        self.pledge_table = QTableWidget(0, 5, objectName="pledgeReconciliation")
+        self.pledge_model = RowsModel(("Bid", "Ref", "Pledged", "Members' views", "Accepted now"), self)
+        self.pledge_table = QTableView(objectName="pledgeReconciliation")
         self.pledge_table.setAccessibleName("The panel's views of each pledge")
-        self.pledge_table.setHorizontalHeaderLabels(["Bid", "Ref", "Pledged", "Members' views", "Accepted now"])
+        self.pledge_table.setModel(self.pledge_model)
         self.pledge_table.verticalHeader().setVisible(False)
         self.pledge_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.pledge_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -315,8 +317,8 @@ class ModerationScreen(QWidget):
                     self.pledge_rows = pledges_to_reconcile(session, get_tender(session, self.reference))
             except SvdeskError as exc:
                 self.pledge_message.setText(str(exc))
-        self.pledge_table.setRowCount(len(self.pledge_rows))
-        for r, p in enumerate(self.pledge_rows):
+        rows = []
+        for p in self.pledge_rows:
             views = (
                 "\n".join(
                     f"{m}: {d}" + (f" to {q:g}" if d == "reduce" else "") + (f" ({why})" if why else "")
@@ -325,17 +327,18 @@ class ModerationScreen(QWidget):
                 or "no views"
             )
             now = "as pledged" if p.accepted_now is None else f"{p.accepted_now:g}: {p.reason_now}"
-            for c, value in enumerate((p.bidder, p.ref, f"{p.quantity:,.6g} {p.unit}", views, now)):
-                self.pledge_table.setItem(r, c, QTableWidgetItem(value))
-        self.pledge_table.resizeColumnsToContents()
+            rows.append((p.bidder, p.ref, f"{p.quantity:,.6g} {p.unit}", views, now))
+        self.pledge_model.set_rows(rows)
+        if len(rows) <= 500:  # measuring every row is what makes a big table slow
+            self.pledge_table.resizeColumnsToContents()
+            self.pledge_table.resizeRowsToContents()
         self.pledge_table.setColumnWidth(3, 420)
-        self.pledge_table.resizeRowsToContents()
         for b in (self.pledge_accept, self.pledge_set):
             b.setEnabled(self.editable)
 
     def reconcile(self, quantity: float | None | str, reason: str | None = None) -> bool:
         """Record the panel's agreed view of the selected pledge (the accepted quantity and why)."""
-        row = self.pledge_table.currentRow()
+        row = self.pledge_table.currentIndex().row()
         if not self.editable or not 0 <= row < len(getattr(self, "pledge_rows", [])):
             self.pledge_message.setText("Select a pledge first.")
             return False

@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
+    QListView,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -30,8 +29,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -42,6 +40,7 @@ from svdesk.model.services import workflow
 from svdesk.model.services.panel_views import ScoringItem, scale_view, scoring_worklist
 from svdesk.model.services.pledge_reviews import member_pledges, review_pledge
 from svdesk.model.services.tenders import get_tender, lock_reason, set_score
+from svdesk.ui.models import RowsModel
 from svdesk.ui.score_choice import ScoreChoice
 from svdesk.ui.undo import EditCommand
 
@@ -138,9 +137,13 @@ class ScoringScreen(QWidget):
         self.declarations = DeclarationForm()
         self.declarations.save_button.clicked.connect(self.save_declarations)
 
-        self.jump = QListWidget(objectName="scoringJumpList")
+        self.jump_model = RowsModel(("Item",), self)
+        self.jump_rows: list[int] = []  # list row -> item index
+        self.jump = QListView(objectName="scoringJumpList")
         self.jump.setAccessibleName("Bids and questions to score")
-        self.jump.currentRowChanged.connect(self._jump_to)
+        self.jump.setModel(self.jump_model)
+        self.jump.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.jump.selectionModel().currentChanged.connect(lambda cur, _prev: self._jump_to(cur.row()))
         self.only_left = QCheckBox("Only what is left", objectName="onlyLeft")
         self.only_left.toggled.connect(lambda _on: self._fill_jump())
         left = QWidget()
@@ -202,9 +205,10 @@ class ScoringScreen(QWidget):
         self.blocked.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.pages.addWidget(self.blocked)  # 0: nothing to score / not open
         self.pages.addWidget(self.declarations)  # 1
-        self.pledges = QTableWidget(0, 7, objectName="pledgeReviews")
+        self.pledge_model = RowsModel(("Bid", "Ref", "Measure", "Unit", "Quantity", "Value", "Your view"), self)
+        self.pledges = QTableView(objectName="pledgeReviews")
         self.pledges.setAccessibleName("Pledges to review")
-        self.pledges.setHorizontalHeaderLabels(["Bid", "Ref", "Measure", "Unit", "Quantity", "Value", "Your view"])
+        self.pledges.setModel(self.pledge_model)
         self.pledges.verticalHeader().setVisible(False)
         self.pledges.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.pledges.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -306,26 +310,29 @@ class ScoringScreen(QWidget):
         self.progress.setValue(0)
 
     def _fill_jump(self) -> None:
-        self.jump.blockSignals(True)
-        self.jump.clear()
+        # a model, not list items: a framework's worklist has thousands of entries
+        rows, self.jump_rows = [], []
+        current = -1
         for i, it in enumerate(self.items):
             if self.only_left.isChecked() and it.done and i != self.index:
                 continue
             mark = "\u2714" if it.done else "\u25cb"
-            entry = QListWidgetItem(f"{mark} {it.bidder} \u2014 {it.question} {it.title}".strip())
-            entry.setData(Qt.ItemDataRole.UserRole, i)
-            self.jump.addItem(entry)
+            rows.append((f"{mark} {it.bidder} \u2014 {it.question} {it.title}".strip(),))
             if i == self.index:
-                self.jump.setCurrentItem(entry)
-        self.jump.blockSignals(False)
+                current = len(self.jump_rows)
+            self.jump_rows.append(i)
+        self.jump.selectionModel().blockSignals(True)
+        self.jump_model.set_rows(rows)
+        if current >= 0:
+            self.jump.setCurrentIndex(self.jump_model.index(current, 0))
+        self.jump.selectionModel().blockSignals(False)
         done = sum(1 for it in self.items if it.done)
         self.progress.setRange(0, max(len(self.items), 1))
         self.progress.setValue(done)
 
     def _jump_to(self, row: int) -> None:
-        entry = self.jump.item(row)
-        if entry is not None:
-            self.go(entry.data(Qt.ItemDataRole.UserRole))
+        if 0 <= row < len(self.jump_rows) and self.jump_rows[row] != self.index:
+            self.go(self.jump_rows[row])
 
     def go(self, index: int) -> None:
         if not self.items:
@@ -425,18 +432,17 @@ class ScoringScreen(QWidget):
     def _fill_pledges(self) -> None:
         name = self.member.currentData()
         self.pledge_items = self._read(lambda s, t: member_pledges(s, t, name))
-        self.pledges.setRowCount(len(self.pledge_items))
-        for r, p in enumerate(self.pledge_items):
+        rows = []
+        for p in self.pledge_items:
             view = {"accept": "accepted", "reject": "rejected", "reduce": f"reduced to {p.accepted or 0:g}"}.get(
                 p.decision or "", "\u2013 not reviewed"
             )
             if p.reason:
                 view += f": {p.reason}"
-            for c, value in enumerate(
-                (p.bidder, p.ref, p.description, p.unit, f"{p.quantity:,.6g}", f"£{p.value:,.2f}", view)
-            ):
-                self.pledges.setItem(r, c, QTableWidgetItem(value))
-        self.pledges.resizeColumnsToContents()
+            rows.append((p.bidder, p.ref, p.description, p.unit, f"{p.quantity:,.6g}", f"£{p.value:,.2f}", view))
+        self.pledge_model.set_rows(rows)
+        if len(rows) <= 500:
+            self.pledges.resizeColumnsToContents()
         self.pledges.setColumnWidth(2, 300)
         for b in (self.review_accept, self.review_reduce, self.review_reject):
             b.setEnabled(self.editable)
@@ -446,7 +452,7 @@ class ScoringScreen(QWidget):
             return fn(session, get_tender(session, self.reference))
 
     def review(self, decision: str, quantity: float | None = None, reason: str | None = None) -> bool:
-        row = self.pledges.currentRow()
+        row = self.pledges.currentIndex().row()
         if not self.editable or not 0 <= row < len(self.pledge_items):
             self.message.setText("Select a pledge to review first.")
             return False
