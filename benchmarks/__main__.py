@@ -65,6 +65,7 @@ def cold_start(db: Path, home: Path) -> dict:
         "import json; print(json.dumps({'in_process': time.perf_counter()-t, "
         "'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024}))\n"
         "w.opened.close()\n"
+        "import os, sys; sys.stdout.flush(); os._exit(0)\n"  # as svdesk itself leaves
     )
     env = {
         **os.environ,
