@@ -40,6 +40,7 @@ def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot):
     assert "sum to 100" in w.setup.weights_state.text()
     assert "Suggested social value weight: <b>10</b>" in w.setup.suggestion.text()
     # Measures: search "apprentice" finds NT10; add NT1, NT3, NT10, NT18 (the seed sheet's refs)
+    w.tabs.setCurrentWidget(w.measures)  # screens load when opened, as a user opens them
     w.measures.search.setText("apprentice")
     assert w.measures.filter.rowCount() >= 1
     w.measures.search.setText("")
@@ -51,6 +52,7 @@ def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot):
     w.measures.reload()
     assert w.measures.chosen.rowCount() == 4
     # Questions
+    w.tabs.setCurrentWidget(w.questions)
     for code, section, weight, minimum in (
         ("Q1", "quality", 60, 2),
         ("Q2", "quality", 40, None),
@@ -67,6 +69,7 @@ def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot):
     assert w.questions.table.rowCount() == 3
     assert "Q1 = 24.0% of total" in w.questions.table.item(0, 4).text()
     # Bids: three bidders, one pledge sheet imported after a preview
+    w.tabs.setCurrentWidget(w.bids)
     for name, price in (
         ("Acme Roads", 2_300_000),
         ("Brightway Ltd", 2_250_000),
@@ -87,6 +90,7 @@ def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot):
     # Open scoring; two members score
     from svdesk.model.services import setup as su
 
+    w.tabs.setCurrentWidget(w.signoff)
     w.signoff.edit(lambda s, t: su.add_member(s, t, "Priya", "Tom", "evaluator"))
     w.signoff.edit(lambda s, t: su.add_member(s, t, "Priya", "Gwen", "evaluator"))
     w.signoff.edit(lambda s, t: su.add_member(s, t, "Priya", "Alan", "chair"))
@@ -114,11 +118,11 @@ def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot):
             w.moderation.rationale.setPlainText("Agreed: the bid names staff (section 2) and a dated plan.")
             assert w.moderation.save_consensus(), w.moderation.message.text()
     # Sign off: everyone signs, the tender locks
-    w.signoff.reload()
+    w.tabs.setCurrentWidget(w.signoff)
     while w.signoff.signer.count():
         assert w.signoff.step("sign"), w.signoff.message.text()
     assert "signed off and locked" in w.banner.text()
-    w.setup.reload()
+    w.tabs.setCurrentWidget(w.setup)
     assert not w.setup.price.isEnabled()
     # The stored record
     with w.db.reader() as s:
@@ -172,6 +176,7 @@ def test_pledge_sheet_read_in_the_background_then_previewed(window, tmp_path, qt
     from svdesk.ui.bids_screen import PledgePreview
 
     window.create_tender("BG-1", "Background import", 500_000)
+    window.tabs.setCurrentWidget(window.bids)
     window.bids.edit(lambda s, t: su.add_measure(s, t, "Priya", "NT1"))
     window.bids.edit(lambda s, t: su.add_bidder(s, t, "Priya", "Sandstone Support Services", 400_000))
     shown = []

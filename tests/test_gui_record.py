@@ -74,6 +74,7 @@ def test_declarations_and_record_tabs(window):
         "no continuing financial interest.",
     ) in rows
     assert "1 conflict(s) declared" in window.declarations.summary.text()
+    window.tabs.setCurrentWidget(window.signoff)
     rec = window.record
     assert len(rec.fingerprint.text()) == 64
     assert rec.verified.text().startswith("Verified")
@@ -91,6 +92,7 @@ def test_signed_off_tender_shows_the_lock(qtbot, demo_path, tmp_path):
     qtbot.addWidget(win)
     win.show()
     assert win.banner.isVisible() and "signed off and locked" in win.banner.text()
+    win.tabs.setCurrentWidget(win.signoff)
     assert "Alan Whitfield (chair) signed" in win.record.signatures.text()
     assert "signed off and locked" in win.record.lock_label.text()
     win.opened.close()

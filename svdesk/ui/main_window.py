@@ -154,7 +154,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.history, "History")
         self.tabs.addTab(self.declarations, "Declarations")
         self.tabs.setCurrentWidget(results_box)
-        self.tabs.currentChanged.connect(lambda _i: self._refresh_current_tab())
+        self.tabs.currentChanged.connect(lambda _i: self._on_tab_changed())
         for screen in (self.setup, self.measures, self.questions, self.bids, self.signoff):
             screen.saved.connect(self.refresh_summary)
         for signal in (self.stage_list.clicked, self.stage_list.activated):  # mouse, or Enter on the keyboard
@@ -262,22 +262,31 @@ class MainWindow(QMainWindow):
 
     # --- database ---------------------------------------------------------------------------------
 
+    def _on_tab_changed(self) -> None:
+        if self.tabs.currentWidget() is self.results_box:
+            self.refresh_summary()  # results may have changed on another screen
+        self._refresh_current_tab()
+
     def _screens(self) -> list:
         return [self.setup, self.measures, self.questions, self.bids, self.scoring, self.moderation, self.signoff]
 
     def _refresh_current_tab(self) -> None:
-        """The shown screen is re-read from the database (another user may have changed it)."""
+        """The shown screen is (re)read from the database: another user may have changed it."""
         if self.current_reference is None:
             return
         current = self.tabs.currentWidget()
-        if current is self.moderation:
-            self.moderation.refresh(keep_selection=True)
+        if current in (self.scoring, self.moderation):
+            if getattr(current, "stale", True):
+                current.set_tender(self.current_reference)
+            elif current is self.moderation:
+                self.moderation.refresh(keep_selection=True)
+            current.stale = False
         elif current in (self.setup, self.measures, self.questions, self.bids, self.signoff):
             current.reload()
-        elif current is not self.scoring:
-            self.refresh_summary()
-            if current is self.history:
-                self._refresh_history()
+            current.stale = False
+        elif current is self.history:
+            self._refresh_history()
+            self.history_stale = False
         if current in self.stage_tabs:
             self.stage_list.setCurrentIndex(self.stages_model.index(self.stage_tabs.index(current)))
 
@@ -466,6 +475,7 @@ class MainWindow(QMainWindow):
             self.declarations.set_rows([])
             for screen in self._screens():
                 screen.reference = None
+                screen.stale = True
             self.scoring.set_tender(None)
             self.moderation.set_tender(None)
             self.results_caption.setText("")
@@ -473,12 +483,16 @@ class MainWindow(QMainWindow):
             return
         self.refresh_summary()
         if changed or any(screen.reference != reference for screen in self._screens()):
+            # Only the screen on show is loaded now; the others when they are opened. On a framework
+            # with 200 bids, loading every screen up front took seconds.
             for screen in self._screens():
-                screen.set_tender(reference)
-        with self.db.reader() as session:
-            tender = get_tender(session, reference)
-            self.history.set_choices(bidder_names(session, tender), question_codes(session, tender))
-        self._refresh_history()
+                screen.reference = reference
+                screen.stale = True
+            with self.db.reader() as session:
+                tender = get_tender(session, reference)
+                self.history.set_choices(bidder_names(session, tender), question_codes(session, tender))
+            self.history_stale = True
+        self._refresh_current_tab()
 
     def refresh_summary(self) -> None:
         """Heading, stages, results, declarations and the lock banner: cheap, after every edit."""
@@ -559,8 +573,8 @@ class MainWindow(QMainWindow):
     def verify_now(self) -> None:
         if self.current_reference is None:
             return
-        self.signoff.reload()
         self.tabs.setCurrentWidget(self.signoff)
+        self.signoff.reload()
 
     # --- misc -------------------------------------------------------------------------------------
 

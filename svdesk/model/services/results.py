@@ -53,12 +53,15 @@ def scoring_input(session: Session, tender: Tender) -> ScoringInput:
         ).all()
     }
     individual: dict[tuple[str, str], list[float]] = defaultdict(list)
-    for b, q, s in session.execute(
-        select(Score.bidder_id, Score.question_id, Score.score)
-        .join(PanelMember, Score.member_id == PanelMember.id)
-        .where(PanelMember.tender_id == tid)
-    ).all():
-        individual[(bname[b], qcode[q])].append(s)
+    # Individual scores only stand in for missing consensus scores: once every cell is moderated
+    # (the usual case after the meeting) the 80,000-row read is skipped.
+    if len(moderated) < len(bidders) * len(questions):
+        for b, q, s in session.execute(
+            select(Score.bidder_id, Score.question_id, Score.score)
+            .join(PanelMember, Score.member_id == PanelMember.id)
+            .where(PanelMember.tender_id == tid)
+        ).all():
+            individual[(bname[b], qcode[q])].append(s)
     return ScoringInput(
         weights=Weights(tender.weight_price, tender.weight_quality, tender.weight_social_value),
         sv_quantitative_share=tender.sv_quantitative_share,
