@@ -186,7 +186,6 @@ class BidsScreen(TenderScreen):
     def __init__(self, db, actor, parent: QWidget | None = None) -> None:
         super().__init__(db, actor, parent)
         self.grid_data: PledgeGrid | None = None
-        self._loading = False
         self.undo_stack = None  # set by the main window
         self.new_name = QLineEdit(objectName="newBidderName")
         self.new_name.setPlaceholderText("Bidder's name")

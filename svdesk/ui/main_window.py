@@ -9,7 +9,6 @@ from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -589,9 +588,6 @@ class MainWindow(QMainWindow):
     def show_error(self, title: str, message: str) -> None:
         QMessageBox.warning(self, title, message)
 
-    def busy(self) -> _Busy:
-        return _Busy()
-
     def _restore_geometry(self) -> None:
         geometry = self.settings.value("mainWindow/geometry")
         if isinstance(geometry, QByteArray | bytes):
@@ -603,16 +599,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.setValue("mainWindow/geometry", self.saveGeometry())
         super().closeEvent(event)
-
-
-class _Busy:
-    """A wait cursor for the few actions that take a moment."""
-
-    def __enter__(self) -> None:
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-
-    def __exit__(self, *exc: object) -> None:
-        QApplication.restoreOverrideCursor()
 
 
 def _html(value: str) -> str:

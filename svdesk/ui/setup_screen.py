@@ -147,13 +147,7 @@ class SetupScreen(TenderScreen):
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.descriptors.setItem(r, 0, item)
                 self.descriptors.setItem(r, 1, QTableWidgetItem(label))
-            self.suggestion.setText(
-                f"Suggested social value weight: <b>{view.suggested_sv_weight:g}</b> \u2014 {view.suggestion_reason}"
-                if view.suggested_sv_weight is not None
-                else view.suggestion_reason
-            )
-            self.use_suggestion.setEnabled(view.suggested_sv_weight is not None)
-            self._suggested = view.suggested_sv_weight
+            self._show_suggestion(view)
         finally:
             self._loading = False
         self._show_weights_state()
@@ -199,13 +193,17 @@ class SetupScreen(TenderScreen):
         self.reload_suggestion()
 
     def reload_suggestion(self) -> None:
-        view = self.read(lambda s, t: setup_view(t))
+        self._show_suggestion(self.read(lambda s, t: setup_view(t)))
+
+    def _show_suggestion(self, view) -> None:
+        """The policy's suggestion follows the contract value."""
         self._suggested = view.suggested_sv_weight
         self.suggestion.setText(
             f"Suggested social value weight: <b>{view.suggested_sv_weight:g}</b> \u2014 {view.suggestion_reason}"
             if view.suggested_sv_weight is not None
             else view.suggestion_reason
         )
+        self.use_suggestion.setEnabled(view.suggested_sv_weight is not None)
 
     def save_weights(self) -> None:
         if self._loading or self.reference is None:
