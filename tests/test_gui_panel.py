@@ -118,7 +118,8 @@ def test_moderation_grid_flags_spread_and_saves_consensus(qtbot, tmp_path):
     assert m.rowCount() == 4 and m.columnCount() == 5
     weaver_q1 = m.index(0, 0)
     cell = weaver_q1.data(CellRole)
-    assert [s.score for s in cell.scores] == [2, 4, 5] and screen.model.grid.flagged(cell)
+    assert cell.marks == [2, 4, 5] and screen.model.grid.flagged(cell)
+    grid = screen.model.grid
     assert m.data(weaver_q1) == "2 \u00b7 4 \u00b7 5  \u2192 4"
     assert "20 of 20" in screen.summary.text()
     screen.grid.setCurrentIndex(weaver_q1)
@@ -133,9 +134,13 @@ def test_moderation_grid_flags_spread_and_saves_consensus(qtbot, tmp_path):
 
         rows = tender_history(s, get_tender(s), "Weaver Valley Care Ltd", "Q1")
     assert rows[-1].after.startswith("3: Better than Northgate")
+    # the saved cell is read afresh, not the whole grid (a framework's grid has 8,000 cells)
+    assert screen.model.grid is grid and m.data(weaver_q1) == "2 \u00b7 4 \u00b7 5  \u2192 3"
+    assert screen.detail.consensus == 3 and screen.detail.consensus_rationale.startswith("Better than")
     # the threshold is configurable: at 4 nothing in the demo is flagged
     screen.threshold.setValue(4)
     assert not any(screen.model.grid.flagged(c) for c in screen.model.grid.cells.values())
+    assert "0 high-spread" in screen.summary.text()
     db.dispose()
 
 
@@ -188,8 +193,8 @@ def test_undo_and_redo_save_through_the_services(qtbot, tmp_path):
     assert mod.save_consensus()
     assert mod.model.grid.cells[("Weaver Valley Care Ltd", "Q1")].consensus == 3
     win.undo_stack.undo()
-    cell = mod.model.grid.cells[("Weaver Valley Care Ltd", "Q1")]
-    assert cell.consensus == 4 and cell.consensus_rationale.startswith("The panel agreed 4")
+    assert mod.model.grid.cells[("Weaver Valley Care Ltd", "Q1")].consensus == 4
+    assert mod.detail.consensus == 4 and mod.detail.consensus_rationale.startswith("The panel agreed 4")
     win.undo_stack.redo()
     assert mod.model.grid.cells[("Weaver Valley Care Ltd", "Q1")].consensus == 3
     with db.reader() as s:

@@ -30,7 +30,14 @@ from PySide6.QtWidgets import (
 )
 
 from svdesk.model.errors import SvdeskError
-from svdesk.model.services.panel_views import GridCell, ModerationGrid, moderation_grid
+from svdesk.model.services.panel_views import (
+    CellDetail,
+    GridCell,
+    ModerationGrid,
+    cell_detail,
+    grid_cell,
+    moderation_grid,
+)
 from svdesk.model.services.pledge_reviews import pledges_to_reconcile
 from svdesk.model.services.tenders import adjust_pledge, get_tender, lock_reason, set_moderated
 from svdesk.ui.models import RowsModel
@@ -46,7 +53,10 @@ CellRole = Qt.ItemDataRole.UserRole + 1
 
 
 class ModerationGridModel(QAbstractTableModel):
-    """Rows are bids, columns questions; each cell a GridCell (CellRole)."""
+    """Rows are bids, columns questions; each cell a GridCell (CellRole).
+
+    Only the cells on screen are ever formatted: a framework's grid has 8,000 of them.
+    """
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -56,6 +66,27 @@ class ModerationGridModel(QAbstractTableModel):
         self.beginResetModel()
         self.grid = grid
         self.endResetModel()
+
+    def set_threshold(self, threshold: float) -> None:
+        """Flags change, the scores do not: repaint, nothing is read again."""
+        if self.grid is not None and self.grid.cells:
+            self.grid.threshold = threshold
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
+
+    def replace_cell(self, cell: GridCell) -> None:
+        assert self.grid is not None
+        self.grid.cells[(cell.bidder, cell.question)] = cell
+        row = self.grid.bidders.index(cell.bidder)
+        column = [code for code, _ in self.grid.questions].index(cell.question)
+        self.dataChanged.emit(self.index(row, column), self.index(row, column))
+
+    def widest_text(self) -> str:
+        """A cell's longest possible text, to size the columns without measuring every cell."""
+        if self.grid is None:
+            return ""
+        most = max((c.count for c in self.grid.cells.values()), default=0)
+        point = max((f"{p:g}" for p in self.grid.scale.points), key=len, default="5")
+        return " \u00b7 ".join([point] * max(most, 1)) + f"  \u2192 {point}"
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() or self.grid is None else len(self.grid.bidders)
@@ -78,14 +109,14 @@ class ModerationGridModel(QAbstractTableModel):
 
     def cell(self, index: Index) -> GridCell:
         assert self.grid is not None
-        return self.grid.cells[(self.grid.bidders[index.row()], self.grid.questions[index.column()][0])]
+        return self.grid.cell(self.grid.bidders[index.row()], self.grid.questions[index.column()][0])
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or self.grid is None:
             return None
         c = self.cell(index)
         if role == Qt.ItemDataRole.DisplayRole:
-            marks = " \u00b7 ".join(f"{s.score:g}" for s in c.scores) or "no scores"
+            marks = " \u00b7 ".join(f"{m:g}" for m in c.marks) or "no scores"
             agreed = f"  \u2192 {c.consensus:g}" if c.consensus is not None else ""
             return marks + agreed
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -112,20 +143,23 @@ class ModerationScreen(QWidget):
         self.reference: str | None = None
         self.editable = False
         self.undo_stack = None  # set by the main window
+        self.detail: CellDetail | None = None  # the selected cell, read when it is selected
         self.model = ModerationGridModel(self)
         self.grid = QTableView(objectName="moderationGrid")
         self.grid.setAccessibleName("Moderation grid: bids by questions")
         self.grid.setModel(self.model)
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed sizes: measuring 8,000 cells to fit them took seconds on a framework's grid.
+        self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.grid.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.grid.selectionModel().currentChanged.connect(lambda cur, _prev: self.show_cell(cur))
 
         self.threshold = QDoubleSpinBox(objectName="spreadThreshold")
         self.threshold.setAccessibleName("Spread that flags a cell")
         self.threshold.setDecimals(1)
         self.threshold.setMinimum(0.1)
-        self.threshold.valueChanged.connect(lambda _v: self.refresh(keep_selection=True))
+        self.threshold.valueChanged.connect(self._threshold_changed)
         self.summary = QLabel(objectName="moderationSummary")
         bar = QHBoxLayout()
         bar.addWidget(self.summary, 1)
@@ -233,16 +267,27 @@ class ModerationScreen(QWidget):
             self.summary.setText("")
             self._clear()
             return
-        flagged = sum(1 for c in grid.cells.values() if grid.flagged(c) and c.consensus is None)
-        self.summary.setText(
-            f"<b>{grid.done} of {len(grid.cells)}</b> agreed; {flagged} high-spread "
-            "item(s) still to discuss" + ("" if self.editable else "  \u00b7  read only")
+        self._show_summary()
+        self.grid.horizontalHeader().setDefaultSectionSize(
+            self.grid.fontMetrics().horizontalAdvance(self.model.widest_text()) + 16
         )
-        self.grid.resizeRowsToContents()
         if position is not None:
             self.grid.setCurrentIndex(self.model.index(*position))
         elif self.model.rowCount():
             self.grid.setCurrentIndex(self.model.index(0, 0))
+
+    def _show_summary(self) -> None:
+        grid = self.model.grid
+        if grid is None:
+            return
+        self.summary.setText(
+            f"<b>{grid.done} of {len(grid.cells)}</b> agreed; {grid.to_discuss} high-spread "
+            "item(s) still to discuss" + ("" if self.editable else "  \u00b7  read only")
+        )
+
+    def _threshold_changed(self, value: float) -> None:
+        self.model.set_threshold(value)
+        self._show_summary()
 
     def _clear(self) -> None:
         self.cell_title.setText("")
@@ -251,18 +296,25 @@ class ModerationScreen(QWidget):
         self.rationale.setPlainText("")
 
     def show_cell(self, index: QModelIndex) -> None:
-        if not index.isValid():
+        self.detail: CellDetail | None = None
+        if not index.isValid() or self.reference is None:
             self._clear()
             return
         c: GridCell = index.data(CellRole)
         grid = self.model.grid
         assert grid is not None
+        try:
+            with self.db.reader() as session:
+                d = self.detail = cell_detail(session, get_tender(session, self.reference), c.bidder, c.question)
+        except SvdeskError as exc:
+            self._clear()
+            self.message.setText(str(exc))
+            return
         self.cell_title.setText(
-            f"<b>{_html(c.bidder)}</b> \u2014 {_html(c.question)} "
-            f"{_html(dict(grid.questions)[c.question])}  (spread {c.spread:g})"
+            f"<b>{_html(d.bidder)}</b> \u2014 {_html(d.question)} {_html(d.title)}  (spread {d.spread:g})"
         )
-        self.members.setRowCount(len(c.scores))
-        for row, s in enumerate(c.scores):
+        self.members.setRowCount(len(d.scores))
+        for row, s in enumerate(d.scores):
             for col, value in enumerate((s.member, f"{s.score:g}", s.rationale)):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value if col == 2 else "")
@@ -270,7 +322,7 @@ class ModerationScreen(QWidget):
         self.members.resizeColumnToContents(0)
         self.members.resizeColumnToContents(1)
         self.members.resizeRowsToContents()  # rationales wrap in the stretched last column
-        mean = c.mean
+        mean = d.mean
         if mean is None:
             self.suggestion.setText("No individual scores for this cell.")
         else:
@@ -280,33 +332,31 @@ class ModerationScreen(QWidget):
                 "(a suggestion: the panel decides)."
             )
         self.choice.set_scale(grid.scale)
-        self.choice.set_value(c.consensus)
+        self.choice.set_value(d.consensus)
         self.choice.set_read_only(not self.editable)
-        self.rationale.setPlainText(c.consensus_rationale)
+        self.rationale.setPlainText(d.consensus_rationale)
         self.rationale.setReadOnly(not self.editable)
         self.save.setEnabled(self.editable)
         self.message.setText("")
 
     def _write(self, bidder: str, question: str, score: float, text: str, version: int | None = None):
-        """Save one consensus score (one transaction) and refresh the grid; None when refused."""
+        """Save one consensus score (one transaction) and show the cell afresh; None when refused."""
         if version is None and self.model.grid is not None:  # an undo or redo: the row as it is now
-            version = self.model.grid.cells[(bidder, question)].version
+            version = self.model.grid.cell(bidder, question).version
         try:
             with self.db.transaction() as session:
+                tender = get_tender(session, self.reference)
                 result = set_moderated(
-                    session,
-                    get_tender(session, self.reference),
-                    self.actor,
-                    bidder,
-                    question,
-                    score,
-                    text,
-                    expected_version=version,
+                    session, tender, self.actor, bidder, question, score, text, expected_version=version
                 )
+            with self.db.reader() as session:
+                cell = grid_cell(session, get_tender(session, self.reference), bidder, question)
         except SvdeskError as exc:
             self.message.setText(str(exc))
             return None
-        self.refresh(keep_selection=True)
+        self.model.replace_cell(cell)
+        self._show_summary()
+        self.show_cell(self.grid.currentIndex())
         return result
 
     def fill_pledges(self) -> None:
@@ -371,7 +421,9 @@ class ModerationScreen(QWidget):
         index = self.grid.currentIndex()
         if not self.editable or not index.isValid():
             return False
-        c: GridCell = index.data(CellRole)
+        c = self.detail
+        if c is None:
+            return False
         score, text = self.choice.value(), self.rationale.toPlainText().strip()
         if score is None or not text:
             self.message.setText("Choose the consensus score and write the panel's rationale before saving.")

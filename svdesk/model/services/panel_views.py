@@ -6,15 +6,16 @@ moderation grid exists only once moderation has opened.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import Session
 
 from svdesk.model.entities import Bidder, ModeratedScore, PanelMember, Question, Score, Tender, TenderStatus
 from svdesk.model.errors import WorkflowError
-from svdesk.model.services.tenders import find_member, require_status
+from svdesk.model.services.tenders import find_bidder, find_member, find_question, require_status
 from svdesk.model.services.workflow import conflicts
+from svdesk.model.sql_functions import joined_text
 
 
 @dataclass(frozen=True)
@@ -90,14 +91,54 @@ class MemberScore:
     rationale: str
 
 
-@dataclass
+PACK = 10**9  # scores up to 10 million, to the hundredth, packed with the member's position
+
+
+@dataclass(slots=True)
 class GridCell:
+    """One bid x question of the moderation grid: enough to show and flag it, no rationales.
+
+    The members' scores come aggregated by the database (count, lowest, highest, total and a packed
+    list) because a framework's grid has 80,000 of them; the packed list is only unpacked for the
+    cells on screen. Each packed entry is position x PACK + score x 100 as one integer: turning
+    integers into text is cheap for the database, floats are not (it halved the query).
+    """
+
     bidder: str
     question: str
-    scores: list[MemberScore] = field(default_factory=list)
+    count: int = 0
+    low: float = 0.0
+    high: float = 0.0
+    total: float = 0.0
+    packed: str = ""
     consensus: float | None = None
-    consensus_rationale: str = ""
     version: int = 0
+
+    @property
+    def marks(self) -> list[float]:
+        """The members' scores in panel order."""
+        return [(n % PACK) / 100 for n in sorted(int(x) for x in self.packed.split(",") if x)]
+
+    @property
+    def spread(self) -> float:
+        return self.high - self.low if self.count else 0.0
+
+    @property
+    def mean(self) -> float | None:
+        return self.total / self.count if self.count else None
+
+
+@dataclass
+class CellDetail:
+    """Everything about one cell the panel discusses: each member's score and rationale."""
+
+    bidder: str
+    question: str
+    title: str
+    scores: list[MemberScore]
+    consensus: float | None
+    consensus_rationale: str
+    version: int
 
     @property
     def spread(self) -> float:
@@ -113,16 +154,24 @@ class GridCell:
 class ModerationGrid:
     bidders: list[str]
     questions: list[tuple[str, str]]  # (code, title)
-    cells: dict[tuple[str, str], GridCell]
+    cells: dict[tuple[str, str], GridCell]  # the cells with scores or a consensus; see cell()
     scale: ScaleView
     threshold: float
 
+    def cell(self, bidder: str, question: str) -> GridCell:
+        return self.cells.get((bidder, question)) or GridCell(bidder, question)
+
     def flagged(self, cell: GridCell) -> bool:
-        return len(cell.scores) > 1 and cell.spread >= self.threshold - 1e-9
+        return cell.count > 1 and cell.spread >= self.threshold - 1e-9
 
     @property
     def done(self) -> int:
         return sum(1 for c in self.cells.values() if c.consensus is not None)
+
+    @property
+    def to_discuss(self) -> int:
+        """High-spread cells without a consensus yet."""
+        return sum(1 for c in self.cells.values() if c.consensus is None and self.flagged(c))
 
 
 def default_spread_threshold(scale_max: float) -> float:
@@ -130,11 +179,17 @@ def default_spread_threshold(scale_max: float) -> float:
     return scale_max * 0.4
 
 
-def moderation_grid(session: Session, tender: Tender, threshold: float | None = None) -> ModerationGrid:
+def _require_moderation(tender: Tender) -> None:
     if tender.status == TenderStatus.DRAFT or tender.status == TenderStatus.SCORING:
         require_status(
             tender, (TenderStatus.MODERATION, TenderStatus.SIGNED_OFF, TenderStatus.AWARDED), "seeing everyone's scores"
         )
+
+
+def moderation_grid(session: Session, tender: Tender, threshold: float | None = None) -> ModerationGrid:
+    _require_moderation(tender)
+    if threshold is not None and threshold <= 0:
+        raise WorkflowError("the spread threshold must be more than 0")
     bidders = session.execute(
         select(Bidder.id, Bidder.name).where(Bidder.tender_id == tender.id).order_by(Bidder.position)
     ).all()
@@ -143,31 +198,8 @@ def moderation_grid(session: Session, tender: Tender, threshold: float | None = 
         .where(Question.tender_id == tender.id)
         .order_by(Question.position)
     ).all()
-    bname = dict(bidders)
-    qcode = {qid: code for qid, code, _ in questions}
-    cells = {(b, q): GridCell(b, q) for _, b in bidders for _, q, _ in questions}
-    for mname, bid, qid, s, r in session.execute(
-        select(PanelMember.name, Score.bidder_id, Score.question_id, Score.score, Score.rationale)
-        .join(PanelMember, Score.member_id == PanelMember.id)
-        .where(PanelMember.tender_id == tender.id)
-        .order_by(PanelMember.position)
-    ):
-        cells[(bname[bid], qcode[qid])].scores.append(MemberScore(mname, s, r))
-    for bid, qid, s, r, v in session.execute(
-        select(
-            ModeratedScore.bidder_id,
-            ModeratedScore.question_id,
-            ModeratedScore.score,
-            ModeratedScore.rationale,
-            ModeratedScore.version,
-        )
-        .join(Bidder, ModeratedScore.bidder_id == Bidder.id)
-        .where(Bidder.tender_id == tender.id)
-    ):
-        cell = cells[(bname[bid], qcode[qid])]
-        cell.consensus, cell.consensus_rationale, cell.version = s, r, v
-    if threshold is not None and threshold <= 0:
-        raise WorkflowError("the spread threshold must be more than 0")
+    cells: dict[tuple[str, str], GridCell] = {}
+    _fill_cells(session, tender, cells, dict(bidders), {qid: code for qid, code, _ in questions})
     return ModerationGrid(
         [b for _, b in bidders],
         [(c, t) for _, c, t in questions],
@@ -175,3 +207,77 @@ def moderation_grid(session: Session, tender: Tender, threshold: float | None = 
         scale_view(tender),
         threshold or default_spread_threshold(tender.scale_max),
     )
+
+
+def grid_cell(session: Session, tender: Tender, bidder: str, question: str) -> GridCell:
+    """One cell read afresh, e.g. after the panel saved its consensus (the grid is not rebuilt)."""
+    _require_moderation(tender)
+    b = find_bidder(session, tender, bidder)
+    q = find_question(session, tender, question)
+    cells: dict[tuple[str, str], GridCell] = {}
+    _fill_cells(session, tender, cells, {b.id: b.name}, {q.id: q.code}, (b.id, q.id))
+    return cells.get((b.name, q.code)) or GridCell(b.name, q.code)
+
+
+def _fill_cells(
+    session: Session,
+    tender: Tender,
+    cells: dict[tuple[str, str], GridCell],
+    bname: dict[int, str],
+    qcode: dict[int, str],
+    only: tuple[int, int] | None = None,
+) -> None:
+    """Aggregate the individual scores per cell in SQL (one row per cell, not per score)."""
+    entry = cast(PanelMember.position * PACK + func.round(Score.score * 100), Integer)
+    scores = (
+        select(
+            Score.bidder_id,
+            Score.question_id,
+            func.count(),
+            func.min(Score.score),
+            func.max(Score.score),
+            func.sum(Score.score),
+            joined_text(entry),
+        )
+        .join(PanelMember, Score.member_id == PanelMember.id)
+        .where(Score.bidder_id.in_(select(Bidder.id).where(Bidder.tender_id == tender.id)))
+        .group_by(Score.bidder_id, Score.question_id)
+    )
+    consensus = (
+        select(ModeratedScore.bidder_id, ModeratedScore.question_id, ModeratedScore.score, ModeratedScore.version)
+        .join(Bidder, ModeratedScore.bidder_id == Bidder.id)
+        .where(Bidder.tender_id == tender.id)
+    )
+    if only is not None:
+        scores = scores.where(Score.bidder_id == only[0], Score.question_id == only[1])
+        consensus = consensus.where(ModeratedScore.bidder_id == only[0], ModeratedScore.question_id == only[1])
+    for bid, qid, count, low, high, total, packed in session.execute(scores):
+        b, q = bname[bid], qcode[qid]
+        cells[(b, q)] = GridCell(b, q, count, low, high, total, packed)
+    for bid, qid, s, v in session.execute(consensus):
+        b, q = bname[bid], qcode[qid]
+        cell = cells.get((b, q)) or cells.setdefault((b, q), GridCell(b, q))
+        cell.consensus, cell.version = s, v
+
+
+def cell_detail(session: Session, tender: Tender, bidder: str, question: str) -> CellDetail:
+    """Each member's score and rationale for one cell, in panel order, and the consensus so far."""
+    _require_moderation(tender)
+    b = find_bidder(session, tender, bidder)
+    q = find_question(session, tender, question)
+    scores = [
+        MemberScore(name, s, r)
+        for name, s, r in session.execute(
+            select(PanelMember.name, Score.score, Score.rationale)
+            .join(PanelMember, Score.member_id == PanelMember.id)
+            .where(Score.bidder_id == b.id, Score.question_id == q.id)
+            .order_by(PanelMember.position)
+        )
+    ]
+    agreed = session.execute(
+        select(ModeratedScore.score, ModeratedScore.rationale, ModeratedScore.version).where(
+            ModeratedScore.bidder_id == b.id, ModeratedScore.question_id == q.id
+        )
+    ).first()
+    consensus, rationale, version = agreed if agreed is not None else (None, "", 0)
+    return CellDetail(b.name, q.code, q.title, scores, consensus, rationale, version)

@@ -1,0 +1,98 @@
+"""How long each everyday action on the large tender keeps the event loop busy.
+
+python -m benchmarks.ui_actions WORKDIR   -> one JSON line: each action's seconds, the slowest, peak MB
+
+Each action is what a click or a key press does, run the way Qt would run it, followed by the
+events it posted. Work handed to a worker thread does not count: the window stays responsive
+while it runs. The database is a copy, because some actions save.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _timed(app, action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    app.processEvents()  # what the action posted (layout, repaint) is part of the wait
+    app.processEvents()
+    return time.perf_counter() - started
+
+
+def run(work: Path) -> dict:
+    from PySide6.QtCore import QSettings
+
+    from svdesk.ui.app import create_application
+    from svdesk.ui.main_window import MainWindow
+    from svdesk.ui.opening import open_for_gui
+
+    home = Path(tempfile.mkdtemp(prefix="svdesk-ui-bench-"))
+    db_path = home / "large.sqlite"
+    shutil.copy(work / "large.sqlite", db_path)
+    app = create_application()
+    settings = QSettings(str(home / "settings.ini"), QSettings.Format.IniFormat)
+    times: dict[str, float] = {}
+    holder: dict[str, MainWindow] = {}
+
+    def open_window() -> None:
+        holder["w"] = MainWindow(open_for_gui(None, str(db_path)), settings)
+        holder["w"].resize(1366, 768)
+        holder["w"].show()
+
+    times["open the window on the large database"] = _timed(app, open_window)
+    w = holder["w"]
+    m = w.moderation
+
+    def act(name: str, action: Callable[[], object]) -> None:
+        times[name] = _timed(app, action)
+
+    for index in range(w.tabs.count()):
+        act(f"show the {w.tabs.tabText(index).replace('&&', '&')} tab", lambda i=index: w.tabs.setCurrentIndex(i))
+    act("show the Moderation tab again", lambda: w.tabs.setCurrentWidget(m))
+    act("moderation: select another cell", lambda: m.grid.setCurrentIndex(m.model.index(57, 11)))
+    act("moderation: change the spread threshold", lambda: m.threshold.setValue(m.threshold.value() + 1))
+
+    def save_consensus() -> None:
+        index = m.grid.currentIndex()
+        cell = m.model.cell(index)
+        m.choice.set_value(m.model.grid.scale.points[1] if cell.consensus != m.model.grid.scale.points[1] else 0)
+        m.rationale.setPlainText("Benchmark: the panel agreed on section 2's evidence of local hires.")
+        assert m.save_consensus(), m.message.text()
+
+    act("moderation: save a consensus score", save_consensus)
+    act("moderation: undo it", w.undo_stack.undo)
+    act("moderation: show the Pledges tab", lambda: m.modes.setCurrentIndex(1))
+    act("scoring: show the Scoring tab", lambda: w.tabs.setCurrentWidget(w.scoring))
+    act("scoring: choose another evaluator", lambda: w.scoring.member.setCurrentIndex(2))
+    act("scoring: next item", lambda: w.scoring.go(1))
+    act("history: show the History tab", lambda: w.tabs.setCurrentWidget(w.history))
+    act(
+        "history: filter by one bid",
+        lambda: w.history.bidder_filter.setCurrentIndex(3),
+    )
+    act("results: show the Results tab", lambda: w.tabs.setCurrentWidget(w.results_box))
+    act("sign-off: verify the record", w.verify_now)
+    act("reselect the tender", lambda: w.refresh_tenders())
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    w.opened.close()
+    shutil.rmtree(home, ignore_errors=True)
+    slowest = max(times, key=times.__getitem__)
+    return {"seconds": times[slowest], "slowest": slowest, "peak_mb": peak, "actions": times}
+
+
+if __name__ == "__main__":
+    result = run(Path(sys.argv[1]))
+    print(json.dumps(result))
+    sys.stdout.flush()
+    os._exit(0)  # as svdesk itself leaves (see svdesk.ui.app)

@@ -1,0 +1,61 @@
+"""The moderation grid is aggregated in SQL; each cell must say exactly what the individual rows say.
+
+Runs on SQLite and PostgreSQL (the aggregate is spelled differently on each).
+"""
+
+import pytest
+
+from svdesk.model.demo import load_demo
+from svdesk.model.errors import WorkflowError
+from svdesk.model.services import open_svdesk_database
+from svdesk.model.services.panel_views import cell_detail, grid_cell, moderation_grid
+from svdesk.model.services.report_data import report_data
+from svdesk.model.services.tenders import get_tender, set_moderated
+
+
+@pytest.fixture
+def demo_db(database_target):
+    database = open_svdesk_database(database_target)
+    load_demo(database)
+    yield database
+    database.dispose()
+
+
+def test_each_grid_cell_agrees_with_the_individual_scores(demo_db):
+    with demo_db.reader() as s:
+        tender = get_tender(s)
+        grid = moderation_grid(s, tender)
+        data = report_data(s, tender)
+    panel_order = [name for name, _role in data.panel]
+    assert len(grid.cells) == len(data.bidders) * len(data.questions) == 20  # every demo cell is scored
+    for (bidder, question), cell in grid.cells.items():
+        rows = sorted(
+            (r for r in data.individual if r.bidder == bidder and r.question == question),
+            key=lambda r: panel_order.index(r.member),
+        )
+        marks = [r.score for r in rows]
+        assert cell.marks == marks and cell.count == len(marks)
+        assert cell.spread == max(marks) - min(marks)
+        assert cell.mean == pytest.approx(sum(marks) / len(marks))
+        agreed = [m.score for m in data.moderated if m.bidder == bidder and m.question == question]
+        assert cell.consensus == (agreed[0] if agreed else None)
+
+
+def test_one_cell_is_read_afresh_after_a_consensus_changes(demo_db):
+    with demo_db.transaction() as s:
+        set_moderated(s, get_tender(s), "Alan Whitfield", "Dee Community Care CIC", "Q2", 2, "Section 2 lacks cover.")
+    with demo_db.reader() as s:
+        tender = get_tender(s)
+        cell = grid_cell(s, tender, "Dee Community Care CIC", "Q2")
+        detail = cell_detail(s, tender, "Dee Community Care CIC", "Q2")
+        whole = moderation_grid(s, tender).cell("Dee Community Care CIC", "Q2")
+    same = ("marks", "count", "low", "high", "total", "consensus", "version")
+    assert [getattr(cell, a) for a in same] == [getattr(whole, a) for a in same] and cell.consensus == 2
+    assert detail.consensus_rationale == "Section 2 lacks cover." and detail.version == cell.version
+    assert [m.score for m in detail.scores] == cell.marks
+    assert detail.mean == pytest.approx(cell.mean)
+
+
+def test_a_threshold_of_zero_is_refused(demo_db):
+    with demo_db.reader() as s, pytest.raises(WorkflowError, match="more than 0"):
+        moderation_grid(s, get_tender(s), threshold=0)
