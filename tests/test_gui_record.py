@@ -63,7 +63,9 @@ def test_history_of_one_score(window):
     assert m.rowCount() == 2 and cell(m, 0, HistoryModel.COL_ACTION) == "Loaded from file"
 
 
-def test_declarations_and_record_tabs(window):
+def test_declarations_and_record_tabs(qtbot, window):
+    assert window.declarations.model.rowCount() == 0  # read when the tab is opened, not before
+    window.tabs.setCurrentWidget(window.declarations)
     d = window.declarations.model
     rows = [tuple(cell(d, r, c) for c in range(4)) for r in range(d.rowCount())]
     assert (
@@ -74,8 +76,10 @@ def test_declarations_and_record_tabs(window):
         "no continuing financial interest.",
     ) in rows
     assert "1 conflict(s) declared" in window.declarations.summary.text()
-    window.tabs.setCurrentWidget(window.signoff)
     rec = window.record
+    with qtbot.waitSignal(window.signoff.verified, timeout=20000):  # verified off the event loop
+        window.tabs.setCurrentWidget(window.signoff)
+        assert rec.verified.text().startswith("Verifying") and not rec.verify_button.isEnabled()
     assert len(rec.fingerprint.text()) == 64
     assert rec.verified.text().startswith("Verified")
     assert "Tom Ellis: not signed" in rec.signatures.text()
@@ -92,8 +96,10 @@ def test_signed_off_tender_shows_the_lock(qtbot, demo_path, tmp_path):
     qtbot.addWidget(win)
     win.show()
     assert win.banner.isVisible() and "signed off and locked" in win.banner.text()
-    win.tabs.setCurrentWidget(win.signoff)
+    with qtbot.waitSignal(win.signoff.verified, timeout=20000):
+        win.tabs.setCurrentWidget(win.signoff)
     assert "Alan Whitfield (chair) signed" in win.record.signatures.text()
+    assert win.record.verified.text().startswith("Verified")
     assert "signed off and locked" in win.record.lock_label.text()
     win.opened.close()
 

@@ -59,3 +59,19 @@ def test_one_cell_is_read_afresh_after_a_consensus_changes(demo_db):
 def test_a_threshold_of_zero_is_refused(demo_db):
     with demo_db.reader() as s, pytest.raises(WorkflowError, match="more than 0"):
         moderation_grid(s, get_tender(s), threshold=0)
+
+
+def test_the_theme_chart_sums_agree_with_the_pledges(demo_db):
+    from svdesk.model.services.overview import accepted_value_by_theme
+
+    with demo_db.reader() as s:
+        tender = get_tender(s)
+        themes, by_bidder = accepted_value_by_theme(s, tender)
+        data = report_data(s, tender)
+    assert list(by_bidder) == data.bidders
+    for bidder in data.bidders:
+        expected = {theme: accepted for theme, (_pledged, accepted) in data.value_by_theme(bidder).items()}
+        assert {t: v for t, v in by_bidder[bidder].items() if v} == pytest.approx(
+            {t: v for t, v in expected.items() if v}
+        )
+        assert set(by_bidder[bidder]) == set(themes)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 from collections.abc import Callable
 from typing import Any
 
@@ -47,3 +48,26 @@ def run_with_progress(
     worker.finished.connect(worker.deleteLater)
     worker.start()
     return worker
+
+
+_unowned: set[Worker] = set()  # quiet workers belong to no widget: a closed screen must not kill one
+
+
+def run_quietly(fn: Callable[[], Any], on_done: Callable[[Any], None], on_failed: Callable[[str], None]) -> Worker:
+    """Background work whose screen shows its own progress (no dialog), e.g. verifying the record.
+
+    Pass bound methods of a QObject as callbacks: Qt then drops the call if that object is gone.
+    """
+    worker = Worker(fn)
+    _unowned.add(worker)
+    worker.done.connect(on_done)
+    worker.failed.connect(on_failed)
+    worker.finished.connect(lambda: _unowned.discard(worker))
+    worker.start()
+    return worker
+
+
+@atexit.register
+def _wait_for_quiet_workers() -> None:
+    for worker in list(_unowned):
+        worker.wait()

@@ -32,10 +32,9 @@ from svdesk.model.errors import SvdeskError
 from svdesk.model.evaluation_file import read_evaluation_file, write_evaluation
 from svdesk.model.services import workflow
 from svdesk.model.services.history import tender_history
-from svdesk.model.services.overview import STAGES, tender_overview
+from svdesk.model.services.overview import STAGES, accepted_value_by_theme, tender_overview
 from svdesk.model.services.results import tender_results
 from svdesk.model.services.setup import create_tender
-from svdesk.model.services.setup_views import pledge_grid
 from svdesk.model.services.tenders import (
     bidder_names,
     get_tender,
@@ -286,6 +285,8 @@ class MainWindow(QMainWindow):
         elif current is self.history:
             self._refresh_history()
             self.history_stale = False
+        elif current is self.declarations and getattr(self, "declarations_stale", True):
+            self._refresh_declarations()
         if current in self.stage_tabs:
             self.stage_list.setCurrentIndex(self.stages_model.index(self.stage_tabs.index(current)))
 
@@ -448,7 +449,11 @@ class MainWindow(QMainWindow):
         target = select or self.current_reference or (tenders[0].reference if tenders else None)
         row = self.tenders_model.row_of(target) if target else -1
         if row >= 0:
+            selection = self.tender_list.selectionModel()
+            selection.blockSignals(True)  # show the tender once, below, not again from the selection
             self.tender_list.setCurrentIndex(self.tenders_model.index(row))
+            selection.blockSignals(False)
+            self.tender_list.viewport().update()
             self.show_tender(target)
         else:
             self.show_tender(None)
@@ -494,7 +499,7 @@ class MainWindow(QMainWindow):
         self._refresh_current_tab()
 
     def refresh_summary(self) -> None:
-        """Heading, stages, results, declarations and the lock banner: cheap, after every edit."""
+        """Heading, stages, results and the lock banner: cheap, after every edit."""
         reference = self.current_reference
         if reference is None:
             return
@@ -503,8 +508,7 @@ class MainWindow(QMainWindow):
             overview = tender_overview(session, tender)
             results = tender_results(session, tender)
             locked = lock_reason(session, tender)
-            declarations = workflow.declarations(session, tender)
-            grid = pledge_grid(session, tender)
+            themes, by_bidder = accepted_value_by_theme(session, tender)
             weights = (
                 tender.weight_price,
                 tender.weight_quality,
@@ -535,7 +539,9 @@ class MainWindow(QMainWindow):
                 if b.excluded
             )
         )
-        self.declarations.set_rows(declarations)
+        self.declarations_stale = True
+        if self.tabs.currentWidget() is self.declarations:
+            self._refresh_declarations()
         ranked = [b for b in results.bidders if not b.excluded]
         self.components_chart.set_data(
             ["Price", "Quality", "SV pledged", "SV answers"],
@@ -553,12 +559,15 @@ class MainWindow(QMainWindow):
             ],
             maximum=100,
         )
-        themes = sorted({m.theme or "Other" for m in grid.measures})
-        by_bidder = {name: dict.fromkeys(themes, 0.0) for name, _price in grid.bidders}
-        theme_of = {m.ref: m.theme or "Other" for m in grid.measures}
-        for (ref, bidder), cell in grid.cells.items():
-            by_bidder[bidder][theme_of[ref]] += cell.accepted_value
-        self.theme_chart.set_data(themes, [(b, [by_bidder[b][t] for t in themes]) for b, _ in grid.bidders], unit="£")
+        self.theme_chart.set_data(themes, [(b, [v[t] for t in themes]) for b, v in by_bidder.items()], unit="£")
+
+    def _refresh_declarations(self) -> None:
+        if self.current_reference is None:
+            return
+        with self.db.reader() as session:
+            rows = workflow.declarations(session, get_tender(session, self.current_reference))
+        self.declarations.set_rows(rows)
+        self.declarations_stale = False
 
     def _refresh_history(self) -> None:
         if self.current_reference is None:
@@ -572,8 +581,10 @@ class MainWindow(QMainWindow):
     def verify_now(self) -> None:
         if self.current_reference is None:
             return
-        self.tabs.setCurrentWidget(self.signoff)
-        self.signoff.reload()
+        if self.tabs.currentWidget() is self.signoff:
+            self.signoff.reload()
+        else:
+            self.tabs.setCurrentWidget(self.signoff)  # which reloads it
 
     # --- misc -------------------------------------------------------------------------------------
 

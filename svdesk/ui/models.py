@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -183,17 +184,26 @@ class RowsModel(QAbstractTableModel):
     """A read-only table of text rows: one model instead of thousands of item objects.
 
     Large tenders (12,000 pledges) would otherwise create tens of thousands of QTableWidgetItems.
+    Rows can be any objects with a `formatter` giving their texts: only the rows on screen are
+    ever formatted.
     """
 
     def __init__(self, headers: tuple[str, ...], parent: Any = None) -> None:
         super().__init__(parent)
         self.headers = headers
-        self.rows: list[tuple[str, ...]] = []
+        self.rows: Sequence[Any] = []
+        self.formatter: Callable[[Any], Sequence[str]] | None = None
 
-    def set_rows(self, rows: list[tuple[str, ...]]) -> None:
+    def set_rows(self, rows: Sequence[Any], formatter: Callable[[Any], Sequence[str]] | None = None) -> None:
         self.beginResetModel()
         self.rows = rows
+        self.formatter = formatter
         self.endResetModel()
+
+    def rows_changed(self) -> None:
+        """The row objects changed in place (e.g. an item was scored): repaint, nothing is rebuilt."""
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self.headers) - 1))
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
@@ -208,8 +218,9 @@ class RowsModel(QAbstractTableModel):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if index.isValid() and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self.rows[index.row()][index.column()]
+            return self.text(index.row(), index.column())
         return None
 
     def text(self, row: int, column: int) -> str:
-        return self.rows[row][column]
+        values = self.rows[row]
+        return (self.formatter(values) if self.formatter else values)[column]

@@ -38,7 +38,7 @@ from svdesk.model.services.panel_views import (
     grid_cell,
     moderation_grid,
 )
-from svdesk.model.services.pledge_reviews import pledges_to_reconcile
+from svdesk.model.services.pledge_reviews import PledgeReconciliation, pledges_to_reconcile
 from svdesk.model.services.tenders import adjust_pledge, get_tender, lock_reason, set_moderated
 from svdesk.ui.models import RowsModel
 from svdesk.ui.score_choice import ScoreChoice
@@ -367,19 +367,8 @@ class ModerationScreen(QWidget):
                     self.pledge_rows = pledges_to_reconcile(session, get_tender(session, self.reference))
             except SvdeskError as exc:
                 self.pledge_message.setText(str(exc))
-        rows = []
-        for p in self.pledge_rows:
-            views = (
-                "\n".join(
-                    f"{m}: {d}" + (f" to {q:g}" if d == "reduce" else "") + (f" ({why})" if why else "")
-                    for m, d, q, why in p.views
-                )
-                or "no views"
-            )
-            now = "as pledged" if p.accepted_now is None else f"{p.accepted_now:g}: {p.reason_now}"
-            rows.append((p.bidder, p.ref, f"{p.quantity:,.6g} {p.unit}", views, now))
-        self.pledge_model.set_rows(rows)
-        if len(rows) <= 500:  # measuring every row is what makes a big table slow
+        self.pledge_model.set_rows(self.pledge_rows, _reconciliation_texts)  # formatted when shown
+        if len(self.pledge_rows) <= 500:  # measuring every row is what makes a big table slow
             self.pledge_table.resizeColumnsToContents()
             self.pledge_table.resizeRowsToContents()
         self.pledge_table.setColumnWidth(3, 420)
@@ -445,6 +434,18 @@ class ModerationScreen(QWidget):
         )
         self.message.setStyleSheet("color: #8a5a00" if result.warnings else "")
         return True
+
+
+def _reconciliation_texts(p: PledgeReconciliation) -> tuple[str, ...]:
+    views = (
+        "\n".join(
+            f"{m}: {d}" + (f" to {q:g}" if d == "reduce" else "") + (f" ({why})" if why else "")
+            for m, d, q, why in p.views
+        )
+        or "no views"
+    )
+    now = "as pledged" if p.accepted_now is None else f"{p.accepted_now:g}: {p.reason_now}"
+    return (p.bidder, p.ref, f"{p.quantity:,.6g} {p.unit}", views, now)
 
 
 def _html(value: str) -> str:

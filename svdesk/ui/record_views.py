@@ -158,7 +158,8 @@ class DeclarationsPanel(QWidget):
 
     def set_rows(self, rows: list[DeclarationView]) -> None:
         self.model.set_rows(rows)
-        self.view.resizeColumnsToContents()
+        if len(rows) <= 500:  # measuring 2,000 rows of a framework is what makes it slow
+            self.view.resizeColumnsToContents()
         conflicts = [r for r in rows if r.conflict]
         missing = [r for r in rows if not r.declared]
         text = f"{len(rows)} declarations expected; {len(conflicts)} conflict(s) declared"
@@ -200,22 +201,22 @@ class RecordPanel(QWidget):
         layout.addWidget(self.verify_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
 
-    def show_record(
-        self,
-        *,
-        locked_reason: str | None,
-        fingerprint: str,
-        audit_head: str,
-        entries: int,
-        problems: list[str],
-        signatures: list[str],
-        unsigned: list[str],
-    ) -> None:
+    def show_record(self, *, locked_reason: str | None, signatures: list[str], unsigned: list[str]) -> None:
+        """What is known at once; the verification follows (show_verification) from a worker."""
         self.lock_label.setText(
             f"\U0001f512 {locked_reason}"
             if locked_reason
             else "The tender is open: every change is saved at once and recorded in the audit log."
         )
+        lines = signatures + [f"{name}: not signed" for name in unsigned]
+        self.signatures.setText("<br>".join(_escape(s) for s in lines) or "none")
+
+    def show_verifying(self) -> None:
+        self.verify_button.setEnabled(False)
+        self.verified.setText("Verifying the record\u2026 (the audit chain, the replay and each signature)")
+
+    def show_verification(self, fingerprint: str, audit_head: str, entries: int, problems: list[str]) -> None:
+        self.verify_button.setEnabled(True)
         self.fingerprint.setText(fingerprint)
         self.audit_head.setText(f"{audit_head}  ({entries} entries)")
         if problems:
@@ -224,8 +225,10 @@ class RecordPanel(QWidget):
             )
         else:
             self.verified.setText("Verified: the audit chain is intact and the content is exactly as recorded.")
-        lines = signatures + [f"{name}: not signed" for name in unsigned]
-        self.signatures.setText("<br>".join(_escape(s) for s in lines) or "none")
+
+    def show_verification_failed(self, message: str) -> None:
+        self.verify_button.setEnabled(True)
+        self.verified.setText(f"<b style='color:#8a1c1c'>Could not verify:</b> {_escape(message)}")
 
 
 def _escape(value: str) -> str:

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from svdesk.model.errors import SvdeskError
 from svdesk.model.services import workflow
 from svdesk.model.services.panel_views import ScoringItem, scale_view, scoring_worklist
-from svdesk.model.services.pledge_reviews import member_pledges, review_pledge
+from svdesk.model.services.pledge_reviews import PledgeItem, member_pledges, review_pledge
 from svdesk.model.services.tenders import get_tender, lock_reason, set_score
 from svdesk.ui.models import RowsModel
 from svdesk.ui.score_choice import ScoreChoice
@@ -142,6 +142,7 @@ class ScoringScreen(QWidget):
         self.jump = QListView(objectName="scoringJumpList")
         self.jump.setAccessibleName("Bids and questions to score")
         self.jump.setModel(self.jump_model)
+        self.jump.setUniformItemSizes(True)  # else the view measures all 8,000 rows of a framework
         self.jump.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.jump.selectionModel().currentChanged.connect(lambda cur, _prev: self._jump_to(cur.row()))
         self.only_left = QCheckBox("Only what is left", objectName="onlyLeft")
@@ -277,7 +278,7 @@ class ScoringScreen(QWidget):
             status = tender.status.value
             locked = lock_reason(session, tender)
             scale = scale_view(tender)
-            views = [d for d in workflow.declarations(session, tender) if d.member == name]
+            views = workflow.declarations(session, tender, member=name)
             items = scoring_worklist(session, tender, name) if all(d.declared for d in views) else None
         self.choice.set_scale(scale)
         self.editable = status == "scoring" and not locked and not self.db.read_only
@@ -310,25 +311,34 @@ class ScoringScreen(QWidget):
         self.progress.setValue(0)
 
     def _fill_jump(self) -> None:
-        # a model, not list items: a framework's worklist has thousands of entries
-        rows, self.jump_rows = [], []
-        current = -1
-        for i, it in enumerate(self.items):
-            if self.only_left.isChecked() and it.done and i != self.index:
-                continue
-            mark = "\u2714" if it.done else "\u25cb"
-            rows.append((f"{mark} {it.bidder} \u2014 {it.question} {it.title}".strip(),))
-            if i == self.index:
-                current = len(self.jump_rows)
-            self.jump_rows.append(i)
-        self.jump.selectionModel().blockSignals(True)
-        self.jump_model.set_rows(rows)
-        if current >= 0:
-            self.jump.setCurrentIndex(self.jump_model.index(current, 0))
-        self.jump.selectionModel().blockSignals(False)
+        # rows are indexes into the worklist, formatted only when shown: a framework's worklist
+        # has 8,000 items and this runs on every step
+        only_left = self.only_left.isChecked()
+        rows = [i for i, it in enumerate(self.items) if not (only_left and it.done and i != self.index)]
+        selection = self.jump.selectionModel()
+        selection.blockSignals(True)
+        if rows == self.jump_rows and self.jump_model.formatter is not None:
+            self.jump_model.rows_changed()
+        else:
+            self.jump_rows = rows
+            self.jump_model.set_rows(rows, self._jump_text)
+        position = self._jump_position(self.jump_rows).get(self.index)
+        if position is not None:
+            self.jump.setCurrentIndex(self.jump_model.index(position, 0))
+        selection.blockSignals(False)
         done = sum(1 for it in self.items if it.done)
         self.progress.setRange(0, max(len(self.items), 1))
         self.progress.setValue(done)
+
+    def _jump_position(self, rows: list[int]) -> dict[int, int]:
+        if getattr(self, "_positions_of", None) is not rows:
+            self._positions_of, self._positions = rows, {item: row for row, item in enumerate(rows)}
+        return self._positions
+
+    def _jump_text(self, i: int) -> tuple[str]:
+        it = self.items[i]
+        mark = "\u2714" if it.done else "\u25cb"
+        return (f"{mark} {it.bidder} \u2014 {it.question} {it.title}".strip(),)
 
     def _jump_to(self, row: int) -> None:
         if 0 <= row < len(self.jump_rows) and self.jump_rows[row] != self.index:
@@ -432,16 +442,8 @@ class ScoringScreen(QWidget):
     def _fill_pledges(self) -> None:
         name = self.member.currentData()
         self.pledge_items = self._read(lambda s, t: member_pledges(s, t, name))
-        rows = []
-        for p in self.pledge_items:
-            view = {"accept": "accepted", "reject": "rejected", "reduce": f"reduced to {p.accepted or 0:g}"}.get(
-                p.decision or "", "\u2013 not reviewed"
-            )
-            if p.reason:
-                view += f": {p.reason}"
-            rows.append((p.bidder, p.ref, p.description, p.unit, f"{p.quantity:,.6g}", f"£{p.value:,.2f}", view))
-        self.pledge_model.set_rows(rows)
-        if len(rows) <= 500:
+        self.pledge_model.set_rows(self.pledge_items, _pledge_texts)  # formatted when shown: 12,000 on a framework
+        if len(self.pledge_items) <= 500:
             self.pledges.resizeColumnsToContents()
         self.pledges.setColumnWidth(2, 300)
         for b in (self.review_accept, self.review_reduce, self.review_reject):
@@ -507,6 +509,15 @@ class ScoringScreen(QWidget):
             self.message.setText(
                 "Everything is scored. Thank you: the officer can open moderation once every member has finished."
             )
+
+
+def _pledge_texts(p: PledgeItem) -> tuple[str, ...]:
+    view = {"accept": "accepted", "reject": "rejected", "reduce": f"reduced to {p.accepted or 0:g}"}.get(
+        p.decision or "", "\u2013 not reviewed"
+    )
+    if p.reason:
+        view += f": {p.reason}"
+    return (p.bidder, p.ref, p.description, p.unit, f"{p.quantity:,.6g}", f"£{p.value:,.2f}", view)
 
 
 def _html(value: str) -> str:

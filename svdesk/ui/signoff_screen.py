@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -15,8 +16,9 @@ from PySide6.QtWidgets import (
 
 from svdesk.model import backups
 from svdesk.model.services import workflow
-from svdesk.model.services.tenders import active_signatures, lock_reason
-from svdesk.model.services.verify import verify_tender
+from svdesk.model.services.tenders import active_signatures, get_tender, lock_reason
+from svdesk.model.services.verify import VerifyReport, verify_tender
+from svdesk.ui.background import run_quietly
 from svdesk.ui.record_views import RecordPanel
 from svdesk.ui.screen_base import TenderScreen
 
@@ -28,8 +30,11 @@ READINESS = {
 
 
 class SignOffScreen(TenderScreen):
+    verified = Signal()  # a verification finished and is on screen
+
     def __init__(self, db, actor, parent: QWidget | None = None) -> None:
         super().__init__(db, actor, parent)
+        self._verify_generation = 0
         self.status = QLabel(objectName="workflowStatus", wordWrap=True)
         self.open_scoring = QPushButton("Open scoring", objectName="openScoring")
         self.open_moderation = QPushButton("Open moderation", objectName="openModeration")
@@ -76,12 +81,11 @@ class SignOffScreen(TenderScreen):
                 t.status.value,
                 check(s, t) if check else None,
                 lock_reason(s, t),
-                verify_tender(s, t),
                 [f"{x.name} ({x.role}) signed {x.signed_at.replace('T', ' ')}" for x in active_signatures(s, t)],
                 workflow.unsigned_members(s, t),
             )
 
-        status, readiness, locked, report, signed, unsigned = self.read(look)
+        status, readiness, locked, signed, unsigned = self.read(look)
         text = f"<b>Status: {status.replace('_', ' ')}</b>"
         if readiness is not None:
             step = {"signed_off": "sign-off"}.get(readiness.target.value, readiness.target.value)
@@ -101,15 +105,34 @@ class SignOffScreen(TenderScreen):
         self.signer.setEnabled(self.sign.isEnabled())
         self.award.setEnabled(writable and status == "signed_off")
         self.reopen.setEnabled(writable and status != "draft")
-        self.record.show_record(
-            locked_reason=locked,
-            fingerprint=report.fingerprint,
-            audit_head=report.audit_head,
-            entries=report.entries,
-            problems=report.problems,
-            signatures=signed,
-            unsigned=unsigned,
-        )
+        self.record.show_record(locked_reason=locked, signatures=signed, unsigned=unsigned)
+        self.verify_in_background()
+
+    def verify_in_background(self) -> None:
+        """Verification replays the whole log: seconds on a framework, so never on the event loop.
+
+        Only the latest request's answer is shown (the tender may change while one runs).
+        """
+        db, reference = self.db, self.reference
+        self._verify_generation += 1
+        generation = self._verify_generation
+
+        def job() -> tuple[int, VerifyReport]:
+            with db.reader() as session:
+                return generation, verify_tender(session, get_tender(session, reference))
+
+        self.record.show_verifying()
+        self.verifier = run_quietly(job, self._verification_arrived, self._verification_failed)
+
+    def _verification_arrived(self, answer: tuple[int, VerifyReport]) -> None:
+        generation, report = answer
+        if generation == self._verify_generation:
+            self.record.show_verification(report.fingerprint, report.audit_head, report.entries, report.problems)
+            self.verified.emit()
+
+    def _verification_failed(self, message: str) -> None:
+        self.record.show_verification_failed(message)
+        self.verified.emit()
 
     def step(self, action: str, reason: str | None = None) -> bool:
         if action == "reopen" and reason is None:

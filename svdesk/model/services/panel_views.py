@@ -61,9 +61,10 @@ def scoring_worklist(session: Session, tender: Tender, member_name: str) -> list
     bidders = session.execute(
         select(Bidder.id, Bidder.name).where(Bidder.tender_id == tender.id).order_by(Bidder.position)
     ).all()
-    questions = session.scalars(
-        select(Question).where(Question.tender_id == tender.id).order_by(Question.position)
-    ).all()
+    questions = [  # read once, not once per bid: a framework's worklist has 8,000 items
+        (q.id, q.code, q.title, q.text, q.guidance, q.section.value, q.minimum_score)
+        for q in session.scalars(select(Question).where(Question.tender_id == tender.id).order_by(Question.position))
+    ]
     own = {
         (b, q): (s, r, v)
         for b, q, s, r, v in session.execute(
@@ -76,11 +77,9 @@ def scoring_worklist(session: Session, tender: Tender, member_name: str) -> list
     for bid, bname in bidders:
         if bid in blocked:
             continue
-        for q in questions:
-            s, r, v = own.get((bid, q.id), (None, "", 0))
-            items.append(
-                ScoringItem(bname, q.code, q.title, q.text, q.guidance, q.section.value, q.minimum_score, s, r, v)
-            )
+        for qid, code, title, text, guidance, section, minimum in questions:
+            s, r, v = own.get((bid, qid), (None, "", 0))
+            items.append(ScoringItem(bname, code, title, text, guidance, section, minimum, s, r, v))
     return items
 
 

@@ -301,23 +301,24 @@ class DeclarationView:
     details: str
 
 
-def declarations(session: Session, tender: Tender) -> list[DeclarationView]:
+def declarations(session: Session, tender: Tender, member: str | None = None) -> list[DeclarationView]:
+    """Every member x bid declaration (made or not), or only one member's."""
     bidders, _questions, members = _ids(session, tender)
+    if member is not None:
+        members = [m for m in members if m[1] == member]
     got = {
-        (d.member_id, d.bidder_id): d
-        for d in session.scalars(
-            select(Declaration)
+        (mid, bid): (conflict, details)
+        for mid, bid, conflict, details in session.execute(
+            select(Declaration.member_id, Declaration.bidder_id, Declaration.conflict, Declaration.details)
             .join(PanelMember, Declaration.member_id == PanelMember.id)
             .where(PanelMember.tender_id == tender.id)
-        ).all()
+        )
     }
     out = []
     for mid, mname, role in members:
         for bid, bname, _price in bidders:
             d = got.get((mid, bid))
-            out.append(
-                DeclarationView(mname, role.value, bname, d is not None, bool(d and d.conflict), d.details if d else "")
-            )
+            out.append(DeclarationView(mname, role.value, bname, d is not None, bool(d and d[0]), d[1] if d else ""))
     return out
 
 
