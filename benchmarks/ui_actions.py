@@ -60,13 +60,14 @@ def run(work: Path) -> dict:
     for index in range(w.tabs.count()):
         act(f"show the {w.tabs.tabText(index).replace('&&', '&')} tab", lambda i=index: w.tabs.setCurrentIndex(i))
     act("show the Moderation tab again", lambda: w.tabs.setCurrentWidget(m))
-    act("moderation: select another cell", lambda: m.grid.setCurrentIndex(m.model.index(57, 11)))
+    far = m.model.index(min(57, m.model.rowCount() - 1), min(11, m.model.columnCount() - 1))
+    act("moderation: select another cell", lambda: m.grid.setCurrentIndex(far))
     act("moderation: change the spread threshold", lambda: m.threshold.setValue(m.threshold.value() + 1))
 
     def save_consensus() -> None:
-        index = m.grid.currentIndex()
-        cell = m.model.cell(index)
-        m.choice.set_value(m.model.grid.scale.points[1] if cell.consensus != m.model.grid.scale.points[1] else 0)
+        cell = m.model.cell(m.grid.currentIndex())
+        points = m.model.grid.scale.points
+        m.choice.set_value(points[1] if cell.consensus != points[1] else points[2])
         m.rationale.setPlainText("Benchmark: the panel agreed on section 2's evidence of local hires.")
         assert m.save_consensus(), m.message.text()
 

@@ -101,3 +101,34 @@ def test_new_database_from_the_file_menu(window, tmp_path, monkeypatch):
     window.choose_new_database()
     assert target.exists() and window.db.path == target.resolve()
     assert window.tenders_model.rowCount() == 0 and "No tender yet" in window.heading.text()
+
+
+def test_start_paints_a_window_first_then_opens_the_main_window(qtbot, tmp_path, monkeypatch):
+    from svdesk.ui import app as gui
+
+    shown = []
+    first_paint = gui.first_paint
+
+    def watched(target):
+        window = first_paint(target)
+        shown.append((window.isVisible(), window.centralWidget().text()))
+        return window
+
+    monkeypatch.setattr(gui, "first_paint", watched)
+    window, code = gui.start_gui(str(tmp_path / "start.sqlite"), demo=True)
+    qtbot.addWidget(window)
+    assert code == 0 and shown == [(True, f"Opening {tmp_path / 'start.sqlite'}\u2026")]
+    assert window.isVisible() and "CWAC-2026-0142" in window.heading.text()
+    window.opened.close()
+
+
+def test_start_on_a_file_that_is_not_a_database_says_so(tmp_path, monkeypatch):
+    from svdesk.ui import app as gui
+
+    bogus = tmp_path / "notes.sqlite"
+    bogus.write_text("meeting notes, not a database", encoding="utf-8")
+    said = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _parent, title, text: said.append((title, text)))
+    window, code = gui.start_gui(str(bogus))
+    assert window is None and code == 2
+    assert said and said[0][0] == "svdesk cannot start" and "notes.sqlite" in said[0][1]

@@ -10,8 +10,11 @@ the exporters and the pack importer use it.
 
 from __future__ import annotations
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+import re
 
+# The control characters XML 1.0 forbids (openpyxl's own ILLEGAL_CHARACTERS_RE; not imported from
+# there because openpyxl would then load at every start-up).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 NEUTRALISER = "'"
 MAX_CELL_CHARS = 32_767  # Excel's own limit; longer text makes Excel "repair" the file

@@ -11,11 +11,12 @@ import math
 import re
 import zipfile
 from pathlib import Path
-
-import openpyxl
-from openpyxl.workbook.workbook import Workbook
+from typing import TYPE_CHECKING
 
 from svdesk.model.errors import ValidationError
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
 
 MAX_ENTRIES = 2_000
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
@@ -75,6 +76,8 @@ def check_xlsx_container(path: Path) -> None:
 
 
 def open_workbook_safely(path: Path) -> Workbook:
+    import openpyxl  # here, not at the top: openpyxl costs 0.3 s of every start-up otherwise
+
     check_xlsx_container(path)
     try:
         # read_only streams rows; data_only gives the cached results of formulas, never formulas.

@@ -7,8 +7,8 @@ import sys
 import traceback
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, QSettings
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox
 
 from svdesk import __version__
 from svdesk.model.errors import SvdeskError
@@ -39,25 +39,59 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def run_gui(db_target: str | None = None, demo: bool = False) -> int:
+def first_paint(target: str | None) -> QMainWindow:
+    """A bare window where the main window will be, shown before the database layer is even imported.
+
+    Importing SQLAlchemy and svdesk's model takes most of a second; with this the user sees svdesk
+    open at once instead of wondering whether the double-click worked.
+    """
+    window = QMainWindow()
+    window.setWindowTitle("svdesk")
+    geometry = QSettings().value("mainWindow/geometry")
+    if isinstance(geometry, QByteArray | bytes):
+        window.restoreGeometry(geometry)
+    else:
+        available = window.screen().availableGeometry()
+        window.resize(int(available.width() * 0.95), int(available.height() * 0.92))
+    label = QLabel(f"Opening {target or 'your svdesk database'}\u2026")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    window.setCentralWidget(label)
+    window.show()
+    QApplication.processEvents()  # paint it now: the imports below keep the event loop busy
+    return window
+
+
+def start_gui(db_target: str | None = None, demo: bool = False) -> tuple[QMainWindow | None, int]:
+    """The first paint, then the database and the main window: (window, 0); (None, exit code) if not."""
+    first = first_paint(db_target)
     from svdesk.model.demo import load_demo
     from svdesk.ui.main_window import MainWindow
     from svdesk.ui.opening import open_for_gui
 
-    app = create_application()
-    _install_excepthook()
     try:
-        opened = open_for_gui(None, db_target)
+        opened = open_for_gui(first, db_target)
         if opened is None:
-            return 0
+            return None, 0
         reference = load_demo(opened.db) if demo and not opened.db.read_only else None
     except SvdeskError as exc:
-        QMessageBox.critical(None, "svdesk cannot start", str(exc))
-        return 2
+        QMessageBox.critical(first, "svdesk cannot start", str(exc))
+        return None, 2
+    finally:
+        first.hide()
     window = MainWindow(opened, QSettings())
     if reference:
         window.refresh_tenders(select=reference)
     window.show()
+    first.deleteLater()
+    return window, 0
+
+
+def run_gui(db_target: str | None = None, demo: bool = False) -> int:
+    app = create_application()
+    _install_excepthook()
+    window, code = start_gui(db_target, demo)
+    if window is None:
+        return code
     code = app.exec()
     window.opened.close()  # every edit is already committed; this releases the database and its lock
     # PySide6 6.12 on Python 3.11 can crash in the interpreter's final garbage collection after a large
