@@ -75,3 +75,21 @@ def test_the_theme_chart_sums_agree_with_the_pledges(demo_db):
             {t: v for t, v in expected.items() if v}
         )
         assert set(by_bidder[bidder]) == set(themes)
+
+
+def test_history_names_a_large_snapshot_without_reading_it_whole(demo_db):
+    import json
+
+    from svdesk.model.services import history
+
+    with demo_db.reader() as s:
+        rows = history.tender_history(s, get_tender(s))
+    assert rows[0].action == "Loaded from file" and rows[0].after.startswith("whole evaluation")
+    big = json.dumps(
+        {"source": "framework.json", "state": {f"score/{i}": {"score": 3} for i in range(9000)}},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    assert len(big) > history.PREVIEW
+    assert history._text(big[: history.PREVIEW], len(big)) == "whole evaluation from framework.json"
+    assert history._text(big, len(big)) == "whole evaluation from framework.json"  # the same when read whole

@@ -6,11 +6,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from svdesk.model import audit, state
-from svdesk.model.entities import Bidder, PanelMember, Question, Tender, TenderMeasure
+from svdesk.model import state
+from svdesk.model.entities import AuditEntry, Bidder, PanelMember, Question, Tender, TenderMeasure
 
 ACTION_LABELS = {
     "tender.load": "Loaded from file",
@@ -73,14 +73,29 @@ def _names(session: Session, tender: Tender) -> dict[str, dict[str, str]]:
     }
 
 
+PREVIEW = 64 * 1024  # more than any single change; only whole-evaluation snapshots are longer
+
+
+def _snapshot(text: str) -> str:
+    """A whole-evaluation snapshot described from its first characters, not parsed whole.
+
+    A framework's snapshot is 18 MB of JSON; reading it all to say "whole evaluation" took a second.
+    Canonical JSON sorts its keys, so "source" (when there is one) comes first.
+    """
+    prefix = '{"source":'
+    if text.startswith(prefix):
+        source, _end = json.JSONDecoder().raw_decode(text, len(prefix))
+        if source:
+            return f"whole evaluation from {source}"
+    return "whole evaluation"
+
+
 def _describe(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, dict):
         if "state" in value:
-            return f"whole evaluation ({len(value['state'])} items)" + (
-                f" from {value['source']}" if value.get("source") else ""
-            )
+            return "whole evaluation" + (f" from {value['source']}" if value.get("source") else "")
         if set(value) == {"score", "rationale"}:
             return f"{value['score']:g}: {value['rationale']}"
         parts = [
@@ -92,13 +107,33 @@ def _describe(value: Any) -> str:
     return str(value)
 
 
+def _text(preview: str, length: int) -> str:
+    return _snapshot(preview) if length > len(preview) else _describe(json.loads(preview))
+
+
 def tender_history(
     session: Session, tender: Tender, bidder: str | None = None, question: str | None = None, member: str | None = None
 ) -> list[HistoryRow]:
     """Every change to the tender, oldest first; optionally only those about one bid/question/member."""
     names = _names(session, tender)
     rows = []
-    for e in audit.history(session, tender.uid):
+    entries = session.execute(
+        select(
+            AuditEntry.seq,
+            AuditEntry.at,
+            AuditEntry.actor,
+            AuditEntry.action,
+            AuditEntry.entity,
+            func.substr(AuditEntry.before, 1, PREVIEW),
+            func.length(AuditEntry.before),
+            func.substr(AuditEntry.after, 1, PREVIEW),
+            func.length(AuditEntry.after),
+            AuditEntry.reason,
+        )
+        .where(AuditEntry.tender_uid == tender.uid)
+        .order_by(AuditEntry.seq)
+    )
+    for e in entries:
         what = state.readable_key(e.entity, names) if "/" in e.entity else e.entity
         parts = what.split("/")
         if bidder is not None and bidder not in parts:
@@ -114,8 +149,8 @@ def tender_history(
                 e.actor,
                 ACTION_LABELS.get(e.action, e.action),
                 " / ".join(parts[1:]) if len(parts) > 1 else what,
-                _describe(json.loads(e.before)),
-                _describe(json.loads(e.after)),
+                _text(e[5], e[6]),
+                _text(e[7], e[8]),
                 e.reason,
             )
         )
