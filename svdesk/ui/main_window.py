@@ -103,6 +103,8 @@ class MainWindow(QMainWindow):
         self.results_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.results_table.verticalHeader().setVisible(False)
         self.results_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # fit the columns to the first rows, not to all 200 bids of a framework on every refresh
+        self.results_table.horizontalHeader().setResizeContentsPrecision(60)
         self.results_table.horizontalHeader().setStretchLastSection(False)
         self.results_table.setWordWrap(False)
         self.exclusions = QLabel("", objectName="exclusions")
