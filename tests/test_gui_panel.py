@@ -222,6 +222,8 @@ def test_members_review_pledges_blind_and_the_panel_reconciles(qtbot, scoring_db
     qtbot.addWidget(screen)
     screen.set_tender("P-1")
     screen.member.setCurrentIndex(screen.member.findData("Tom"))
+    assert screen.pledge_model.rowCount() == 0  # read when the Pledges tab is opened
+    screen.modes.setCurrentIndex(1)
     assert screen.pledge_model.rowCount() == 1 and "307,820.00" in screen.pledge_model.text(0, 5)
     screen.pledges.selectRow(0)
     assert not screen.review("reduce", 12, "Evidence: 12 posts")  # more than pledged

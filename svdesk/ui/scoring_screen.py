@@ -240,6 +240,7 @@ class ScoringScreen(QWidget):
         self.modes = QTabWidget(objectName="scoringModes")
         self.modes.addTab(split, "Questions")
         self.modes.addTab(pledge_page, "Pledges")
+        self.modes.currentChanged.connect(lambda _i: self._fill_pledges_if_shown())
         self.pages.addWidget(self.modes)  # 2
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -296,7 +297,8 @@ class ScoringScreen(QWidget):
             return
         self.items = items
         self.pages.setCurrentIndex(2)
-        self._fill_pledges()
+        self.pledges_stale = True
+        self._fill_pledges_if_shown()
         self._fill_jump()
         first_left = next((i for i, it in enumerate(items) if not it.done), 0)
         self.go(first_left)
@@ -439,7 +441,13 @@ class ScoringScreen(QWidget):
             self.go(self.index)
         return True
 
+    def _fill_pledges_if_shown(self) -> None:
+        """A member's 12,000 pledges on a framework are read when the Pledges tab is opened, not before."""
+        if self.modes.currentIndex() == 1 and getattr(self, "pledges_stale", True) and self.reference is not None:
+            self._fill_pledges()
+
     def _fill_pledges(self) -> None:
+        self.pledges_stale = False
         name = self.member.currentData()
         self.pledge_items = self._read(lambda s, t: member_pledges(s, t, name))
         self.pledge_model.set_rows(self.pledge_items, _pledge_texts)  # formatted when shown: 12,000 on a framework
