@@ -471,7 +471,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     parser = argparse.ArgumentParser(prog="svdesk", description="Social value tender evaluation.", parents=[common])
-    parser.set_defaults(db=None, actor=None, func=cmd_gui)
+    # No set_defaults(db=...) here: the parents share the --db action object, so a default set on this
+    # parser became every subcommand's default and `svdesk --db X load` silently used the default
+    # database. main() fills in what was not given.
+    parser.set_defaults(func=cmd_gui)
     parser.add_argument("--version", action="version", version=f"svdesk {__version__}")
     parser.add_argument("--demo", action="store_true", help="open the GUI on the built-in demo evaluation")
     parser.add_argument(
@@ -586,6 +589,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    for option in ("db", "actor"):  # given before or after the subcommand, or not at all
+        if not hasattr(args, option):
+            setattr(args, option, None)
     if getattr(args, "self_check", False):
         from svdesk.selfcheck import run_self_check
 

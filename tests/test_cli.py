@@ -259,3 +259,27 @@ def test_export_workbook_and_scoring_pack_round_trip(capsys, tmp_path):
     wb.save(pack)
     code, _, err = run(capsys, "pack", "import", str(pack), "--db", str(db_path))
     assert code == 2 and "Scores!D2: 9 is above the scale maximum 5" in err
+
+
+def test_db_given_before_the_subcommand_is_the_one_used(capsys, tmp_path):
+    demo = str(resource_path("demo", "demo_evaluation.json"))
+    before, after = tmp_path / "before.sqlite", tmp_path / "after.sqlite"
+    assert main(["--db", str(before), "--actor", "Priya", "load", demo]) == 0
+    assert main(["load", "--db", str(after), demo]) == 0
+    assert before.exists() and after.exists()
+    assert main(["--db", str(before), "results", "--json"]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(before), "verify"]) == 0
+    assert "Priya" in [row.actor for row in _history(before)]
+
+
+def _history(path):
+    from svdesk.model.services import open_svdesk_database
+    from svdesk.model.services.history import tender_history
+    from svdesk.model.services.tenders import get_tender
+
+    db = open_svdesk_database(path)
+    with db.reader() as s:
+        rows = tender_history(s, get_tender(s))
+    db.dispose()
+    return rows
