@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from svdesk.export.workbook import SHEETS, write_evaluation_workbook
-from svdesk.export.xlsx_layout import MONEY
+from svdesk.export.xlsx_layout import MONEY, Formula, StreamingBook
 from svdesk.export.xlsx_safety import MAX_CELL_CHARS, restore_text, safe_text
 from svdesk.model.demo import load_demo
 from svdesk.model.evaluation_file import parse_document, write_evaluation
@@ -176,3 +176,92 @@ def test_hostile_text_never_becomes_a_formula(tmp_path):
     for sheet in ("Summary", "Pledges", "Scores", "Moderation"):
         assert any(w.startswith(sheet + "!") for w in where), sheet
     assert any(v.startswith("The bid evidences") and v.endswith("characters]") for v in cells)
+
+
+def test_layout_widths_panes_and_formats(demo, tmp_path):
+    """The streamed workbook carries the look openpyxl cells had: fonts, fill, formats, widths, panes, wrapping."""
+    path = write_evaluation_workbook(demo, tmp_path / "evaluation.xlsx")
+    wb = openpyxl.load_workbook(path)
+    assert wb.calculation.fullCalcOnLoad  # the Pledges formulas hold no cached values
+    panes = {
+        "Summary": None,
+        "Pledges": "A2",
+        "Scores": "A2",
+        "Moderation": "C2",
+        "Measures": "B2",
+        "Declarations": "A2",
+    }
+    widths = {"Summary": 40, "Pledges": 30, "Scores": 22, "Moderation": 30, "Measures": 8, "Declarations": 22}
+    for ws in wb:
+        assert ws.freeze_panes == panes[ws.title]
+        assert ws.column_dimensions["A"].width == widths[ws.title]
+        assert ws.dimensions == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}"
+
+    summary = wb["Summary"]
+    assert summary["A1"].font.b and summary["A1"].font.sz == 14
+    header = next(r for r in range(1, summary.max_row + 1) if summary[f"A{r}"].value == "Rank")
+    for cell in summary[header]:
+        assert cell.font.b and cell.fill.fgColor.rgb == "00DDE4EE" and cell.alignment.wrap_text
+    assert summary[f"C{header + 1}"].number_format == MONEY
+    assert summary[f"J{header + 1}"].number_format == "0.00"
+    assert all(
+        c.alignment.vertical == "top" for row in summary.iter_rows(min_row=2) for c in row if c.value is not None
+    )
+
+    pledges = wb["Pledges"]
+    assert pledges["E2"].number_format == '"£"#,##0.00####' and pledges["J2"].alignment.wrap_text
+    subtotal = next(r for r in range(2, pledges.max_row + 1) if pledges[f"B{r}"].value == "Subtotal")
+    assert all(pledges.cell(subtotal, c).font.b for c in range(1, 10))
+    assert pledges[f"I{subtotal}"].number_format == MONEY
+    assert wb["Moderation"].cell(2, wb["Moderation"].max_column).alignment.wrap_text
+    assert wb["Measures"]["B2"].alignment.wrap_text and wb["Measures"]["D2"].number_format == '"£"#,##0.00####'
+
+    read_only = openpyxl.load_workbook(path, read_only=True)  # as the self-check opens it: from the dimensions
+    assert read_only["Scores"].max_row == len(demo.individual) + 1
+    read_only.close()
+
+
+def _streamed(tmp_path, rows: list[list[object]]):
+    book = StreamingBook()
+    with book.sheet("Cells", (10,) * 6) as ws:
+        for number, values in enumerate(rows, start=1):
+            ws.row(number, values, (book.style(),) * len(values))
+    path = tmp_path / "cells.xlsx"
+    path.write_bytes(book.getvalue())
+    return openpyxl.load_workbook(path)["Cells"]
+
+
+def test_streamed_cells_keep_their_types(tmp_path):
+    """The tail cache never lets a formula and the same text, or True and 1.0, share a rendering."""
+    ws = _streamed(
+        tmp_path,
+        [
+            ["=A2*B2", Formula("=A2*B2"), "=A2*B2", Formula("=B2*A2")],
+            [1.0, True, 1, False, 0.0, None],
+            ["  padded ", "a < b & c > d", "tab\tand\nnewline", "", "Zoë 🏠", "bad\x00byte"],
+            [2.5, 2.5, "2.5", 1e-7, 123456789.123, 10**6],
+        ],
+    )
+    assert [(c.value, c.data_type) for c in ws[1]][:4] == [
+        ("'=A2*B2", "s"), ("=A2*B2", "f"), ("'=A2*B2", "s"), ("=B2*A2", "f"),
+    ]  # fmt: skip
+    assert [c.value for c in ws[2]] == [1, "Yes", 1, "No", 0, None]
+    assert [c.value for c in ws[3]] == [
+        "  padded ",
+        "a < b & c > d",
+        "tab\tand\nnewline",
+        None,
+        "Zoë 🏠",
+        "bad\ufffdbyte",
+    ]
+    assert [c.value for c in ws[4]][:5] == [2.5, 2.5, "2.5", 1e-7, 123456789.123]
+    assert ws["F4"].value == 10**6
+
+
+def test_streamed_rows_must_match_styles_and_come_in_order():
+    book = StreamingBook()
+    with pytest.raises(ValueError, match="in order"), book.sheet("Rows", ()) as ws:
+        ws.row(2, ["a"], (book.style(),))
+        ws.row(2, ["b"], (book.style(),))
+    with pytest.raises(ValueError, match="styles"), book.sheet("Widths", ()) as ws:
+        ws.row(1, ["a", "b"], (book.style(),))

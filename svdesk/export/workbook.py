@@ -4,32 +4,29 @@ Every figure comes from `ReportData`, so the workbook agrees with the screen and
 and accepted values on the Pledges sheet are live formulas (quantity x proxy) with per-bidder
 subtotals, so a reviewer can change a quantity and see the effect; the Summary holds the values
 svdesk computed. Every text cell is neutralised (svdesk.export.xlsx_safety): a bidder's name or a
-rationale can never run as a formula.
+rationale can never run as a formula. Rows are streamed (xlsx_layout.StreamingBook), not held as
+openpyxl cells: a large tender's 820,000 cells are written in a second or two, in little memory.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from pathlib import Path
-
-from openpyxl import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
 
 from svdesk.export.files import write_atomically
 from svdesk.export.xlsx_layout import (
     BOLD,
+    HEADER_FILL,
     MONEY,
     POINTS,
     PROXY,
     TITLE,
+    WRAP,
     Formula,
-    header,
-    put,
-    put_row,
-    widths,
-    workbook_bytes,
-    wrap_column,
+    SheetWriter,
+    StreamingBook,
 )
-from svdesk.model.services.report_data import ReportData
+from svdesk.model.services.report_data import ModeratedRow, PledgeRow, ReportData
 
 SHEETS = ("Summary", "Pledges", "Scores", "Moderation", "Measures", "Declarations")
 RESULT_COLUMNS = (
@@ -61,9 +58,21 @@ PLEDGE_COLUMNS = (
 )
 
 
-def _summary(ws: Worksheet, data: ReportData) -> None:
-    put(ws, 1, 1, "Social value evaluation workbook").font = TITLE
-    put(ws, 2, 1, f"{data.generator}, {data.generated_at}")
+def _header(book: StreamingBook, ws: SheetWriter, row: int, titles: tuple[str, ...]) -> None:
+    ws.row(row, titles, (book.style(font=BOLD, fill=HEADER_FILL, alignment=WRAP),) * len(titles))
+
+
+def _summary(book: StreamingBook, name: str, data: ReportData) -> None:
+    with book.sheet(name, (40, 34, 14, 14, 14, 11, 11, 13, 13, 10, 8, 10, 50)) as ws:
+        row = _summary_facts(book, ws, data)
+        row = _summary_results(book, ws, data, row + 1)
+        _summary_record(book, ws, data, row + 1)
+
+
+def _summary_facts(book: StreamingBook, ws: SheetWriter, data: ReportData) -> int:
+    """The tender's settings; returns the next free row."""
+    ws.row(1, ("Social value evaluation workbook",), (book.style(font=TITLE),))
+    ws.row(2, (f"{data.generator}, {data.generated_at}",), (book.style(),))
     facts: list[tuple[str, object, str | None]] = [
         ("Tender reference", data.reference, None),
         ("Title", data.title, None),
@@ -77,48 +86,48 @@ def _summary(ws: Worksheet, data: ReportData) -> None:
         ("Pledged value method", data.quantitative_method.replace("_", " "), None),
         ("Score scale", f"0 to {data.scale_max:g} in steps of {data.scale_step:g}", None),
     ]
-    row = 4
-    for label, value, fmt in facts:
-        put(ws, row, 1, label).font = BOLD
-        put(ws, row, 2, value, fmt)
-        row += 1
-    row += 1
+    for row, (label, value, fmt) in enumerate(facts, start=4):
+        ws.row(row, (label, value), (book.style(font=BOLD), book.style(fmt)))
+    return 4 + len(facts)
+
+
+def _summary_results(book: StreamingBook, ws: SheetWriter, data: ReportData, row: int) -> int:
+    """The ranked bidders under their heading; returns the next free row."""
     label = (
         "Results: FINAL (every consensus score is recorded)"
         if data.final
         else "Results: PROVISIONAL (some consensus scores are missing; the mean of individual scores is used)"
     )
-    put(ws, row, 1, label).font = BOLD
-    row += 1
-    header(ws, row, RESULT_COLUMNS)
-    row += 1
+    ws.row(row, (label,), (book.style(font=BOLD),))
+    _header(book, ws, row + 1, RESULT_COLUMNS)
+    row += 2
     formats = (None, None, MONEY, MONEY, MONEY, POINTS, POINTS, POINTS, POINTS, POINTS)
+    styles = book.column_styles(formats, len(RESULT_COLUMNS))
     for b in data.results.bidders:
-        put_row(
-            ws,
-            row,
-            [
-                b.rank,
-                b.name,
-                b.price,
-                b.pledged_value,
-                b.accepted_value,
-                b.price_score,
-                b.quality_score,
-                b.sv_quantitative_score,
-                b.sv_qualitative_score,
-                b.total,
-                "tied" if b.tied else None,
-                b.excluded,
-                "; ".join(b.exclusion_reasons) or None,
-            ],
-            formats,
-        )
+        values = [
+            b.rank,
+            b.name,
+            b.price,
+            b.pledged_value,
+            b.accepted_value,
+            b.price_score,
+            b.quality_score,
+            b.sv_quantitative_score,
+            b.sv_qualitative_score,
+            b.total,
+            "tied" if b.tied else None,
+            b.excluded,
+            "; ".join(b.exclusion_reasons) or None,
+        ]
+        ws.row(row, values, styles)
         row += 1
     if any(b.tied for b in data.results.bidders):
-        put(ws, row, 1, "Equal totals share a rank (1, 1, 3).")
+        ws.row(row, ("Equal totals share a rank (1, 1, 3).",), (book.style(),))
         row += 1
-    row += 1
+    return row
+
+
+def _summary_record(book: StreamingBook, ws: SheetWriter, data: ReportData, row: int) -> None:
     record: list[tuple[str, object]] = [
         ("Content fingerprint", data.fingerprint),
         ("Audit log head", data.audit_head),
@@ -127,25 +136,27 @@ def _summary(ws: Worksheet, data: ReportData) -> None:
     ]
     record += [("Verification problem", p) for p in data.verify_problems]
     record += [(f"Signed by {s.name} ({s.role})", s.signed_at) for s in data.signatures]
-    for label, value in record:
-        put(ws, row, 1, label).font = BOLD
-        put(ws, row, 2, value)
-        row += 1
-    widths(ws, (40, 34, 14, 14, 14, 11, 11, 13, 13, 10, 8, 10, 50))
+    styles = (book.style(font=BOLD), book.style())
+    for offset, (label, value) in enumerate(record):
+        ws.row(row + offset, (label, value), styles)
 
 
-def _pledges(ws: Worksheet, data: ReportData) -> None:
-    header(ws, 1, PLEDGE_COLUMNS)
+def _pledges(book: StreamingBook, name: str, data: ReportData) -> None:
+    # Grouped once: ReportData.pledges_for scans every pledge for each bidder.
+    by_bidder: dict[str, list[PledgeRow]] = defaultdict(list)
+    for p in data.pledges:
+        by_bidder[p.bidder].append(p)
     formats = (None, None, None, None, PROXY, None, None, MONEY, MONEY)
-    row = 2
-    for bidder in data.bidders:
-        pledges = data.pledges_for(bidder)
-        first = row
-        for p in pledges:
-            put_row(
-                ws,
-                row,
-                [
+    styles = book.column_styles(formats, len(PLEDGE_COLUMNS), wrap=(10,))
+    subtotal_styles = (*book.column_styles(formats, 9, font=BOLD), book.style(alignment=WRAP))
+    with book.sheet(name, (30, 8, 30, 16, 14, 11, 11, 16, 16, 50), freeze="A2") as ws:
+        _header(book, ws, 1, PLEDGE_COLUMNS)
+        row = 2
+        for bidder in data.bidders:
+            pledges = by_bidder.get(bidder, [])
+            first = row
+            for p in pledges:
+                values = [
                     p.bidder,
                     p.ref,
                     p.theme,
@@ -156,73 +167,68 @@ def _pledges(ws: Worksheet, data: ReportData) -> None:
                     Formula(f"=F{row}*E{row}"),
                     Formula(f"=G{row}*E{row}"),
                     p.reason or None,
-                ],
-                formats,
+                ]
+                ws.row(row, values, styles)
+                row += 1
+            # A subtotal per bidder: a range, not SUMIF on the name, so no name can act as a criterion.
+            last = row - 1
+            totals: list[object] = (
+                [Formula(f"=SUM(H{first}:H{last})"), Formula(f"=SUM(I{first}:I{last})")] if pledges else [0.0, 0.0]
             )
-            row += 1
-        # A subtotal per bidder: a range, not SUMIF on the name, so no name can act as a criterion.
-        last = row - 1
-        totals: list[object] = (
-            [Formula(f"=SUM(H{first}:H{last})"), Formula(f"=SUM(I{first}:I{last})")] if pledges else [0.0, 0.0]
+            ws.row(row, [bidder, "Subtotal", None, None, None, None, None, *totals, None], subtotal_styles)
+            row += 2
+
+
+def _scores(book: StreamingBook, name: str, data: ReportData) -> None:
+    titles = ("Member", "Role", "Bidder", "Question", "Score", "Descriptor", "Rationale")
+    styles = book.column_styles((), len(titles), wrap=(7,))
+    descriptor = data.descriptor
+    with book.sheet(name, (22, 11, 30, 10, 8, 16, 80), freeze="A2") as ws:
+        _header(book, ws, 1, titles)
+        rows = (
+            (s.member, s.role, s.bidder, s.question, s.score, descriptor(s.score), s.rationale) for s in data.individual
         )
-        cells = put_row(ws, row, [bidder, "Subtotal", None, None, None, None, None, *totals], formats)
-        for cell in cells:
-            cell.font = BOLD
-        row += 2
-    ws.freeze_panes = "A2"
-    widths(ws, (30, 8, 30, 16, 14, 11, 11, 16, 16, 50))
-    wrap_column(ws, 10, 2)
+        ws.rows(2, rows, styles)
 
 
-def _scores(ws: Worksheet, data: ReportData) -> None:
-    header(ws, 1, ("Member", "Role", "Bidder", "Question", "Score", "Descriptor", "Rationale"))
-    for row, s in enumerate(data.individual, start=2):
-        put_row(ws, row, [s.member, s.role, s.bidder, s.question, s.score, data.descriptor(s.score), s.rationale])
-    ws.freeze_panes = "A2"
-    widths(ws, (22, 11, 30, 10, 8, 16, 80))
-    wrap_column(ws, 7, 2)
-
-
-def _moderation(ws: Worksheet, data: ReportData) -> None:
+def _moderation(book: StreamingBook, name: str, data: ReportData) -> None:
     scored = {s.member for s in data.individual}
-    members = [name for name, role in data.panel if role == "evaluator" or name in scored]
+    members = [member for member, role in data.panel if role == "evaluator" or member in scored]
     conflicted = {(d.member, d.bidder) for d in data.declarations if d.conflict}
     marks = {(s.member, s.bidder, s.question): s.score for s in data.individual}
-    header(ws, 1, ("Bidder", "Question", *members, "Spread", "Consensus score", "Consensus rationale"))
-    row = 2
-    for bidder in data.bidders:
-        consensus = data.moderated_for(bidder)
-        for q in data.questions:
-            given = [marks[(m, bidder, q.code)] for m in members if (m, bidder, q.code) in marks]
-            cells: list[object] = [
-                marks.get((m, bidder, q.code), "conflict" if (m, bidder) in conflicted else None) for m in members
-            ]
-            agreed = consensus.get(q.code)
-            put_row(
-                ws,
-                row,
-                [
+    # One pass instead of ReportData.moderated_for per bidder; the last row for a question wins, as there.
+    consensus: dict[tuple[str, str], ModeratedRow] = {(m.bidder, m.question): m for m in data.moderated}
+    titles = ("Bidder", "Question", *members, "Spread", "Consensus score", "Consensus rationale")
+    styles = book.column_styles((), len(titles), wrap=(len(titles),))
+    with book.sheet(name, (30, 10, *(12 for _ in members), 8, 11, 80), freeze="C2") as ws:
+        _header(book, ws, 1, titles)
+        row = 2
+        for bidder in data.bidders:
+            absent = ["conflict" if (m, bidder) in conflicted else None for m in members]
+            for q in data.questions:
+                given = [marks.get((m, bidder, q.code)) for m in members]
+                cells = [a if g is None else g for g, a in zip(given, absent, strict=True)]
+                known = [g for g in given if g is not None]
+                agreed = consensus.get((bidder, q.code))
+                values = [
                     bidder,
                     q.code,
                     *cells,
-                    (max(given) - min(given)) if given else None,
+                    (max(known) - min(known)) if known else None,
                     agreed.score if agreed else None,
                     agreed.rationale if agreed else None,
-                ],
-            )
-            row += 1
-    ws.freeze_panes = "C2"
-    widths(ws, (30, 10, *(12 for _ in members), 8, 11, 80))
-    wrap_column(ws, len(members) + 5, 2)
+                ]
+                ws.row(row, values, styles)
+                row += 1
 
 
-def _measures(ws: Worksheet, data: ReportData) -> None:
-    header(ws, 1, ("Ref", "Description", "Unit", "Proxy value (£)", "Catalogue proxy (£)", "Override reason", "Theme"))
-    for row, m in enumerate(data.measures, start=2):
-        put_row(
-            ws,
-            row,
-            [
+def _measures(book: StreamingBook, name: str, data: ReportData) -> None:
+    titles = ("Ref", "Description", "Unit", "Proxy value (£)", "Catalogue proxy (£)", "Override reason", "Theme")
+    styles = book.column_styles((None, None, None, PROXY, PROXY), len(titles), wrap=(2, 6))
+    with book.sheet(name, (8, 70, 18, 15, 15, 40, 36), freeze="B2") as ws:
+        _header(book, ws, 1, titles)
+        for row, m in enumerate(data.measures, start=2):
+            values = [
                 m.ref,
                 m.description,
                 m.unit,
@@ -230,33 +236,25 @@ def _measures(ws: Worksheet, data: ReportData) -> None:
                 m.catalogue_proxy_value,
                 m.proxy_override_reason or None,
                 m.theme,
-            ],
-            (None, None, None, PROXY, PROXY),
-        )
-    ws.freeze_panes = "B2"
-    widths(ws, (8, 70, 18, 15, 15, 40, 36))
-    wrap_column(ws, 2, 2)
-    wrap_column(ws, 6, 2)
+            ]
+            ws.row(row, values, styles)
 
 
-def _declarations(ws: Worksheet, data: ReportData) -> None:
-    header(ws, 1, ("Member", "Role", "Bidder", "Declared", "Conflict", "Details"))
-    for row, d in enumerate(data.declarations, start=2):
-        put_row(ws, row, [d.member, d.role, d.bidder, d.declared, d.conflict if d.declared else None, d.details])
-    ws.freeze_panes = "A2"
-    widths(ws, (22, 11, 30, 10, 10, 60))
-    wrap_column(ws, 6, 2)
+def _declarations(book: StreamingBook, name: str, data: ReportData) -> None:
+    titles = ("Member", "Role", "Bidder", "Declared", "Conflict", "Details")
+    styles = book.column_styles((), len(titles), wrap=(6,))
+    with book.sheet(name, (22, 11, 30, 10, 10, 60), freeze="A2") as ws:
+        _header(book, ws, 1, titles)
+        for row, d in enumerate(data.declarations, start=2):
+            ws.row(row, (d.member, d.role, d.bidder, d.declared, d.conflict if d.declared else None, d.details), styles)
 
 
 def evaluation_workbook(data: ReportData) -> bytes:
-    wb = Workbook()
+    book = StreamingBook()
     builders = (_summary, _pledges, _scores, _moderation, _measures, _declarations)
-    for index, (name, build) in enumerate(zip(SHEETS, builders, strict=True)):
-        ws = wb.active if index == 0 else wb.create_sheet()
-        assert ws is not None
-        ws.title = name
-        build(ws, data)
-    return workbook_bytes(wb)
+    for name, build in zip(SHEETS, builders, strict=True):
+        build(book, name, data)
+    return book.getvalue()
 
 
 def write_evaluation_workbook(data: ReportData, path: Path) -> Path:
