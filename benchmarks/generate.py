@@ -77,13 +77,14 @@ def large_tender(
         }
         for name in names
     ]
-    panel = [{"name": f"Evaluator {i + 1:02d}", "role": "evaluator"} for i in range(evaluators - 1)]
-    panel.append({"name": "Chair", "role": "chair"})
+    # ten evaluators score; the chair moderates and signs, as on a council panel
+    evaluator_docs = [{"name": f"Evaluator {i + 1:02d}", "role": "evaluator"} for i in range(evaluators)]
+    panel = [*evaluator_docs, {"name": "Chair", "role": "chair"}]
     scores, moderated = [], []
     for b in names:
         for q in question_docs:
             marks = []
-            for member in panel:
+            for member in evaluator_docs:
                 mark = rng.randint(1, 5)
                 marks.append(mark)
                 scores.append(
