@@ -236,3 +236,74 @@ def test_unicode_names_render(tmp_path):
         (path,) = write_report(data, kind, tmp_path / f"{kind}.pdf")
         text = squash(pdf_text(path))
         assert "Zoë Łukasz Ó Súilleabháin Ltd" in text and "Zoë Ñúñez" in text
+
+
+def _laid_text(block) -> list[str]:
+    return [
+        " ".join(w if isinstance(w, str) else "".join(t for _f, t in w) for w in words) for _x, words in block._laid[1]
+    ]
+
+
+def _paragraph_lines(paragraph) -> list[str]:
+    bl = paragraph.blPara
+    if bl.kind == 0:
+        return [" ".join(words) for _x, words in bl.lines]
+    return ["".join(getattr(w, "text", "") for w in line.words).strip() for line in bl.lines]
+
+
+@pytest.mark.parametrize("width", [60, 141.7, 481.9])
+def test_text_blocks_break_lines_exactly_where_paragraphs_do(width):
+    """TextBlock (the fast path for text) against reportlab's Paragraph: same lines, same height."""
+    from reportlab.platypus import Paragraph
+
+    from svdesk.export.pdf_base import STYLES, TextBlock
+    from svdesk.export.pdf_base import text as escaped
+
+    samples = [v for v in HOSTILE_STRINGS.values() if len(v) < 5000] + [
+        "The panel agreed: Appendix C evidences 27 local FTE posts with job descriptions; the method statement "
+        "gives a week-by-week mobilisation plan with named staff (section 4.2), £1,234,567.89 in all.",
+        "x" * 700,
+        "short " + "y" * 500 + " tail words here",
+        "first line\n\nthird line\n",
+        "",
+        "   ",
+    ]
+    for style in ("body", "cell", "cell_right", "cell_head", "small", "h3"):
+        for value in samples:
+            p = Paragraph(escaped(value), STYLES[style])
+            p.wrap(width, 1e6)
+            block = TextBlock.plain(value, STYLES[style])
+            assert block.wrap(width, 1e6)[1] == pytest.approx(p.height), (style, value[:40])
+            assert _laid_text(block) == _paragraph_lines(p), (style, value[:40])
+    for label, rest in [("Q1 Recruitment, retention and workforce development", ": 4 / 5 (Good)"), ("Tie", " at 2")]:
+        p = Paragraph(f"<b>{escaped(label)}</b>{escaped(rest)}", STYLES["body"])
+        p.wrap(width, 1e6)
+        block = TextBlock.from_runs([(label, True), (rest, False)], STYLES["body"])
+        block.wrap(width, 1e6)
+        assert _laid_text(block) == _paragraph_lines(p)
+
+
+def test_markup_is_parsed_only_in_the_form_svdesk_writes():
+    from reportlab.platypus import Paragraph
+
+    from svdesk.export.pdf_base import TextBlock, markup, rich, text
+
+    hostile = HOSTILE_STRINGS["reportlab CVE-2023-33733"]
+    assert isinstance(markup(f"<b>{text(hostile)}</b> is excluded."), TextBlock)
+    assert isinstance(markup("Some <i>other</i> markup"), Paragraph)  # reportlab handles anything else
+    assert isinstance(markup("a bare & ampersand"), Paragraph)
+    block = rich([(hostile, True), ("\nline two", False)])
+    assert block.getPlainText().startswith("<para><font color=") and block.getPlainText().endswith("line two")
+
+
+def test_a_table_row_taller_than_a_page_continues_on_the_next(tmp_path):
+    """reportlab's Table stops with a LayoutError here; a long reason must still print in full."""
+    from svdesk.export.pdf_base import Column, PageInfo, build_pdf, tables
+
+    reason = " ".join(f"word{i}" for i in range(6000)) + " THE-END"
+    story = tables([Column("Ref", 20), Column("Reason", 150)], [("NT1", "short"), ("NT2", reason), ("NT3", "after")])
+    pdf = tmp_path / "t.pdf"
+    pdf.write_bytes(build_pdf(story, PageInfo("R", "T", "Report", "OFFICIAL", "now", "f" * 64, "")))
+    text = squash(pdf_text(pdf))
+    assert pdf_pages(pdf) > 1 and "word0 word1" in text and "word5999 THE-END" in text and "NT3 after" in text
+    assert text.count("Ref Reason") == pdf_pages(pdf)  # the header repeats on every page of the table

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from pathlib import Path
 
 from reportlab.platypus import Flowable, PageBreak
@@ -13,6 +14,7 @@ from svdesk.export.pdf_base import (
     Column,
     build_pdf,
     gap,
+    gc_paused,
     keep,
     key_values,
     long_text,
@@ -21,6 +23,7 @@ from svdesk.export.pdf_base import (
     number,
     para,
     points,
+    rich,
     tables,
     text,
 )
@@ -33,7 +36,7 @@ from svdesk.export.report_sections import (
     scale_table,
     signoff_section,
 )
-from svdesk.model.services.report_data import ReportData
+from svdesk.model.services.report_data import PledgeRow, ReportData
 
 REPORT = "Evaluation report"
 
@@ -142,11 +145,31 @@ def _panel_section(data: ReportData) -> list[Flowable]:
     ]
 
 
+def _pledges_by_bidder(data: ReportData) -> dict[str, list[PledgeRow]]:
+    """data.pledges_for(b) for every bidder in one pass (it scans every pledge on each call)."""
+    out: dict[str, list[PledgeRow]] = defaultdict(list)
+    for p in data.pledges:
+        out[p.bidder].append(p)
+    return out
+
+
+def _value_by_theme(pledges: list[PledgeRow]) -> dict[str, tuple[float, float]]:
+    """As data.value_by_theme(bidder), from that bidder's pledges: theme -> (pledged £, accepted £)."""
+    out: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for p in pledges:
+        out[p.theme or "Other"][0] += p.pledged_value
+        out[p.theme or "Other"][1] += p.accepted_value
+    return {k: (v[0], v[1]) for k, v in out.items()}
+
+
 def _social_value_section(data: ReportData) -> list[Flowable]:
     story: list[Flowable] = [para("5. Pledged social value", "h2")]
+    results = data.results.by_name()
+    pledges_of = _pledges_by_bidder(data)
     for bidder in data.bidders:
-        by_theme = data.value_by_theme(bidder)
-        result = data.results.by_name()[bidder]
+        pledges = pledges_of.get(bidder, [])
+        by_theme = _value_by_theme(pledges)
+        result = results[bidder]
         price = data.prices[bidder]
         ratio = f"{result.accepted_value / price * 100:.1f}% of price" if price else ""
         story.append(para(bidder, "h3"))
@@ -155,7 +178,7 @@ def _social_value_section(data: ReportData) -> list[Flowable]:
         story += tables([Column("Theme", 100), Column("Pledged", 35, "right"), Column("Accepted", 35, "right")], rows)
         if ratio:
             story.append(para(f"Accepted social value is {ratio}.", "small"))
-        adjusted = [p for p in data.pledges_for(bidder) if p.adjusted]
+        adjusted = [p for p in pledges if p.adjusted]
         if adjusted:
             story.append(para("Adjustments by the panel", "h3"))
             story += tables(
@@ -182,21 +205,18 @@ def _social_value_section(data: ReportData) -> list[Flowable]:
 
 def _moderated_section(data: ReportData) -> list[Flowable]:
     story: list[Flowable] = [PageBreak(), para("6. Consensus scores and rationale", "h2")]
-    titles = {q.code: q for q in data.questions}
+    moderated = {(m.bidder, m.question): m for m in data.moderated}  # data.moderated_for, in one pass
+    labels = [(q.code, f"{q.code} {q.title}".strip() if q.title else q.code) for q in data.questions]
+    out_of = f" / {data.scale_max:g}"
     for bidder in data.bidders:
         story.append(para(bidder, "h3"))
-        moderated = data.moderated_for(bidder)
-        for q in data.questions:
-            m = moderated.get(q.code)
-            label = f"{q.code} {q.title}".strip() if titles[q.code].title else q.code
+        for code, label in labels:
+            m = moderated.get((bidder, code))
             if m is None:
-                story.append(markup(f"<b>{text(label)}</b>: no consensus score yet."))
+                story.append(rich([(label, True), (": no consensus score yet.", False)]))
                 continue
             descriptor = data.descriptor(m.score)
-            head = markup(
-                f"<b>{text(label)}</b>: {m.score:g} / {data.scale_max:g}"
-                + (f" ({text(descriptor)})" if descriptor else "")
-            )
+            head = rich([(label, True), (f": {m.score:g}{out_of}" + (f" ({descriptor})" if descriptor else ""), False)])
             body = long_text(m.rationale)
             story.append(keep(head, body[0]) if len(body) == 1 else head)
             if len(body) > 1:
@@ -252,20 +272,21 @@ def _recommendation(data: ReportData) -> list[Flowable]:
 
 
 def evaluation_report(data: ReportData, marking: str = DEFAULT_MARKING) -> bytes:
-    story: list[Flowable] = [
-        *cover(data, REPORT),
-        *_tender_section(data),
-        *_measures_section(data),
-        *_questions_section(data),
-        *_panel_section(data),
-        *_social_value_section(data),
-        *_moderated_section(data),
-        *_results_section(data),
-        *_recommendation(data),
-        para("9. Sign-off", "h2"),
-        *signoff_section(data),
-    ]
-    return build_pdf(story, page_info(data, REPORT, marking))
+    with gc_paused():
+        story: list[Flowable] = [
+            *cover(data, REPORT),
+            *_tender_section(data),
+            *_measures_section(data),
+            *_questions_section(data),
+            *_panel_section(data),
+            *_social_value_section(data),
+            *_moderated_section(data),
+            *_results_section(data),
+            *_recommendation(data),
+            para("9. Sign-off", "h2"),
+            *signoff_section(data),
+        ]
+        return build_pdf(story, page_info(data, REPORT, marking))
 
 
 def write_evaluation_report(data: ReportData, path: Path, marking: str = DEFAULT_MARKING) -> Path:
