@@ -233,8 +233,10 @@ def test_members_review_pledges_blind_and_the_panel_reconciles(qtbot, scoring_db
     assert screen.pledge_model.text(0, 6).startswith("\u2013 not reviewed")  # blind: Tom's view is not shown
     screen.pledges.selectRow(0)
     assert screen.review("accept")
-    with scoring_db.reader() as s, pytest.raises(WorkflowError, match="only possible while the tender is in "
-                                                                       "moderation"):
+    with (
+        scoring_db.reader() as s,
+        pytest.raises(WorkflowError, match="only possible while the tender is in moderation"),
+    ):
         pledges_to_reconcile(s, get_tender(s, "P-1"))
     # scores so moderation can open, then reconcile in the moderation screen
     from svdesk.model.services.tenders import set_score
