@@ -20,16 +20,38 @@ from svdesk.model.entities import AuditEntry, Tender
 GENESIS = "0" * 64
 
 
+# The encoder json.dumps would build for these options on every call, built once (same output).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
 def canonical_json(value: Any) -> str:
     """One byte-exact encoding for hashing: sorted keys, no spaces, UTF-8, no NaN."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return _CANONICAL.encode(value)
 
 
 def entry_hash(fields: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json(fields).encode("utf-8")).hexdigest()
 
 
-def _hashed_fields(e: AuditEntry) -> dict[str, Any]:
+# The columns of an entry, in the order `read_entries` returns them.
+ENTRY_COLUMNS = (
+    AuditEntry.id,
+    AuditEntry.tender_uid,
+    AuditEntry.seq,
+    AuditEntry.at,
+    AuditEntry.actor,
+    AuditEntry.action,
+    AuditEntry.entity,
+    AuditEntry.before,
+    AuditEntry.after,
+    AuditEntry.reason,
+    AuditEntry.prev_hash,
+    AuditEntry.hash,
+)
+
+
+def _hashed_fields(e: Any) -> dict[str, Any]:
+    """The hashed fields of an AuditEntry, or of a row of `read_entries` (same attribute names)."""
     return {
         "tender_uid": e.tender_uid,
         "seq": e.seq,
@@ -87,10 +109,19 @@ class ChainCheck:
     problem: str = ""
 
 
-def verify_chain(session: Session, tender_uid: str) -> ChainCheck:
-    entries = session.scalars(
-        select(AuditEntry).where(AuditEntry.tender_uid == tender_uid).order_by(AuditEntry.id)
-    ).all()
+def read_entries(session: Session, tender_uid: str) -> list[Any]:
+    """One tender's whole log as plain rows (attributes named as on AuditEntry), in storage order."""
+    if session.autoflush:
+        session.flush()
+    return list(
+        session.connection()
+        .execute(select(*ENTRY_COLUMNS).where(AuditEntry.tender_uid == tender_uid).order_by(AuditEntry.id))
+        .all()
+    )
+
+
+def check_chain(entries: list[Any]) -> ChainCheck:
+    """Check entries in storage order (AuditEntry objects or `read_entries` rows)."""
     prev = GENESIS
     for expected_seq, e in enumerate(entries, start=1):
         if e.seq != expected_seq:
@@ -103,6 +134,10 @@ def verify_chain(session: Session, tender_uid: str) -> ChainCheck:
             return ChainCheck(False, len(entries), prev, f"audit entry {e.seq} ({e.action}): content altered")
         prev = e.hash
     return ChainCheck(True, len(entries), prev)
+
+
+def verify_chain(session: Session, tender_uid: str) -> ChainCheck:
+    return check_chain(read_entries(session, tender_uid))
 
 
 def history(session: Session, tender_uid: str, entity_prefix: str = "") -> list[AuditEntry]:

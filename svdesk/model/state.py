@@ -11,10 +11,17 @@ Keys use database ids (stable under renames); values carry the names a person re
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import json
+import re
+from bisect import bisect_left
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from svdesk.model.audit import canonical_json
@@ -159,62 +166,232 @@ def signature_value(s: Signature) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class Record:
+    """The rows of one tender's record, read once with plain-column SELECTs (no ORM objects).
+
+    Everything that reads the whole record (`current_state`, `verify`, the report data) starts
+    from this, so a report reads the 80,000 scores once. Small tables are in position order.
+    """
+
+    descriptors: list[tuple[float, str]]  # (score, label) by score
+    # (id, ref, description, unit, proxy_value, catalogue_proxy_value, proxy_override_reason, theme, position)
+    measures: list[Any]
+    # (id, code, section, title, text, guidance, weight, minimum_score, position)
+    questions: list[Any]
+    bidders: list[Any]  # (id, name, price, position)
+    members: list[Any]  # (id, name, role, position)
+    pledges: list[Any]  # (bidder_id, measure_id, quantity, accepted_quantity, adjustment_reason)
+    scores: list[Any]  # (bidder_id, question_id, member_id, score, rationale)
+    moderated: list[Any]  # (bidder_id, question_id, score, rationale)
+    declarations: list[Any]  # (member_id, bidder_id, conflict, details)
+    reviews: list[Any]  # (member_id, bidder_id, measure_id, decision, accepted_quantity, reason)
+    # (id, member_id, name, role, signed_at, fingerprint, audit_head, withdrawn) by id
+    signatures: list[Any]
+
+
+@contextmanager
+def bulk_work() -> Iterator[None]:
+    """Pause CPython's cycle collector while a whole record is read and worked through.
+
+    A large tender's record is some 100,000 rows and as many objects built from them, none of
+    them in a reference cycle (reference counting frees them as usual); creating that many sets
+    off repeated full collections of the whole heap that find nothing. (As the PDF export does.)
+    """
+    if not gc.isenabled():  # already paused (by a caller): leave it so
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _rows(session: Session, stmt: Select[Any]) -> list[Any]:
+    # Core execution on the session's connection: plain tuples, no ORM row handling. Flush first
+    # so a caller in the middle of a unit of work reads what it has written (as autoflush would).
+    if session.autoflush:
+        session.flush()
+    return list(session.connection().execute(stmt).all())
+
+
+def read_record(session: Session, tender: Tender) -> Record:
+    """Read the whole record of one tender: one SELECT of plain columns per table."""
+    tid = tender.id
+    bidders = _rows(
+        session,
+        select(Bidder.id, Bidder.name, Bidder.price, Bidder.position)
+        .where(Bidder.tender_id == tid)
+        .order_by(Bidder.position, Bidder.id),
+    )
+    members = _rows(
+        session,
+        select(PanelMember.id, PanelMember.name, PanelMember.role, PanelMember.position)
+        .where(PanelMember.tender_id == tid)
+        .order_by(PanelMember.position, PanelMember.id),
+    )
+    bidder_ids = [b[0] for b in bidders] or [-1]
+    member_ids = [m[0] for m in members] or [-1]
+    return Record(
+        descriptors=_rows(
+            session,
+            select(ScaleDescriptor.score, ScaleDescriptor.label)
+            .where(ScaleDescriptor.tender_id == tid)
+            .order_by(ScaleDescriptor.score),
+        ),
+        measures=_rows(
+            session,
+            select(
+                TenderMeasure.id,
+                TenderMeasure.ref,
+                TenderMeasure.description,
+                TenderMeasure.unit,
+                TenderMeasure.proxy_value,
+                TenderMeasure.catalogue_proxy_value,
+                TenderMeasure.proxy_override_reason,
+                TenderMeasure.theme,
+                TenderMeasure.position,
+            )
+            .where(TenderMeasure.tender_id == tid)
+            .order_by(TenderMeasure.position, TenderMeasure.id),
+        ),
+        questions=_rows(
+            session,
+            select(
+                Question.id,
+                Question.code,
+                Question.section,
+                Question.title,
+                Question.text,
+                Question.guidance,
+                Question.weight,
+                Question.minimum_score,
+                Question.position,
+            )
+            .where(Question.tender_id == tid)
+            .order_by(Question.position, Question.id),
+        ),
+        bidders=bidders,
+        members=members,
+        pledges=_rows(
+            session,
+            select(
+                Pledge.bidder_id,
+                Pledge.tender_measure_id,
+                Pledge.quantity,
+                Pledge.accepted_quantity,
+                Pledge.adjustment_reason,
+            ).where(Pledge.bidder_id.in_(bidder_ids)),
+        ),
+        scores=_rows(
+            session,
+            select(Score.bidder_id, Score.question_id, Score.member_id, Score.score, Score.rationale).where(
+                Score.member_id.in_(member_ids)
+            ),
+        ),
+        moderated=_rows(
+            session,
+            select(
+                ModeratedScore.bidder_id, ModeratedScore.question_id, ModeratedScore.score, ModeratedScore.rationale
+            ).where(ModeratedScore.bidder_id.in_(bidder_ids)),
+        ),
+        declarations=_rows(
+            session,
+            select(Declaration.member_id, Declaration.bidder_id, Declaration.conflict, Declaration.details).where(
+                Declaration.member_id.in_(member_ids)
+            ),
+        ),
+        reviews=_rows(
+            session,
+            select(
+                PledgeReview.member_id,
+                Pledge.bidder_id,
+                Pledge.tender_measure_id,
+                PledgeReview.decision,
+                PledgeReview.accepted_quantity,
+                PledgeReview.reason,
+            )
+            .join(Pledge, PledgeReview.pledge_id == Pledge.id)
+            .where(Pledge.bidder_id.in_(bidder_ids)),
+        ),
+        signatures=_rows(
+            session,
+            select(
+                Signature.id,
+                Signature.member_id,
+                Signature.name,
+                Signature.role,
+                Signature.signed_at,
+                Signature.fingerprint,
+                Signature.audit_head,
+                Signature.withdrawn,
+            )
+            .where(Signature.tender_id == tid)
+            .order_by(Signature.id),
+        ),
+    )
+
+
+def _small_state(tender: Tender, record: Record) -> dict[str, Any]:
+    """The state of everything but the three large tables (pledges, scores, moderated scores)."""
+    state: dict[str, Any] = {}
+    state[tender_key(tender)] = tender_value(tender, {f"{score:g}": label for score, label in record.descriptors})
+    for mid, ref, description, unit, proxy, catalogue_proxy, why, _theme, _pos in record.measures:
+        state[f"measure/{mid}"] = {
+            "ref": ref,
+            "description": description,
+            "unit": unit,
+            "proxy_value": proxy,
+            "catalogue_proxy_value": catalogue_proxy,
+            "proxy_override_reason": why,
+        }
+    for qid, code, section, title, text, guidance, weight, minimum, _pos in record.questions:
+        state[f"question/{qid}"] = {
+            "code": code,
+            "section": section.value,
+            "title": title,
+            "text": text,
+            "guidance": guidance,
+            "weight": weight,
+            "minimum_score": minimum,
+        }
+    for bid, name, price, _pos in record.bidders:
+        state[f"bidder/{bid}"] = {"name": name, "price": price}
+    for mid, name, role, _pos in record.members:
+        state[f"member/{mid}"] = {"name": name, "role": role.value}
+    for mid, bid, conflict, details in record.declarations:
+        state[f"declaration/{mid}/{bid}"] = {"conflict": conflict, "details": details}
+    for mid, bid, measure_id, decision, acc, why in record.reviews:
+        state[f"review/{mid}/{bid}/{measure_id}"] = {"decision": decision, "accepted": acc, "reason": why}
+    for sid, member_id, name, role, signed_at, fingerprint, head, withdrawn in record.signatures:
+        state[f"signature/{sid}"] = {
+            "member_id": member_id,
+            "name": name,
+            "role": role,
+            "signed_at": signed_at,
+            "fingerprint": fingerprint,
+            "audit_head": head,
+            "withdrawn": withdrawn,
+        }
+    return state
+
+
+def state_of(tender: Tender, record: Record) -> dict[str, Any]:
+    """The canonical state map of a record read by `read_record` (same shapes as the *_value functions)."""
+    state = _small_state(tender, record)
+    for bid, mid, qty, acc, why in record.pledges:
+        state[f"pledge/{bid}/{mid}"] = {"quantity": qty, "accepted": acc, "reason": why}
+    for bid, qid, mid, sc, why in record.scores:
+        state[f"score/{bid}/{qid}/{mid}"] = {"score": sc, "rationale": why}
+    for bid, qid, sc, why in record.moderated:
+        state[f"moderated/{bid}/{qid}"] = {"score": sc, "rationale": why}
+    return state
+
+
 def current_state(session: Session, tender: Tender) -> dict[str, Any]:
     """Read the whole record of one tender with one query per table."""
-    tid = tender.id
-    state: dict[str, Any] = {}
-    descriptors = {
-        f"{score:g}": label
-        for score, label in session.execute(
-            select(ScaleDescriptor.score, ScaleDescriptor.label).where(ScaleDescriptor.tender_id == tid)
-        ).all()
-    }
-    state[tender_key(tender)] = tender_value(tender, descriptors)
-    for m in session.scalars(select(TenderMeasure).where(TenderMeasure.tender_id == tid)):
-        state[measure_key(m)] = measure_value(m)
-    for q in session.scalars(select(Question).where(Question.tender_id == tid)):
-        state[question_key(q)] = question_value(q)
-    bidder_ids = []
-    for b in session.scalars(select(Bidder).where(Bidder.tender_id == tid)):
-        state[bidder_key(b)] = bidder_value(b)
-        bidder_ids.append(b.id)
-    member_ids = []
-    for m in session.scalars(select(PanelMember).where(PanelMember.tender_id == tid)):
-        state[member_key(m)] = member_value(m)
-        member_ids.append(m.id)
-    for bid, mid, qty, acc, why in session.execute(
-        select(
-            Pledge.bidder_id,
-            Pledge.tender_measure_id,
-            Pledge.quantity,
-            Pledge.accepted_quantity,
-            Pledge.adjustment_reason,
-        ).where(Pledge.bidder_id.in_(bidder_ids or [-1]))
-    ):
-        state[pledge_key(bid, mid)] = {"quantity": qty, "accepted": acc, "reason": why}
-    for bid, qid, mid, sc, why in session.execute(
-        select(Score.bidder_id, Score.question_id, Score.member_id, Score.score, Score.rationale).where(
-            Score.member_id.in_(member_ids or [-1])
-        )
-    ):
-        state[score_key(bid, qid, mid)] = score_value(sc, why)
-    for bid, qid, sc, why in session.execute(
-        select(
-            ModeratedScore.bidder_id, ModeratedScore.question_id, ModeratedScore.score, ModeratedScore.rationale
-        ).where(ModeratedScore.bidder_id.in_(bidder_ids or [-1]))
-    ):
-        state[moderated_key(bid, qid)] = score_value(sc, why)
-    for d in session.scalars(select(Declaration).where(Declaration.member_id.in_(member_ids or [-1]))):
-        state[declaration_key(d.member_id, d.bidder_id)] = declaration_value(d)
-    for r, bid, mid in session.execute(
-        select(PledgeReview, Pledge.bidder_id, Pledge.tender_measure_id)
-        .join(Pledge, PledgeReview.pledge_id == Pledge.id)
-        .where(Pledge.bidder_id.in_(bidder_ids or [-1]))
-    ):
-        state[review_key(r.member_id, bid, mid)] = review_value(r)
-    for s in session.scalars(select(Signature).where(Signature.tender_id == tid)):
-        state[signature_key(s)] = signature_value(s)
-    return state
+    return state_of(tender, read_record(session, tender))
 
 
 def names_for(state: dict[str, Any]) -> dict[str, dict[str, str]]:
@@ -228,20 +405,24 @@ def names_for(state: dict[str, Any]) -> dict[str, dict[str, str]]:
     return names
 
 
+# The kinds of entity whose key carries ids of other entities, and which kinds those ids are.
+KEY_PARTS: dict[str, tuple[str, ...]] = {
+    "pledge": ("bidder", "measure"),
+    "score": ("bidder", "question", "member"),
+    "moderated": ("bidder", "question"),
+    "declaration": ("member", "bidder"),
+    "review": ("member", "bidder", "measure"),
+    "measure": ("measure",),
+    "question": ("question",),
+    "bidder": ("bidder",),
+    "member": ("member",),
+}
+
+
 def readable_key(key: str, names: dict[str, dict[str, str]]) -> str:
     """'score/3/7/2' -> 'score/Weaver Valley Care Ltd/Q1/Tom Ellis' (ids replaced by names)."""
     kind, *ids = key.split("/")
-    order = {
-        "pledge": ("bidder", "measure"),
-        "score": ("bidder", "question", "member"),
-        "moderated": ("bidder", "question"),
-        "declaration": ("member", "bidder"),
-        "review": ("member", "bidder", "measure"),
-        "measure": ("measure",),
-        "question": ("question",),
-        "bidder": ("bidder",),
-        "member": ("member",),
-    }.get(kind)
+    order = KEY_PARTS.get(kind)
     if kind == "tender":
         return "tender"
     if order is None or len(order) != len(ids):
@@ -249,17 +430,149 @@ def readable_key(key: str, names: dict[str, dict[str, str]]) -> str:
     return "/".join([kind, *(names[k].get(i, f"#{i}") for k, i in zip(order, ids, strict=True))])
 
 
+def _readable_keys(keys: list[str], names: dict[str, dict[str, str]]) -> list[str]:
+    """`readable_key` of many keys at once (the fingerprint renames every key of the record)."""
+    lookups = {kind: [names[k] for k in order] for kind, order in KEY_PARTS.items()}
+    out = []
+    for key in keys:
+        kind, *ids = key.split("/")
+        parts = lookups.get(kind)
+        if kind == "tender":
+            out.append("tender")
+        elif parts is None or len(parts) != len(ids):
+            out.append(key)
+        else:
+            out.append("/".join([kind, *[n.get(i, f"#{i}") for n, i in zip(parts, ids, strict=True)]]))
+    return out
+
+
 def content_fingerprint(state: dict[str, Any]) -> str:
     """SHA-256 of the evaluation's content: everything but signatures and the workflow status.
 
     Keyed by names, not database ids, so the same evaluation loaded elsewhere has the same print.
     """
-    names = names_for(state)
-    content = {}
-    for key, value in state.items():
-        if key.startswith(NOT_FINGERPRINTED):
-            continue
-        if key.startswith("tender/"):
-            value = {k: v for k, v in value.items() if k != STATUS_FIELD}
-        content[readable_key(key, names)] = value
+    keys = [key for key in state if not key.startswith(NOT_FINGERPRINTED)]
+    values = [
+        {k: v for k, v in state[key].items() if k != STATUS_FIELD} if key.startswith("tender/") else state[key]
+        for key in keys
+    ]
+    content = dict(zip(_readable_keys(keys, names_for(state)), values, strict=True))
     return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+
+
+# --- the record already encoded --------------------------------------------------------------------
+# `verify` (and so every report) needs the canonical JSON of every entity twice: keyed by names for
+# the fingerprint, keyed by ids to compare with the audit log's snapshot. For the 100,000 entities of
+# a large tender, building a dict per entity and encoding the maps through json was most of the
+# time; here each value is encoded once, straight from its row, with the exact bytes canonical_json
+# writes (a value of any other type than expected goes through canonical_json itself).
+
+_string = json.encoder.encode_basestring  # what canonical_json uses for every str (C when available)
+
+
+class _Names(dict[int, str]):
+    """id -> readable name; an unknown id reads as '#id', as in `readable_key`."""
+
+    def __missing__(self, ident: int) -> str:
+        return f"#{ident}"
+
+
+_PLAIN_KEY = re.compile(r"[a-z]+(?:/[0-9]+)*")
+
+
+def is_plain_key(key: str) -> bool:
+    """A key as `current_state` makes them ('score/3/7/2'): JSON-encoded as is, and sorted alike."""
+    return _PLAIN_KEY.fullmatch(key) is not None
+
+
+@dataclass(frozen=True)
+class EncodedState:
+    """`current_state`, encoded: canonical_json(state) == "{" + ",".join(members) + "}"."""
+
+    members: list[str]  # '"key":<canonical JSON of the value>', one per entity, sorted (= by key: plain keys)
+    fingerprint: str  # = content_fingerprint(state)
+    # False when two rows share a key (only possible with the database's unique constraints dropped)
+    # or two keys share a readable name: `members` is then not the state, only its rows.
+    exact: bool = True
+
+    def text_of(self, key: str) -> str | None:
+        """The canonical JSON of one entity's value, or None when the state has no such key."""
+        if not is_plain_key(key):
+            raise ValueError(f"not a state key: {key!r}")
+        prefix = f'"{key}":'
+        i = bisect_left(self.members, prefix)
+        if i < len(self.members) and self.members[i].startswith(prefix):
+            return self.members[i][len(prefix) :]
+        return None
+
+
+def encode_state(tender: Tender, record: Record) -> EncodedState:
+    """`current_state` with each value as canonical JSON, and its content fingerprint, in one pass.
+
+    The same as canonical_json(state_of(tender, record)) and content_fingerprint(state_of(tender,
+    record)), byte for byte (tests/test_verify_speed_rules.py checks it), at a fraction of the cost.
+    """
+    small = _small_state(tender, record)
+    names = names_for(small)  # the large tables name nothing themselves
+    bidder, question, member, measure = (
+        _Names({int(i): n for i, n in names[kind].items()}) for kind in ("bidder", "question", "member", "measure")
+    )
+    texts = {key: canonical_json(value) for key, value in small.items()}
+    members = [f'"{key}":{text}' for key, text in texts.items()]  # keys made from ids: nothing to escape
+    keys = [key for key in small if not key.startswith(NOT_FINGERPRINTED)]
+    content = dict(
+        zip(
+            _readable_keys(keys, names),
+            [
+                canonical_json({k: v for k, v in small[key].items() if k != STATUS_FIELD})
+                if key.startswith("tender/")
+                else texts[key]
+                for key in keys
+            ],
+            strict=True,
+        )
+    )
+    # The large tables in `state_of` order, so that (impossible in practice) clashing readable
+    # keys resolve alike. A float is written by canonical_json as repr() writes it, if finite.
+    add = members.append
+    for bid, mid, qty, acc, why in record.pledges:
+        if (
+            type(qty) is float
+            and qty - qty == 0.0
+            and (acc is None or (type(acc) is float and acc - acc == 0.0))
+            and type(why) is str
+        ):
+            text = f'{{"accepted":{"null" if acc is None else repr(acc)},"quantity":{qty!r},"reason":{_string(why)}}}'
+        else:
+            text = canonical_json({"quantity": qty, "accepted": acc, "reason": why})
+        add(f'"pledge/{bid}/{mid}":{text}')
+        content[f"pledge/{bidder[bid]}/{measure[mid]}"] = text
+    for bid, qid, mid, sc, why in record.scores:
+        if type(sc) is float and sc - sc == 0.0 and type(why) is str:
+            text = f'{{"rationale":{_string(why)},"score":{sc!r}}}'
+        else:
+            text = canonical_json({"score": sc, "rationale": why})
+        add(f'"score/{bid}/{qid}/{mid}":{text}')
+        content[f"score/{bidder[bid]}/{question[qid]}/{member[mid]}"] = text
+    for bid, qid, sc, why in record.moderated:
+        if type(sc) is float and sc - sc == 0.0 and type(why) is str:
+            text = f'{{"rationale":{_string(why)},"score":{sc!r}}}'
+        else:
+            text = canonical_json({"score": sc, "rationale": why})
+        add(f'"moderated/{bid}/{qid}":{text}')
+        content[f"moderated/{bidder[bid]}/{question[qid]}"] = text
+    members.sort()
+    if len(content) != len(keys) + len(record.pledges) + len(record.scores) + len(record.moderated):
+        return EncodedState(members, content_fingerprint(state_of(tender, record)), exact=False)
+    # Readable keys are made of plain keys and names: when no name needs escaping, neither do they.
+    plain = all(_string(name) == f'"{name}"' for kind in names.values() for name in kind.values())
+    return EncodedState(members, hashlib.sha256(join_encoded(content, plain).encode("utf-8")).hexdigest())
+
+
+def join_encoded(texts: dict[str, str], plain_keys: bool = False) -> str:
+    """canonical_json of a map whose values are already canonical JSON: sorted keys, no spaces.
+
+    `plain_keys`: no key has a character JSON escapes (quote, backslash, control characters)."""
+    if plain_keys:
+        return "{" + ",".join([f'"{key}":{texts[key]}' for key in sorted(texts)]) + "}"
+    return "{" + ",".join([f"{_string(key)}:{texts[key]}" for key in sorted(texts)]) + "}"
