@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from pathlib import Path
 
 from reportlab.platypus import Flowable, PageBreak
@@ -36,7 +35,7 @@ from svdesk.export.report_sections import (
     scale_table,
     signoff_section,
 )
-from svdesk.model.services.report_data import PledgeRow, ReportData
+from svdesk.model.services.report_data import ReportData
 
 REPORT = "Evaluation report"
 
@@ -145,30 +144,12 @@ def _panel_section(data: ReportData) -> list[Flowable]:
     ]
 
 
-def _pledges_by_bidder(data: ReportData) -> dict[str, list[PledgeRow]]:
-    """data.pledges_for(b) for every bidder in one pass (it scans every pledge on each call)."""
-    out: dict[str, list[PledgeRow]] = defaultdict(list)
-    for p in data.pledges:
-        out[p.bidder].append(p)
-    return out
-
-
-def _value_by_theme(pledges: list[PledgeRow]) -> dict[str, tuple[float, float]]:
-    """As data.value_by_theme(bidder), from that bidder's pledges: theme -> (pledged £, accepted £)."""
-    out: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
-    for p in pledges:
-        out[p.theme or "Other"][0] += p.pledged_value
-        out[p.theme or "Other"][1] += p.accepted_value
-    return {k: (v[0], v[1]) for k, v in out.items()}
-
-
 def _social_value_section(data: ReportData) -> list[Flowable]:
     story: list[Flowable] = [para("5. Pledged social value", "h2")]
     results = data.results.by_name()
-    pledges_of = _pledges_by_bidder(data)
     for bidder in data.bidders:
-        pledges = pledges_of.get(bidder, [])
-        by_theme = _value_by_theme(pledges)
+        pledges = data.pledges_for(bidder)
+        by_theme = data.value_by_theme(bidder)
         result = results[bidder]
         price = data.prices[bidder]
         ratio = f"{result.accepted_value / price * 100:.1f}% of price" if price else ""
@@ -205,13 +186,12 @@ def _social_value_section(data: ReportData) -> list[Flowable]:
 
 def _moderated_section(data: ReportData) -> list[Flowable]:
     story: list[Flowable] = [PageBreak(), para("6. Consensus scores and rationale", "h2")]
-    moderated = {(m.bidder, m.question): m for m in data.moderated}  # data.moderated_for, in one pass
     labels = [(q.code, f"{q.code} {q.title}".strip() if q.title else q.code) for q in data.questions]
     out_of = f" / {data.scale_max:g}"
     for bidder in data.bidders:
         story.append(para(bidder, "h3"))
         for code, label in labels:
-            m = moderated.get((bidder, code))
+            m = data.moderated_for(bidder).get(code)
             if m is None:
                 story.append(rich([(label, True), (": no consensus score yet.", False)]))
                 continue

@@ -10,7 +10,6 @@ openpyxl cells: a large tender's 820,000 cells are written in a second or two, i
 
 from __future__ import annotations
 
-from collections import defaultdict
 from pathlib import Path
 
 from svdesk.export.files import write_atomically
@@ -26,7 +25,7 @@ from svdesk.export.xlsx_layout import (
     SheetWriter,
     StreamingBook,
 )
-from svdesk.model.services.report_data import ModeratedRow, PledgeRow, ReportData
+from svdesk.model.services.report_data import ReportData
 
 SHEETS = ("Summary", "Pledges", "Scores", "Moderation", "Measures", "Declarations")
 RESULT_COLUMNS = (
@@ -142,10 +141,6 @@ def _summary_record(book: StreamingBook, ws: SheetWriter, data: ReportData, row:
 
 
 def _pledges(book: StreamingBook, name: str, data: ReportData) -> None:
-    # Grouped once: ReportData.pledges_for scans every pledge for each bidder.
-    by_bidder: dict[str, list[PledgeRow]] = defaultdict(list)
-    for p in data.pledges:
-        by_bidder[p.bidder].append(p)
     formats = (None, None, None, None, PROXY, None, None, MONEY, MONEY)
     styles = book.column_styles(formats, len(PLEDGE_COLUMNS), wrap=(10,))
     subtotal_styles = (*book.column_styles(formats, 9, font=BOLD), book.style(alignment=WRAP))
@@ -153,7 +148,7 @@ def _pledges(book: StreamingBook, name: str, data: ReportData) -> None:
         _header(book, ws, 1, PLEDGE_COLUMNS)
         row = 2
         for bidder in data.bidders:
-            pledges = by_bidder.get(bidder, [])
+            pledges = data.pledges_for(bidder)
             first = row
             for p in pledges:
                 values = [
@@ -196,8 +191,6 @@ def _moderation(book: StreamingBook, name: str, data: ReportData) -> None:
     members = [member for member, role in data.panel if role == "evaluator" or member in scored]
     conflicted = {(d.member, d.bidder) for d in data.declarations if d.conflict}
     marks = {(s.member, s.bidder, s.question): s.score for s in data.individual}
-    # One pass instead of ReportData.moderated_for per bidder; the last row for a question wins, as there.
-    consensus: dict[tuple[str, str], ModeratedRow] = {(m.bidder, m.question): m for m in data.moderated}
     titles = ("Bidder", "Question", *members, "Spread", "Consensus score", "Consensus rationale")
     styles = book.column_styles((), len(titles), wrap=(len(titles),))
     with book.sheet(name, (30, 10, *(12 for _ in members), 8, 11, 80), freeze="C2") as ws:
@@ -209,7 +202,7 @@ def _moderation(book: StreamingBook, name: str, data: ReportData) -> None:
                 given = [marks.get((m, bidder, q.code)) for m in members]
                 cells = [a if g is None else g for g, a in zip(given, absent, strict=True)]
                 known = [g for g in given if g is not None]
-                agreed = consensus.get((bidder, q.code))
+                agreed = data.moderated_for(bidder).get(q.code)
                 values = [
                     bidder,
                     q.code,
