@@ -1,6 +1,6 @@
 """The fast `verify` and report data give exactly the answers of the plain definitions.
 
-`state.encode_state` writes the record's canonical JSON and fingerprint straight from its rows,
+`state_encoding.encode_state` writes the record's canonical JSON and fingerprint straight from its rows,
 and `verify` compares the database with the audit log's snapshot byte for byte before falling
 back to the full replay. These tests hold both to the definitions: `canonical_json` of
 `state_of(...)`, the fingerprint as first written, and `replay` + `_differences`.
@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import event
 
-from svdesk.model import audit, state
+from svdesk.model import audit, state, state_encoding
 from svdesk.model.demo import load_demo
 from svdesk.model.entities import QuantitativeMethod, Role, Section, Tender, TenderStatus
 from svdesk.model.evaluation_file import parse_document, write_evaluation
@@ -77,9 +77,9 @@ def reference_fingerprint(state_map: dict[str, Any]) -> str:
     return hashlib.sha256(dumps(content).encode("utf-8")).hexdigest()
 
 
-def assert_encoded_as_defined(tender: Tender, record: state.Record) -> state.EncodedState:
+def assert_encoded_as_defined(tender: Tender, record: state.Record) -> state_encoding.EncodedState:
     state_map = state.state_of(tender, record)
-    encoded = state.encode_state(tender, record)
+    encoded = state_encoding.encode_state(tender, record)
     assert encoded.exact
     assert "{" + ",".join(encoded.members) + "}" == dumps(state_map)
     assert encoded.fingerprint == state.content_fingerprint(state_map) == reference_fingerprint(state_map)
@@ -207,7 +207,7 @@ def test_any_values_are_encoded_exactly_as_canonical_json(names, scores, moderat
     )
     tender = a_tender()
     state_map = state.state_of(tender, record)
-    encoded = state.encode_state(tender, record)
+    encoded = state_encoding.encode_state(tender, record)
     assert "{" + ",".join(encoded.members) + "}" == dumps(state_map)
     assert encoded.fingerprint == state.content_fingerprint(state_map) == reference_fingerprint(state_map)
     if encoded.exact:
@@ -221,7 +221,7 @@ def test_numbers_json_cannot_hold_are_refused_alike(bad):
     with pytest.raises(ValueError):
         audit.canonical_json(state.state_of(a_tender(), record))
     with pytest.raises(ValueError):
-        state.encode_state(a_tender(), record)
+        state_encoding.encode_state(a_tender(), record)
 
 
 def test_rows_sharing_a_key_leave_it_to_the_full_state():
@@ -229,7 +229,7 @@ def test_rows_sharing_a_key_leave_it_to_the_full_state():
     one is the state, as in `state_of`, and the shortcut through the members is not taken."""
     scores = [(1, 1, 1, 2.0, "as recorded"), (1, 1, 1, 5.0, "forged")]
     record = a_record((["A"], ["Q1"], ["Tom"], ["NT1"]), scores, [], [])
-    encoded = state.encode_state(a_tender(), record)
+    encoded = state_encoding.encode_state(a_tender(), record)
     assert not encoded.exact
     assert encoded.fingerprint == state.content_fingerprint(state.state_of(a_tender(), record))
     log = [snapshot_entry({"score/1/1/1": {"score": 2.0, "rationale": "as recorded"}})]
@@ -325,7 +325,7 @@ def test_the_shortcut_agrees_with_the_full_replay(edits, snapshot_edits, created
         record.bidders[1] = (2, "Bidder 1 Ltd", 1000.0, 2)
     elif tamper == "extra":
         record.scores.append((3, 4, 4, 1.0, "never recorded"))  # by a member of another tender
-    encoded = state.encode_state(tender, record)
+    encoded = state_encoding.encode_state(tender, record)
     fast = v._replay_matches(entries, encoded)
     agrees = full_replay_agrees(entries, tender, record)
     if fast:
@@ -344,7 +344,7 @@ def test_many_changes_since_the_snapshot():
     small = {k: v for k, v in now.items() if k.startswith(("tender/", "measure/", "question/"))}
     entries = [snapshot_entry(small, "tender.create")]
     entries += [change(k, None, value) for k, value in now.items() if k not in small]
-    encoded = state.encode_state(tender, record)
+    encoded = state_encoding.encode_state(tender, record)
     assert v._replay_matches(entries, encoded)
     entries[100].after = dumps({"score": 9.0, "rationale": "not what the database holds"})
     assert not v._replay_matches(entries, encoded)

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from svdesk.model import audit, state
+from svdesk.model import audit, state, state_encoding
 from svdesk.model.entities import Tender
 from svdesk.model.services.tenders import active_signatures
 
@@ -116,7 +116,7 @@ def _at_snapshot(members: list[str], first_before: dict[str, str]) -> list[str]:
     return members
 
 
-def _replay_matches(entries: list[Any], encoded: state.EncodedState) -> bool:
+def _replay_matches(entries: list[Any], encoded: state_encoding.EncodedState) -> bool:
     """True when `replay(entries)` equals the database's state (`encoded`), shown cheaply.
 
     The question `_differences` answers, without decoding the snapshot and building the whole
@@ -135,7 +135,7 @@ def _replay_matches(entries: list[Any], encoded: state.EncodedState) -> bool:
             first_before.setdefault(e.entity, e.before)
             last_after[e.entity] = e.after
     try:
-        if not all(map(state.is_plain_key, last_after)):
+        if not all(map(state_encoding.is_plain_key, last_after)):
             return False
         for key, after in last_after.items():
             have = encoded.text_of(key)
@@ -175,7 +175,7 @@ def _verify(session: Session, tender: Tender, record: state.Record | None) -> Ve
     chain = audit.check_chain(entries)
     if record is None:
         record = state.read_record(session, tender)
-    encoded = state.encode_state(tender, record)
+    encoded = state_encoding.encode_state(tender, record)
     fingerprint = encoded.fingerprint
     report = VerifyReport(tender.reference, chain.entries, chain.head, fingerprint)
     if not entries:
