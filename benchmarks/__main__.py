@@ -59,7 +59,8 @@ def cold_start(db: Path, home: Path) -> dict:
     Both are wall-clock times from the moment this process spawned the child.
     """
     code = (
-        "import os, time, resource\n"
+        "import os, time\n"
+        "from benchmarks.measure import peak_mb\n"
         "spawned = float(os.environ['SVDESK_BENCH_SPAWNED'])\n"
         "from svdesk.ui import app as gui\n"
         "painted = {}\n"
@@ -73,7 +74,7 @@ def cold_start(db: Path, home: Path) -> dict:
         "usable = time.time() - spawned\n"
         "assert window.tenders_model.rowCount() >= 0\n"
         "import json; print(json.dumps({'seconds': usable, 'first_paint_s': painted['at'], "
-        "'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024}))\n"
+        "'peak_mb': peak_mb()}))\n"
         "window.opened.close()\n"
         "import sys; sys.stdout.flush(); os._exit(0)\n"  # as svdesk itself leaves
     )

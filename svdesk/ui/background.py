@@ -68,6 +68,6 @@ def run_quietly(fn: Callable[[], Any], on_done: Callable[[Any], None], on_failed
 
 
 @atexit.register
-def _wait_for_quiet_workers() -> None:
+def wait_for_quiet_workers() -> None:
     for worker in list(_unowned):
         worker.wait()
