@@ -453,6 +453,9 @@ def cmd_pack_import(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    import gc
+
+    gc.disable()  # until the window is up (see svdesk.ui.app.start_gui): Qt's import is part of the wait
     from svdesk.ui.app import run_gui
 
     return run_gui(db_target=args.db, demo=args.demo)

@@ -17,6 +17,7 @@ def test_benchmark_suite_runs_at_small_size(tmp_path):
     )
     assert out.returncode == 0, out.stderr[-2000:]
     for figure in (
+        "Qt alone (the floor)",
         "cold start, empty database",
         "cold start, large database",
         "moderation grid (large)",
@@ -30,3 +31,4 @@ def test_benchmark_suite_runs_at_small_size(tmp_path):
     ):
         assert figure in out.stdout
     assert "x bare openpyxl" in out.stdout
+    assert "x Qt alone" in out.stdout

@@ -2,12 +2,14 @@
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QMessageBox
 
 from svdesk.model.demo import load_demo
 from svdesk.model.services import open_svdesk_database
 from svdesk.ui.main_window import MainWindow
 from svdesk.ui.models import ResultsTableModel
+from svdesk.ui.table_sizing import fit_columns
 from tests.factory import minimal_doc, write_doc
 
 
@@ -42,6 +44,26 @@ def test_demo_loads_with_stages_and_results(window):
     assert "Sandstone Support Services</b> is excluded" in window.exclusions.text()
     assert "final" in window.results_caption.text()
     assert "gui.sqlite" in window.db_label.text()
+
+
+def test_results_columns_fit_their_widest_text_and_header(window):
+    table, m = window.results_table, window.results_model
+    header = table.horizontalHeader()
+    bold = table.font()
+    bold.setBold(True)
+    for col in range(m.columnCount()):
+        metrics = QFontMetrics(bold) if col == ResultsTableModel.COL_TOTAL else table.fontMetrics()
+        widest = max(metrics.horizontalAdvance(m.data(m.index(row, col))) for row in range(m.rowCount()))
+        title = m.headerData(col, Qt.Orientation.Horizontal)
+        assert header.sectionSize(col) > widest, title
+        assert header.sectionSize(col) > header.fontMetrics().horizontalAdvance(title), title
+    # a refresh with longer texts widens the column
+    before = header.sectionSize(ResultsTableModel.COL_BIDDER)
+    rows = m._rows
+    rows[0].name = "A much longer bidder name than any in the demo, Ltd"
+    m.set_results(rows)
+    fit_columns(table, m.column_texts)
+    assert header.sectionSize(ResultsTableModel.COL_BIDDER) > before
 
 
 def test_import_evaluation_file_selects_it(window, tmp_path):

@@ -56,6 +56,7 @@ from svdesk.ui.report_actions import ReportActions
 from svdesk.ui.scoring_screen import ScoringScreen
 from svdesk.ui.setup_screen import SetupScreen
 from svdesk.ui.signoff_screen import SignOffScreen
+from svdesk.ui.table_sizing import fit_columns
 
 MAX_RECENT = 8
 
@@ -102,9 +103,8 @@ class MainWindow(QMainWindow):
         self.results_table.setModel(self.results_model)
         self.results_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.results_table.verticalHeader().setVisible(False)
-        self.results_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        # fit the columns to the first rows, not to all 200 bids of a framework on every refresh
-        self.results_table.horizontalHeader().setResizeContentsPrecision(60)
+        # widths are fitted to the texts on each refresh (fit_columns), and the user may drag them
+        self.results_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.results_table.horizontalHeader().setStretchLastSection(False)
         self.results_table.setWordWrap(False)
         self.exclusions = QLabel("", objectName="exclusions")
@@ -528,6 +528,7 @@ class MainWindow(QMainWindow):
         self.banner.setVisible(bool(banner))
         self.stages_model.set_stages(overview.stages)
         self.results_model.set_results(results.bidders)
+        fit_columns(self.results_table, self.results_model.column_texts)
         self.results_caption.setText(
             "<b>Results: final</b>"
             if results.final

@@ -105,11 +105,21 @@ class ResultsTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[BidderResult] = []
+        self._texts: list[tuple[str, ...]] = []
+        self._excluded_brush = QBrush(QColor("#8a1c1c"))
+        self._bold = QFont()
+        self._bold.setBold(True)
 
     def set_results(self, rows: list[BidderResult]) -> None:
+        # Texts are formatted once here: a view asks data() for every role of every cell on each
+        # layout and paint pass, which on a framework's 200 bids was tens of thousands of calls.
         self.beginResetModel()
         self._rows = list(rows)
+        self._texts = [tuple(self._display(r, col) for col in range(len(self.HEADERS))) for r in self._rows]
         self.endResetModel()
+
+    def column_texts(self, column: int) -> list[str]:
+        return [texts[column] for texts in self._texts]
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -131,18 +141,16 @@ class ResultsTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        r = self._rows[index.row()]
-        col = index.column()
+        row, col = index.row(), index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(r, col)
+            return self._texts[row][col]
+        r = self._rows[row]
         if role == Qt.ItemDataRole.TextAlignmentRole and col in self.NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and r.excluded:
-            return QBrush(QColor("#8a1c1c"))
+            return self._excluded_brush
         if role == Qt.ItemDataRole.FontRole and col == self.COL_TOTAL:
-            font = QFont()
-            font.setBold(True)
-            return font
+            return self._bold
         if role == Qt.ItemDataRole.ToolTipRole and r.excluded:
             return "Excluded: " + "; ".join(r.exclusion_reasons)
         if role == ObjectRole:
