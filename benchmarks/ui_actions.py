@@ -41,7 +41,7 @@ def _timed(app, action: Callable[[], object]) -> float:
 def run(work: Path) -> dict:
     from PySide6.QtCore import QSettings
 
-    from svdesk.ui.app import create_application
+    from svdesk.ui.app import create_application, start_up_without_gc
     from svdesk.ui.main_window import MainWindow
     from svdesk.ui.opening import open_for_gui
 
@@ -58,7 +58,9 @@ def run(work: Path) -> dict:
         holder["w"].resize(1366, 768)
         holder["w"].show()
 
-    times["open the window on the large database"] = _timed(app, open_window)
+    # Start-up, as svdesk starts (its own figure, the cold start); not an action in the event loop.
+    with start_up_without_gc():
+        startup = _timed(app, open_window)
     w = holder["w"]
     m = w.moderation
 
@@ -93,11 +95,14 @@ def run(work: Path) -> dict:
     act("results: show the Results tab", lambda: w.tabs.setCurrentWidget(w.results_box))
     act("sign-off: verify the record", w.verify_now)
     act("reselect the tender", lambda: w.refresh_tenders())
+    second = home / "second.sqlite"
+    shutil.copy(work / "large.sqlite", second)
+    act("File > Open database: another large database", lambda: w.open_database_path(str(second)))
     peak = peak_mb()
     w.opened.close()
     shutil.rmtree(home, ignore_errors=True)
     slowest = max(times, key=times.__getitem__)
-    return {"seconds": times[slowest], "slowest": slowest, "peak_mb": peak, "actions": times}
+    return {"seconds": times[slowest], "slowest": slowest, "peak_mb": peak, "actions": times, "start_up_s": startup}
 
 
 if __name__ == "__main__":

@@ -90,6 +90,15 @@ def test_scoring_a_whole_bid_set_by_keyboard(qtbot, scoring_db):
     }
     assert decl[("Tom", "Brightway Ltd")] is True
 
+    again = ScoringScreen(scoring_db, "Tom")  # opened afresh: each rationale is read as its item is shown
+    qtbot.addWidget(again)
+    again.set_tender("P-1")
+    again.member.setCurrentIndex(again.member.findData("Tom"))
+    again.go(0)
+    assert again.rationale.toPlainText() == "Section 3 names 4 site leads" and again.choice.value() == 4
+    again.go(1)
+    assert again.rationale.toPlainText() == "Apprenticeship plan in appendix B." and again.choice.value() == 3
+
 
 def test_another_members_scores_never_show(qtbot, scoring_db):
     with scoring_db.transaction() as s:

@@ -93,3 +93,21 @@ def test_history_names_a_large_snapshot_without_reading_it_whole(demo_db):
     assert len(big) > history.PREVIEW
     assert history._text(big[: history.PREVIEW], len(big)) == "whole evaluation from framework.json"
     assert history._text(big, len(big)) == "whole evaluation from framework.json"  # the same when read whole
+
+
+def test_a_worklist_holds_only_the_members_own_scores_and_reads_each_rationale_when_shown(demo_db):
+    from svdesk.model.services.panel_views import own_score, scoring_worklist
+
+    with demo_db.reader() as s:
+        tender = get_tender(s)
+        items = scoring_worklist(s, tender, "Tom Ellis")
+        data = report_data(s, tender)
+        first = own_score(s, tender, "Tom Ellis", items[0].bidder, items[0].question)
+    toms = {(r.bidder, r.question): r for r in data.individual if r.member == "Tom Ellis"}
+    assert {(it.bidder, it.question) for it in items if it.done} == set(toms)
+    for it in items:  # his scores, nobody else's; no rationale read yet for a scored item
+        assert it.score == (toms[(it.bidder, it.question)].score if it.done else None)
+        assert it.rationale is None if it.done else it.rationale == ""
+    expected = toms[(items[0].bidder, items[0].question)]
+    assert (first.score, first.rationale) == (expected.score, expected.rationale)
+    assert first.rationale.startswith("Appendix C names only six posts") and first.version == items[0].version >= 1

@@ -24,6 +24,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 QUALITY = "quality"
 SOCIAL_VALUE = "social_value"
@@ -78,8 +79,9 @@ class ScoringInput:
 # --- outputs -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class QuestionResult:
+class QuestionResult(NamedTuple):
+    """One bid's result on one question (a tuple: a framework's results hold 8,000 of them)."""
+
     code: str
     score: float  # the score used: moderated, or the provisional mean
     provisional: bool

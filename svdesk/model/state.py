@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from svdesk.model.audit import canonical_json
@@ -36,6 +36,7 @@ from svdesk.model.entities import (
     Tender,
     TenderMeasure,
 )
+from svdesk.model.rows import plain_rows
 
 # Parts of the state that change by the workflow itself, not the evaluation's content.
 NOT_FINGERPRINTED = ("signature/",)
@@ -205,24 +206,16 @@ def bulk_work() -> Iterator[None]:
         gc.enable()
 
 
-def _rows(session: Session, stmt: Select[Any]) -> list[Any]:
-    # Core execution on the session's connection: plain tuples, no ORM row handling. Flush first
-    # so a caller in the middle of a unit of work reads what it has written (as autoflush would).
-    if session.autoflush:
-        session.flush()
-    return list(session.connection().execute(stmt).all())
-
-
 def read_record(session: Session, tender: Tender) -> Record:
     """Read the whole record of one tender: one SELECT of plain columns per table."""
     tid = tender.id
-    bidders = _rows(
+    bidders = plain_rows(
         session,
         select(Bidder.id, Bidder.name, Bidder.price, Bidder.position)
         .where(Bidder.tender_id == tid)
         .order_by(Bidder.position, Bidder.id),
     )
-    members = _rows(
+    members = plain_rows(
         session,
         select(PanelMember.id, PanelMember.name, PanelMember.role, PanelMember.position)
         .where(PanelMember.tender_id == tid)
@@ -231,13 +224,13 @@ def read_record(session: Session, tender: Tender) -> Record:
     bidder_ids = [b[0] for b in bidders] or [-1]
     member_ids = [m[0] for m in members] or [-1]
     return Record(
-        descriptors=_rows(
+        descriptors=plain_rows(
             session,
             select(ScaleDescriptor.score, ScaleDescriptor.label)
             .where(ScaleDescriptor.tender_id == tid)
             .order_by(ScaleDescriptor.score),
         ),
-        measures=_rows(
+        measures=plain_rows(
             session,
             select(
                 TenderMeasure.id,
@@ -253,7 +246,7 @@ def read_record(session: Session, tender: Tender) -> Record:
             .where(TenderMeasure.tender_id == tid)
             .order_by(TenderMeasure.position, TenderMeasure.id),
         ),
-        questions=_rows(
+        questions=plain_rows(
             session,
             select(
                 Question.id,
@@ -271,7 +264,7 @@ def read_record(session: Session, tender: Tender) -> Record:
         ),
         bidders=bidders,
         members=members,
-        pledges=_rows(
+        pledges=plain_rows(
             session,
             select(
                 Pledge.bidder_id,
@@ -281,25 +274,25 @@ def read_record(session: Session, tender: Tender) -> Record:
                 Pledge.adjustment_reason,
             ).where(Pledge.bidder_id.in_(bidder_ids)),
         ),
-        scores=_rows(
+        scores=plain_rows(
             session,
             select(Score.bidder_id, Score.question_id, Score.member_id, Score.score, Score.rationale).where(
                 Score.member_id.in_(member_ids)
             ),
         ),
-        moderated=_rows(
+        moderated=plain_rows(
             session,
             select(
                 ModeratedScore.bidder_id, ModeratedScore.question_id, ModeratedScore.score, ModeratedScore.rationale
             ).where(ModeratedScore.bidder_id.in_(bidder_ids)),
         ),
-        declarations=_rows(
+        declarations=plain_rows(
             session,
             select(Declaration.member_id, Declaration.bidder_id, Declaration.conflict, Declaration.details).where(
                 Declaration.member_id.in_(member_ids)
             ),
         ),
-        reviews=_rows(
+        reviews=plain_rows(
             session,
             select(
                 PledgeReview.member_id,
@@ -312,7 +305,7 @@ def read_record(session: Session, tender: Tender) -> Record:
             .join(Pledge, PledgeReview.pledge_id == Pledge.id)
             .where(Pledge.bidder_id.in_(bidder_ids)),
         ),
-        signatures=_rows(
+        signatures=plain_rows(
             session,
             select(
                 Signature.id,

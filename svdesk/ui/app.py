@@ -6,6 +6,8 @@ import gc
 import os
 import sys
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import TracebackType
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt
@@ -68,9 +70,15 @@ def start_gui(db_target: str | None = None, demo: bool = False) -> tuple[QMainWi
     # that live as long as the app and hold no garbage; the cycle collector, running over them again
     # and again as they are made, cost about a sixth of the start-up. Collect nothing until the
     # window is up, then freeze what exists so later collections (on every click) skip it.
+    with start_up_without_gc():
+        return _start_gui(db_target, demo)
+
+
+@contextmanager
+def start_up_without_gc() -> Iterator[None]:
     gc.disable()
     try:
-        return _start_gui(db_target, demo)
+        yield
     finally:
         gc.freeze()
         gc.enable()

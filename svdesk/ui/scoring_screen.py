@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QListView,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -37,9 +36,10 @@ from PySide6.QtWidgets import (
 
 from svdesk.model.errors import SvdeskError
 from svdesk.model.services import workflow
-from svdesk.model.services.panel_views import ScoringItem, scale_view, scoring_worklist
+from svdesk.model.services.panel_views import ScoringItem, own_score, scale_view, scoring_worklist
 from svdesk.model.services.pledge_reviews import PledgeItem, member_pledges, review_pledge
 from svdesk.model.services.tenders import get_tender, lock_reason, set_score
+from svdesk.ui.long_list import LongList
 from svdesk.ui.models import RowsModel
 from svdesk.ui.score_choice import ScoreChoice
 from svdesk.ui.undo import EditCommand
@@ -139,11 +139,9 @@ class ScoringScreen(QWidget):
 
         self.jump_model = RowsModel(("Item",), self)
         self.jump_rows: list[int] = []  # list row -> item index
-        self.jump = QListView(objectName="scoringJumpList")
+        self.jump = LongList(objectName="scoringJumpList")  # a framework's worklist has 8,000 items
         self.jump.setAccessibleName("Bids and questions to score")
         self.jump.setModel(self.jump_model)
-        self.jump.setUniformItemSizes(True)  # else the view measures all 8,000 rows of a framework
-        self.jump.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.jump.selectionModel().currentChanged.connect(lambda cur, _prev: self._jump_to(cur.row()))
         self.only_left = QCheckBox("Only what is left", objectName="onlyLeft")
         self.only_left.toggled.connect(lambda _on: self._fill_jump())
@@ -352,6 +350,8 @@ class ScoringScreen(QWidget):
         index = max(0, min(index, len(self.items) - 1))
         self.index = index
         it = self.items[index]
+        if it.rationale is None:
+            self._read_rationale(it)
         self.bid_label.setText(f"{it.bidder}")
         heading = f"<b>{_html(it.question)} {_html(it.title)}</b>"
         if it.minimum_score is not None:
@@ -361,7 +361,7 @@ class ScoringScreen(QWidget):
         self.guidance.setVisible(bool(it.guidance))
         self.choice.set_value(it.score)
         self.choice.set_read_only(not self.editable)
-        self.rationale.setPlainText(it.rationale)
+        self.rationale.setPlainText(it.rationale or "")
         self.rationale.setReadOnly(not self.editable)
         self.save_next.setEnabled(self.editable)
         if self.editable:
@@ -369,6 +369,15 @@ class ScoringScreen(QWidget):
         self.previous.setEnabled(index > 0)
         self.next.setEnabled(index < len(self.items) - 1)
         self._fill_jump()
+
+    def _read_rationale(self, it: ScoringItem) -> None:
+        member = self.member.currentData()
+        try:
+            fresh = self._read(lambda s, t: own_score(s, t, member, it.bidder, it.question))
+        except SvdeskError as exc:
+            self.message.setText(str(exc))
+            return
+        it.score, it.rationale, it.version = fresh.score, fresh.rationale, fresh.version
 
     # --- saving ---------------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from svdesk.model.entities import Bidder, ModeratedScore, PanelMember, Question, Score, Tender, TenderStatus
 from svdesk.model.errors import WorkflowError
+from svdesk.model.rows import plain_rows
 from svdesk.model.services.tenders import find_bidder, find_member, find_question, require_status
 from svdesk.model.services.workflow import conflicts
 from svdesk.model.sql_functions import joined_text
@@ -46,7 +47,9 @@ class ScoringItem:
     section: str
     minimum_score: float | None
     score: float | None
-    rationale: str
+    # None until read with own_score(): a member's 8,000 rationales on a framework are read one at
+    # a time, as each item is shown, not all when the worklist opens.
+    rationale: str | None
     version: int  # 0 while there is no score yet (for stale-edit detection)
 
     @property
@@ -66,11 +69,10 @@ def scoring_worklist(session: Session, tender: Tender, member_name: str) -> list
         for q in session.scalars(select(Question).where(Question.tender_id == tender.id).order_by(Question.position))
     ]
     own = {
-        (b, q): (s, r, v)
-        for b, q, s, r, v in session.execute(
-            select(Score.bidder_id, Score.question_id, Score.score, Score.rationale, Score.version).where(
-                Score.member_id == member.id
-            )
+        (b, q): (s, v)
+        for b, q, s, v in plain_rows(
+            session,
+            select(Score.bidder_id, Score.question_id, Score.score, Score.version).where(Score.member_id == member.id),
         )
     }
     items = []
@@ -78,9 +80,25 @@ def scoring_worklist(session: Session, tender: Tender, member_name: str) -> list
         if bid in blocked:
             continue
         for qid, code, title, text, guidance, section, minimum in questions:
-            s, r, v = own.get((bid, qid), (None, "", 0))
-            items.append(ScoringItem(bname, code, title, text, guidance, section, minimum, s, r, v))
+            s, v = own.get((bid, qid), (None, 0))
+            items.append(ScoringItem(bname, code, title, text, guidance, section, minimum, s, None if v else "", v))
     return items
+
+
+def own_score(session: Session, tender: Tender, member_name: str, bidder: str, question: str) -> ScoringItem:
+    """One item of a member's worklist read afresh, with the rationale (their own score only)."""
+    member = find_member(session, tender, member_name)
+    b = find_bidder(session, tender, bidder)
+    q = find_question(session, tender, question)
+    row = session.execute(
+        select(Score.score, Score.rationale, Score.version).where(
+            Score.member_id == member.id, Score.bidder_id == b.id, Score.question_id == q.id
+        )
+    ).first()
+    score, rationale, version = row if row is not None else (None, "", 0)
+    return ScoringItem(
+        b.name, q.code, q.title, q.text, q.guidance, q.section.value, q.minimum_score, score, rationale, version
+    )
 
 
 @dataclass(frozen=True)

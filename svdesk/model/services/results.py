@@ -12,13 +12,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from svdesk.model.entities import Bidder, ModeratedScore, PanelMember, Pledge, Question, Score, Tender, TenderMeasure
+from svdesk.model.rows import plain_rows
 from svdesk.model.scoring import BidderSpec, QuestionSpec, Results, ScoringInput, Weights, compute_results
 
 
 def bidder_values(session: Session, tender_id: int) -> dict[int, tuple[float, float]]:
     """bidder id -> (pledged value, accepted value), using the tender's frozen proxies."""
     accepted_qty = func.coalesce(Pledge.accepted_quantity, Pledge.quantity)
-    rows = session.execute(
+    rows = plain_rows(
+        session,
         select(
             Pledge.bidder_id,
             func.sum(Pledge.quantity * TenderMeasure.proxy_value),
@@ -26,41 +28,47 @@ def bidder_values(session: Session, tender_id: int) -> dict[int, tuple[float, fl
         )
         .join(TenderMeasure, Pledge.tender_measure_id == TenderMeasure.id)
         .where(TenderMeasure.tender_id == tender_id)
-        .group_by(Pledge.bidder_id)
-    ).all()
+        .group_by(Pledge.bidder_id),
+    )
     return {bid: (float(p or 0.0), float(a or 0.0)) for bid, p, a in rows}
 
 
 def scoring_input(session: Session, tender: Tender) -> ScoringInput:
     tid = tender.id
-    questions = session.execute(
+    questions = plain_rows(
+        session,
         select(Question.id, Question.code, Question.section, Question.weight, Question.minimum_score)
         .where(Question.tender_id == tid)
-        .order_by(Question.position, Question.id)
-    ).all()
-    bidders = session.execute(
-        select(Bidder.id, Bidder.name, Bidder.price).where(Bidder.tender_id == tid).order_by(Bidder.position, Bidder.id)
-    ).all()
+        .order_by(Question.position, Question.id),
+    )
+    bidders = plain_rows(
+        session,
+        select(Bidder.id, Bidder.name, Bidder.price)
+        .where(Bidder.tender_id == tid)
+        .order_by(Bidder.position, Bidder.id),
+    )
     values = bidder_values(session, tid)
     qcode = {qid: code for qid, code, *_ in questions}
     bname = {bid: name for bid, name, _ in bidders}
     moderated = {
         (bname[b], qcode[q]): s
-        for b, q, s in session.execute(
+        for b, q, s in plain_rows(
+            session,
             select(ModeratedScore.bidder_id, ModeratedScore.question_id, ModeratedScore.score)
             .join(Bidder, ModeratedScore.bidder_id == Bidder.id)
-            .where(Bidder.tender_id == tid)
-        ).all()
+            .where(Bidder.tender_id == tid),
+        )
     }
     individual: dict[tuple[str, str], list[float]] = defaultdict(list)
     # Individual scores only stand in for missing consensus scores: once every cell is moderated
     # (the usual case after the meeting) the 80,000-row read is skipped.
     if len(moderated) < len(bidders) * len(questions):
-        for b, q, s in session.execute(
+        for b, q, s in plain_rows(
+            session,
             select(Score.bidder_id, Score.question_id, Score.score)
             .join(PanelMember, Score.member_id == PanelMember.id)
-            .where(PanelMember.tender_id == tid)
-        ).all():
+            .where(PanelMember.tender_id == tid),
+        ):
             individual[(bname[b], qcode[q])].append(s)
     return ScoringInput(
         weights=Weights(tender.weight_price, tender.weight_quality, tender.weight_social_value),
