@@ -13,7 +13,6 @@ from svdesk.export.pdf_base import (
     Column,
     build_pdf,
     gap,
-    gc_paused,
     keep,
     key_values,
     long_text,
@@ -35,6 +34,7 @@ from svdesk.export.report_sections import (
     scale_table,
     signoff_section,
 )
+from svdesk.model.rows import bulk_work
 from svdesk.model.services.report_data import ReportData
 
 REPORT = "Evaluation report"
@@ -252,7 +252,7 @@ def _recommendation(data: ReportData) -> list[Flowable]:
 
 
 def evaluation_report(data: ReportData, marking: str = DEFAULT_MARKING) -> bytes:
-    with gc_paused():
+    with bulk_work():
         story: list[Flowable] = [
             *cover(data, REPORT),
             *_tender_section(data),

@@ -9,10 +9,7 @@ benchmark tender (587 pages) renders in about 1.5 s, against 18 s with Paragraph
 
 from __future__ import annotations
 
-import gc
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from reportlab.lib import colors
@@ -42,6 +39,7 @@ from svdesk.export.pdf_styles import (
 from svdesk.export.pdf_tables import CHUNK, Column, GridTable, key_values, tables
 from svdesk.export.pdf_text import PARA_CHUNK, TextBlock, long_text, markup, para, rich
 from svdesk.export.pdf_words import Word
+from svdesk.model.rows import bulk_work
 
 __all__ = [
     "ACCENT",
@@ -63,7 +61,6 @@ __all__ = [
     "Word",
     "build_pdf",
     "gap",
-    "gc_paused",
     "keep",
     "key_values",
     "long_text",
@@ -194,20 +191,6 @@ def _fit(value: str, limit: int) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "\u2026"
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection for the duration: a large report allocates a few hundred thousand
-    small objects, none of them cyclic garbage, and the collector would keep walking all of them
-    (and the report's data) for a quarter of the time. Collection resumes, as it was, afterwards."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def build_pdf(story: list[Flowable], info: PageInfo) -> bytes:
     register_fonts()
     buffer = io.BytesIO()
@@ -225,6 +208,6 @@ def build_pdf(story: list[Flowable], info: PageInfo) -> bytes:
     )
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    with gc_paused():
+    with bulk_work():
         doc.build(story, canvasmaker=_numbered_canvas(info))
     return buffer.getvalue()

@@ -6,10 +6,14 @@ per-row processing of a column SELECT costs a fifth to a half more than the data
 
 from __future__ import annotations
 
-from typing import Any
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select
-from sqlalchemy.orm import Session
+if TYPE_CHECKING:
+    from sqlalchemy import Select
+    from sqlalchemy.orm import Session
 
 
 def plain_rows(session: Session, stmt: Select[Any]) -> list[Any]:
@@ -21,3 +25,21 @@ def plain_rows(session: Session, stmt: Select[Any]) -> list[Any]:
     if session.autoflush:
         session.flush()
     return list(session.connection().execute(stmt).all())
+
+
+@contextmanager
+def bulk_work() -> Iterator[None]:
+    """Pause CPython's cycle collector while many rows are read and worked through.
+
+    A framework's grid, worklist or whole record is thousands to 100,000 rows and as many objects
+    built from them, none of them in a reference cycle (reference counting frees them as usual);
+    creating that many sets off full collections of the whole heap that find nothing, which made
+    the same read take anything from 45 to 110 ms. Collection resumes, as it was, afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -11,10 +11,7 @@ Keys use database ids (stable under renames); values carry the names a person re
 
 from __future__ import annotations
 
-import gc
 import hashlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -186,24 +183,6 @@ class Record:
     reviews: list[Any]  # (member_id, bidder_id, measure_id, decision, accepted_quantity, reason)
     # (id, member_id, name, role, signed_at, fingerprint, audit_head, withdrawn) by id
     signatures: list[Any]
-
-
-@contextmanager
-def bulk_work() -> Iterator[None]:
-    """Pause CPython's cycle collector while a whole record is read and worked through.
-
-    A large tender's record is some 100,000 rows and as many objects built from them, none of
-    them in a reference cycle (reference counting frees them as usual); creating that many sets
-    off repeated full collections of the whole heap that find nothing. (As the PDF export does.)
-    """
-    if not gc.isenabled():  # already paused (by a caller): leave it so
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def read_record(session: Session, tender: Tender) -> Record:

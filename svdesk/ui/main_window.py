@@ -33,6 +33,7 @@ from svdesk.model.evaluation_file import read_evaluation_file, write_evaluation
 from svdesk.model.services import workflow
 from svdesk.model.services.history import tender_history
 from svdesk.model.services.overview import STAGES, accepted_value_by_theme, tender_overview
+from svdesk.model.services.record_version import RecordVersion, record_version
 from svdesk.model.services.results import tender_results
 from svdesk.model.services.setup import create_tender
 from svdesk.model.services.tenders import (
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         self.opened = db if isinstance(db, OpenDatabase) else OpenDatabase(db, None)
         self.settings = settings or QSettings()
         self.current_reference: str | None = None
+        self.summary_version: RecordVersion | None = None  # the record as the heading and results show it
         self.setMinimumSize(760, 500)
 
         self.tenders_model = TenderListModel(self)
@@ -271,26 +273,49 @@ class MainWindow(QMainWindow):
         return [self.setup, self.measures, self.questions, self.bids, self.scoring, self.moderation, self.signoff]
 
     def _refresh_current_tab(self) -> None:
-        """The shown screen is (re)read from the database: another user may have changed it."""
+        """The shown screen is (re)read from the database when the record has changed since it was read.
+
+        Another user may have changed it; what has not changed is not read again (on a framework a
+        screen is 8,000 cells). The catalogue is not part of a tender's record, and sign-off verifies
+        the record each time it is shown, so those two are always read.
+        """
         if self.current_reference is None:
             return
         current = self.tabs.currentWidget()
+        version = self._record_version()
+        up_to_date = version is not None and getattr(current, "loaded_version", None) == version
         if current in (self.scoring, self.moderation):
             if getattr(current, "stale", True):
                 current.set_tender(self.current_reference)
-            elif current is self.moderation:
+            elif current is self.moderation and not up_to_date:
                 self.moderation.refresh(keep_selection=True)
             current.stale = False
-        elif current in (self.setup, self.measures, self.questions, self.bids, self.signoff):
+        elif current in (self.measures, self.signoff):
             current.reload()
             current.stale = False
+        elif current in (self.setup, self.questions, self.bids):
+            if getattr(current, "stale", True) or not up_to_date:
+                current.reload()
+            current.stale = False
         elif current is self.history:
-            self._refresh_history()
+            if getattr(self, "history_stale", True) or not up_to_date:
+                self._refresh_history()
             self.history_stale = False
-        elif current is self.declarations and getattr(self, "declarations_stale", True):
+        elif current is self.declarations and (getattr(self, "declarations_stale", True) or not up_to_date):
             self._refresh_declarations()
+        if current is not None:
+            current.loaded_version = version
         if current in self.stage_tabs:
             self.stage_list.setCurrentIndex(self.stages_model.index(self.stage_tabs.index(current)))
+
+    def _record_version(self) -> RecordVersion | None:
+        if self.current_reference is None:
+            return None
+        try:
+            with self.db.reader() as session:
+                return record_version(session, get_tender(session, self.current_reference))
+        except SvdeskError:  # the tender went (replaced or deleted elsewhere): read everything
+            return None
 
     def _show_database(self) -> None:
         for screen in self._screens():
@@ -494,6 +519,7 @@ class MainWindow(QMainWindow):
             for screen in self._screens():
                 screen.reference = reference
                 screen.stale = True
+                screen.loaded_version = None
             with self.db.reader() as session:
                 tender = get_tender(session, reference)
                 self.history.set_choices(bidder_names(session, tender), question_codes(session, tender))
@@ -501,12 +527,15 @@ class MainWindow(QMainWindow):
         self._refresh_current_tab()
 
     def refresh_summary(self) -> None:
-        """Heading, stages, results and the lock banner: cheap, after every edit."""
+        """Heading, stages, results and the lock banner: after every edit, when the record has changed."""
         reference = self.current_reference
         if reference is None:
             return
         with self.db.reader() as session:
             tender = get_tender(session, reference)
+            version = record_version(session, tender)
+            if version == self.summary_version:
+                return
             overview = tender_overview(session, tender)
             results = tender_results(session, tender)
             locked = lock_reason(session, tender)
@@ -563,6 +592,7 @@ class MainWindow(QMainWindow):
             maximum=100,
         )
         self.theme_chart.set_data(themes, [(b, [v[t] for t in themes]) for b, v in by_bidder.items()], unit="£")
+        self.summary_version = version
 
     def _refresh_declarations(self) -> None:
         if self.current_reference is None:

@@ -39,6 +39,7 @@ from svdesk.model.services.panel_views import (
     moderation_grid,
 )
 from svdesk.model.services.pledge_reviews import PledgeReconciliation, pledges_to_reconcile
+from svdesk.model.services.record_version import RecordVersion, record_version
 from svdesk.model.services.tenders import adjust_pledge, get_tender, lock_reason, set_moderated
 from svdesk.ui.models import RowsModel
 from svdesk.ui.score_choice import ScoreChoice
@@ -136,6 +137,9 @@ class ModerationGridModel(QAbstractTableModel):
 
 
 class ModerationScreen(QWidget):
+    loaded_version: RecordVersion | None = None  # the record as the grid shows it (set by the window)
+    pledges_version: RecordVersion | None = None  # the record as the Pledges tab shows it
+
     def __init__(self, db: Database, actor: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
@@ -225,7 +229,7 @@ class ModerationScreen(QWidget):
         self.modes = QTabWidget(objectName="moderationModes")
         self.modes.addTab(split, "Scores")
         self.modes.addTab(pledge_page, "Pledges")
-        self.modes.currentChanged.connect(lambda _i: self.fill_pledges())
+        self.modes.currentChanged.connect(lambda _i: self._pledges_shown())
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.modes, 1)
@@ -244,7 +248,9 @@ class ModerationScreen(QWidget):
                 self.threshold.setSingleStep(tender.scale_step)
                 self.threshold.setValue(tender.scale_max * 0.4)
                 self.threshold.blockSignals(False)
+        self.pledges_version = None
         self.refresh()
+        self._pledges_shown()
 
     def refresh(self, keep_selection: bool = False) -> None:
         current = self.grid.currentIndex()
@@ -346,9 +352,15 @@ class ModerationScreen(QWidget):
         try:
             with self.db.transaction() as session:
                 tender = get_tender(session, self.reference)
+                before = record_version(session, tender)
                 result = set_moderated(
                     session, tender, self.actor, bidder, question, score, text, expected_version=version
                 )
+                after = record_version(session, tender)
+            # The grid on show was read at `before` and this edit is the only change since: with the
+            # cell read afresh below it shows `after`, and need not be read whole when shown again.
+            if before == self.loaded_version and after.follows(before):
+                self.loaded_version = after
             with self.db.reader() as session:
                 cell = grid_cell(session, get_tender(session, self.reference), bidder, question)
         except SvdeskError as exc:
@@ -359,12 +371,27 @@ class ModerationScreen(QWidget):
         self.show_cell(self.grid.currentIndex())
         return result
 
+    def _pledges_shown(self) -> None:
+        """The Pledges tab is read when it is opened, and again only if the record changed since."""
+        if self.modes.currentIndex() != 1 or self.reference is None:
+            return
+        try:
+            with self.db.reader() as session:
+                version = record_version(session, get_tender(session, self.reference))
+        except SvdeskError:
+            version = None
+        if version is None or version != self.pledges_version:
+            self.fill_pledges()
+
     def fill_pledges(self) -> None:
         self.pledge_rows = []
+        self.pledges_version = None
         if self.reference is not None:
             try:
                 with self.db.reader() as session:
-                    self.pledge_rows = pledges_to_reconcile(session, get_tender(session, self.reference))
+                    tender = get_tender(session, self.reference)
+                    self.pledges_version = record_version(session, tender)
+                    self.pledge_rows = pledges_to_reconcile(session, tender)
             except SvdeskError as exc:
                 self.pledge_message.setText(str(exc))
         self.pledge_model.set_rows(self.pledge_rows, _reconciliation_texts)  # formatted when shown

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from svdesk.model import state
 from svdesk.model.entities import AuditEntry, Bidder, PanelMember, Question, Tender, TenderMeasure
+from svdesk.model.rows import bulk_work
 
 ACTION_LABELS = {
     "tender.load": "Loaded from file",
@@ -111,6 +112,7 @@ def _text(preview: str, length: int) -> str:
     return _snapshot(preview) if length > len(preview) else _describe(json.loads(preview))
 
 
+@bulk_work()
 def tender_history(
     session: Session, tender: Tender, bidder: str | None = None, question: str | None = None, member: str | None = None
 ) -> list[HistoryRow]:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from svdesk.model.entities import Bidder, ModeratedScore, PanelMember, Question, Score, Tender, TenderStatus
 from svdesk.model.errors import WorkflowError
-from svdesk.model.rows import plain_rows
+from svdesk.model.rows import bulk_work, plain_rows
 from svdesk.model.services.tenders import find_bidder, find_member, find_question, require_status
 from svdesk.model.services.workflow import conflicts
 from svdesk.model.sql_functions import joined_text
@@ -57,6 +57,7 @@ class ScoringItem:
         return self.score is not None
 
 
+@bulk_work()
 def scoring_worklist(session: Session, tender: Tender, member_name: str) -> list[ScoringItem]:
     """Every bid x question this member scores, with their own score so far (never anyone else's)."""
     member = find_member(session, tender, member_name)
@@ -203,18 +204,20 @@ def _require_moderation(tender: Tender) -> None:
         )
 
 
+@bulk_work()
 def moderation_grid(session: Session, tender: Tender, threshold: float | None = None) -> ModerationGrid:
     _require_moderation(tender)
     if threshold is not None and threshold <= 0:
         raise WorkflowError("the spread threshold must be more than 0")
-    bidders = session.execute(
-        select(Bidder.id, Bidder.name).where(Bidder.tender_id == tender.id).order_by(Bidder.position)
-    ).all()
-    questions = session.execute(
+    bidders = plain_rows(
+        session, select(Bidder.id, Bidder.name).where(Bidder.tender_id == tender.id).order_by(Bidder.position)
+    )
+    questions = plain_rows(
+        session,
         select(Question.id, Question.code, Question.title)
         .where(Question.tender_id == tender.id)
-        .order_by(Question.position)
-    ).all()
+        .order_by(Question.position),
+    )
     cells: dict[tuple[str, str], GridCell] = {}
     _fill_cells(session, tender, cells, dict(bidders), {qid: code for qid, code, _ in questions})
     return ModerationGrid(
@@ -268,10 +271,10 @@ def _fill_cells(
     if only is not None:
         scores = scores.where(Score.bidder_id == only[0], Score.question_id == only[1])
         consensus = consensus.where(ModeratedScore.bidder_id == only[0], ModeratedScore.question_id == only[1])
-    for bid, qid, count, low, high, total, packed in session.execute(scores):
+    for bid, qid, count, low, high, total, packed in plain_rows(session, scores):
         b, q = bname[bid], qcode[qid]
         cells[(b, q)] = GridCell(b, q, count, low, high, total, packed)
-    for bid, qid, s, v in session.execute(consensus):
+    for bid, qid, s, v in plain_rows(session, consensus):
         b, q = bname[bid], qcode[qid]
         cell = cells.get((b, q)) or cells.setdefault((b, q), GridCell(b, q))
         cell.consensus, cell.version = s, v

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from svdesk.model import audit, state
 from svdesk.model.entities import Bidder, PanelMember, Pledge, PledgeReview, Tender, TenderMeasure, TenderStatus
 from svdesk.model.errors import NotFoundError, ValidationError
+from svdesk.model.rows import bulk_work
 from svdesk.model.services.tenders import (
     find_bidder,
     find_member,
@@ -125,6 +126,7 @@ def forget_reviews(session: Session, tender: Tender, pledge: Pledge, actor: str,
     session.flush()
 
 
+@bulk_work()
 def member_pledges(session: Session, tender: Tender, member_name: str) -> list[PledgeItem]:
     """The pledges this member reviews (not those of bids they declared a conflict with), with their view."""
     member = find_member(session, tender, member_name)
@@ -169,6 +171,7 @@ class PledgeReconciliation:
     views: list[tuple[str, str, float | None, str]] = field(default_factory=list)  # member, decision, qty, why
 
 
+@bulk_work()
 def pledges_to_reconcile(session: Session, tender: Tender) -> list[PledgeReconciliation]:
     """Every pledge with each member's view, for the moderation meeting (after scoring is closed)."""
     if tender.status in (TenderStatus.DRAFT, TenderStatus.SCORING):

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from svdesk import __version__
 from svdesk.model import state
 from svdesk.model.entities import Tender
+from svdesk.model.rows import bulk_work
 from svdesk.model.scoring import Results, compute_results, question_shares
 from svdesk.model.services import workflow
 from svdesk.model.services.results import scoring_input
@@ -182,7 +183,7 @@ class ReportData:
 
 
 def report_data(session: Session, tender: Tender) -> ReportData:
-    with state.bulk_work():
+    with bulk_work():
         return _report_data(session, tender)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from svdesk.model.entities import Bidder, ModeratedScore, PanelMember, Pledge, Question, Score, Tender, TenderMeasure
-from svdesk.model.rows import plain_rows
+from svdesk.model.rows import bulk_work, plain_rows
 from svdesk.model.scoring import BidderSpec, QuestionSpec, Results, ScoringInput, Weights, compute_results
 
 
@@ -84,6 +84,7 @@ def scoring_input(session: Session, tender: Tender) -> ScoringInput:
     )
 
 
+@bulk_work()
 def tender_results(session: Session, tender: Tender) -> Results:
     return compute_results(scoring_input(session, tender))
 

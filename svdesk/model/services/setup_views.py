@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from svdesk.model.entities import Bidder, Pledge, Question, Tender, TenderMeasure
+from svdesk.model.rows import bulk_work
 from svdesk.model.scoring import QuestionSpec, Weights, question_shares, suggested_social_value_weight
 
 
@@ -131,6 +132,7 @@ class PledgeGrid:
         return self._totals.get(bidder, (0.0, 0.0))
 
 
+@bulk_work()
 def pledge_grid(session: Session, tender: Tender) -> PledgeGrid:
     measures = tender_measures(session, tender)
     bidders = session.execute(

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from svdesk.model import audit, state, state_encoding
 from svdesk.model.entities import Tender
+from svdesk.model.rows import bulk_work
 from svdesk.model.services.tenders import active_signatures
 
 SNAPSHOT_ACTIONS = ("tender.load", "tender.create")
@@ -166,7 +167,7 @@ def _replay_matches(entries: list[Any], encoded: state_encoding.EncodedState) ->
 def verify_tender(session: Session, tender: Tender, *, record: state.Record | None = None) -> VerifyReport:
     """Verify one tender. `record` may pass in `state.read_record` already read in this session
     (the report data reads the record once for both); the audit log is always read here."""
-    with state.bulk_work():
+    with bulk_work():
         return _verify(session, tender, record)
 
 

@@ -1,0 +1,107 @@
+"""The record's version (its audit head): views are read again when, and only when, it has changed.
+
+"Another user" is a second Database on the same file, as a second copy of svdesk would be.
+"""
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from svdesk.model.demo import load_demo
+from svdesk.model.services import open_svdesk_database
+from svdesk.model.services.record_version import record_version
+from svdesk.model.services.tenders import get_tender, set_moderated
+from svdesk.ui.main_window import MainWindow
+
+DEMO = "CWAC-2026-0142"
+WEAVER = "Weaver Valley Care Ltd"
+
+
+@pytest.fixture
+def demo_path(tmp_path):
+    db = open_svdesk_database(tmp_path / "v.sqlite")
+    load_demo(db)
+    db.dispose()
+    return tmp_path / "v.sqlite"
+
+
+def test_the_version_moves_with_each_logged_change_and_only_then(demo_path):
+    db = open_svdesk_database(demo_path)
+    with db.reader() as s:
+        first = record_version(s, get_tender(s))
+    with db.reader() as s:
+        assert record_version(s, get_tender(s)) == first  # reading changes nothing
+    with db.transaction() as s:
+        set_moderated(s, get_tender(s), "Alan Whitfield", WEAVER, "Q1", 3, "Section 1.2 names six posts.")
+    with db.reader() as s:
+        second = record_version(s, get_tender(s))
+    assert second != first and second.follows(first) and not first.follows(second)
+    with db.transaction() as s:  # the same score and rationale again: nothing is logged, nothing moves
+        set_moderated(s, get_tender(s), "Alan Whitfield", WEAVER, "Q1", 3, "Section 1.2 names six posts.")
+        assert record_version(s, get_tender(s)) == second
+    db.dispose()
+
+
+def test_a_restored_backup_at_the_same_length_of_log_is_another_version(tmp_path, demo_path):
+    from svdesk.model import backups
+
+    db = open_svdesk_database(demo_path)
+    backup = backups.backup_now(db)
+    with db.transaction() as s:
+        set_moderated(s, get_tender(s), "Alan Whitfield", WEAVER, "Q1", 3, "Section 1.2 names six posts.")
+    with db.reader() as s:
+        edited = record_version(s, get_tender(s))
+    backups.restore(db, backup)
+    with db.transaction() as s:  # a different change brings the log back to the same length
+        set_moderated(s, get_tender(s), "Alan Whitfield", WEAVER, "Q1", 5, "Section 1.3: the academy opens now.")
+    with db.reader() as s:
+        other = record_version(s, get_tender(s))
+    assert other.seq == edited.seq and other != edited
+    db.dispose()
+
+
+def _window(qtbot, path, tmp_path):
+    win = MainWindow(open_svdesk_database(path), QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def test_screens_shown_again_are_not_read_again_until_someone_changes_the_record(qtbot, tmp_path, demo_path):
+    win = _window(qtbot, demo_path, tmp_path)
+    mod = win.moderation
+    win.tabs.setCurrentWidget(mod)
+    grid = mod.model.grid
+    results = win.results_model._rows
+    win.tabs.setCurrentWidget(win.results_box)
+    win.tabs.setCurrentWidget(mod)
+    win.refresh_tenders()  # reselecting the tender
+    assert mod.model.grid is grid and win.results_model._rows is results  # nothing was read again
+
+    other = open_svdesk_database(demo_path)  # another copy of svdesk saves a consensus score
+    with other.transaction() as s:
+        set_moderated(s, get_tender(s), "Alan Whitfield", WEAVER, "Q1", 1, "Appendix C evidences one post.")
+    other.dispose()
+    win.tabs.setCurrentWidget(win.results_box)
+    assert win.results_model._rows is not results
+    weaver = next(r for r in win.results_model._rows if r.name == WEAVER)
+    assert weaver.questions["Q1"].score == 1
+    win.tabs.setCurrentWidget(mod)
+    assert mod.model.grid is not grid and mod.model.grid.cell(WEAVER, "Q1").consensus == 1
+    win.db.dispose()
+
+
+def test_the_panels_own_consensus_edit_does_not_reread_the_grid_but_shows_in_the_results(qtbot, tmp_path, demo_path):
+    win = _window(qtbot, demo_path, tmp_path)
+    mod = win.moderation
+    win.tabs.setCurrentWidget(mod)
+    grid = mod.model.grid
+    mod.grid.setCurrentIndex(mod.model.index(0, 0))
+    mod.choice.choose_index(5)
+    mod.rationale.setPlainText("Section 1.3: the academy is already recruiting.")
+    assert mod.save_consensus()
+    win.tabs.setCurrentWidget(win.results_box)
+    weaver = next(r for r in win.results_model._rows if r.name == WEAVER)
+    assert weaver.questions["Q1"].score == 5
+    win.tabs.setCurrentWidget(mod)
+    assert mod.model.grid is grid and grid.cell(WEAVER, "Q1").consensus == 5
+    win.db.dispose()
