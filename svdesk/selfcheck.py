@@ -69,6 +69,17 @@ def run_self_check(out=sys.stdout) -> int:
             raise AssertionError("; ".join(data.verify_problems))
         return f"record verifies, fingerprint {data.fingerprint[:16]}"
 
+    def helper_process() -> str:
+        # the desktop app verifies in a helper process: in a bundle that is the executable started again
+        from svdesk.model.services.verify import verify_in_own_connection
+        from svdesk.ui.background import helper_process_pool
+
+        url, reference = context["db"].url, context["data"].reference  # type: ignore[attr-defined]
+        report = helper_process_pool().submit(verify_in_own_connection, url, reference).result(timeout=120)
+        if report.problems or report.fingerprint != context["data"].fingerprint:  # type: ignore[attr-defined]
+            raise AssertionError(f"the helper process verified otherwise: {report.problems}")
+        return f"the helper process verifies the same fingerprint {report.fingerprint[:16]}"
+
     def pdf() -> str:
         from svdesk.export.evaluation_report import write_evaluation_report
 
@@ -109,6 +120,7 @@ def run_self_check(out=sys.stdout) -> int:
         ("demo evaluation", demo),
         ("results", results),
         ("verification", verify),
+        ("verification in a helper process", helper_process),
         ("PDF report", pdf),
         ("workbook", xlsx),
         ("desktop window", gui),

@@ -257,3 +257,34 @@ def test_reopen_withdraws_signatures_and_needs_a_reason(sdb):
 def test_individual_scores_only_while_scoring(sdb):
     with pytest.raises(WorkflowError, match="only possible while the tender is in scoring"), sdb.transaction() as s:
         set_score(s, tender(s), "Tom", "Northgate", "Q1", 3, "text")
+
+
+def test_signing_needs_every_consensus_rationale_however_it_starts(sdb):
+    from svdesk.model.entities import Bidder, ModeratedScore, Question
+
+    with sdb.transaction() as s:
+        wf.open_scoring(s, tender(s), OFFICER)
+    declare_all(sdb)
+    score_all(sdb)
+    with sdb.transaction() as s:
+        wf.open_moderation(s, tender(s), OFFICER)
+    moderate_all(sdb)
+    indented = " " * 70 + "\n\tAgreed 3: section 2 names the recruitment lead."  # read whole: its start is blank
+    with sdb.transaction() as s:
+        set_moderated(s, tender(s), "Alan", "Weaver Valley", "Q2", 3, indented)
+    with sdb.reader() as s:
+        assert wf.readiness_to_sign(s, tender(s)).ready
+    # a blank rationale cannot be saved through svdesk; one written around it is still caught
+    with sdb.engine.begin() as conn:
+        for blank, code in ((" " * 80, "Q1"), ("\u00a0\u2003 ", "SV1")):
+            conn.execute(
+                ModeratedScore.__table__.update()
+                .where(
+                    ModeratedScore.bidder_id == select(Bidder.id).where(Bidder.name == "Northgate").scalar_subquery(),
+                    ModeratedScore.question_id == select(Question.id).where(Question.code == code).scalar_subquery(),
+                )
+                .values(rationale=blank)
+            )
+    with sdb.reader() as s:
+        missing = wf.readiness_to_sign(s, tender(s)).missing
+    assert missing == ["Q1 for Northgate has no consensus rationale", "SV1 for Northgate has no consensus rationale"]

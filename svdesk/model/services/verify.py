@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from svdesk.model import audit, state, state_encoding
 from svdesk.model.entities import Tender
 from svdesk.model.rows import bulk_work
-from svdesk.model.services.tenders import active_signatures
+from svdesk.model.services.tenders import active_signatures, get_tender
 
 SNAPSHOT_ACTIONS = ("tender.load", "tender.create")
 
@@ -162,6 +162,23 @@ def _replay_matches(entries: list[Any], encoded: state_encoding.EncodedState) ->
         return json.loads(at_snapshot) == json.loads(snapshot)["state"]
     except (ValueError, TypeError, KeyError):
         return False
+
+
+def verify_in_own_connection(url: str, reference: str) -> VerifyReport:
+    """Verify one tender over a read-only connection of its own, e.g. in a separate process.
+
+    The desktop app verifies in a second process: the replay is half a second of pure Python on a
+    framework, which in a thread would share the interpreter lock with the event loop and make
+    every repaint wait for it.
+    """
+    from svdesk.model.db import open_database
+
+    db = open_database(url, read_only=True, read_only_reason="verifying the record")
+    try:
+        with db.reader() as session:
+            return verify_tender(session, get_tender(session, reference))
+    finally:
+        db.dispose()
 
 
 def verify_tender(session: Session, tender: Tender, *, record: state.Record | None = None) -> VerifyReport:

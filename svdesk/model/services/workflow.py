@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from svdesk.model import audit, state
@@ -28,6 +28,7 @@ from svdesk.model.entities import (
     TenderStatus,
 )
 from svdesk.model.errors import ValidationError, WorkflowError
+from svdesk.model.rows import plain_rows
 from svdesk.model.scoring import Weights, weights_problem
 from svdesk.model.services.tenders import (
     active_signatures,
@@ -149,21 +150,30 @@ def readiness_to_moderate(session: Session, tender: Tender) -> Readiness:
 
 def readiness_to_sign(session: Session, tender: Tender) -> Readiness:
     bidders, questions, _members = _ids(session, tender)
+    # The start of each rationale is enough to see it is not blank; only one whose start is all
+    # whitespace is read whole (a framework's 8,000 rationales are megabytes of text).
+    head = func.substr(ModeratedScore.rationale, 1, 64)
+    agreed = select(ModeratedScore.bidder_id, ModeratedScore.question_id).join(
+        Bidder, ModeratedScore.bidder_id == Bidder.id
+    )
     have = {
-        (b, q): (s, r)
-        for b, q, s, r in session.execute(
-            select(ModeratedScore.bidder_id, ModeratedScore.question_id, ModeratedScore.score, ModeratedScore.rationale)
-            .join(Bidder, ModeratedScore.bidder_id == Bidder.id)
-            .where(Bidder.tender_id == tender.id)
-        ).all()
+        (b, q): bool(start.strip())
+        for b, q, start in plain_rows(session, agreed.add_columns(head).where(Bidder.tender_id == tender.id))
     }
+    unsure = [cell for cell, written in have.items() if not written]
+    if unsure:
+        whole = agreed.add_columns(ModeratedScore.rationale).where(
+            Bidder.tender_id == tender.id, func.length(ModeratedScore.rationale) > 64
+        )
+        for b, q, text in plain_rows(session, whole):
+            have[(b, q)] = have[(b, q)] or bool(text.strip())
     missing = []
     for b in bidders:
         for q in questions:
-            got = have.get((b.id, q.id))
-            if got is None:
+            written = have.get((b.id, q.id))
+            if written is None:
                 missing.append(f"{q.code} for {b.name} has no consensus score")
-            elif not (got[1] or "").strip():
+            elif not written:
                 missing.append(f"{q.code} for {b.name} has no consensus rationale")
     if tender.status != S.MODERATION:
         missing.insert(0, f"the tender is in {tender.status.value.replace('_', ' ')}, not moderation")
