@@ -87,6 +87,18 @@ def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot):
     w.bids.grid_model.setData(w.bids.grid_model.index(0, 0), "3")  # Acme pledges 3 FTE against NT1, typed
     w.bids.grid.setCurrentIndex(w.bids.grid_model.index(0, 2))
     w.bids.verify("reduce", 20, "Only 20 named posts are evidenced")
+    # the totals rows: pledged and accepted £ per bid, summed here from the cells' own figures
+    gm = w.bids.grid_model
+    for column, (name, _price) in enumerate(gm.grid.bidders):
+        cells = [c for (_ref, bidder), c in gm.grid.cells.items() if bidder == name]
+        pledged = sum(c.quantity * c.proxy for c in cells)
+        accepted = sum((c.quantity if c.accepted is None else c.accepted) * c.proxy for c in cells)
+        n = len(gm.grid.measures)
+        assert (
+            gm.data(gm.index(n, column)) == f"£{pledged:,.2f}"
+            and gm.data(gm.index(n + 1, column)) == f"£{accepted:,.2f}"
+        )
+    assert any(c.accepted == 20 for c in gm.grid.cells.values())
     # Open scoring; two members score
     from svdesk.model.services import setup as su
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from svdesk.model.entities import Bidder, Pledge, Question, Tender, TenderMeasure
-from svdesk.model.rows import bulk_work
+from svdesk.model.rows import bulk_work, plain_rows
 from svdesk.model.scoring import QuestionSpec, Weights, question_shares, suggested_social_value_weight
 
 
@@ -97,8 +98,9 @@ def questions_view(session: Session, tender: Tender) -> list[QuestionView]:
     ]
 
 
-@dataclass(frozen=True)
-class PledgeCell:
+class PledgeCell(NamedTuple):
+    """One bidder's pledge against one measure (a tuple: a framework's grid has 12,000)."""
+
     quantity: float
     accepted: float | None
     reason: str
@@ -135,23 +137,31 @@ class PledgeGrid:
 @bulk_work()
 def pledge_grid(session: Session, tender: Tender) -> PledgeGrid:
     measures = tender_measures(session, tender)
-    bidders = session.execute(
-        select(Bidder.id, Bidder.name, Bidder.price).where(Bidder.tender_id == tender.id).order_by(Bidder.position)
-    ).all()
+    bidders = plain_rows(
+        session,
+        select(Bidder.id, Bidder.name, Bidder.price).where(Bidder.tender_id == tender.id).order_by(Bidder.position),
+    )
     by_id = {bid: name for bid, name, _ in bidders}
     tm = {
         mid: (ref, proxy)
-        for mid, ref, proxy in session.execute(
+        for mid, ref, proxy in plain_rows(
+            session,
             select(TenderMeasure.id, TenderMeasure.ref, TenderMeasure.proxy_value).where(
                 TenderMeasure.tender_id == tender.id
-            )
+            ),
         )
     }
     grid = PledgeGrid(measures, [(name, price) for _, name, price in bidders])
     pledges = select(
         Pledge.bidder_id, Pledge.tender_measure_id, Pledge.quantity, Pledge.accepted_quantity, Pledge.adjustment_reason
     ).where(Pledge.bidder_id.in_(select(Bidder.id).where(Bidder.tender_id == tender.id)))
-    for bid, mid, quantity, accepted, reason in session.execute(pledges):  # columns, not objects: 12,000 rows
+    sums: dict[str, list[float]] = {}
+    for bid, mid, quantity, accepted, reason in plain_rows(session, pledges):  # columns, not objects: 12,000 rows
         ref, proxy = tm[mid]
-        grid.cells[(ref, by_id[bid])] = PledgeCell(quantity, accepted, reason, proxy)
+        name = by_id[bid]
+        grid.cells[(ref, name)] = PledgeCell(quantity, accepted, reason, proxy)
+        pair = sums.setdefault(name, [0.0, 0.0])
+        pair[0] += quantity * proxy
+        pair[1] += (accepted if accepted is not None else quantity) * proxy
+    grid._totals = {name: (pledged, accepted) for name, (pledged, accepted) in sums.items()}
     return grid
