@@ -91,8 +91,10 @@ def test_history_names_a_large_snapshot_without_reading_it_whole(demo_db):
         separators=(",", ":"),
     )
     assert len(big) > history.PREVIEW
-    assert history._text(big[: history.PREVIEW], len(big)) == "whole evaluation from framework.json"
-    assert history._text(big, len(big)) == "whole evaluation from framework.json"  # the same when read whole
+    assert history._text(big[: history.PREVIEW + 1]) == "whole evaluation from framework.json"
+    assert history._text(big) == "whole evaluation from framework.json"  # the same when read whole
+    small = json.dumps({"score": 4, "rationale": "x" * (history.PREVIEW - 40)}, sort_keys=True)
+    assert len(small) <= history.PREVIEW and history._text(small).startswith("4: xxx")  # a change, described
 
 
 def test_a_worklist_holds_only_the_members_own_scores_and_reads_each_rationale_when_shown(demo_db):
