@@ -109,4 +109,7 @@ if __name__ == "__main__":
     result = run(Path(sys.argv[1]))
     print(json.dumps(result))
     sys.stdout.flush()
+    from svdesk.helper_process import stop_helper
+
+    stop_helper()
     os._exit(0)  # as svdesk itself leaves (see svdesk.ui.app)

@@ -6,40 +6,11 @@ import sqlite3
 import pytest
 
 from svdesk.cli import main
-from svdesk.model.demo import load_demo
 from svdesk.model.services import open_svdesk_database
-from svdesk.model.services import workflow as wf
-from svdesk.model.services.tenders import adjust_pledge, get_tender, set_moderated
+from svdesk.model.services.tenders import get_tender
 from svdesk.model.services.verify import verify_tender
 
 REF = "CWAC-2026-0142"
-
-
-@pytest.fixture(scope="module")
-def signed_db(tmp_path_factory):
-    """The demo with a few audited edits on top, signed off by the whole panel."""
-    path = tmp_path_factory.mktemp("tamper") / "signed.sqlite"
-    db = open_svdesk_database(path)
-    load_demo(db)
-    with db.transaction() as s:
-        t = get_tender(s, REF)
-        set_moderated(
-            s,
-            t,
-            "Alan Whitfield",
-            "Dee Community Care CIC",
-            "Q4",
-            3,
-            "Mobilisation plan in section 6 names a TUPE lead but gives no week-by-week timetable.",
-        )
-        adjust_pledge(s, t, "Gwen Roberts", "Dee Community Care CIC", "NT1", 3, "Only 3 posts are evidenced.")
-    for member in ("Tom Ellis", "Gwen Roberts", "Sam Okafor", "Alan Whitfield"):
-        with db.transaction() as s:
-            wf.sign(s, get_tender(s, REF), member)
-    with db.reader() as s:
-        assert verify_tender(s, get_tender(s, REF)).ok
-    db.dispose()
-    return path
 
 
 def copy_of(src, dest):

@@ -374,19 +374,21 @@ def test_the_snapshot_must_be_the_whole_state_member():
 
 
 def test_bulk_work_gives_the_collector_back():
+    from svdesk.model.rows import bulk_work
+
     assert gc.isenabled()
-    with state.bulk_work():
+    with bulk_work():
         assert not gc.isenabled()
-        with state.bulk_work():
+        with bulk_work():
             assert not gc.isenabled()
         assert not gc.isenabled()
     assert gc.isenabled()
-    with pytest.raises(RuntimeError), state.bulk_work():
+    with pytest.raises(RuntimeError), bulk_work():
         raise RuntimeError
     assert gc.isenabled()
     gc.disable()
     try:
-        with state.bulk_work():
+        with bulk_work():
             pass
         assert not gc.isenabled()
     finally:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import atexit
-import multiprocessing
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures import wait as wait_for_futures
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from svdesk.helper_process import helper_pool
 from svdesk.model.errors import SvdeskError
 
 
@@ -78,19 +78,8 @@ class _Arrival(QObject):
     failed = Signal(str)
 
 
-_pool: ProcessPoolExecutor | None = None
 _pending: set[Future] = set()
 _pending_lock = threading.Lock()
-
-
-def helper_process_pool() -> ProcessPoolExecutor:
-    """One helper process for the app's life: it starts once (about a third of a second), then each
-    job costs only its own time. Spawned, not forked: a fork of a Qt process with live threads and
-    SQLite connections is not safe."""
-    global _pool
-    if _pool is None:
-        _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-    return _pool
 
 
 def run_in_process(
@@ -105,7 +94,7 @@ def run_in_process(
     arrival = _Arrival()
     arrival.done.connect(on_done)
     arrival.failed.connect(on_failed)
-    future = helper_process_pool().submit(fn, *args)
+    future = helper_pool().submit(fn, *args)
     with _pending_lock:
         _pending.add(future)
 

@@ -1,0 +1,63 @@
+"""One helper process for CPU-bound Python work the desktop app must not do on its own interpreter.
+
+Verifying a framework's record is half a second of pure Python. In a thread it would hold the
+interpreter lock against the event loop, and every repaint would wait for it. In a second process
+it runs on the other core.
+
+The helper is spawned, not forked: a fork of a Qt process with live threads and SQLite connections
+is not safe. It starts once, in about a third of a second, and then serves every job. It cannot
+outlive the app: it watches its parent and leaves when the parent is gone, however the parent
+ended (a crash, a kill, or `os._exit` at quit). No Qt here: the helper never imports it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.connection
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+
+_pool: ProcessPoolExecutor | None = None
+_lock = threading.Lock()
+
+
+def _leave_with_parent() -> None:
+    """Runs in the helper: a watchdog thread that ends the helper once the parent process ends."""
+    parent = multiprocessing.parent_process()
+    if parent is None:  # pragma: no cover - the helper is always started by a parent
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])  # ready once the parent has exited
+        os._exit(0)
+
+    threading.Thread(target=watch, name="svdesk-parent-watch", daemon=True).start()
+
+
+def helper_pool() -> ProcessPoolExecutor:
+    """The app's helper process, started on first use."""
+    global _pool
+    with _lock:
+        if _pool is None:
+            _pool = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_leave_with_parent
+            )
+        return _pool
+
+
+def stop_helper() -> None:
+    """End the helper now (quitting): running or queued jobs are abandoned."""
+    global _pool
+    with _lock:
+        pool, _pool = _pool, None
+    if pool is None:
+        return
+    processes = list((pool._processes or {}).values())  # noqa: SLF001 - the executor has no public handle
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(2)
+    # With the helper gone this returns at once; it also frees the executor's queues, whose locks
+    # the resource tracker would otherwise report as leaked when the app leaves with os._exit.
+    pool.shutdown(wait=True, cancel_futures=True)
