@@ -11,6 +11,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m compileall -q svdesk  # bytecode up front: a start from source compiles ~90 modules first
 	touch $(STAMP)
 
 system-deps-run:

@@ -10,23 +10,18 @@ from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
-    QHBoxLayout,
-    QHeaderView,
-    QInputDialog,
     QLabel,
     QListView,
     QMainWindow,
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from svdesk import __version__
-from svdesk.model import backups
 from svdesk.model.db import Database
 from svdesk.model.errors import SvdeskError
 from svdesk.model.evaluation_file import read_evaluation_file, write_evaluation
@@ -45,24 +40,22 @@ from svdesk.model.services.tenders import (
 )
 from svdesk.ui.background import run_with_progress
 from svdesk.ui.bids_screen import BidsScreen
-from svdesk.ui.charts import StackedBars
+from svdesk.ui.database_menu import DatabaseMenu
 from svdesk.ui.measures_screen import MeasuresScreen
-from svdesk.ui.models import ObjectRole, ResultsTableModel, StageListModel, TenderListModel
+from svdesk.ui.models import ObjectRole, StageListModel, TenderListModel
 from svdesk.ui.moderation_screen import ModerationScreen
 from svdesk.ui.new_tender import NewTenderDialog
-from svdesk.ui.opening import OpenDatabase, open_for_gui
+from svdesk.ui.opening import OpenDatabase
 from svdesk.ui.questions_screen import QuestionsScreen
 from svdesk.ui.record_views import DeclarationsPanel, HistoryPanel
 from svdesk.ui.report_actions import ReportActions
+from svdesk.ui.results_panel import ResultsPanel
 from svdesk.ui.scoring_screen import ScoringScreen
 from svdesk.ui.setup_screen import SetupScreen
 from svdesk.ui.signoff_screen import SignOffScreen
-from svdesk.ui.table_sizing import fit_columns
-
-MAX_RECENT = 8
 
 
-class MainWindow(QMainWindow):
+class MainWindow(DatabaseMenu, QMainWindow):
     def __init__(self, db: Database | OpenDatabase, settings: QSettings | None = None) -> None:
         super().__init__()
         self.opened = db if isinstance(db, OpenDatabase) else OpenDatabase(db, None)
@@ -98,30 +91,10 @@ class MainWindow(QMainWindow):
         self.stage_list.setModel(self.stages_model)
         self.stage_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
 
-        self.results_caption = QLabel("", objectName="resultsCaption")
-        self.results_model = ResultsTableModel(self)
-        self.results_table = QTableView(objectName="resultsTable")
-        self.results_table.setAccessibleName("Results: ranking and score components")
-        self.results_table.setModel(self.results_model)
-        self.results_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.results_table.verticalHeader().setVisible(False)
-        # widths are fitted to the texts on each refresh (fit_columns), and the user may drag them
-        self.results_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.results_table.horizontalHeader().setStretchLastSection(False)
-        self.results_table.setWordWrap(False)
-        self.exclusions = QLabel("", objectName="exclusions")
-        self.exclusions.setWordWrap(True)
-        results_box = QWidget()
-        rl = QVBoxLayout(results_box)
-        rl.addWidget(self.results_caption)
-        rl.addWidget(self.results_table, 1)
-        rl.addWidget(self.exclusions)
-        self.components_chart = StackedBars("Score components per bid (points out of 100)")
-        self.theme_chart = StackedBars("Accepted social value by theme (£)")
-        charts = QHBoxLayout()
-        charts.addWidget(self.components_chart, 1)
-        charts.addWidget(self.theme_chart, 1)
-        rl.addLayout(charts)
+        self.results_box = ResultsPanel()
+        # the panel's parts, by the names the rest of the window (and its tests) use
+        self.results_model, self.results_table = self.results_box.model, self.results_box.table
+        self.results_caption, self.exclusions = self.results_box.caption, self.results_box.exclusions
 
         self.history = HistoryPanel()
         self.history.filter_changed.connect(lambda *_: self._refresh_history())
@@ -137,7 +110,6 @@ class MainWindow(QMainWindow):
         self.signoff = SignOffScreen(self.opened.db, actor)
         self.record = self.signoff.record
         self.reports_panel = _reports_panel(self)
-        self.results_box = results_box
         self.tabs = QTabWidget(objectName="tenderTabs")
         # tabs in the order of the stages on the left; History and Declarations after them
         self.stage_tabs = [
@@ -147,7 +119,7 @@ class MainWindow(QMainWindow):
             self.bids,
             self.scoring,
             self.moderation,
-            results_box,
+            self.results_box,
             self.signoff,
             self.reports_panel,
         ]
@@ -155,7 +127,7 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(widget, name.replace("&", "&&"))
         self.tabs.addTab(self.history, "History")
         self.tabs.addTab(self.declarations, "Declarations")
-        self.tabs.setCurrentWidget(results_box)
+        self.tabs.setCurrentWidget(self.results_box)
         self.tabs.currentChanged.connect(lambda _i: self._on_tab_changed())
         for screen in (self.setup, self.measures, self.questions, self.bids, self.signoff):
             screen.saved.connect(self.refresh_summary)
@@ -246,24 +218,6 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(QAction("&About svdesk", self, triggered=self.show_about))
 
-    def _refresh_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        for path in self._recent():
-            self.recent_menu.addAction(path, lambda p=path: self.open_database_path(p))
-        self.recent_menu.setEnabled(bool(self._recent()))
-
-    def _recent(self) -> list[str]:
-        value = self.settings.value("recentDatabases", [])
-        if isinstance(value, str):
-            value = [value]
-        return [str(v) for v in (value or [])]
-
-    def _remember(self, path: str) -> None:
-        recent = [path] + [p for p in self._recent() if p != path]
-        self.settings.setValue("recentDatabases", recent[:MAX_RECENT])
-
-    # --- database ---------------------------------------------------------------------------------
-
     def _on_tab_changed(self) -> None:
         if self.tabs.currentWidget() is self.results_box:
             self.refresh_summary()  # results may have changed on another screen
@@ -327,51 +281,6 @@ class MainWindow(QMainWindow):
         self._refresh_recent_menu()
         self.refresh_tenders()
 
-    def choose_database(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open svdesk database", str(Path.home()), "svdesk databases (*.sqlite *.db);;All files (*)"
-        )
-        if path:
-            self.open_database_path(path)
-
-    def choose_new_database(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "New svdesk database", str(Path.home() / "svdesk.sqlite"), "svdesk databases (*.sqlite)"
-        )
-        if path:
-            if Path(path).exists():
-                self.show_error("New database", f"{path} already exists; use Open database to open it.")
-                return
-            self.open_database_path(path)  # opening a new path creates and migrates it
-
-    def choose_server(self) -> None:
-        url, ok = QInputDialog.getText(
-            self,
-            "Open shared database",
-            "PostgreSQL address, e.g. postgresql+psycopg://priya@dbserver/svdesk\n"
-            "(the password, if any, is asked for by the server's own settings, e.g. ~/.pgpass)",
-            text=str(self.settings.value("lastServer", "postgresql+psycopg://")),
-        )
-        if ok and url.strip():
-            self.settings.setValue("lastServer", url.strip())
-            self.open_database_path(url.strip())
-
-    def open_database_path(self, path: str) -> None:
-        if "://" not in path and self.db.path is not None and Path(path).resolve() == self.db.path.resolve():
-            return
-        try:
-            opened = open_for_gui(self, path)
-        except SvdeskError as exc:
-            self.show_error("Cannot open the database", str(exc))
-            return
-        if opened is None:
-            return
-        old = self.opened
-        self.opened = opened
-        self.current_reference = None
-        old.close()
-        self._show_database()
-
     def new_tender(self) -> None:
         dialog = NewTenderDialog(self)
         if dialog.exec() == NewTenderDialog.DialogCode.Accepted:
@@ -434,41 +343,6 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.bids)
         self.bids.choose_sheet()
 
-    def back_up_now(self) -> None:
-        try:
-            path = backups.backup_now(self.db)
-        except SvdeskError as exc:
-            self.show_error("Backup failed", str(exc))
-            return
-        self.statusBar().showMessage(f"Backed up to {path}", 8000)
-
-    def restore_backup(self) -> None:
-        if self.db.path is None:
-            self.show_error("Restore", "Restoring is for database files; use the server's backups.")
-            return
-        folder = backups.backup_dir(self.db)
-        path, _ = QFileDialog.getOpenFileName(self, "Restore from backup", str(folder), "Backups (*.sqlite)")
-        if not path:
-            return
-        if (
-            QMessageBox.question(
-                self,
-                "Restore from backup",
-                f"Replace the whole database with\n{path}?\n\nThe current content is kept as a backup first.",
-            )
-            != QMessageBox.StandardButton.Yes
-        ):
-            return
-        try:
-            safety = backups.restore(self.db, Path(path))
-        except SvdeskError as exc:
-            self.show_error("Restore failed", f"{exc}\n\nNothing was changed.")
-            return
-        self.statusBar().showMessage(f"Restored; the previous content is in {safety}", 10000)
-        self.refresh_tenders()
-
-    # --- views ------------------------------------------------------------------------------------
-
     def refresh_tenders(self, select: str | None = None) -> None:
         with self.db.reader() as session:
             tenders = list_tenders(session)
@@ -501,7 +375,7 @@ class MainWindow(QMainWindow):
             )
             self.banner.hide()
             self.stages_model.set_stages([])
-            self.results_model.set_results([])
+            self.results_box.clear()
             self.history.set_rows([])
             self.declarations.set_rows([])
             for screen in self._screens():
@@ -509,8 +383,6 @@ class MainWindow(QMainWindow):
                 screen.stale = True
             self.scoring.set_tender(None)
             self.moderation.set_tender(None)
-            self.results_caption.setText("")
-            self.exclusions.setText("")
             return
         self.refresh_summary()
         if changed or any(screen.reference != reference for screen in self._screens()):
@@ -556,42 +428,10 @@ class MainWindow(QMainWindow):
         self.banner.setText(f"\U0001f512 {banner}" if banner else "")
         self.banner.setVisible(bool(banner))
         self.stages_model.set_stages(overview.stages)
-        self.results_model.set_results(results.bidders)
-        fit_columns(self.results_table, self.results_model.column_texts)
-        self.results_caption.setText(
-            "<b>Results: final</b>"
-            if results.final
-            else "<b>Results: PROVISIONAL</b> \u2014 some consensus scores are missing; the mean of the individual "
-            "scores stands in for them"
-        )
-        self.exclusions.setText(
-            "<br>".join(
-                f"<b>{_html(b.name)}</b> is excluded: {_html('; '.join(b.exclusion_reasons))}"
-                for b in results.bidders
-                if b.excluded
-            )
-        )
+        self.results_box.show_results(results, themes, by_bidder)
         self.declarations_stale = True
         if self.tabs.currentWidget() is self.declarations:
             self._refresh_declarations()
-        ranked = [b for b in results.bidders if not b.excluded]
-        self.components_chart.set_data(
-            ["Price", "Quality", "SV pledged", "SV answers"],
-            [
-                (
-                    b.name,
-                    [
-                        b.price_score or 0,
-                        b.quality_score or 0,
-                        b.sv_quantitative_score or 0,
-                        b.sv_qualitative_score or 0,
-                    ],
-                )
-                for b in ranked
-            ],
-            maximum=100,
-        )
-        self.theme_chart.set_data(themes, [(b, [v[t] for t in themes]) for b, v in by_bidder.items()], unit="£")
         self.summary_version = version
 
     def _refresh_declarations(self) -> None:

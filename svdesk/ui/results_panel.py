@@ -1,0 +1,82 @@
+"""The Results tab: the ranking with each score component, the exclusions and two charts."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+
+from svdesk.model.scoring import Results
+from svdesk.ui.charts import StackedBars
+from svdesk.ui.models import ResultsTableModel
+from svdesk.ui.table_sizing import fit_columns
+
+PROVISIONAL = (
+    "<b>Results: PROVISIONAL</b> \u2014 some consensus scores are missing; the mean of the individual "
+    "scores stands in for them"
+)
+
+
+class ResultsPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.caption = QLabel("", objectName="resultsCaption")
+        self.model = ResultsTableModel(self)
+        self.table = QTableView(objectName="resultsTable")
+        self.table.setAccessibleName("Results: ranking and score components")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        # widths are fitted to the texts on each refresh (fit_columns), and the user may drag them
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.setWordWrap(False)
+        self.exclusions = QLabel("", objectName="exclusions")
+        self.exclusions.setWordWrap(True)
+        self.components_chart = StackedBars("Score components per bid (points out of 100)")
+        self.theme_chart = StackedBars("Accepted social value by theme (£)")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.exclusions)
+        charts = QHBoxLayout()
+        charts.addWidget(self.components_chart, 1)
+        charts.addWidget(self.theme_chart, 1)
+        layout.addLayout(charts)
+
+    def clear(self) -> None:
+        self.model.set_results([])
+        self.caption.setText("")
+        self.exclusions.setText("")
+
+    def show_results(self, results: Results, themes: list[str], by_bidder: dict[str, dict[str, float]]) -> None:
+        self.model.set_results(results.bidders)
+        fit_columns(self.table, self.model.column_texts)
+        self.caption.setText("<b>Results: final</b>" if results.final else PROVISIONAL)
+        self.exclusions.setText(
+            "<br>".join(
+                f"<b>{_html(b.name)}</b> is excluded: {_html('; '.join(b.exclusion_reasons))}"
+                for b in results.bidders
+                if b.excluded
+            )
+        )
+        ranked = [b for b in results.bidders if not b.excluded]
+        self.components_chart.set_data(
+            ["Price", "Quality", "SV pledged", "SV answers"],
+            [
+                (
+                    b.name,
+                    [
+                        b.price_score or 0,
+                        b.quality_score or 0,
+                        b.sv_quantitative_score or 0,
+                        b.sv_qualitative_score or 0,
+                    ],
+                )
+                for b in ranked
+            ],
+            maximum=100,
+        )
+        self.theme_chart.set_data(themes, [(b, [v[t] for t in themes]) for b, v in by_bidder.items()], unit="£")
+
+
+def _html(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
