@@ -12,18 +12,24 @@ ended (a crash, a kill, or `os._exit` at quit). No Qt here: the helper never imp
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.connection
+import atexit
 import os
 import threading
-from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING
 
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
+# multiprocessing and concurrent.futures are imported when the helper is first needed, not while
+# the app starts (a sixtieth of a second of the cold start)
 _pool: ProcessPoolExecutor | None = None
 _lock = threading.Lock()
 
 
 def _leave_with_parent() -> None:
     """Runs in the helper: a watchdog thread that ends the helper once the parent process ends."""
+    import multiprocessing.connection
+
     parent = multiprocessing.parent_process()
     if parent is None:  # pragma: no cover - the helper is always started by a parent
         return
@@ -37,12 +43,16 @@ def _leave_with_parent() -> None:
 
 def helper_pool() -> ProcessPoolExecutor:
     """The app's helper process, started on first use."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     global _pool
     with _lock:
         if _pool is None:
             _pool = ProcessPoolExecutor(
                 max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_leave_with_parent
             )
+            atexit.register(stop_helper)  # before the interpreter tears the executor's modules down
         return _pool
 
 

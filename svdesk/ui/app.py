@@ -14,7 +14,6 @@ from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox
 
 from svdesk import __version__
-from svdesk.helper_process import stop_helper
 from svdesk.model.errors import SvdeskError
 
 
@@ -117,6 +116,8 @@ def run_gui(db_target: str | None = None, demo: bool = False) -> int:
         return code
     code = app.exec()
     window.opened.close()  # every edit is already committed; this releases the database and its lock
+    from svdesk.helper_process import stop_helper
+
     stop_helper()  # a verification still running is of no use now
     # PySide6 6.12 on Python 3.11 can crash in the interpreter's final garbage collection after a large
     # tender has been shown ("none_dealloc"). Nothing is left to save, so leave without that pass.

@@ -5,15 +5,16 @@ from __future__ import annotations
 import atexit
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future
-from concurrent.futures import wait as wait_for_futures
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from svdesk.helper_process import helper_pool
 from svdesk.model.errors import SvdeskError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 
 class Worker(QThread):
@@ -120,6 +121,10 @@ def wait_for_quiet_workers() -> None:
     """Wait for every background thread and helper-process job (tests, benchmarks, leaving)."""
     for worker in list(_unowned):
         worker.wait()
+    if not _pending:
+        return
+    from concurrent.futures import wait as wait_for_futures
+
     while True:
         with _pending_lock:
             pending = list(_pending)

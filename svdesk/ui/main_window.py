@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import getpass
+import importlib
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
@@ -16,7 +18,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -39,20 +40,27 @@ from svdesk.model.services.tenders import (
     question_codes,
 )
 from svdesk.ui.background import run_with_progress
-from svdesk.ui.bids_screen import BidsScreen
 from svdesk.ui.database_menu import DatabaseMenu
-from svdesk.ui.measures_screen import MeasuresScreen
+from svdesk.ui.lazy_tabs import LazyTabs
 from svdesk.ui.models import ObjectRole, StageListModel, TenderListModel
-from svdesk.ui.moderation_screen import ModerationScreen
 from svdesk.ui.new_tender import NewTenderDialog
 from svdesk.ui.opening import OpenDatabase
-from svdesk.ui.questions_screen import QuestionsScreen
 from svdesk.ui.record_views import DeclarationsPanel, HistoryPanel
 from svdesk.ui.report_actions import ReportActions
 from svdesk.ui.results_panel import ResultsPanel
-from svdesk.ui.scoring_screen import ScoringScreen
-from svdesk.ui.setup_screen import SetupScreen
-from svdesk.ui.signoff_screen import SignOffScreen
+from svdesk.ui.screen_base import TenderScreen
+
+SETUP, MEASURES, QUESTIONS, BIDS, SCORING, MODERATION, RESULTS, SIGNOFF, REPORTS = range(len(STAGES))
+# the stage screens built when first needed: tab index -> (module, class)
+LAZY_SCREENS = {
+    SETUP: ("svdesk.ui.setup_screen", "SetupScreen"),
+    MEASURES: ("svdesk.ui.measures_screen", "MeasuresScreen"),
+    QUESTIONS: ("svdesk.ui.questions_screen", "QuestionsScreen"),
+    BIDS: ("svdesk.ui.bids_screen", "BidsScreen"),
+    SCORING: ("svdesk.ui.scoring_screen", "ScoringScreen"),
+    MODERATION: ("svdesk.ui.moderation_screen", "ModerationScreen"),
+    SIGNOFF: ("svdesk.ui.signoff_screen", "SignOffScreen"),
+}
 
 
 class MainWindow(DatabaseMenu, QMainWindow):
@@ -99,43 +107,28 @@ class MainWindow(DatabaseMenu, QMainWindow):
         self.history = HistoryPanel()
         self.history.filter_changed.connect(lambda *_: self._refresh_history())
         self.declarations = DeclarationsPanel()
-        actor = login_name()
+        self.actor = login_name()
         self.reports = ReportActions(self)
-        self.setup = SetupScreen(self.opened.db, actor)
-        self.measures = MeasuresScreen(self.opened.db, actor)
-        self.questions = QuestionsScreen(self.opened.db, actor)
-        self.bids = BidsScreen(self.opened.db, actor)
-        self.scoring = ScoringScreen(self.opened.db, actor)
-        self.moderation = ModerationScreen(self.opened.db, actor)
-        self.signoff = SignOffScreen(self.opened.db, actor)
-        self.record = self.signoff.record
         self.reports_panel = _reports_panel(self)
-        self.tabs = QTabWidget(objectName="tenderTabs")
+        self.undo_stack = QUndoStack(self)
+        self.tabs = LazyTabs(objectName="tenderTabs")
+        self.tabs.built.connect(self._wire_screen)
         # tabs in the order of the stages on the left; History and Declarations after them
-        self.stage_tabs = [
-            self.setup,
-            self.measures,
-            self.questions,
-            self.bids,
-            self.scoring,
-            self.moderation,
-            self.results_box,
-            self.signoff,
-            self.reports_panel,
-        ]
-        for widget, name in zip(self.stage_tabs, STAGES, strict=True):
-            self.tabs.addTab(widget, name.replace("&", "&&"))
+        for index, name in enumerate(STAGES):
+            title = name.replace("&", "&&")
+            if index == RESULTS:
+                self.tabs.addTab(self.results_box, title)
+            elif index == REPORTS:
+                self.tabs.addTab(self.reports_panel, title)
+            else:
+                module, cls = LAZY_SCREENS[index]
+                self.tabs.add_lazy(partial(self._build_screen, module, cls), title)
         self.tabs.addTab(self.history, "History")
         self.tabs.addTab(self.declarations, "Declarations")
-        self.tabs.setCurrentWidget(self.results_box)
+        self.tabs.setCurrentIndex(RESULTS)
         self.tabs.currentChanged.connect(lambda _i: self._on_tab_changed())
-        for screen in (self.setup, self.measures, self.questions, self.bids, self.signoff):
-            screen.saved.connect(self.refresh_summary)
         for signal in (self.stage_list.clicked, self.stage_list.activated):  # mouse, or Enter on the keyboard
-            signal.connect(lambda index: self.tabs.setCurrentWidget(self.stage_tabs[index.row()]))
-        self.undo_stack = QUndoStack(self)
-        for screen in (self.scoring, self.moderation, self.bids):
-            screen.undo_stack = self.undo_stack
+            signal.connect(lambda index: self.tabs.setCurrentIndex(index.row()))
 
         right = QWidget()
         layout = QVBoxLayout(right)
@@ -168,6 +161,33 @@ class MainWindow(DatabaseMenu, QMainWindow):
     @property
     def db(self) -> Database:
         return self.opened.db
+
+    # The stage screens, built when first shown or asked for (see LazyTabs).
+    setup = property(lambda self: self.tabs.screen(SETUP))
+    measures = property(lambda self: self.tabs.screen(MEASURES))
+    questions = property(lambda self: self.tabs.screen(QUESTIONS))
+    bids = property(lambda self: self.tabs.screen(BIDS))
+    scoring = property(lambda self: self.tabs.screen(SCORING))
+    moderation = property(lambda self: self.tabs.screen(MODERATION))
+    signoff = property(lambda self: self.tabs.screen(SIGNOFF))
+    record = property(lambda self: self.signoff.record)
+
+    def _build_screen(self, module: str, name: str) -> QWidget:
+        """A stage screen, its module imported only now, on the database open now."""
+        return getattr(importlib.import_module(module), name)(self.db, self.actor)
+
+    def _wire_screen(self, screen: QWidget) -> None:
+        """A stage screen just built: the window's database, tender, undo stack and refreshes."""
+        screen.db = self.db
+        screen.reference = self.current_reference
+        screen.stale = True
+        screen.loaded_version = None
+        if hasattr(screen, "undo_stack"):
+            screen.undo_stack = self.undo_stack
+        if isinstance(screen, TenderScreen):
+            screen.saved.connect(self.refresh_summary)
+        elif self.current_reference is None:  # scoring and moderation show that there is no tender
+            screen.set_tender(None)
 
     # --- menus ------------------------------------------------------------------------------------
 
@@ -224,7 +244,8 @@ class MainWindow(DatabaseMenu, QMainWindow):
         self._refresh_current_tab()
 
     def _screens(self) -> list:
-        return [self.setup, self.measures, self.questions, self.bids, self.scoring, self.moderation, self.signoff]
+        """The stage screens built so far (the others are wired up when they are built)."""
+        return [screen for screen in self.tabs.built_screens() if screen is not self.results_box]
 
     def _refresh_current_tab(self) -> None:
         """The shown screen is (re)read from the database when the record has changed since it was read.
@@ -235,19 +256,19 @@ class MainWindow(DatabaseMenu, QMainWindow):
         """
         if self.current_reference is None:
             return
-        current = self.tabs.currentWidget()
+        index, current = self.tabs.currentIndex(), self.tabs.currentWidget()
         version = self._record_version()
         up_to_date = version is not None and getattr(current, "loaded_version", None) == version
-        if current in (self.scoring, self.moderation):
+        if index in (SCORING, MODERATION):
             if getattr(current, "stale", True):
                 current.set_tender(self.current_reference)
-            elif current is self.moderation and not up_to_date:
-                self.moderation.refresh(keep_selection=True)
+            elif index == MODERATION and not up_to_date:
+                current.refresh(keep_selection=True)
             current.stale = False
-        elif current in (self.measures, self.signoff):
+        elif index in (MEASURES, SIGNOFF):
             current.reload()
             current.stale = False
-        elif current in (self.setup, self.questions, self.bids):
+        elif index in (SETUP, QUESTIONS, BIDS):
             if getattr(current, "stale", True) or not up_to_date:
                 current.reload()
             current.stale = False
@@ -259,8 +280,8 @@ class MainWindow(DatabaseMenu, QMainWindow):
             self._refresh_declarations()
         if current is not None:
             current.loaded_version = version
-        if current in self.stage_tabs:
-            self.stage_list.setCurrentIndex(self.stages_model.index(self.stage_tabs.index(current)))
+        if index < len(STAGES):
+            self.stage_list.setCurrentIndex(self.stages_model.index(index))
 
     def _record_version(self) -> RecordVersion | None:
         if self.current_reference is None:
@@ -381,8 +402,8 @@ class MainWindow(DatabaseMenu, QMainWindow):
             for screen in self._screens():
                 screen.reference = None
                 screen.stale = True
-            self.scoring.set_tender(None)
-            self.moderation.set_tender(None)
+                if not isinstance(screen, TenderScreen):  # scoring and moderation
+                    screen.set_tender(None)
             return
         self.refresh_summary()
         if changed or any(screen.reference != reference for screen in self._screens()):
@@ -454,10 +475,10 @@ class MainWindow(DatabaseMenu, QMainWindow):
     def verify_now(self) -> None:
         if self.current_reference is None:
             return
-        if self.tabs.currentWidget() is self.signoff:
+        if self.tabs.currentIndex() == SIGNOFF:
             self.signoff.reload()
         else:
-            self.tabs.setCurrentWidget(self.signoff)  # which reloads it
+            self.tabs.setCurrentIndex(SIGNOFF)  # which reloads it
 
     # --- misc -------------------------------------------------------------------------------------
 
