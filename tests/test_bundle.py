@@ -51,7 +51,8 @@ def test_bundle_builds_and_passes_its_self_check(tmp_path):
     check = subprocess.run([str(exe), "--self-check"], capture_output=True, text=True, env=env, timeout=300)
     assert check.returncode == 0, check.stdout + check.stderr[-2000:]
     assert "(bundle)" in check.stdout and "self-check passed" in check.stdout
-    for step in ("database and migrations", "demo evaluation", "results", "PDF report", "workbook", "desktop window"):
+    steps = ("database and migrations", "demo evaluation", "results", "verification in a helper process")
+    for step in (*steps, "PDF report", "workbook", "desktop window"):
         assert f"ok    {step}" in check.stdout
     size = sum(
         f.stat().st_size for f in (tmp_path / "dist" / "svdesk").rglob("*") if f.is_file() and not f.is_symlink()
