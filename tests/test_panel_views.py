@@ -113,3 +113,45 @@ def test_a_worklist_holds_only_the_members_own_scores_and_reads_each_rationale_w
     expected = toms[(items[0].bidder, items[0].question)]
     assert (first.score, first.rationale) == (expected.score, expected.rationale)
     assert first.rationale.startswith("Appendix C names only six posts") and first.version == items[0].version >= 1
+
+
+def test_the_tender_list_counts_each_tender_apart(demo_db):
+    from svdesk.model.evaluation_file import parse_document, write_evaluation
+    from svdesk.model.services.catalogue import measures_by_ref
+    from svdesk.model.services.tenders import list_tenders
+    from tests.factory import minimal_doc
+
+    with demo_db.transaction() as s:
+        write_evaluation(s, parse_document(minimal_doc(), measures_by_ref(s)), "Priya")
+    with demo_db.reader() as s:
+        listed = {t.reference: t for t in list_tenders(s)}
+        expected = {}
+        for reference in listed:
+            data = report_data(s, get_tender(s, reference))
+            expected[reference] = (
+                len(data.bidders),
+                len(data.questions),
+                len(data.measures),
+                len(data.panel),
+                len(data.individual),
+                len(data.moderated),
+            )
+    assert set(listed) == {"CWAC-2026-0142", "T-001"}
+    for reference, t in listed.items():
+        assert (t.bidders, t.questions, t.measures, t.panel, t.scores, t.moderated) == expected[reference]
+    assert listed["CWAC-2026-0142"].scores == 55 and listed["T-001"].moderated < listed["CWAC-2026-0142"].moderated
+
+
+def test_the_stage_overview_counts_what_each_stage_has(demo_db):
+    from svdesk.model.services.overview import tender_overview
+
+    with demo_db.reader() as s:
+        stages = [stage.summary for stage in tender_overview(s, get_tender(s)).stages]
+    assert stages[:6] == [
+        "Setup done",
+        "Measures: 8 chosen",
+        "Questions: 4 quality, 1 social value",
+        "Bids: 4, 4 with pledges",
+        "Scoring 55/55",  # Sam declared a conflict with one bid: 5 cells fewer than 3 x 4 x 5
+        "Moderation 20/20",
+    ]

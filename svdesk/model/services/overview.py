@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -21,6 +22,7 @@ from svdesk.model.entities import (
     TenderMeasure,
     TenderStatus,
 )
+from svdesk.model.rows import plain_rows
 from svdesk.model.scoring import Weights, weights_problem
 
 STAGES = ("Setup", "Measures", "Questions", "Bids & pledges", "Scoring", "Moderation", "Results", "Sign-off", "Reports")
@@ -44,47 +46,36 @@ class TenderOverview:
     stages: list[Stage]
 
 
-def _count(session: Session, stmt) -> int:
-    return int(session.scalar(stmt) or 0)
+def _count(*where: Any, of: Any = None, join: tuple = ()) -> Any:
+    stmt = select(func.count() if of is None else func.count(func.distinct(of)))
+    if join:
+        stmt = stmt.select_from(join[0]).join(*join[1:])
+    return stmt.where(*where).scalar_subquery()
 
 
 def tender_overview(session: Session, tender: Tender) -> TenderOverview:
     tid = tender.id
-    n_measures = _count(session, select(func.count()).select_from(TenderMeasure).where(TenderMeasure.tender_id == tid))
-    sections = dict(
-        session.execute(
-            select(Question.section, func.count()).where(Question.tender_id == tid).group_by(Question.section)
-        ).all()
+    evaluator = PanelMember.role == Role.EVALUATOR
+    counts = select(  # one round trip for every count
+        _count(TenderMeasure.tender_id == tid),
+        _count(Question.tender_id == tid, Question.section == Section.QUALITY),
+        _count(Question.tender_id == tid, Question.section == Section.SOCIAL_VALUE),
+        _count(Bidder.tender_id == tid),
+        _count(Bidder.tender_id == tid, of=Pledge.bidder_id, join=(Pledge, Bidder, Pledge.bidder_id == Bidder.id)),
+        _count(PanelMember.tender_id == tid, evaluator),
+        _count(PanelMember.tender_id == tid, join=(Score, PanelMember, Score.member_id == PanelMember.id)),
+        _count(Bidder.tender_id == tid, join=(ModeratedScore, Bidder, ModeratedScore.bidder_id == Bidder.id)),
+        _count(
+            PanelMember.tender_id == tid,
+            evaluator,
+            Declaration.conflict.is_(True),
+            join=(Declaration, PanelMember, Declaration.member_id == PanelMember.id),
+        ),
     )
-    n_quality, n_sv = sections.get(Section.QUALITY, 0), sections.get(Section.SOCIAL_VALUE, 0)
+    (n_measures, n_quality, n_sv, n_bidders, with_pledges, n_evaluators, n_scores, n_moderated, conflicted) = (
+        int(n or 0) for n in plain_rows(session, counts)[0]
+    )
     n_questions = n_quality + n_sv
-    n_bidders = _count(session, select(func.count()).select_from(Bidder).where(Bidder.tender_id == tid))
-    with_pledges = _count(
-        session,
-        select(func.count(func.distinct(Pledge.bidder_id)))
-        .join(Bidder, Pledge.bidder_id == Bidder.id)
-        .where(Bidder.tender_id == tid),
-    )
-    n_evaluators = _count(
-        session,
-        select(func.count())
-        .select_from(PanelMember)
-        .where(PanelMember.tender_id == tid, PanelMember.role == Role.EVALUATOR),
-    )
-    n_scores = _count(
-        session,
-        select(func.count())
-        .select_from(Score)
-        .join(PanelMember, Score.member_id == PanelMember.id)
-        .where(PanelMember.tender_id == tid),
-    )
-    n_moderated = _count(
-        session,
-        select(func.count())
-        .select_from(ModeratedScore)
-        .join(Bidder, ModeratedScore.bidder_id == Bidder.id)
-        .where(Bidder.tender_id == tid),
-    )
 
     weights_ok = (
         weights_problem(Weights(tender.weight_price, tender.weight_quality, tender.weight_social_value)) is None
@@ -92,13 +83,6 @@ def tender_overview(session: Session, tender: Tender) -> TenderOverview:
     setup_ok = weights_ok and bool(tender.title) and tender.contract_value > 0
     needs_sv_questions = tender.weight_social_value > 0 and tender.sv_quantitative_share < 100
     needs_measures = tender.weight_social_value > 0 and tender.sv_quantitative_share > 0
-    conflicted = _count(
-        session,
-        select(func.count())
-        .select_from(Declaration)
-        .join(PanelMember, Declaration.member_id == PanelMember.id)
-        .where(PanelMember.tender_id == tid, PanelMember.role == Role.EVALUATOR, Declaration.conflict.is_(True)),
-    )
     # a member with a declared conflict does not score that bid
     expected_scores = (n_evaluators * n_bidders - conflicted) * n_questions
     cells = n_bidders * n_questions

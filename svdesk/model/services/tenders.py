@@ -30,6 +30,7 @@ from svdesk.model.entities import (
 )
 from svdesk.model.errors import NotFoundError, StaleEditError, ValidationError, WorkflowError
 from svdesk.model.rationale import comparative_warning
+from svdesk.model.rows import plain_rows
 from svdesk.model.scoring import score_problem
 
 LOCKED_STATES = (TenderStatus.SIGNED_OFF, TenderStatus.AWARDED)
@@ -59,33 +60,32 @@ class SaveResult:
 
 
 def list_tenders(session: Session) -> list[TenderSummary]:
-    def counts(model: type, key: Any, join: tuple | None = None) -> dict[int, int]:
-        stmt = select(key, func.count()).select_from(model)
-        if join is not None:
-            stmt = stmt.join(*join)
-        return dict(session.execute(stmt.group_by(key)).all())  # type: ignore[arg-type]
+    """Every tender, newest first, with its counts: one SELECT (counts as correlated subqueries)."""
 
-    bidders = counts(Bidder, Bidder.tender_id)
-    questions = counts(Question, Question.tender_id)
-    measures = counts(TenderMeasure, TenderMeasure.tender_id)
-    panel = counts(PanelMember, PanelMember.tender_id)
-    scores = counts(Score, PanelMember.tender_id, (PanelMember, Score.member_id == PanelMember.id))
-    moderated = counts(ModeratedScore, Bidder.tender_id, (Bidder, ModeratedScore.bidder_id == Bidder.id))
+    def count(*where: Any, join: tuple | None = None) -> Any:
+        stmt = select(func.count())
+        if join is not None:
+            stmt = stmt.select_from(join[0]).join(*join[1:])
+        return stmt.where(*where).scalar_subquery()
+
+    rows = plain_rows(
+        session,
+        select(
+            Tender.id,
+            Tender.reference,
+            Tender.title,
+            Tender.status,
+            Tender.contract_value,
+            count(Bidder.tender_id == Tender.id),
+            count(Question.tender_id == Tender.id),
+            count(TenderMeasure.tender_id == Tender.id),
+            count(PanelMember.tender_id == Tender.id),
+            count(PanelMember.tender_id == Tender.id, join=(Score, PanelMember, Score.member_id == PanelMember.id)),
+            count(Bidder.tender_id == Tender.id, join=(ModeratedScore, Bidder, ModeratedScore.bidder_id == Bidder.id)),
+        ).order_by(Tender.created_at.desc(), Tender.id.desc()),
+    )
     return [
-        TenderSummary(
-            t.id,
-            t.reference,
-            t.title,
-            t.status.value,
-            t.contract_value,
-            bidders.get(t.id, 0),
-            questions.get(t.id, 0),
-            measures.get(t.id, 0),
-            panel.get(t.id, 0),
-            scores.get(t.id, 0),
-            moderated.get(t.id, 0),
-        )
-        for t in session.scalars(select(Tender).order_by(Tender.created_at.desc(), Tender.id.desc())).all()
+        TenderSummary(tid, ref, title, status.value, value, *counts) for tid, ref, title, status, value, *counts in rows
     ]
 
 
