@@ -132,8 +132,14 @@ def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot):
     # Sign off: everyone signs, the tender locks
     w.tabs.setCurrentWidget(w.signoff)
     while w.signoff.signer.count():
-        assert w.signoff.step("sign"), w.signoff.message.text()
+        member = w.signoff.signer.currentData()
+        with qtbot.waitSignal(w.signoff.signed, timeout=60_000):  # signing runs in the helper process
+            assert w.signoff.step("sign")
+        assert f"{member} signed." in w.signoff.message.text(), w.signoff.message.text()
     assert "signed off and locked" in w.banner.text()
+    from svdesk.model.backups import backup_dir
+
+    assert len(list(backup_dir(w.db).glob("*.pre-signoff.*.sqlite"))) >= 3  # one before each signature
     w.tabs.setCurrentWidget(w.setup)
     assert not w.setup.price.isEnabled()
     # The stored record

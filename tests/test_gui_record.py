@@ -147,7 +147,8 @@ def test_second_instance_opens_read_only(qtbot, demo_path, tmp_path, monkeypatch
         assert "read-only" in win.windowTitle() and win.results_model.rowCount() == 4
         shown = []
         monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text: shown.append(text))
-        win.back_up_now()  # reading is allowed; a backup is a read
+        win.back_up_now()  # reading is allowed; a backup is a read (made in the helper process)
+        qtbot.waitUntil(lambda: "Backed up to" in win.statusBar().currentMessage(), timeout=60_000)
         assert not shown
         win.opened.close()
     finally:

@@ -117,8 +117,10 @@ def run_gui(db_target: str | None = None, demo: bool = False) -> int:
     code = app.exec()
     window.opened.close()  # every edit is already committed; this releases the database and its lock
     from svdesk.helper_process import stop_helper
+    from svdesk.ui.background import wait_for_quiet_workers
 
     stop_helper()  # a verification still running is of no use now
+    wait_for_quiet_workers()  # a database closed in the background finishes writing its log back
     # PySide6 6.12 on Python 3.11 can crash in the interpreter's final garbage collection after a large
     # tender has been shown ("none_dealloc"). Nothing is left to save, so leave without that pass.
     sys.stdout.flush()

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from svdesk.helper_process import helper_pool
@@ -36,12 +36,19 @@ class Worker(QThread):
             self.failed.emit(f"{type(exc).__name__}: {exc}")
 
 
+def busy_dialog(parent: QWidget, label: str) -> QProgressDialog:
+    """A window-modal busy bar, shown only if the work takes more than 0.4 s (quick jobs never flash one)."""
+    dialog = QProgressDialog(label, None, 0, 0, parent)  # busy: reportlab and SQLite give no progress to report
+    dialog.setWindowTitle("svdesk")
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(400)
+    return dialog
+
+
 def run_with_progress(
     parent: QWidget, label: str, fn: Callable[[], Any], on_done: Callable[[Any], None], on_failed: Callable[[str], None]
 ) -> Worker:
-    dialog = QProgressDialog(label, None, 0, 0, parent)  # busy bar: reportlab gives no progress to report
-    dialog.setWindowTitle("svdesk")
-    dialog.setMinimumDuration(400)  # quick jobs never flash a dialog
+    dialog = busy_dialog(parent, label)
     worker = Worker(fn, parent)
 
     def finish() -> None:
@@ -84,7 +91,11 @@ _pending_lock = threading.Lock()
 
 
 def run_in_process(
-    fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None], on_failed: Callable[[str], None]
+    fn: Callable[..., Any],
+    *args: Any,
+    on_done: Callable[[Any], None],
+    on_failed: Callable[[str], None],
+    progress: tuple[QWidget, str] | None = None,
 ) -> Future:
     """`fn(*args)` in the helper process, for CPU-bound Python work (verifying the record).
 
@@ -93,6 +104,15 @@ def run_in_process(
     Pass bound methods of a QObject as callbacks: Qt then drops the call if that object is gone.
     """
     arrival = _Arrival()
+    if progress is not None:  # a busy bar while the user waits for the answer (signing, a backup)
+        dialog = busy_dialog(*progress)
+
+        def finish(*_answer: Any) -> None:
+            dialog.reset()
+            dialog.deleteLater()
+
+        arrival.done.connect(finish)
+        arrival.failed.connect(finish)
     arrival.done.connect(on_done)
     arrival.failed.connect(on_failed)
     future = helper_pool().submit(fn, *args)
