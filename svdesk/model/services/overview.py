@@ -128,17 +128,17 @@ def accepted_value_by_theme(session: Session, tender: Tender) -> tuple[list[str]
     """
     theme = func.coalesce(TenderMeasure.theme, "Other")
     value = func.sum(func.coalesce(Pledge.accepted_quantity, Pledge.quantity) * TenderMeasure.proxy_value)
-    rows = session.execute(
+    rows = plain_rows(
+        session,
         select(Bidder.name, theme, value)
         .join(Pledge, Pledge.bidder_id == Bidder.id)
         .join(TenderMeasure, Pledge.tender_measure_id == TenderMeasure.id)
         .where(Bidder.tender_id == tender.id)
-        .group_by(Bidder.name, theme)
-    ).all()
-    measure_themes = session.scalars(select(theme).where(TenderMeasure.tender_id == tender.id).distinct()).all()
-    themes = sorted(set(measure_themes))
-    names = session.scalars(select(Bidder.name).where(Bidder.tender_id == tender.id).order_by(Bidder.position))
-    by_bidder = {name: dict.fromkeys(themes, 0.0) for name in names}
+        .group_by(Bidder.name, theme),
+    )
+    themes = sorted({t for (t,) in plain_rows(session, select(theme).where(TenderMeasure.tender_id == tender.id))})
+    names = plain_rows(session, select(Bidder.name).where(Bidder.tender_id == tender.id).order_by(Bidder.position))
+    by_bidder = {name: dict.fromkeys(themes, 0.0) for (name,) in names}
     for name, t, total in rows:
         by_bidder[name][t] = total or 0.0
     return themes, by_bidder
