@@ -155,3 +155,40 @@ def test_the_stage_overview_counts_what_each_stage_has(demo_db):
         "Scoring 55/55",  # Sam declared a conflict with one bid: 5 cells fewer than 3 x 4 x 5
         "Moderation 20/20",
     ]
+
+
+def test_history_filters_by_the_bid_or_question_a_change_is_about_and_lists_the_newest(demo_db):
+    from svdesk.model import audit, state
+    from svdesk.model.services.history import history_size, tender_history
+
+    with demo_db.transaction() as s:  # a few changes of our own on top of the loaded demo
+        tender = get_tender(s)
+        for code in ("Q1", "Q2", "Q3"):
+            set_moderated(
+                s, tender, "Alan Whitfield", "Northgate Homecare Ltd", code, 3, f"{code}: section 2 evidence."
+            )
+    with demo_db.reader() as s:
+        tender = get_tender(s)
+        entries = audit.history(s, tender.uid)
+        whole = tender_history(s, tender)
+        assert [r.seq for r in whole] == [e.seq for e in entries] and history_size(s, tender) == len(entries)
+        newest = tender_history(s, tender, newest=2)
+        assert [r.seq for r in newest] == [e.seq for e in entries][-2:]  # the newest, oldest first
+        for bidder in ("Weaver Valley Care Ltd", "Northgate Homecare Ltd"):
+            got = [r.seq for r in tender_history(s, tender, bidder)]
+            bidder_id = str(next(b.id for b in tender.bidders if b.name == bidder))
+            expected = [
+                e.seq
+                for e in entries
+                if any(
+                    kind == "bidder" and i == bidder_id
+                    for kind, i in zip(
+                        state.KEY_PARTS.get(e.entity.split("/")[0], ()), e.entity.split("/")[1:], strict=False
+                    )
+                )
+            ]
+            assert got == expected  # every change about this bid, and nothing about another
+            assert len(got) == (3 if bidder.startswith("Northgate") else 0)  # the demo itself is one load
+        mine = tender_history(s, tender, "Northgate Homecare Ltd", "Q2")
+        assert [r.after for r in mine][-1] == "3: Q2: section 2 evidence." and all("Q2" in r.what for r in mine)
+        assert tender_history(s, tender, "No such bidder") == []

@@ -27,7 +27,7 @@ from svdesk.model.db import Database
 from svdesk.model.errors import SvdeskError
 from svdesk.model.evaluation_file import read_evaluation_file, write_evaluation
 from svdesk.model.services import workflow
-from svdesk.model.services.history import tender_history
+from svdesk.model.services.history import history_size, tender_history
 from svdesk.model.services.overview import STAGES, accepted_value_by_theme, tender_overview
 from svdesk.model.services.record_version import RecordVersion, record_version
 from svdesk.model.services.results import tender_results
@@ -49,6 +49,8 @@ from svdesk.ui.record_views import DeclarationsPanel, HistoryPanel
 from svdesk.ui.report_actions import ReportActions
 from svdesk.ui.results_panel import ResultsPanel
 from svdesk.ui.screen_base import TenderScreen
+
+HISTORY_SHOWN = 2000  # changes listed when the history is not filtered
 
 SETUP, MEASURES, QUESTIONS, BIDS, SCORING, MODERATION, RESULTS, SIGNOFF, REPORTS = range(len(STAGES))
 # the stage screens built when first needed: tab index -> (module, class)
@@ -468,9 +470,14 @@ class MainWindow(DatabaseMenu, QMainWindow):
             return
         bidder = self.history.bidder_filter.currentData() or None
         question = self.history.question_filter.currentData() or None
+        # A framework scored in svdesk logs some 100,000 changes: unfiltered, the newest are shown;
+        # one bid's or one question's history is shown whole.
+        newest = None if bidder or question else HISTORY_SHOWN
         with self.db.reader() as session:
-            rows = tender_history(session, get_tender(session, self.current_reference), bidder, question)
-        self.history.set_rows(rows)
+            tender = get_tender(session, self.current_reference)
+            rows = tender_history(session, tender, bidder, question, newest=newest)
+            total = history_size(session, tender) if newest is not None and len(rows) == newest else len(rows)
+        self.history.set_rows(rows, total)
 
     def verify_now(self) -> None:
         if self.current_reference is None:

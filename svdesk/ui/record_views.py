@@ -95,6 +95,7 @@ def _table(model: QAbstractTableModel, name: str, accessible: str) -> QTableView
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.horizontalHeader().setStretchLastSection(True)
     view.setWordWrap(False)
+    view.horizontalHeader().setResizeContentsPrecision(200)  # columns fitted to 200 rows, not all 2,000
     return view
 
 
@@ -115,9 +116,12 @@ class HistoryPanel(QWidget):
         bar.addWidget(QLabel("question"))
         bar.addWidget(self.question_filter, 1)
         bar.addStretch(1)
+        self.shown = QLabel("", objectName="historyShown")
+        self.shown.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
+        layout.addWidget(self.shown)
         layout.addWidget(self.view, 1)
         self.bidder_filter.currentIndexChanged.connect(self._emit)
         self.question_filter.currentIndexChanged.connect(self._emit)
@@ -137,7 +141,15 @@ class HistoryPanel(QWidget):
     def _emit(self) -> None:
         self.filter_changed.emit(self.bidder_filter.currentData() or "", self.question_filter.currentData() or "")
 
-    def set_rows(self, rows: list[HistoryRow]) -> None:
+    def set_rows(self, rows: list[HistoryRow], total: int | None = None) -> None:
+        """`rows` of the `total` changes there are (the newest, when the log is long)."""
+        total = len(rows) if total is None else total
+        self.shown.setText(
+            f"The newest {len(rows):,} of {total:,} changes. Choose a bid or a question to see its whole history."
+            if total > len(rows)
+            else ""
+        )
+        self.shown.setVisible(total > len(rows))
         self.model.set_rows(rows)
         self.view.resizeColumnsToContents()
         for col in (HistoryModel.COL_BEFORE, HistoryModel.COL_AFTER):

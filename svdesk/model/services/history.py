@@ -114,37 +114,69 @@ def _text(start: str) -> str:
     return _snapshot(start) if len(start) > PREVIEW else _describe(json.loads(start))
 
 
+def history_size(session: Session, tender: Tender) -> int:
+    """How many changes the tender's log holds (one indexed count)."""
+    return int(session.scalar(select(func.count()).where(AuditEntry.tender_uid == tender.uid)) or 0)
+
+
+def _about(entity: str, kind: str, wanted: str) -> bool:
+    """True when the audit key `entity` ('score/3/7/2') names the `kind` ('bidder') with id `wanted`."""
+    key_kind, *ids = entity.split("/")
+    order = state.KEY_PARTS.get(key_kind, ())
+    return len(order) == len(ids) and any(k == kind and i == wanted for k, i in zip(order, ids, strict=True))
+
+
+def _mentions(wanted: str) -> Any:
+    """A coarse SQL filter, then `_about` decides exactly: the key has `wanted` as one of its ids."""
+    return AuditEntry.entity.like(f"%/{wanted}/%") | AuditEntry.entity.like(f"%/{wanted}")
+
+
 @bulk_work()
 def tender_history(
-    session: Session, tender: Tender, bidder: str | None = None, question: str | None = None, member: str | None = None
+    session: Session,
+    tender: Tender,
+    bidder: str | None = None,
+    question: str | None = None,
+    member: str | None = None,
+    newest: int | None = None,
 ) -> list[HistoryRow]:
-    """Every change to the tender, oldest first; optionally only those about one bid/question/member."""
+    """Every change to the tender, oldest first; optionally only those about one bid/question/member,
+    or only the `newest` so many (a framework scored in svdesk has some 100,000 changes)."""
     names = _names(session, tender)
-    rows = []
-    entries = plain_rows(
-        session,
-        select(
-            AuditEntry.seq,
-            AuditEntry.at,
-            AuditEntry.actor,
-            AuditEntry.action,
-            AuditEntry.entity,
-            func.substr(AuditEntry.before, 1, PREVIEW + 1),
-            func.substr(AuditEntry.after, 1, PREVIEW + 1),
-            AuditEntry.reason,
+    ids = {kind: {name: i for i, name in by_id.items()} for kind, by_id in names.items()}
+    wanted = [(kind, name) for kind, name in (("bidder", bidder), ("question", question)) if name is not None]
+    stmt = select(
+        AuditEntry.seq,
+        AuditEntry.at,
+        AuditEntry.actor,
+        AuditEntry.action,
+        AuditEntry.entity,
+        func.substr(AuditEntry.before, 1, PREVIEW + 1),
+        func.substr(AuditEntry.after, 1, PREVIEW + 1),
+        AuditEntry.reason,
+    ).where(AuditEntry.tender_uid == tender.uid)
+    exact: list[tuple[str, str]] = []
+    for kind, name in wanted:
+        if name not in ids[kind]:
+            return []  # nothing in this tender is about it
+        exact.append((kind, ids[kind][name]))
+        stmt = stmt.where(_mentions(ids[kind][name]))
+    member_id = ids["member"].get(member) if member is not None else None
+    if member is not None:
+        stmt = stmt.where(
+            AuditEntry.actor == member if member_id is None else _mentions(member_id) | (AuditEntry.actor == member)
         )
-        .where(AuditEntry.tender_uid == tender.uid)
-        .order_by(AuditEntry.seq),
-    )
-    for e in entries:
+    stmt = stmt.order_by(AuditEntry.seq.desc())
+    if newest is not None:
+        stmt = stmt.limit(newest)
+    rows = []
+    for e in reversed(plain_rows(session, stmt)):
+        if not all(_about(e.entity, kind, i) for kind, i in exact):
+            continue
+        if member is not None and e.actor != member and not (member_id and _about(e.entity, "member", member_id)):
+            continue
         what = state.readable_key(e.entity, names) if "/" in e.entity else e.entity
         parts = what.split("/")
-        if bidder is not None and bidder not in parts:
-            continue
-        if question is not None and question not in parts:
-            continue
-        if member is not None and member not in parts and e.actor != member:
-            continue
         rows.append(
             HistoryRow(
                 e.seq,
