@@ -63,6 +63,19 @@ def test_history_of_one_score(window):
     assert m.rowCount() == 2 and cell(m, 0, HistoryModel.COL_ACTION) == "Loaded from file"
 
 
+def test_a_long_history_lists_the_newest_and_says_so(window, monkeypatch):
+    from svdesk.ui import main_window
+
+    monkeypatch.setattr(main_window, "HISTORY_SHOWN", 1)  # as a framework's 100,000 changes against 2,000
+    h = window.history
+    window.tabs.setCurrentWidget(h)
+    h.question_filter.setCurrentIndex(0)  # refresh with the smaller cap
+    assert h.model.rowCount() == 1 and cell(h.model, 0, HistoryModel.COL_ACTION) == "Consensus score"
+    assert h.shown.text() == "The newest 1 of 2 changes. Choose a bid or a question to see its whole history."
+    h.bidder_filter.setCurrentIndex(h.bidder_filter.findData("Weaver Valley Care Ltd"))
+    assert h.model.rowCount() == 1 and h.shown.isHidden()  # one bid's history is shown whole
+
+
 def test_declarations_and_record_tabs(qtbot, window):
     assert window.declarations.model.rowCount() == 0  # read when the tab is opened, not before
     window.tabs.setCurrentWidget(window.declarations)
