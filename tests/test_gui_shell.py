@@ -156,22 +156,17 @@ def test_start_on_a_file_that_is_not_a_database_says_so(tmp_path, monkeypatch):
     assert said and said[0][0] == "svdesk cannot start" and "notes.sqlite" in said[0][1]
 
 
-def test_stage_screens_are_built_when_first_shown_on_the_database_open_then(qtbot, tmp_path, settings):
+def test_stage_screens_are_built_when_first_shown_on_the_database_open_then(window, tmp_path):
     from svdesk.ui.main_window import BIDS, MODERATION, SCORING, SETUP
 
-    first = open_svdesk_database(tmp_path / "first.sqlite")
-    load_demo(first)
-    win = MainWindow(first, settings)
-    qtbot.addWidget(win)
-    win.show()
+    win = window
     assert not any(win.tabs.is_built(i) for i in (SETUP, BIDS, SCORING, MODERATION))  # only Results is shown
     win.open_database_path(str(tmp_path / "second.sqlite"))  # a new, empty database
     win.tabs.setCurrentIndex(SETUP)
     assert win.tabs.is_built(SETUP) and win.tabs.currentWidget() is win.setup
     assert win.setup.db is win.db and win.db.path == tmp_path / "second.sqlite"
-    win.open_database_path(str(tmp_path / "first.sqlite"))
+    win.open_database_path(str(tmp_path / "gui.sqlite"))  # the demo again
     win.tabs.setCurrentWidget(win.moderation)  # asked for by code: built, wired and shown
     assert win.tabs.currentIndex() == MODERATION and win.moderation.db is win.db
     assert win.moderation.model.rowCount() == 4 and win.moderation.undo_stack is win.undo_stack
     assert not win.tabs.is_built(SCORING)
-    win.db.dispose()

@@ -84,6 +84,22 @@ def moderate_all(db):
                 set_moderated(s, t, "Alan", b, q, 3, "Agreed 3: the bid names staff and a plan (section 2).")
 
 
+def to_moderation(db):
+    """Scoring opened, every member declared and scored, moderation opened."""
+    with db.transaction() as s:
+        wf.open_scoring(s, tender(s), OFFICER)
+    declare_all(db)
+    score_all(db)
+    with db.transaction() as s:
+        wf.open_moderation(s, tender(s), OFFICER)
+
+
+def score_and_moderate_all(db):
+    """... and every cell agreed."""
+    to_moderation(db)
+    moderate_all(db)
+
+
 def test_happy_path_to_award_and_the_lock(sdb):
     with sdb.transaction() as s:
         wf.open_scoring(s, tender(s), OFFICER)
@@ -218,12 +234,8 @@ def test_score_without_rationale_is_refused(sdb):
 
 
 def test_comparative_consensus_rationale_is_saved_with_a_warning(sdb):
+    to_moderation(sdb)
     with sdb.transaction() as s:
-        wf.open_scoring(s, tender(s), OFFICER)
-    declare_all(sdb)
-    score_all(sdb)
-    with sdb.transaction() as s:
-        wf.open_moderation(s, tender(s), OFFICER)
         result = set_moderated(s, tender(s), "Alan", "Weaver Valley", "Q1", 4, "Better than Northgate on staffing.")
         assert result.warnings and "compares bids" in result.warnings[0]
         clean = set_moderated(s, tender(s), "Alan", "Weaver Valley", "Q2", 4, "Section 5 names a safeguarding lead.")
@@ -231,13 +243,7 @@ def test_comparative_consensus_rationale_is_saved_with_a_warning(sdb):
 
 
 def test_reopen_withdraws_signatures_and_needs_a_reason(sdb):
-    with sdb.transaction() as s:
-        wf.open_scoring(s, tender(s), OFFICER)
-    declare_all(sdb)
-    score_all(sdb)
-    with sdb.transaction() as s:
-        wf.open_moderation(s, tender(s), OFFICER)
-    moderate_all(sdb)
+    score_and_moderate_all(sdb)
     with sdb.transaction() as s:
         wf.sign(s, tender(s), "Tom")
     with pytest.raises(WorkflowError, match="being signed off"), sdb.transaction() as s:
@@ -262,13 +268,7 @@ def test_individual_scores_only_while_scoring(sdb):
 def test_signing_needs_every_consensus_rationale_however_it_starts(sdb):
     from svdesk.model.entities import Bidder, ModeratedScore, Question
 
-    with sdb.transaction() as s:
-        wf.open_scoring(s, tender(s), OFFICER)
-    declare_all(sdb)
-    score_all(sdb)
-    with sdb.transaction() as s:
-        wf.open_moderation(s, tender(s), OFFICER)
-    moderate_all(sdb)
+    score_and_moderate_all(sdb)
     indented = " " * 70 + "\n\tAgreed 3: section 2 names the recruitment lead."  # read whole: its start is blank
     with sdb.transaction() as s:
         set_moderated(s, tender(s), "Alan", "Weaver Valley", "Q2", 3, indented)
