@@ -57,3 +57,10 @@ def test_the_helper_leaves_when_the_app_is_killed(tmp_path):
     while _alive(helper) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not _alive(helper), "the helper process outlived the app"
+
+
+def test_the_helper_never_loads_qt(signed_db, tmp_path):
+    path = copy_of(signed_db, tmp_path / "q.sqlite")
+    assert helper_pool().submit(verify_in_own_connection, database_url(path), REF).result(timeout=120).ok
+    loaded = helper_pool().submit(eval, "sorted(m for m in __import__('sys').modules if 'PySide6' in m)")
+    assert loaded.result(timeout=60) == []
