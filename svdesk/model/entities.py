@@ -341,8 +341,12 @@ class AuditEntry(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
-    # A second writer racing for the same seq fails instead of forking the chain.
-    __table_args__ = (UniqueConstraint("tender_uid", "seq"),)
+    # A second writer racing for the same seq fails instead of forking the chain. The keys' index
+    # lets a history filtered by bid or question scan 100,000 keys without reading their values.
+    __table_args__ = (
+        UniqueConstraint("tender_uid", "seq"),
+        Index("ix_audit_entry_entity", "tender_uid", "entity", "seq"),
+    )
 
 
 class Declaration(Base):

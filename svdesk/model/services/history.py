@@ -6,8 +6,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from svdesk.model import state
 from svdesk.model.entities import AuditEntry, Bidder, PanelMember, Question, Tender, TenderMeasure
@@ -126,9 +126,15 @@ def _about(entity: str, kind: str, wanted: str) -> bool:
     return len(order) == len(ids) and any(k == kind and i == wanted for k, i in zip(order, ids, strict=True))
 
 
-def _mentions(wanted: str) -> Any:
-    """A coarse SQL filter, then `_about` decides exactly: the key has `wanted` as one of its ids."""
-    return AuditEntry.entity.like(f"%/{wanted}/%") | AuditEntry.entity.like(f"%/{wanted}")
+def _mentions(kind: str, wanted: str, entries: Any = AuditEntry) -> Any:
+    """SQL: the audit key names the `kind` ('bidder') with id `wanted` in its place, for every kind of
+    key that has one: 'score/7/%', 'declaration/%/7', ... (`_about` then decides exactly)."""
+    patterns = [
+        "/".join([key_kind, *(wanted if part == kind else "%" for part in order)])
+        for key_kind, order in state.KEY_PARTS.items()
+        if kind in order
+    ]
+    return or_(*(entries.entity.like(pattern) for pattern in patterns))
 
 
 @bulk_work()
@@ -160,11 +166,16 @@ def tender_history(
         if name not in ids[kind]:
             return []  # nothing in this tender is about it
         exact.append((kind, ids[kind][name]))
-        stmt = stmt.where(_mentions(ids[kind][name]))
+        # the keys are matched in their own index (ix_audit_entry_entity), then only those rows read
+        keys = aliased(AuditEntry)
+        about = select(keys.seq).where(keys.tender_uid == tender.uid, _mentions(kind, ids[kind][name], keys))
+        stmt = stmt.where(AuditEntry.seq.in_(about))
     member_id = ids["member"].get(member) if member is not None else None
     if member is not None:
         stmt = stmt.where(
-            AuditEntry.actor == member if member_id is None else _mentions(member_id) | (AuditEntry.actor == member)
+            AuditEntry.actor == member
+            if member_id is None
+            else _mentions("member", member_id) | (AuditEntry.actor == member)
         )
     stmt = stmt.order_by(AuditEntry.seq.desc())
     if newest is not None:
