@@ -128,4 +128,10 @@ def measure(name: str, work: Path) -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(measure(sys.argv[1], Path(sys.argv[2]))))
+    if sys.argv[1].startswith("logged:"):
+        from benchmarks.logged import measure_logged
+
+        result = measure_logged(sys.argv[1].split(":", 1)[1], Path(sys.argv[2]))
+        print(json.dumps({**result, "peak_mb": peak_mb()}))
+    else:
+        print(json.dumps(measure(sys.argv[1], Path(sys.argv[2]))))

@@ -9,7 +9,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_benchmark_suite_runs_at_small_size(tmp_path):
     out = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--runs", "1", "--bidders", "3", "--work", str(tmp_path / "bench")],
+        [
+            sys.executable,
+            "-m",
+            "benchmarks",
+            "--runs",
+            "1",
+            "--bidders",
+            "3",
+            "--logged",
+            "--work",
+            str(tmp_path / "bench"),
+        ],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -28,6 +39,9 @@ def test_benchmark_suite_runs_at_small_size(tmp_path):
         "pledge sheet import",
         "load evaluation file (large)",
         "dump evaluation file (large)",
+        "history, newest 2,000 (logged)",
+        "history of one bid (logged)",
+        "verify in the helper (logged)",
     ):
         assert figure in out.stdout
     assert "x bare openpyxl" in out.stdout
