@@ -157,11 +157,13 @@ def test_start_on_a_file_that_is_not_a_database_says_so(tmp_path, monkeypatch):
 
 
 def test_stage_screens_are_built_when_first_shown_on_the_database_open_then(window, tmp_path):
-    from svdesk.ui.main_window import BIDS, MODERATION, SCORING, SETUP
+    from svdesk.ui.main_window import BIDS, MODERATION, RESULTS, SCORING, SETUP
 
     win = window
     assert not any(win.tabs.is_built(i) for i in (SETUP, BIDS, SCORING, MODERATION))  # only Results is shown
+    win.tabs.setCurrentIndex(BIDS)
     win.open_database_path(str(tmp_path / "second.sqlite"))  # a new, empty database
+    assert win.tabs.currentIndex() == RESULTS  # shown from its home, as at start-up
     win.tabs.setCurrentIndex(SETUP)
     assert win.tabs.is_built(SETUP) and win.tabs.currentWidget() is win.setup
     assert win.setup.db is win.db and win.db.path == tmp_path / "second.sqlite"

@@ -295,6 +295,8 @@ class MainWindow(DatabaseMenu, QMainWindow):
             return None
 
     def _show_database(self) -> None:
+        """A database is shown from its home, as at start-up: the Results of its newest tender."""
+        self.tabs.setCurrentIndex(RESULTS)
         for screen in self._screens():
             screen.db = self.db
         read_only = f" [read-only: {self.db.read_only_reason}]" if self.db.read_only else ""
