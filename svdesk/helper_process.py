@@ -15,10 +15,11 @@ from __future__ import annotations
 import atexit
 import os
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
+    from collections.abc import Callable
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 # multiprocessing and concurrent.futures are imported when the helper is first needed, not while
 # the app starts (a sixtieth of a second of the cold start)
@@ -54,6 +55,17 @@ def helper_pool() -> ProcessPoolExecutor:
             )
             atexit.register(stop_helper)  # before the interpreter tears the executor's modules down
         return _pool
+
+
+def submit(fn: Callable[..., Any], *args: Any) -> Future:
+    """`fn(*args)` in the helper; a helper that died (killed, out of memory) is replaced first."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return helper_pool().submit(fn, *args)
+    except BrokenProcessPool:
+        stop_helper()
+        return helper_pool().submit(fn, *args)
 
 
 def stop_helper() -> None:

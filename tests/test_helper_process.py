@@ -64,3 +64,16 @@ def test_the_helper_never_loads_qt(signed_db, tmp_path):
     assert helper_pool().submit(verify_in_own_connection, database_url(path), REF).result(timeout=120).ok
     loaded = helper_pool().submit(eval, "sorted(m for m in __import__('sys').modules if 'PySide6' in m)")
     assert loaded.result(timeout=60) == []
+
+
+def test_a_helper_that_died_is_replaced():
+    from svdesk.helper_process import submit
+
+    first = submit(os.getpid).result(timeout=60)
+    os.kill(first, signal.SIGKILL)  # killed from outside, or out of memory
+    deadline = time.monotonic() + 10
+    while _alive(first) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)  # the executor notices its worker is gone
+    second = submit(os.getpid).result(timeout=60)
+    assert second != first and _alive(second)

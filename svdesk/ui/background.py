@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from svdesk.helper_process import helper_pool
+from svdesk.helper_process import submit
 from svdesk.model.errors import SvdeskError
 
 if TYPE_CHECKING:
@@ -115,15 +115,19 @@ def run_in_process(
         arrival.failed.connect(finish)
     arrival.done.connect(on_done)
     arrival.failed.connect(on_failed)
-    future = helper_pool().submit(fn, *args)
+    future = submit(fn, *args)
     with _pending_lock:
         _pending.add(future)
 
     def finished(f: Future) -> None:
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             result = f.result()
         except SvdeskError as exc:
             arrival.failed.emit(str(exc))
+        except BrokenProcessPool:
+            arrival.failed.emit("the helper process stopped unexpectedly: try again (what is saved is shown as it is)")
         except Exception as exc:  # a message for the user, never a traceback
             arrival.failed.emit(f"{type(exc).__name__}: {exc}")
         else:
