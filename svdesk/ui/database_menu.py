@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QSt
 from svdesk.model import backups
 from svdesk.model.db import database_url
 from svdesk.model.errors import SvdeskError
-from svdesk.ui.background import run_in_process, run_quietly
+from svdesk.ui.background import Worker, run_in_process, run_quietly
 from svdesk.ui.opening import OpenDatabase, open_for_gui
 
 if TYPE_CHECKING:
@@ -30,6 +30,7 @@ class DatabaseMenu:
     settings: QSettings
     recent_menu: QMenu
     current_reference: str | None
+    closing: dict[str, Worker]  # databases being closed in the background, by URL
 
     if TYPE_CHECKING:
 
@@ -94,7 +95,7 @@ class DatabaseMenu:
     def open_database_path(self, path: str) -> None:
         if "://" not in path and self.db.path is not None and Path(path).resolve() == self.db.path.resolve():
             return
-        closing = getattr(self, "_closing", {}).pop(database_url(path), None)
+        closing = self.closing.pop(database_url(path), None)
         if closing is not None:  # this very database is still being closed: let it finish (and unlock)
             closing.wait()
         try:
@@ -109,7 +110,7 @@ class DatabaseMenu:
         self.current_reference = None
         # Closing SQLite writes its log back into the file (a checkpoint, then fsync): I/O that took
         # a fifth of this action on a framework. It runs in a thread while the new database is shown.
-        self._closing = {**getattr(self, "_closing", {}), old.db.url: run_quietly(old.close, _ignore, _ignore)}
+        self.closing[old.db.url] = run_quietly(old.close, _ignore, _ignore)
         self._show_database()
 
     def back_up_now(self) -> None:

@@ -72,6 +72,7 @@ class MainWindow(DatabaseMenu, QMainWindow):
         self.settings = settings or QSettings()
         self.current_reference: str | None = None
         self.summary_version: RecordVersion | None = None  # the record as the heading and results show it
+        self.closing = {}  # databases being closed in the background (see DatabaseMenu)
         self.setMinimumSize(760, 500)
 
         self.tenders_model = TenderListModel(self)
