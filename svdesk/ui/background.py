@@ -80,10 +80,21 @@ def run_quietly(fn: Callable[[], Any], on_done: Callable[[Any], None], on_failed
 
 
 class _Arrival(QObject):
-    """Carries a process's answer to the GUI thread (a signal emitted elsewhere is queued to it)."""
+    """Carries a process's answer to the GUI thread (a signal emitted elsewhere is queued to it).
+
+    Held in `_arrivals` until its answer has been delivered there: dropped when the executor's thread
+    lets go of it, it would be destroyed in that thread with its answer still queued.
+    """
 
     done = Signal(object)
     failed = Signal(str)
+
+    def delivered(self, *_answer: Any) -> None:  # connected last, so it runs after every receiver
+        _arrivals.discard(self)
+        self.deleteLater()
+
+
+_arrivals: set[_Arrival] = set()
 
 
 _pending: set[Future] = set()
@@ -115,6 +126,9 @@ def run_in_process(
         arrival.failed.connect(finish)
     arrival.done.connect(on_done)
     arrival.failed.connect(on_failed)
+    arrival.done.connect(arrival.delivered)
+    arrival.failed.connect(arrival.delivered)
+    _arrivals.add(arrival)
     future = submit(fn, *args)
     with _pending_lock:
         _pending.add(future)
