@@ -105,3 +105,55 @@ def test_the_panels_own_consensus_edit_does_not_reread_the_grid_but_shows_in_the
     win.tabs.setCurrentWidget(mod)
     assert mod.model.grid is grid and grid.cell(WEAVER, "Q1").consensus == 5
     win.db.dispose()
+
+
+def test_a_database_opened_again_is_shown_again(qtbot, tmp_path, demo_path):
+    win = _window(qtbot, demo_path, tmp_path)
+    win.open_database_path(str(tmp_path / "empty.sqlite"))
+    assert win.heading.text() == "No tender yet" and win.results_model.rowCount() == 0
+    win.open_database_path(str(demo_path))  # the same record as before: it is shown, not skipped
+    assert "CWAC-2026-0142" in win.heading.text() and win.results_model.rowCount() == 4
+    win.tabs.setCurrentWidget(win.declarations)
+    assert win.declarations.model.rowCount() > 0
+    win.db.dispose()
+
+
+def test_a_refused_edit_is_not_left_on_screen(qtbot, tmp_path, demo_path):
+    win = _window(qtbot, demo_path, tmp_path)
+    win.tabs.setCurrentWidget(win.bids)
+    bids = win.bids
+    before = bids.grid_model.data(bids.grid_model.index(0, 0))
+    bids.grid_model.setData(bids.grid_model.index(0, 0), "-12")  # a negative quantity is refused
+    assert bids.message.text().endswith("quantity: must be 0 or more")
+    assert bids.loaded_version is None  # refused: the screen will be read again when shown
+    win.tabs.setCurrentWidget(win.results_box)
+    win.tabs.setCurrentWidget(bids)
+    assert bids.grid_model.data(bids.grid_model.index(0, 0)) == before
+    win.tabs.setCurrentWidget(win.setup)
+    win.setup.title.setText("   ")
+    win.setup.save_details()  # as when the field loses focus
+    assert win.setup.message.text() == "title: must not be empty"
+    win.tabs.setCurrentWidget(win.results_box)
+    win.tabs.setCurrentWidget(win.setup)
+    assert win.setup.title.text() == "Domiciliary care framework, Lot 2"
+    win.db.dispose()
+
+
+def test_one_signature_at_a_time(qtbot, tmp_path):
+    from svdesk.model.services import workflow as wf
+
+    db = open_svdesk_database(tmp_path / "sign.sqlite")
+    load_demo(db)
+    db.dispose()
+    win = _window(qtbot, tmp_path / "sign.sqlite", tmp_path)
+    win.tabs.setCurrentWidget(win.signoff)
+    screen = win.signoff
+    with qtbot.waitSignal(screen.signed, timeout=60_000):
+        assert screen.step("sign")
+        assert not screen.step("sign") and not screen.sign.isEnabled()  # a second click while the first runs
+        screen.reload()  # the tab shown again meanwhile
+        assert not screen.sign.isEnabled()
+    with win.db.reader() as s:
+        assert len(wf.active_signatures(s, get_tender(s))) == 1
+    assert screen.sign.isEnabled() and "signed." in screen.message.text()
+    win.db.dispose()

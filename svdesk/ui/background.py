@@ -114,7 +114,10 @@ def run_in_process(
     for the lock (a tab took 45 ms instead of 6). `fn` and its arguments and result must pickle.
     Pass bound methods of a QObject as callbacks: Qt then drops the call if that object is gone.
     """
+    future = submit(fn, *args)  # first: if the helper cannot take it, no busy bar is left open
     arrival = _Arrival()
+    arrival.done.connect(on_done)
+    arrival.failed.connect(on_failed)
     if progress is not None:  # a busy bar while the user waits for the answer (signing, a backup)
         dialog = busy_dialog(*progress)
 
@@ -124,12 +127,9 @@ def run_in_process(
 
         arrival.done.connect(finish)
         arrival.failed.connect(finish)
-    arrival.done.connect(on_done)
-    arrival.failed.connect(on_failed)
     arrival.done.connect(arrival.delivered)
     arrival.failed.connect(arrival.delivered)
     _arrivals.add(arrival)
-    future = submit(fn, *args)
     with _pending_lock:
         _pending.add(future)
 

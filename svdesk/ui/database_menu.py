@@ -110,7 +110,9 @@ class DatabaseMenu:
         self.current_reference = None
         # Closing SQLite writes its log back into the file (a checkpoint, then fsync): I/O that took
         # a fifth of this action on a framework. It runs in a thread while the new database is shown.
-        self.closing[old.db.url] = run_quietly(old.close, _ignore, _ignore)
+        url = old.db.url
+        closer = self.closing[url] = run_quietly(old.close, _ignore, _ignore)
+        closer.finished.connect(lambda: self.closing.pop(url) if self.closing.get(url) is closer else None)
         self._show_database()
 
     def back_up_now(self) -> None:

@@ -254,8 +254,9 @@ class MainWindow(DatabaseMenu, QMainWindow):
         """The shown screen is (re)read from the database when the record has changed since it was read.
 
         Another user may have changed it; what has not changed is not read again (on a framework a
-        screen is 8,000 cells). The catalogue is not part of a tender's record, and sign-off verifies
-        the record each time it is shown, so those two are always read.
+        screen is 8,000 cells). Setup and Questions are small and may show a value svdesk refused,
+        the catalogue is not part of a tender's record, and sign-off verifies the record each time
+        it is shown: those four are always read.
         """
         if self.current_reference is None:
             return
@@ -267,11 +268,13 @@ class MainWindow(DatabaseMenu, QMainWindow):
                 current.set_tender(self.current_reference)
             elif index == MODERATION and not up_to_date:
                 current.refresh(keep_selection=True)
+                current.refresh_pledges_if_shown()
             current.stale = False
-        elif index in (MEASURES, SIGNOFF):
+        elif index in (SETUP, MEASURES, QUESTIONS, SIGNOFF):
+            # small, and may hold what the user typed and svdesk refused: shown as saved again
             current.reload()
             current.stale = False
-        elif index in (SETUP, QUESTIONS, BIDS):
+        elif index == BIDS:
             if getattr(current, "stale", True) or not up_to_date:
                 current.reload()
             current.stale = False
@@ -298,8 +301,11 @@ class MainWindow(DatabaseMenu, QMainWindow):
     def _show_database(self) -> None:
         """A database is shown from its home, as at start-up: the Results of its newest tender."""
         self.tabs.setCurrentIndex(RESULTS)
+        self.summary_version = None  # another database: nothing shown so far stands for it
+        self.declarations_stale = self.history_stale = True
         for screen in self._screens():
             screen.db = self.db
+            screen.loaded_version = None
         read_only = f" [read-only: {self.db.read_only_reason}]" if self.db.read_only else ""
         self.setWindowTitle(f"svdesk \u2014 {Path(self.db.display_name).name}{read_only}")
         self.db_label.setText(f"Database: {self.db.display_name}{read_only}")
@@ -394,6 +400,7 @@ class MainWindow(DatabaseMenu, QMainWindow):
         self.current_reference = reference
         self.reports.set_enabled(reference is not None)
         if reference is None:
+            self.summary_version = None  # the summary is cleared: whatever comes next is read
             self.heading.setText("No tender yet")
             self.subheading.setText(
                 "Create one (File \u2192 New tender…) or import an evaluation file "

@@ -229,7 +229,7 @@ class ModerationScreen(QWidget):
         self.modes = QTabWidget(objectName="moderationModes")
         self.modes.addTab(split, "Scores")
         self.modes.addTab(pledge_page, "Pledges")
-        self.modes.currentChanged.connect(lambda _i: self._pledges_shown())
+        self.modes.currentChanged.connect(lambda _i: self.refresh_pledges_if_shown())
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.modes, 1)
@@ -250,7 +250,7 @@ class ModerationScreen(QWidget):
                 self.threshold.blockSignals(False)
         self.pledges_version = None
         self.refresh()
-        self._pledges_shown()
+        self.refresh_pledges_if_shown()
 
     def refresh(self, keep_selection: bool = False) -> None:
         current = self.grid.currentIndex()
@@ -371,7 +371,7 @@ class ModerationScreen(QWidget):
         self.show_cell(self.grid.currentIndex())
         return result
 
-    def _pledges_shown(self) -> None:
+    def refresh_pledges_if_shown(self) -> None:
         """The Pledges tab is read when it is opened, and again only if the record changed since."""
         if self.modes.currentIndex() != 1 or self.reference is None:
             return

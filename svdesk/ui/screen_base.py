@@ -56,6 +56,7 @@ class TenderScreen(QWidget):
                 result = fn(session, get_tender(session, self.reference))
         except SvdeskError as exc:
             self.show_message(str(exc), error=True)
+            self.loaded_version = None  # what the screen shows is not what is saved: read it when shown again
             return None
         self.show_message(done)
         self.saved.emit()

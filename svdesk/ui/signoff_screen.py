@@ -35,6 +35,7 @@ class SignOffScreen(TenderScreen):
     def __init__(self, db, actor, parent: QWidget | None = None) -> None:
         super().__init__(db, actor, parent)
         self._verifications_due = 0  # answers asked for and not yet arrived
+        self.signing_now = False
         self.status = QLabel(objectName="workflowStatus", wordWrap=True)
         self.open_scoring = QPushButton("Open scoring", objectName="openScoring")
         self.open_moderation = QPushButton("Open moderation", objectName="openModeration")
@@ -101,7 +102,7 @@ class SignOffScreen(TenderScreen):
         writable = not self.db.read_only
         self.open_scoring.setEnabled(writable and status == "draft")
         self.open_moderation.setEnabled(writable and status == "scoring")
-        self.sign.setEnabled(writable and status == "moderation" and bool(unsigned))
+        self.sign.setEnabled(writable and status == "moderation" and bool(unsigned) and not self.signing_now)
         self.signer.setEnabled(self.sign.isEnabled())
         self.award.setEnabled(writable and status == "signed_off")
         self.reopen.setEnabled(writable and status != "draft")
@@ -158,9 +159,10 @@ class SignOffScreen(TenderScreen):
 
         True when signing has started; `signed` is emitted once it is done or refused.
         """
-        if member is None or self.db.read_only or self.reference is None:
+        if member is None or self.db.read_only or self.reference is None or self.signing_now:
             return False
-        self.sign.setEnabled(False)  # one signature at a time
+        self.signing_now = True  # one signature at a time, until its answer is shown
+        self.sign.setEnabled(False)
         self.signing = run_in_process(
             workflow.sign_in_own_connection,
             self.db.url,
@@ -173,12 +175,14 @@ class SignOffScreen(TenderScreen):
         return True
 
     def _signed(self, member: str) -> None:
+        self.signing_now = False
         self.show_message(f"{member} signed.")
         self.saved.emit()
         self.reload()
         self.signed.emit()
 
     def _sign_refused(self, message: str) -> None:
+        self.signing_now = False
         self.show_message(message, error=True)
         self.reload()
         self.signed.emit()
