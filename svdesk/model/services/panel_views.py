@@ -6,9 +6,9 @@ moderation grid exists only once moderation has opened.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import BigInteger, cast, func, select
 from sqlalchemy.orm import Session
 
 from svdesk.model.entities import Bidder, ModeratedScore, PanelMember, Question, Score, Tender, TenderStatus
@@ -109,17 +109,20 @@ class MemberScore:
     rationale: str
 
 
-PACK = 10**9  # scores up to 10 million, to the hundredth, packed with the member's position
+PACK = 10**9  # scores up to 10 million, to the hundredth, packed with the member's id
+
+NO_ORDER: dict[int, int] = {}
 
 
 @dataclass(slots=True)
 class GridCell:
     """One bid x question of the moderation grid: enough to show and flag it, no rationales.
 
-    The members' scores come aggregated by the database (count, lowest, highest, total and a packed
-    list) because a framework's grid has 80,000 of them; the packed list is only unpacked for the
-    cells on screen. Each packed entry is position x PACK + score x 100 as one integer: turning
-    integers into text is cheap for the database, floats are not (it halved the query).
+    The members' scores come aggregated by the database (count, lowest, highest and a packed list)
+    because a framework's grid has 80,000 of them; the packed list is only unpacked for the cells on
+    screen. Each packed entry is member id x PACK + score x 100 as one integer: turning integers
+    into text is cheap for the database, floats are not (it halved the query). `order` (member id
+    -> panel position, shared by every cell of a grid) puts the marks in panel order.
     """
 
     bidder: str
@@ -127,15 +130,20 @@ class GridCell:
     count: int = 0
     low: float = 0.0
     high: float = 0.0
-    total: float = 0.0
     packed: str = ""
     consensus: float | None = None
     version: int = 0
+    order: dict[int, int] = field(default_factory=lambda: NO_ORDER)
 
     @property
     def marks(self) -> list[float]:
         """The members' scores in panel order."""
-        return [(n % PACK) / 100 for n in sorted(int(x) for x in self.packed.split(",") if x)]
+        entries = [int(x) for x in self.packed.split(",") if x]
+        return [(n % PACK) / 100 for n in sorted(entries, key=lambda n: (self.order.get(n // PACK, n // PACK), n))]
+
+    @property
+    def total(self) -> float:
+        return sum(self.marks)
 
     @property
     def spread(self) -> float:
@@ -219,7 +227,9 @@ def moderation_grid(session: Session, tender: Tender, threshold: float | None = 
         .order_by(Question.position),
     )
     cells: dict[tuple[str, str], GridCell] = {}
-    _fill_cells(session, tender, cells, dict(bidders), {qid: code for qid, code, _ in questions})
+    _fill_cells(
+        session, tender, cells, dict(bidders), {qid: code for qid, code, _ in questions}, _panel_order(session, tender)
+    )
     return ModerationGrid(
         [b for _, b in bidders],
         [(c, t) for _, c, t in questions],
@@ -235,8 +245,15 @@ def grid_cell(session: Session, tender: Tender, bidder: str, question: str) -> G
     b = find_bidder(session, tender, bidder)
     q = find_question(session, tender, question)
     cells: dict[tuple[str, str], GridCell] = {}
-    _fill_cells(session, tender, cells, {b.id: b.name}, {q.id: q.code}, (b.id, q.id))
+    _fill_cells(session, tender, cells, {b.id: b.name}, {q.id: q.code}, _panel_order(session, tender), (b.id, q.id))
     return cells.get((b.name, q.code)) or GridCell(b.name, q.code)
+
+
+def _panel_order(session: Session, tender: Tender) -> dict[int, int]:
+    """member id -> position on the panel (the grid's marks are shown in that order)."""
+    return dict(
+        plain_rows(session, select(PanelMember.id, PanelMember.position).where(PanelMember.tender_id == tender.id))
+    )
 
 
 def _fill_cells(
@@ -245,10 +262,13 @@ def _fill_cells(
     cells: dict[tuple[str, str], GridCell],
     bname: dict[int, str],
     qcode: dict[int, str],
+    order: dict[int, int],
     only: tuple[int, int] | None = None,
 ) -> None:
-    """Aggregate the individual scores per cell in SQL (one row per cell, not per score)."""
-    entry = cast(PanelMember.position * PACK + func.round(Score.score * 100), Integer)
+    """Aggregate the individual scores per cell in SQL (one row per cell, not per score), over the
+    covering index of scores alone (the members' positions are put in order when shown)."""
+    # 64-bit: member id x 10^9 passes 32 bits from the third member on (PostgreSQL's INTEGER)
+    entry = cast(cast(Score.member_id, BigInteger) * PACK + func.round(Score.score * 100), BigInteger)
     scores = (
         select(
             Score.bidder_id,
@@ -256,10 +276,8 @@ def _fill_cells(
             func.count(),
             func.min(Score.score),
             func.max(Score.score),
-            func.sum(Score.score),
             joined_text(entry),
         )
-        .join(PanelMember, Score.member_id == PanelMember.id)
         .where(Score.bidder_id.in_(select(Bidder.id).where(Bidder.tender_id == tender.id)))
         .group_by(Score.bidder_id, Score.question_id)
     )
@@ -271,12 +289,12 @@ def _fill_cells(
     if only is not None:
         scores = scores.where(Score.bidder_id == only[0], Score.question_id == only[1])
         consensus = consensus.where(ModeratedScore.bidder_id == only[0], ModeratedScore.question_id == only[1])
-    for bid, qid, count, low, high, total, packed in plain_rows(session, scores):
+    for bid, qid, count, low, high, packed in plain_rows(session, scores):
         b, q = bname[bid], qcode[qid]
-        cells[(b, q)] = GridCell(b, q, count, low, high, total, packed)
+        cells[(b, q)] = GridCell(b, q, count, low, high, packed, None, 0, order)
     for bid, qid, s, v in plain_rows(session, consensus):
         b, q = bname[bid], qcode[qid]
-        cell = cells.get((b, q)) or cells.setdefault((b, q), GridCell(b, q))
+        cell = cells.get((b, q)) or cells.setdefault((b, q), GridCell(b, q, order=order))
         cell.consensus, cell.version = s, v
 
 
