@@ -8,7 +8,7 @@ from PySide6.QtCore import QSettings
 
 from svdesk.model.demo import load_demo
 from svdesk.model.services import open_svdesk_database
-from svdesk.model.services.record_version import record_version
+from svdesk.model.services.record_version import RecordVersion, record_version
 from svdesk.model.services.tenders import get_tender, set_moderated
 from svdesk.ui.main_window import MainWindow
 
@@ -85,9 +85,41 @@ def test_screens_shown_again_are_not_read_again_until_someone_changes_the_record
     assert win.results_model._rows is not results
     weaver = next(r for r in win.results_model._rows if r.name == WEAVER)
     assert weaver.questions["Q1"].score == 1
-    win.tabs.setCurrentWidget(mod)
-    assert mod.model.grid is not grid and mod.model.grid.cell(WEAVER, "Q1").consensus == 1
+    win.tabs.setCurrentWidget(mod)  # only consensus scores changed: only they are read again
+    assert mod.model.grid is grid and grid.cell(WEAVER, "Q1").consensus == 1
+    assert mod.model.data(mod.model.index(0, 0)).endswith("\u2192 1") and mod.detail.consensus == 1
     win.db.dispose()
+
+
+def test_the_grid_reads_only_the_consensus_scores_when_nothing_else_changed(demo_path):
+    from svdesk.model.services import workflow as wf
+    from svdesk.model.services.panel_views import moderation_grid, refresh_consensus
+    from svdesk.model.services.record_version import changes_since
+
+    db = open_svdesk_database(demo_path)
+    with db.reader() as s:
+        tender = get_tender(s)
+        grid, read_at = moderation_grid(s, tender), record_version(s, tender)
+    with db.transaction() as s:
+        set_moderated(s, get_tender(s), "Alan Whitfield", WEAVER, "Q2", 2, "Section 2 gives no referral routes.")
+    with db.reader() as s:
+        tender = get_tender(s)
+        assert changes_since(s, tender, read_at) == {"moderated.set"}
+        assert refresh_consensus(s, tender, grid, read_at)
+        assert grid.cell(WEAVER, "Q2").consensus == 2 and grid.cell(WEAVER, "Q2").version == 2
+        whole = moderation_grid(s, tender)
+        assert {k: (c.consensus, c.version, c.marks) for k, c in grid.cells.items()} == {
+            k: (c.consensus, c.version, c.marks) for k, c in whole.cells.items()
+        }
+        now = record_version(s, tender)
+    with db.transaction() as s:  # reopened to scoring: the members' scores may change, read it whole
+        wf.reopen(s, get_tender(s), "Alan Whitfield", "A late clarification from Weaver Valley")
+    with db.reader() as s:
+        tender = get_tender(s)
+        assert not refresh_consensus(s, tender, grid, now)
+        assert changes_since(s, tender, RecordVersion(tender.id + 1, now.seq, now.hash)) is None  # another tender
+        assert changes_since(s, tender, RecordVersion(tender.id, now.seq, "0" * 64)) is None  # not this chain
+    db.dispose()
 
 
 def test_the_panels_own_consensus_edit_does_not_reread_the_grid_but_shows_in_the_results(qtbot, tmp_path, demo_path):

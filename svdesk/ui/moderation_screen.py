@@ -37,6 +37,7 @@ from svdesk.model.services.panel_views import (
     cell_detail,
     grid_cell,
     moderation_grid,
+    refresh_consensus,
 )
 from svdesk.model.services.pledge_reviews import PledgeReconciliation, pledges_to_reconcile
 from svdesk.model.services.record_version import RecordVersion, record_version
@@ -253,6 +254,8 @@ class ModerationScreen(QWidget):
         self.refresh_pledges_if_shown()
 
     def refresh(self, keep_selection: bool = False) -> None:
+        if keep_selection and self._refresh_consensus_only():
+            return
         current = self.grid.currentIndex()
         position = (current.row(), current.column()) if keep_selection and current.isValid() else None
         grid = None
@@ -281,6 +284,25 @@ class ModerationScreen(QWidget):
             self.grid.setCurrentIndex(self.model.index(*position))
         elif self.model.rowCount():
             self.grid.setCurrentIndex(self.model.index(0, 0))
+
+    def _refresh_consensus_only(self) -> bool:
+        """Shown again after someone saved consensus scores: only those are read again."""
+        grid, since = self.model.grid, self.loaded_version
+        if grid is None or since is None or self.reference is None:
+            return False
+        try:
+            with self.db.reader() as session:
+                tender = get_tender(session, self.reference)
+                if not refresh_consensus(session, tender, grid, since):
+                    return False
+                locked = lock_reason(session, tender)
+                self.editable = tender.status.value == "moderation" and not locked and not self.db.read_only
+        except SvdeskError:
+            return False
+        self.model.set_threshold(grid.threshold)  # every cell repainted, nothing else rebuilt
+        self._show_summary()
+        self.show_cell(self.grid.currentIndex())
+        return True
 
     def _show_summary(self) -> None:
         grid = self.model.grid

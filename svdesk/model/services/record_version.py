@@ -39,3 +39,21 @@ def record_version(session: Session, tender: Tender) -> RecordVersion:
     ).first()
     seq, digest = head if head is not None else (0, "")
     return RecordVersion(tender.id, seq, digest)
+
+
+def changes_since(session: Session, tender: Tender, since: RecordVersion) -> set[str] | None:
+    """The kinds of change ('moderated.set', ...) logged after `since`; None when `since` is not a
+    point on this tender's chain (another tender, or a backup restored since)."""
+    if since.tender_id != tender.id:
+        return None
+    if since.seq:
+        at = session.scalar(
+            select(AuditEntry.hash).where(AuditEntry.tender_uid == tender.uid, AuditEntry.seq == since.seq)
+        )
+        if at != since.hash:
+            return None
+    return set(
+        session.scalars(
+            select(AuditEntry.action).where(AuditEntry.tender_uid == tender.uid, AuditEntry.seq > since.seq).distinct()
+        )
+    )
