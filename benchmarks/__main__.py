@@ -187,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
             note = f"{ratio:.1f} x Qt alone (<= {COLD_START_RATIO:.1f}: {verdict}); painted at {paint * 1000:.0f} ms; "
         if "cell_refresh_s" in results[0]:
             cell = statistics.median(r["cell_refresh_s"] for r in results)
-            note = f"one cell after an edit {cell * 1000:.1f} ms; "
+            again = statistics.median(r["consensus_refresh_s"] for r in results)
+            note = f"one cell after an edit {cell * 1000:.1f} ms; after others' consensus {again * 1000:.1f} ms; "
         if "slowest" in results[0]:
             note = f"{results[0]['slowest']}; "
         if "changes" in results[0]:

@@ -50,6 +50,27 @@ def measure(name: str, work: Path) -> dict:
         with db.reader() as s:
             grid_cell(s, get_tender(s, "BENCH-1"), grid.bidders[-1], grid.questions[-1][0])
         extra["cell_refresh_s"] = time.perf_counter() - started
+        # another member saved a consensus score: shown again, the grid reads the consensus column
+        import shutil
+
+        from svdesk.model.services.panel_views import refresh_consensus
+        from svdesk.model.services.record_version import record_version
+        from svdesk.model.services.tenders import set_moderated
+
+        copy = work / f"grid-{os.getpid()}.sqlite"
+        shutil.copy(large, copy)
+        other = open_svdesk_database(copy)
+        with other.reader() as s:
+            read_at = record_version(s, get_tender(s, "BENCH-1"))
+        with other.transaction() as s:
+            set_moderated(s, get_tender(s, "BENCH-1"), "bench", grid.bidders[0], grid.questions[0][0], 1, "Section 1.")
+        started = time.perf_counter()
+        with other.reader() as s:
+            assert refresh_consensus(s, get_tender(s, "BENCH-1"), grid, read_at)
+        extra["consensus_refresh_s"] = time.perf_counter() - started
+        other.dispose()
+        for f in work.glob(copy.name + "*"):
+            f.unlink()
     elif name == "recompute":
         from svdesk.model.services.results import tender_results
         from svdesk.model.services.tenders import set_moderated
