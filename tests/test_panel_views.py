@@ -192,3 +192,25 @@ def test_history_filters_by_the_bid_or_question_a_change_is_about_and_lists_the_
         mine = tender_history(s, tender, "Northgate Homecare Ltd", "Q2")
         assert [r.after for r in mine][-1] == "3: Q2: section 2 evidence." and all("Q2" in r.what for r in mine)
         assert tender_history(s, tender, "No such bidder") == []
+
+
+def test_a_grid_read_without_marks_reads_them_for_the_bids_shown(demo_db):
+    from svdesk.model.services.panel_views import load_marks
+
+    with demo_db.reader() as s:
+        tender = get_tender(s)
+        whole = moderation_grid(s, tender)
+        lean = moderation_grid(s, tender, marks=False)
+        same = ("count", "low", "high", "consensus", "version")
+        assert {k: [getattr(c, a) for a in same] for k, c in lean.cells.items()} == {
+            k: [getattr(c, a) for a in same] for k, c in whole.cells.items()
+        }
+        first, *others = lean.bidders
+        with pytest.raises(WorkflowError, match="have not been read"):
+            _ = lean.cell(first, "Q1").marks
+        load_marks(s, tender, lean, [first])
+        for code, _title in lean.questions:
+            assert lean.cell(first, code).marks == whole.cell(first, code).marks
+            assert all(lean.cell(b, code).packed is None for b in others)  # only what was asked for
+        load_marks(s, tender, lean, others)
+        assert {k: c.marks for k, c in lean.cells.items()} == {k: c.marks for k, c in whole.cells.items()}

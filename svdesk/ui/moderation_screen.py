@@ -7,6 +7,7 @@ the mean as a suggestion, and the consensus score and rationale (required). Ctrl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -36,6 +37,7 @@ from svdesk.model.services.panel_views import (
     ModerationGrid,
     cell_detail,
     grid_cell,
+    load_marks,
     moderation_grid,
     refresh_consensus,
 )
@@ -60,9 +62,13 @@ class ModerationGridModel(QAbstractTableModel):
     Only the cells on screen are ever formatted: a framework's grid has 8,000 of them.
     """
 
+    ROWS_PER_READ = 60  # bids whose marks are read at once, when the first of them is shown
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.grid: ModerationGrid | None = None
+        # reads the marks of these bids into the grid (the grid is read without them: a third of it)
+        self.marks_loader: Callable[[list[str]], None] | None = None
 
     def set_grid(self, grid: ModerationGrid | None) -> None:
         self.beginResetModel()
@@ -81,6 +87,12 @@ class ModerationGridModel(QAbstractTableModel):
         row = self.grid.bidders.index(cell.bidder)
         column = [code for code, _ in self.grid.questions].index(cell.question)
         self.dataChanged.emit(self.index(row, column), self.index(row, column))
+
+    def _read_marks(self, row: int) -> None:
+        if self.grid is None or self.marks_loader is None:
+            return
+        start = row - row % self.ROWS_PER_READ
+        self.marks_loader(self.grid.bidders[start : start + self.ROWS_PER_READ])
 
     def widest_text(self) -> str:
         """A cell's longest possible text, to size the columns without measuring every cell."""
@@ -110,14 +122,20 @@ class ModerationGridModel(QAbstractTableModel):
         return None
 
     def cell(self, index: Index) -> GridCell:
+        """The cell at `index`, its marks read (with its neighbours') if they were not yet."""
         assert self.grid is not None
-        return self.grid.cell(self.grid.bidders[index.row()], self.grid.questions[index.column()][0])
+        cell = self.grid.cell(self.grid.bidders[index.row()], self.grid.questions[index.column()][0])
+        if cell.packed is None:
+            self._read_marks(index.row())
+        return cell
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or self.grid is None:
             return None
         c = self.cell(index)
         if role == Qt.ItemDataRole.DisplayRole:
+            if c.packed is None:  # could not be read: the cell still shows its spread and consensus
+                return "\u2026" + (f"  \u2192 {c.consensus:g}" if c.consensus is not None else "")
             marks = " \u00b7 ".join(f"{m:g}" for m in c.marks) or "no scores"
             agreed = f"  \u2192 {c.consensus:g}" if c.consensus is not None else ""
             return marks + agreed
@@ -150,6 +168,7 @@ class ModerationScreen(QWidget):
         self.undo_stack = None  # set by the main window
         self.detail: CellDetail | None = None  # the selected cell, read when it is selected
         self.model = ModerationGridModel(self)
+        self.model.marks_loader = self._read_marks
         self.grid = QTableView(objectName="moderationGrid")
         self.grid.setAccessibleName("Moderation grid: bids by questions")
         self.grid.setModel(self.model)
@@ -263,7 +282,7 @@ class ModerationScreen(QWidget):
             try:
                 with self.db.reader() as session:
                     tender = get_tender(session, self.reference)
-                    grid = moderation_grid(session, tender, self.threshold.value())
+                    grid = moderation_grid(session, tender, self.threshold.value(), marks=False)
                     locked = lock_reason(session, tender)
                     self.editable = tender.status.value == "moderation" and not locked and not self.db.read_only
             except SvdeskError as exc:
@@ -284,6 +303,17 @@ class ModerationScreen(QWidget):
             self.grid.setCurrentIndex(self.model.index(*position))
         elif self.model.rowCount():
             self.grid.setCurrentIndex(self.model.index(0, 0))
+
+    def _read_marks(self, bidders: list[str]) -> None:
+        """The members' scores of the cells about to be shown (the grid was read without them)."""
+        grid = self.model.grid
+        if grid is None or self.reference is None:
+            return
+        try:
+            with self.db.reader() as session:
+                load_marks(session, get_tender(session, self.reference), grid, bidders)
+        except SvdeskError:
+            return  # the cells show their spread and consensus; the next refresh reads them again
 
     def _refresh_consensus_only(self) -> bool:
         """Shown again after someone saved consensus scores: only those are read again."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import BigInteger, cast, func, select
+from sqlalchemy import BigInteger, cast, func, null, select
 from sqlalchemy.orm import Session
 
 from svdesk.model.entities import Bidder, ModeratedScore, PanelMember, Question, Score, Tender, TenderStatus
@@ -132,7 +132,7 @@ class GridCell:
     count: int = 0
     low: float = 0.0
     high: float = 0.0
-    packed: str = ""
+    packed: str | None = ""  # None: not read yet (see load_marks)
     consensus: float | None = None
     version: int = 0
     order: dict[int, int] = field(default_factory=lambda: NO_ORDER)
@@ -140,6 +140,8 @@ class GridCell:
     @property
     def marks(self) -> list[float]:
         """The members' scores in panel order."""
+        if self.packed is None:
+            raise WorkflowError(f"the scores of {self.question} for {self.bidder} have not been read (load_marks)")
         entries = [int(x) for x in self.packed.split(",") if x]
         return [(n % PACK) / 100 for n in sorted(entries, key=lambda n: (self.order.get(n // PACK, n // PACK), n))]
 
@@ -215,7 +217,12 @@ def _require_moderation(tender: Tender) -> None:
 
 
 @bulk_work()
-def moderation_grid(session: Session, tender: Tender, threshold: float | None = None) -> ModerationGrid:
+def moderation_grid(
+    session: Session, tender: Tender, threshold: float | None = None, marks: bool = True
+) -> ModerationGrid:
+    """The grid of every bid x question. `marks=False` leaves each cell's list of the members' scores
+    unread (the rest is there: counts, spread, consensus); `load_marks` reads it for the rows shown.
+    Listing the 80,000 scores is a third of the grid's reading."""
     _require_moderation(tender)
     if threshold is not None and threshold <= 0:
         raise WorkflowError("the spread threshold must be more than 0")
@@ -230,7 +237,13 @@ def moderation_grid(session: Session, tender: Tender, threshold: float | None = 
     )
     cells: dict[tuple[str, str], GridCell] = {}
     _fill_cells(
-        session, tender, cells, dict(bidders), {qid: code for qid, code, _ in questions}, _panel_order(session, tender)
+        session,
+        tender,
+        cells,
+        dict(bidders),
+        {qid: code for qid, code, _ in questions},
+        _panel_order(session, tender),
+        marks=marks,
     )
     return ModerationGrid(
         [b for _, b in bidders],
@@ -289,6 +302,40 @@ def grid_cell(session: Session, tender: Tender, bidder: str, question: str) -> G
     return cells.get((b.name, q.code)) or GridCell(b.name, q.code)
 
 
+@bulk_work()
+def load_marks(session: Session, tender: Tender, grid: ModerationGrid, bidders: list[str]) -> None:
+    """Read the members' scores of every cell of these bids (a grid read with marks=False)."""
+    ids = dict(
+        plain_rows(
+            session, select(Bidder.name, Bidder.id).where(Bidder.tender_id == tender.id, Bidder.name.in_(bidders))
+        )
+    )
+    qcode = dict(plain_rows(session, select(Question.id, Question.code).where(Question.tender_id == tender.id)))
+    bname = {bid: name for name, bid in ids.items()}
+    entry = _packed_entry()
+    rows = plain_rows(
+        session,
+        select(Score.bidder_id, Score.question_id, joined_text(entry))
+        .where(Score.bidder_id.in_(list(ids.values())))
+        .group_by(Score.bidder_id, Score.question_id),
+    )
+    for bidder in bidders:  # a cell with no scores has nothing to read
+        for code, _title in grid.questions:
+            cell = grid.cells.get((bidder, code))
+            if cell is not None and cell.packed is None:
+                cell.packed = ""
+    for bid, qid, packed in rows:
+        cell = grid.cells.get((bname[bid], qcode[qid]))
+        if cell is not None:
+            cell.packed = packed
+
+
+def _packed_entry() -> Any:
+    """One member's score as member id x PACK + score x 100, in 64 bits: member id x 10^9 passes 32
+    bits from the third member on (PostgreSQL's INTEGER)."""
+    return cast(cast(Score.member_id, BigInteger) * PACK + func.round(Score.score * 100), BigInteger)
+
+
 def _panel_order(session: Session, tender: Tender) -> dict[int, int]:
     """member id -> position on the panel (the grid's marks are shown in that order)."""
     return dict(
@@ -304,11 +351,11 @@ def _fill_cells(
     qcode: dict[int, str],
     order: dict[int, int],
     only: tuple[int, int] | None = None,
+    marks: bool = True,
 ) -> None:
     """Aggregate the individual scores per cell in SQL (one row per cell, not per score), over the
     covering index of scores alone (the members' positions are put in order when shown)."""
-    # 64-bit: member id x 10^9 passes 32 bits from the third member on (PostgreSQL's INTEGER)
-    entry = cast(cast(Score.member_id, BigInteger) * PACK + func.round(Score.score * 100), BigInteger)
+    entry = _packed_entry()
     scores = (
         select(
             Score.bidder_id,
@@ -316,7 +363,7 @@ def _fill_cells(
             func.count(),
             func.min(Score.score),
             func.max(Score.score),
-            joined_text(entry),
+            joined_text(entry) if marks else null(),
         )
         .where(Score.bidder_id.in_(select(Bidder.id).where(Bidder.tender_id == tender.id)))
         .group_by(Score.bidder_id, Score.question_id)
@@ -325,7 +372,7 @@ def _fill_cells(
     if only is not None:
         scores = scores.where(Score.bidder_id == only[0], Score.question_id == only[1])
         consensus = consensus.where(ModeratedScore.bidder_id == only[0], ModeratedScore.question_id == only[1])
-    for bid, qid, count, low, high, packed in plain_rows(session, scores):
+    for bid, qid, count, low, high, packed in plain_rows(session, scores):  # packed None: not read
         b, q = bname[bid], qcode[qid]
         cells[(b, q)] = GridCell(b, q, count, low, high, packed, None, 0, order)
     for bid, qid, s, v in plain_rows(session, consensus):
