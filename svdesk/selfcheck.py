@@ -71,11 +71,11 @@ def run_self_check(out=sys.stdout) -> int:
 
     def helper_process() -> str:
         # the desktop app verifies in a helper process: in a bundle that is the executable started again
-        from svdesk.helper_process import helper_pool
+        from svdesk.helper_process import submit
         from svdesk.model.services.verify import verify_in_own_connection
 
         url, reference = context["db"].url, context["data"].reference  # type: ignore[attr-defined]
-        report = helper_pool().submit(verify_in_own_connection, url, reference).result(timeout=120)
+        report = submit(verify_in_own_connection, url, reference).result(timeout=120)
         if report.problems or report.fingerprint != context["data"].fingerprint:  # type: ignore[attr-defined]
             raise AssertionError(f"the helper process verified otherwise: {report.problems}")
         return f"the helper process verifies the same fingerprint {report.fingerprint[:16]}"

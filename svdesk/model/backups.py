@@ -65,13 +65,10 @@ def backup_now(db: Database, label: str = "manual", keep: int = KEEP) -> Path:
 def backup_in_own_connection(url: str, label: str = "manual") -> Path:
     """`backup_now` over a read-only connection of its own (the desktop app's helper process runs it:
     copying and checking a framework's database takes a fifth of a second)."""
-    from svdesk.model.db import open_database
+    from svdesk.model.db import database_of_its_own
 
-    db = open_database(url, read_only=True, read_only_reason="backing up")
-    try:
+    with database_of_its_own(url, read_only=True, reason="backing up") as db:
         return backup_now(db, label)
-    finally:
-        db.dispose()
 
 
 def check_backup(path: Path) -> None:

@@ -266,3 +266,14 @@ def open_database(target: str | Path | None = None, read_only: bool = False, rea
             raise
         raise SvdeskError(f"cannot open database {db.display_name}: {exc}") from exc
     return db
+
+
+@contextmanager
+def database_of_its_own(url: str, read_only: bool = False, reason: str = "") -> Iterator[Database]:
+    """The database at `url` on connections of its own, disposed after: for work in the desktop
+    app's helper process (verifying, signing, backing up), which shares nothing with the app's."""
+    db = open_database(url, read_only=read_only, read_only_reason=reason)
+    try:
+        yield db
+    finally:
+        db.dispose()

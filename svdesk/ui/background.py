@@ -66,7 +66,7 @@ _unowned: set[Worker] = set()  # quiet workers belong to no widget: a closed scr
 
 
 def run_quietly(fn: Callable[[], Any], on_done: Callable[[Any], None], on_failed: Callable[[str], None]) -> Worker:
-    """Background work whose screen shows its own progress (no dialog), e.g. verifying the record.
+    """Background work whose screen shows its own progress (no dialog), e.g. closing a database.
 
     Pass bound methods of a QObject as callbacks: Qt then drops the call if that object is gone.
     """

@@ -77,8 +77,13 @@ class ModerationGridModel(QAbstractTableModel):
 
     def set_threshold(self, threshold: float) -> None:
         """Flags change, the scores do not: repaint, nothing is read again."""
-        if self.grid is not None and self.grid.cells:
+        if self.grid is not None:
             self.grid.threshold = threshold
+            self.cells_changed()
+
+    def cells_changed(self) -> None:
+        """The grid's cells changed in place: every cell is repainted, nothing is rebuilt."""
+        if self.grid is not None and self.grid.cells:
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
 
     def replace_cell(self, cell: GridCell) -> None:
@@ -329,7 +334,7 @@ class ModerationScreen(QWidget):
                 self.editable = tender.status.value == "moderation" and not locked and not self.db.read_only
         except SvdeskError:
             return False
-        self.model.set_threshold(grid.threshold)  # every cell repainted, nothing else rebuilt
+        self.model.cells_changed()
         self._show_summary()
         self.show_cell(self.grid.currentIndex())
         return True

@@ -187,6 +187,7 @@ class ModerationGrid:
     cells: dict[tuple[str, str], GridCell]  # the cells with scores or a consensus; see cell()
     scale: ScaleView
     threshold: float
+    order: dict[int, int] = field(default_factory=dict)  # member id -> panel position (see GridCell)
 
     def cell(self, bidder: str, question: str) -> GridCell:
         return self.cells.get((bidder, question)) or GridCell(bidder, question)
@@ -236,21 +237,15 @@ def moderation_grid(
         .order_by(Question.position),
     )
     cells: dict[tuple[str, str], GridCell] = {}
-    _fill_cells(
-        session,
-        tender,
-        cells,
-        dict(bidders),
-        {qid: code for qid, code, _ in questions},
-        _panel_order(session, tender),
-        marks=marks,
-    )
+    order = _panel_order(session, tender)
+    _fill_cells(session, tender, cells, dict(bidders), {qid: code for qid, code, _ in questions}, order, marks=marks)
     return ModerationGrid(
         [b for _, b in bidders],
         [(c, t) for _, c, t in questions],
         cells,
         scale_view(tender),
         threshold or default_spread_threshold(tender.scale_max),
+        order,
     )
 
 
@@ -266,20 +261,12 @@ def refresh_consensus(session: Session, tender: Tender, grid: ModerationGrid, si
     if actions is None or any(not action.startswith(CONSENSUS_ONLY) for action in actions):
         return False
     _require_moderation(tender)
-    bname = {
-        bid: name
-        for bid, name in plain_rows(session, select(Bidder.id, Bidder.name).where(Bidder.tender_id == tender.id))
-    }
-    qcode = {
-        qid: code
-        for qid, code in plain_rows(session, select(Question.id, Question.code).where(Question.tender_id == tender.id))
-    }
+    bname, qcode = _names_by_id(session, tender)
     for cell in grid.cells.values():
         cell.consensus, cell.version = None, 0
-    order = next(iter(grid.cells.values())).order if grid.cells else NO_ORDER
     for bid, qid, score, version in plain_rows(session, _consensus_rows(tender)):
         b, q = bname[bid], qcode[qid]
-        cell = grid.cells.get((b, q)) or grid.cells.setdefault((b, q), GridCell(b, q, order=order))
+        cell = grid.cells.get((b, q)) or grid.cells.setdefault((b, q), GridCell(b, q, order=grid.order))
         cell.consensus, cell.version = score, version
     return True
 
@@ -305,18 +292,12 @@ def grid_cell(session: Session, tender: Tender, bidder: str, question: str) -> G
 @bulk_work()
 def load_marks(session: Session, tender: Tender, grid: ModerationGrid, bidders: list[str]) -> None:
     """Read the members' scores of every cell of these bids (a grid read with marks=False)."""
-    ids = dict(
-        plain_rows(
-            session, select(Bidder.name, Bidder.id).where(Bidder.tender_id == tender.id, Bidder.name.in_(bidders))
-        )
-    )
-    qcode = dict(plain_rows(session, select(Question.id, Question.code).where(Question.tender_id == tender.id)))
-    bname = {bid: name for name, bid in ids.items()}
-    entry = _packed_entry()
+    bname, qcode = _names_by_id(session, tender)
+    wanted = set(bidders)
     rows = plain_rows(
         session,
-        select(Score.bidder_id, Score.question_id, joined_text(entry))
-        .where(Score.bidder_id.in_(list(ids.values())))
+        select(Score.bidder_id, Score.question_id, joined_text(_packed_entry()))
+        .where(Score.bidder_id.in_([bid for bid, name in bname.items() if name in wanted]))
         .group_by(Score.bidder_id, Score.question_id),
     )
     for bidder in bidders:  # a cell with no scores has nothing to read
@@ -328,6 +309,13 @@ def load_marks(session: Session, tender: Tender, grid: ModerationGrid, bidders: 
         cell = grid.cells.get((bname[bid], qcode[qid]))
         if cell is not None:
             cell.packed = packed
+
+
+def _names_by_id(session: Session, tender: Tender) -> tuple[dict[int, str], dict[int, str]]:
+    """(bidder id -> name, question id -> code) of the tender."""
+    bidders = plain_rows(session, select(Bidder.id, Bidder.name).where(Bidder.tender_id == tender.id))
+    questions = plain_rows(session, select(Question.id, Question.code).where(Question.tender_id == tender.id))
+    return dict(bidders), dict(questions)
 
 
 def _packed_entry() -> Any:

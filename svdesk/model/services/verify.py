@@ -171,14 +171,10 @@ def verify_in_own_connection(url: str, reference: str) -> VerifyReport:
     framework, which in a thread would share the interpreter lock with the event loop and make
     every repaint wait for it.
     """
-    from svdesk.model.db import open_database
+    from svdesk.model.db import database_of_its_own
 
-    db = open_database(url, read_only=True, read_only_reason="verifying the record")
-    try:
-        with db.reader() as session:
-            return verify_tender(session, get_tender(session, reference))
-    finally:
-        db.dispose()
+    with database_of_its_own(url, read_only=True, reason="verifying the record") as db, db.reader() as session:
+        return verify_tender(session, get_tender(session, reference))
 
 
 def verify_tender(session: Session, tender: Tender, *, record: state.Record | None = None) -> VerifyReport:

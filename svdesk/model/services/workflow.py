@@ -385,16 +385,13 @@ def sign_in_own_connection(url: str, reference: str, member_name: str) -> str:
     second of Python, and the backup as long again, which would freeze the window.
     """
     from svdesk.model import backups
-    from svdesk.model.db import open_database
+    from svdesk.model.db import database_of_its_own
 
-    db = open_database(url)
-    try:
+    with database_of_its_own(url) as db:
         if db.path is not None:
             backups.backup_now(db, "pre-signoff")
         with db.transaction() as session:
             return sign(session, get_tender(session, reference), member_name).name
-    finally:
-        db.dispose()
 
 
 def unsigned_members(session: Session, tender: Tender) -> list[str]:
