@@ -1,67 +1,139 @@
-"""What every tender screen shares: the database, who is acting, and one-transaction edits."""
+"""The declared interface of a tender screen (after Vorta's `BaseTab`): what the window tells every
+screen, and what each screen provides.
+
+The window only announces that the database, the tender or the record changed; each screen owns
+when and how it reads itself. Edits go through `edit()`: one use case, saved at once, its outcome
+shown. A screen never holds a session: it calls the use-case layer (`svdesk.app`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from enum import Enum
+from typing import ClassVar, TypeVar
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLabel, QWidget
 
-from svdesk.model.errors import SvdeskError
-from svdesk.model.services.tenders import get_tender, lock_reason
+from svdesk.app.errors import SvdeskError
+from svdesk.app.reads import RecordVersion, lock_reason
+from svdesk.app.unit import Actor, Outcome
+from svdesk.app.database import Database
 
-if TYPE_CHECKING:
-    from svdesk.model.db import Database
-    from svdesk.model.entities import Tender
+T = TypeVar("T")
 
-Session = Any  # the services' unit of work; widgets never use it beyond passing it on
+
+@dataclass
+class Desk:
+    """What every screen works with, owned by the window: the database open now (File → Open
+    database replaces it), the acting person and the window's undo stack."""
+
+    db: Database
+    actor: Actor
+    undo_stack: QUndoStack
+
+
+class Refresh(Enum):
+    """When a screen shown again reads the record again."""
+
+    ALWAYS = "always"  # small, and may hold what the user typed and svdesk refused: shown as saved
+    WHEN_CHANGED = "when changed"  # only when the record's version moved since it was read
 
 
 class TenderScreen(QWidget):
-    """A screen about one tender. Edits go through `edit()`: one transaction, saved at once."""
+    """A screen about one tender (or none)."""
 
-    saved = Signal()  # something changed: the window refreshes stages and results
+    saved = Signal()  # this screen changed the record: the window refreshes stages and results
+    refresh_policy: ClassVar[Refresh] = Refresh.WHEN_CHANGED
 
-    def __init__(self, db: Database, actor: str, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db = db
-        self.actor = actor
+        self.desk = desk
         self.reference: str | None = None
+        self.loaded_version: RecordVersion | None = None  # the record as this screen shows it
+        self._stale = True  # nothing read yet for this tender and database
         self.message = QLabel(wordWrap=True)
         self.message.setObjectName(f"{type(self).__name__}Message")
 
-    def set_tender(self, reference: str | None) -> None:
-        self.reference = reference
-        self.reload()
+    @property
+    def db(self) -> Database:
+        return self.desk.db
 
-    def reload(self) -> None:  # pragma: no cover - each screen overrides
+    @property
+    def actor(self) -> Actor:
+        return self.desk.actor
+
+    # --- what the window tells every screen ---------------------------------------------------------
+
+    def show_tender(self, reference: str | None) -> None:
+        """Another tender (or none) is chosen: read it when next shown."""
+        self.reference = reference
+        self.mark_stale()
+
+    def database_changed(self) -> None:
+        """Another database is open: nothing shown stands for it."""
+        self.mark_stale()
+
+    def mark_stale(self) -> None:
+        self._stale = True
+        self.loaded_version = None
+
+    def bring_up_to_date(self, version: RecordVersion | None) -> None:
+        """The screen is being shown and the record is at `version`: read what is out of date."""
+        if self._stale or self.reference is None:
+            self.load()
+        elif self.refresh_policy is Refresh.ALWAYS or version is None or version != self.loaded_version:
+            self.catch_up()
+        self._stale = False
+        self.loaded_version = version
+
+    # --- what each screen provides ------------------------------------------------------------------
+
+    def load(self) -> None:  # pragma: no cover - each screen overrides
+        """Read everything shown, for `self.reference` (None: show that there is no tender)."""
         raise NotImplementedError
 
-    def read(self, fn: Callable[[Session, Tender], Any]) -> Any:
-        with self.db.reader() as session:
-            return fn(session, get_tender(session, self.reference))
+    def catch_up(self) -> None:
+        """The record moved since `load()`; by default read it all again."""
+        self.load()
+
+    # --- helpers for screens ------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read the screen again now (after an edit the screen does not show by itself)."""
+        self.load()
 
     def locked(self) -> str | None:
         if self.db.read_only:
             return f"read-only: {self.db.read_only_reason}"
         if self.reference is None:
             return "no tender"
-        return self.read(lambda s, t: lock_reason(s, t))
+        return lock_reason(self.db, self.reference)
 
-    def edit(self, fn: Callable[[Session, Tender], Any], done: str = "Saved.") -> Any | None:
-        """Run one edit in its own transaction; show the outcome; never raise to the event loop."""
+    def edit(self, call: Callable[[], Outcome[T]], done: str = "Saved.") -> Outcome[T] | None:
+        """Run one use case (its own transaction); show the outcome; never raise to the event loop.
+
+        A refused edit leaves the screen showing what the user typed, not what is saved: it is read
+        again when next shown."""
         try:
-            with self.db.transaction() as session:
-                result = fn(session, get_tender(session, self.reference))
+            outcome = call()
         except SvdeskError as exc:
             self.show_message(str(exc), error=True)
-            self.loaded_version = None  # what the screen shows is not what is saved: read it when shown again
+            self.mark_stale()
             return None
-        self.show_message(done)
+        self.show_message(" ".join((done, *outcome.warnings)), error=False, warning=bool(outcome.warnings))
         self.saved.emit()
-        return result if result is not None else True
+        return outcome
 
-    def show_message(self, text: str, error: bool = False) -> None:
+    def keep_current(self, outcome: Outcome[object]) -> None:
+        """This screen shows its own edit already: if the edit is the only change since it read the
+        record, it is still up to date (nothing is read again when it is shown)."""
+        if outcome.version is not None and outcome.version.follows(self.loaded_version):
+            self.loaded_version = outcome.version
+
+    def show_message(self, text: str, error: bool = False, warning: bool = False) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet("color: #8a1c1c" if error else "color: #1b5e20")
+        colour = "#8a1c1c" if error else "#8a5a00" if warning else "#1b5e20"
+        self.message.setStyleSheet(f"color: {colour}")

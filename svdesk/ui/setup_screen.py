@@ -19,10 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from svdesk.model.scoring import Weights, weights_problem
-from svdesk.model.services import setup as su
-from svdesk.model.services.setup_views import setup_view
-from svdesk.ui.screen_base import TenderScreen
+from svdesk.app import setup as su
+from svdesk.app.setup import SetupView, Weights, weights_problem
+from svdesk.ui.screen_base import Desk, Refresh, TenderScreen
 
 
 def _spin(maximum: float, decimals: int = 1, prefix: str = "", suffix: str = "", name: str = "") -> QDoubleSpinBox:
@@ -37,8 +36,11 @@ def _spin(maximum: float, decimals: int = 1, prefix: str = "", suffix: str = "",
 
 
 class SetupScreen(TenderScreen):
-    def __init__(self, db, actor, parent: QWidget | None = None) -> None:
-        super().__init__(db, actor, parent)
+    refresh_policy = Refresh.ALWAYS  # small, and may show a value svdesk refused
+
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        super().__init__(desk, parent)
+        self._suggested: float | None = None
         self._loading = False
         self.reference_label = QLabel(objectName="setupReference")
         self.title = QLineEdit(objectName="setupTitle")
@@ -123,10 +125,10 @@ class SetupScreen(TenderScreen):
         self.apply_preset.clicked.connect(self.save_scale)
         self.descriptors.itemChanged.connect(lambda _item: self.save_descriptors())
 
-    def reload(self) -> None:
+    def load(self) -> None:
         if self.reference is None:
             return
-        view = self.read(lambda s, t: setup_view(t))
+        view = su.setup_view(self.db, self.reference)
         locked = self.locked()
         self._loading = True
         try:
@@ -181,10 +183,10 @@ class SetupScreen(TenderScreen):
         if self._loading or self.reference is None:
             return
         self.edit(
-            lambda s, t: su.update_details(
-                s,
-                t,
+            lambda: su.update_details(
+                self.db,
                 self.actor,
+                self.reference,
                 title=self.title.text(),
                 contract_value=self.contract_value.value(),
                 hide_prices_from_quality=self.hide_prices.isChecked(),
@@ -193,9 +195,9 @@ class SetupScreen(TenderScreen):
         self.reload_suggestion()
 
     def reload_suggestion(self) -> None:
-        self._show_suggestion(self.read(lambda s, t: setup_view(t)))
+        self._show_suggestion(su.setup_view(self.db, self.reference))
 
-    def _show_suggestion(self, view) -> None:
+    def _show_suggestion(self, view: SetupView) -> None:
         """The policy's suggestion follows the contract value."""
         self._suggested = view.suggested_sv_weight
         self.suggestion.setText(
@@ -211,8 +213,8 @@ class SetupScreen(TenderScreen):
         if not self._show_weights_state():
             return  # nothing saved until they sum to 100; the label says why
         self.edit(
-            lambda s, t: su.set_weights(
-                s, t, self.actor, self._weights(), self.share.value(), self.method.currentData()
+            lambda: su.set_weights(
+                self.db, self.actor, self.reference, self._weights(), self.share.value(), self.method.currentData()
             ),
             "Weights saved.",
         )
@@ -229,18 +231,19 @@ class SetupScreen(TenderScreen):
 
     def save_scale(self) -> None:
         scale_max, step, labels = su.SCALE_PRESETS[self.preset.currentData()]
-        self.edit(lambda s, t: su.set_scale(s, t, self.actor, scale_max, step, labels), "Scale saved.")
+        self.edit(lambda: su.set_scale(self.db, self.actor, self.reference, scale_max, step, labels), "Scale saved.")
         self.reload()
 
     def save_descriptors(self) -> None:
         if self._loading or self.reference is None:
             return
-        view = self.read(lambda s, t: setup_view(t))
+        view = su.setup_view(self.db, self.reference)
         labels = {}
         for r in range(self.descriptors.rowCount()):
             point = float(self.descriptors.item(r, 0).text())
             cell = self.descriptors.item(r, 1)
             labels[point] = cell.text() if cell is not None else ""
         self.edit(
-            lambda s, t: su.set_scale(s, t, self.actor, view.scale_max, view.scale_step, labels), "Descriptors saved."
+            lambda: su.set_scale(self.db, self.actor, self.reference, view.scale_max, view.scale_step, labels),
+            "Descriptors saved."
         )

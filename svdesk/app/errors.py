@@ -1,0 +1,23 @@
+"""The domain errors a use case raises, for callers that show them (screens, the command line)."""
+
+from svdesk.model.errors import (
+    DatabaseLockedError,
+    NotFoundError,
+    Problem,
+    SchemaVersionError,
+    StaleEditError,
+    SvdeskError,
+    ValidationError,
+    WorkflowError,
+)
+
+__all__ = [
+    "DatabaseLockedError",
+    "NotFoundError",
+    "Problem",
+    "SchemaVersionError",
+    "StaleEditError",
+    "SvdeskError",
+    "ValidationError",
+    "WorkflowError",
+]

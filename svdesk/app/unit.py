@@ -1,0 +1,89 @@
+"""The unit of work every use case runs in: one transaction, the tender looked up once, the record
+version after the change, a backup first where the rule asks for one.
+
+The one place in svdesk (with the model's own `db` module) that holds a SQLAlchemy session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from sqlalchemy.orm import Session
+
+from svdesk.model.backups import backup_now
+from svdesk.model.db import Database
+from svdesk.model.entities import Tender
+from svdesk.model.services.record_version import RecordVersion, record_version
+from svdesk.model.services.tenders import SaveResult, get_tender
+
+T = TypeVar("T")
+
+# The acting person. A plain name for now; the panel-identity work makes it a verified person.
+Actor = str
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    """What a use case that changes the record returns: the value it made, what the user should be
+    warned of (the change is saved), and the record's version after it."""
+
+    value: T
+    version: RecordVersion | None = None
+    warnings: tuple[str, ...] = field(default=())
+
+
+def take_backup(db: Database, label: str) -> None:
+    """The rule's backup before a risky write; a PostgreSQL database is backed up by its server."""
+    if db.path is not None:
+        backup_now(db, label)
+
+
+def change(
+    db: Database,
+    reference: str | None,
+    edit: Callable[[Session, Tender], T],
+    *,
+    backup: str | None = None,
+) -> Outcome[T]:
+    """Run `edit` on the tender in one transaction; its `SaveResult` (if it returns one) gives the
+    value and the warnings. `backup` names the backup taken before the transaction starts."""
+    if backup:
+        take_backup(db, backup)
+    with db.transaction() as session:
+        tender = get_tender(session, reference)
+        result = edit(session, tender)
+        session.flush()
+        version = record_version(session, tender)
+    if isinstance(result, SaveResult):
+        return Outcome(result.value, version, tuple(result.warnings))
+    return Outcome(result, version)
+
+
+def change_database(db: Database, edit: Callable[[Session], T], *, backup: str | None = None) -> T:
+    """A change that is not about one existing tender (a new tender, a load, the catalogue)."""
+    if backup:
+        take_backup(db, backup)
+    with db.transaction() as session:
+        return edit(session)
+
+
+def look(db: Database, reference: str | None, view: Callable[[Session, Tender], T]) -> T:
+    """A read of one tender: nothing is committed."""
+    with db.reader() as session:
+        return view(session, get_tender(session, reference))
+
+
+def look_versioned(
+    db: Database, reference: str | None, view: Callable[[Session, Tender], T]
+) -> tuple[T, RecordVersion]:
+    """A read of one tender with the version it was read at (a screen keeps it to skip re-reading)."""
+    with db.reader() as session:
+        tender = get_tender(session, reference)
+        return view(session, tender), record_version(session, tender)
+
+
+def look_database(db: Database, view: Callable[[Session], T]) -> T:
+    with db.reader() as session:
+        return view(session)
