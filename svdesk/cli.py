@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from svdesk import __version__
-from svdesk.model.errors import SvdeskError
+from svdesk.app.errors import SvdeskError
 
 if TYPE_CHECKING:
-    from svdesk.model.db import Database
+    from svdesk.app.database import Database
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -37,64 +37,39 @@ def _actor(args: argparse.Namespace) -> str:
 @contextmanager
 def _open(args: argparse.Namespace, write: bool = False) -> Iterator[Database]:
     """The database for one command; a writing command also takes the one-instance lock."""
-    from svdesk.model.db import database_url
-    from svdesk.model.instance_lock import InstanceLock
-    from svdesk.model.services import open_svdesk_database
+    from svdesk.app import database
 
-    lock = None
-    url = database_url(args.db)
-    if write and url.startswith("sqlite:///"):
-        path = Path(url[len("sqlite:///") :])
-        path.parent.mkdir(parents=True, exist_ok=True)
-        lock = InstanceLock(path)
-        lock.acquire()
+    opened = database.open_locked(args.db) if write else database.OpenDatabase(database.open_database(args.db), None)
     try:
-        db = open_svdesk_database(args.db)
-        try:
-            yield db
-        finally:
-            db.dispose()
+        yield opened.db
     finally:
-        if lock is not None:
-            lock.release()
+        opened.close()
 
 
 # --- sub-commands ----------------------------------------------------------------------------------
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    from svdesk.model.backups import backup_now
-    from svdesk.model.evaluation_file import parse_document, read_json_file, write_evaluation
-    from svdesk.model.services.catalogue import measures_by_ref
+    from svdesk.app import evaluation_files
+    from svdesk.app.evaluation_files import read_json_file
 
     path = Path(args.file)
-    data = read_json_file(path)  # before opening the database: a bad file touches nothing
+    data = read_json_file(path)  # before opening the database: a file that is not JSON touches nothing
     with _open(args, write=True) as db:
-        with db.transaction() as session:
-            doc = parse_document(data, measures_by_ref(session), source=str(path))
-            if args.replace and db.path is not None:
-                backup_now(db, "pre-load")
-            tender = write_evaluation(session, doc, _actor(args), replace=args.replace, source=path.name)
-            reference = tender.reference
+        loaded = evaluation_files.load(db, _actor(args), path, replace=args.replace, data=data)
         print(
-            f"loaded {reference} from {path} into {db.display_name}: {len(doc.bidders)} bidders, "
-            f"{len(doc.questions)} questions, {len(doc.scores)} scores, {len(doc.moderated)} moderated"
+            f"loaded {loaded.reference} from {path} into {db.display_name}: {loaded.bidders} bidders, "
+            f"{loaded.questions} questions, {loaded.scores} scores, {loaded.moderated} moderated"
         )
     return EXIT_OK
 
 
 def cmd_dump(args: argparse.Namespace) -> int:
-    from svdesk.export.files import write_atomically
-    from svdesk.model.evaluation_file import dump_evaluation
-    from svdesk.model.services.tenders import get_tender
+    from svdesk.app import evaluation_files
 
     with _open(args, write=False) as db:
-        with db.reader() as session:
-            tender = get_tender(session, args.tender)
-            data = dump_evaluation(session, tender)
-        text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
-        write_atomically(Path(args.out), text.encode("utf-8"))
-        print(f"wrote {data['tender']['reference']} to {args.out}")
+        reference = evaluation_files.dump(db, args.tender, Path(args.out))
+        print(f"wrote {reference} to {args.out}")
     return EXIT_OK
 
 
@@ -159,11 +134,10 @@ def _is_tied(doc: dict, bidder: dict) -> bool:
 
 
 def cmd_results(args: argparse.Namespace) -> int:
-    from svdesk.model.services.results import results_document
-    from svdesk.model.services.tenders import get_tender
+    from svdesk.app import reads
 
-    with _open(args, write=False) as db, db.reader() as session:
-        doc = results_document(session, get_tender(session, args.tender))
+    with _open(args, write=False) as db:
+        doc = reads.results_json(db, args.tender)
     print(json.dumps(doc, indent=2, ensure_ascii=False) if args.json else render_results_table(doc))
     return EXIT_OK
 
@@ -215,26 +189,18 @@ def render_import_table(plan, dry_run: bool) -> str:
 
 
 def cmd_catalogue(args: argparse.Namespace) -> int:
-    from svdesk.model.services.catalogue import catalogue_measures, import_framework, list_frameworks
+    from svdesk.app import catalogue
 
     with _open(args, write=args.catalogue_action == "import") as db:
         if args.catalogue_action == "import":
             path = Path(args.file)
-            with db.transaction() as session:
-                fw = import_framework(
-                    session,
-                    path,
-                    name=args.name,
-                    version=args.version or "",
-                    licence=args.licence or "",
-                    source=args.source or "",
-                )
-                count = sum(len(o.measures) for t in fw.themes for o in t.outcomes)
-                print(f"imported framework {fw.name!r} ({count} measures) from {path}")
+            fw = catalogue.import_catalogue(
+                db, path, name=args.name, version=args.version or "", licence=args.licence or "", source=args.source or ""
+            )
+            print(f"imported framework {fw.name!r} ({fw.measures} measures) from {path}")
             return EXIT_OK
-        with db.reader() as session:
-            frameworks = list_frameworks(session)
-            measures = catalogue_measures(session)
+        frameworks = catalogue.list_frameworks(db)
+        measures = catalogue.measures(db)
         if args.json:
             print(
                 json.dumps(
@@ -304,11 +270,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from svdesk.model.backups import backup_now, list_backups, restore
+    from svdesk.app.database import back_up, list_backups, restore
 
     with _open(args, write=args.backup_action != "list") as db:
         if args.backup_action == "now":
-            print(f"backed up {db.display_name} to {backup_now(db)}")
+            print(f"backed up {db.display_name} to {back_up(db)}")
         elif args.backup_action == "restore":
             safety = restore(db, Path(args.file))
             print(f"restored {db.display_name} from {args.file}; the previous content is in {safety}")
@@ -318,20 +284,11 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _report_data(args: argparse.Namespace):
-    from svdesk.model.services.report_data import report_data
-    from svdesk.model.services.tenders import get_tender
-
-    with _open(args) as db, db.reader() as session:
-        return report_data(session, get_tender(session, args.tender))
-
-
 def cmd_report(args: argparse.Namespace) -> int:
-    from svdesk.export import reports
+    from svdesk.app import reports
 
-    data = _report_data(args)
-    out = Path(args.out)
-    written = reports.write_report(data, args.kind, out, bidder=args.bidder, marking=args.marking)
+    with _open(args) as db:
+        written = reports.write_report(db, args.tender, args.kind, Path(args.out), bidder=args.bidder, marking=args.marking)
     for path in written:
         print(f"wrote {path}")
     return EXIT_OK
@@ -396,43 +353,33 @@ def cmd_advance(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from svdesk.export.workbook import write_evaluation_workbook
+    from svdesk.app import reports
 
-    path = write_evaluation_workbook(_report_data(args), Path(args.out))
+    with _open(args) as db:
+        path = reports.write_workbook(db, args.tender, Path(args.out))
     print(f"wrote {path}")
     return EXIT_OK
 
 
 def cmd_pack_export(args: argparse.Namespace) -> int:
-    from svdesk.export.scoring_pack import write_scoring_pack
+    from svdesk.app import packs
 
-    data = _report_data(args)
-    if args.member not in {name for name, _role in data.panel}:
-        raise SvdeskError(
-            f"{args.member!r} is not on the panel of tender {data.reference} "
-            f"(panel: {', '.join(name for name, _ in data.panel)})"
-        )
-    path = write_scoring_pack(data, args.member, Path(args.out))
+    with _open(args) as db:
+        path = packs.export_pack(db, args.tender, args.member, Path(args.out))
     print(f"wrote the scoring pack for {args.member} to {path}")
     return EXIT_OK
 
 
 def cmd_pack_import(args: argparse.Namespace) -> int:
-    from svdesk.model.backups import backup_now
-    from svdesk.model.services.scoring_pack import apply_pack_import, plan_pack_import, read_scoring_pack
-    from svdesk.model.services.tenders import get_tender
+    from svdesk.app import packs
 
     path = Path(args.file)
-    pack = read_scoring_pack(path)  # before opening the database
-    with _open(args, write=not args.dry_run) as db, db.transaction() as session:
-        tender = get_tender(session, args.tender)
-        plan = plan_pack_import(session, tender, pack, args.member)
-        outcome = None
-        if not args.dry_run:
-            resolutions = {r.key: args.keep for r in plan.conflicts} if args.keep else None
-            if db.path is not None and (resolutions or not plan.conflicts):
-                backup_now(db, "pre-pack-import")
-            outcome = apply_pack_import(session, tender, plan, _actor(args), resolutions)
+    pack = packs.read_scoring_pack(path)  # before opening the database
+    with _open(args, write=not args.dry_run) as db:
+        done = packs.import_pack(
+            db, _actor(args), args.tender, pack, member=args.member, keep=args.keep, dry_run=args.dry_run
+        )
+    plan, outcome = done.plan, done.outcome
     if args.json:
         print(json.dumps(plan.as_dict(), indent=2, ensure_ascii=False))
     else:

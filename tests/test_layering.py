@@ -63,3 +63,10 @@ def test_ui_does_not_query_the_orm_directly():
             if name == "sqlalchemy" or name.startswith("sqlalchemy."):
                 offenders.append(f"{path.name}: {name}")
     assert offenders == []
+
+
+def test_the_import_contracts_hold():
+    """The layers and the one door, as `pyproject.toml` declares them (import-linter)."""
+    linter = Path(sys.executable).with_name("lint-imports")
+    out = subprocess.run([str(linter)], capture_output=True, text=True, cwd=ROOT.parent)
+    assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]

@@ -14,7 +14,7 @@ from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox
 
 from svdesk import __version__
-from svdesk.model.errors import SvdeskError
+from svdesk.app.errors import SvdeskError
 
 
 def _install_excepthook() -> None:
@@ -86,7 +86,7 @@ def start_up_without_gc() -> Iterator[None]:
 
 def _start_gui(db_target: str | None, demo: bool) -> tuple[QMainWindow | None, int]:
     first = first_paint(db_target)
-    from svdesk.model.demo import load_demo
+    from svdesk.app.evaluation_files import load_demo
     from svdesk.ui.main_window import MainWindow
     from svdesk.ui.opening import open_for_gui
 

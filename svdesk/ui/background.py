@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from svdesk.helper_process import submit
-from svdesk.model.errors import SvdeskError
+from svdesk.app.errors import SvdeskError
 
 if TYPE_CHECKING:
     from concurrent.futures import Future

@@ -1,51 +1,68 @@
 """The File menu's database actions: open, new, a shared server, recent files, back up, restore.
 
-Mixed into MainWindow (they open and replace the window's database); kept here so the window
-module holds the window.
+A collaborator of the main window, not a mixin: it holds the database open now (and those still
+closing in the background) and says when another is open (`opened_another`); the window then shows
+it. It talks to the use-case layer (`svdesk.app.database`), never to the database itself.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QStatusBar
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMenu, QMessageBox
 
-from svdesk.model import backups
-from svdesk.model.db import database_url
-from svdesk.model.errors import SvdeskError
+from svdesk.app import database
+from svdesk.app.database import Database, OpenDatabase, database_url
+from svdesk.app.errors import SvdeskError
 from svdesk.ui.background import Worker, run_in_process, run_quietly
-from svdesk.ui.opening import OpenDatabase, open_for_gui
-
-if TYPE_CHECKING:
-    from svdesk.model.db import Database
+from svdesk.ui.opening import open_for_gui
 
 MAX_RECENT = 8
 
 
-class DatabaseMenu:
-    # provided by the window this is mixed into
-    opened: OpenDatabase
-    settings: QSettings
-    recent_menu: QMenu
-    current_reference: str | None
-    closing: dict[str, Worker]  # databases being closed in the background, by URL
+class DatabaseMenu(QObject):
+    opened_another = Signal()  # `opened` is now another database: show it from its home
+    restored = Signal()  # the database's content was replaced from a backup
 
-    if TYPE_CHECKING:
+    def __init__(self, window: QMainWindow, opened: OpenDatabase, settings: QSettings) -> None:
+        super().__init__(window)
+        self.window = window
+        self.opened = opened
+        self.settings = settings
+        self.closing: dict[str, Worker] = {}  # databases being closed in the background, by URL
+        self.recent_menu: QMenu | None = None
+        self.backing_up: object | None = None  # the helper-process job, while it runs
 
-        @property
-        def db(self) -> Database: ...
+    @property
+    def db(self) -> Database:
+        return self.opened.db
 
-        def _show_database(self) -> None: ...
+    def show_error(self, title: str, message: str) -> None:
+        QMessageBox.warning(self.window, title, message)
 
-        def show_error(self, title: str, message: str) -> None: ...
+    def populate(self, menu: QMenu) -> None:
+        """The database entries of the File menu."""
+        from PySide6.QtGui import QAction, QKeySequence
 
-        def refresh_tenders(self, select: str | None = None) -> None: ...
+        menu.addAction(
+            QAction(
+                "&Open database…", self.window, shortcut=QKeySequence.StandardKey.Open, triggered=self.choose_database
+            )
+        )
+        menu.addAction(QAction("New &database…", self.window, triggered=self.choose_new_database))
+        menu.addAction(QAction("Open &shared (PostgreSQL) database…", self.window, triggered=self.choose_server))
+        self.recent_menu = menu.addMenu("Open &recent")
 
-        def statusBar(self) -> QStatusBar: ...  # noqa: N802 - Qt's name
+    def populate_backups(self, menu: QMenu) -> None:
+        from PySide6.QtGui import QAction
 
-    def _refresh_recent_menu(self) -> None:
+        menu.addAction(QAction("&Back up now", self.window, triggered=self.back_up_now))
+        menu.addAction(QAction("Re&store from backup…", self.window, triggered=self.restore_backup))
+
+    def refresh_recent_menu(self) -> None:
+        if self.recent_menu is None:
+            return
         self.recent_menu.clear()
         for path in self._recent():
             self.recent_menu.addAction(path, lambda p=path: self.open_database_path(p))
@@ -57,7 +74,7 @@ class DatabaseMenu:
             value = [value]
         return [str(v) for v in (value or [])]
 
-    def _remember(self, path: str) -> None:
+    def remember(self, path: str) -> None:
         recent = [path] + [p for p in self._recent() if p != path]
         self.settings.setValue("recentDatabases", recent[:MAX_RECENT])
 
@@ -65,14 +82,14 @@ class DatabaseMenu:
 
     def choose_database(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open svdesk database", str(Path.home()), "svdesk databases (*.sqlite *.db);;All files (*)"
+            self.window, "Open svdesk database", str(Path.home()), "svdesk databases (*.sqlite *.db);;All files (*)"
         )
         if path:
             self.open_database_path(path)
 
     def choose_new_database(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, "New svdesk database", str(Path.home() / "svdesk.sqlite"), "svdesk databases (*.sqlite)"
+            self.window, "New svdesk database", str(Path.home() / "svdesk.sqlite"), "svdesk databases (*.sqlite)"
         )
         if path:
             if Path(path).exists():
@@ -82,7 +99,7 @@ class DatabaseMenu:
 
     def choose_server(self) -> None:
         url, ok = QInputDialog.getText(
-            self,
+            self.window,
             "Open shared database",
             "PostgreSQL address, e.g. postgresql+psycopg://priya@dbserver/svdesk\n"
             "(the password, if any, is asked for by the server's own settings, e.g. ~/.pgpass)",
@@ -99,7 +116,7 @@ class DatabaseMenu:
         if closing is not None:  # this very database is still being closed: let it finish (and unlock)
             closing.wait()
         try:
-            opened = open_for_gui(self, path)
+            opened = open_for_gui(self.window, path)
         except SvdeskError as exc:
             self.show_error("Cannot open the database", str(exc))
             return
@@ -107,13 +124,12 @@ class DatabaseMenu:
             return
         old = self.opened
         self.opened = opened
-        self.current_reference = None
         # Closing SQLite writes its log back into the file (a checkpoint, then fsync): I/O that took
         # a fifth of this action on a framework. It runs in a thread while the new database is shown.
         url = old.db.url
         closer = self.closing[url] = run_quietly(old.close, _ignore, _ignore)
         closer.finished.connect(lambda: self.closing.pop(url) if self.closing.get(url) is closer else None)
-        self._show_database()
+        self.opened_another.emit()
 
     def back_up_now(self) -> None:
         """Copied and checked in the helper process, behind a busy bar: the window never freezes."""
@@ -121,15 +137,15 @@ class DatabaseMenu:
             self.show_error("Back up", "Backups here are of database files; use the server's own (pg_dump).")
             return
         self.backing_up = run_in_process(
-            backups.backup_in_own_connection,
+            database.back_up_in_own_connection,
             self.db.url,
             on_done=self._backed_up,
             on_failed=self._backup_failed,
-            progress=(self, "Backing up the database…"),  # type: ignore[arg-type]
+            progress=(self.window, "Backing up the database…"),
         )
 
     def _backed_up(self, path: Path) -> None:
-        self.statusBar().showMessage(f"Backed up to {path}", 8000)
+        self.window.statusBar().showMessage(f"Backed up to {path}", 8000)
 
     def _backup_failed(self, message: str) -> None:
         self.show_error("Backup failed", message)
@@ -138,13 +154,13 @@ class DatabaseMenu:
         if self.db.path is None:
             self.show_error("Restore", "Restoring is for database files; use the server's backups.")
             return
-        folder = backups.backup_dir(self.db)
-        path, _ = QFileDialog.getOpenFileName(self, "Restore from backup", str(folder), "Backups (*.sqlite)")
+        folder = database.backup_folder(self.db)
+        path, _ = QFileDialog.getOpenFileName(self.window, "Restore from backup", str(folder), "Backups (*.sqlite)")
         if not path:
             return
         if (
             QMessageBox.question(
-                self,
+                self.window,
                 "Restore from backup",
                 f"Replace the whole database with\n{path}?\n\nThe current content is kept as a backup first.",
             )
@@ -152,14 +168,12 @@ class DatabaseMenu:
         ):
             return
         try:
-            safety = backups.restore(self.db, Path(path))
+            safety = database.restore(self.db, Path(path))
         except SvdeskError as exc:
             self.show_error("Restore failed", f"{exc}\n\nNothing was changed.")
             return
-        self.statusBar().showMessage(f"Restored; the previous content is in {safety}", 10000)
-        self.refresh_tenders()
-
-    # --- views ------------------------------------------------------------------------------------
+        self.window.statusBar().showMessage(f"Restored; the previous content is in {safety}", 10000)
+        self.restored.emit()
 
 
 def _ignore(_answer: object) -> None:

@@ -23,23 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from svdesk import __version__
-from svdesk.model.db import Database
-from svdesk.model.errors import SvdeskError
-from svdesk.model.evaluation_file import read_evaluation_file, write_evaluation
-from svdesk.model.services import workflow
-from svdesk.model.services.history import history_size, tender_history
-from svdesk.model.services.overview import STAGES, accepted_value_by_theme, tender_overview
-from svdesk.model.services.record_version import RecordVersion, record_version
-from svdesk.model.services.results import tender_results
-from svdesk.model.services.setup import create_tender
-from svdesk.model.services.tenders import (
-    bidder_names,
-    get_tender,
-    list_tenders,
-    lock_reason,
-    question_codes,
-)
-from svdesk.ui.background import run_with_progress
+from svdesk.app import evaluation_files, reads
+from svdesk.app import setup as setup_cases
+from svdesk.app.database import Database
+from svdesk.app.errors import SvdeskError
+from svdesk.app.reads import STAGES, RecordVersion
+from svdesk.ui.background import Worker, run_with_progress
 from svdesk.ui.database_menu import DatabaseMenu
 from svdesk.ui.lazy_tabs import LazyTabs
 from svdesk.ui.models import ObjectRole, StageListModel, TenderListModel
@@ -48,9 +37,7 @@ from svdesk.ui.opening import OpenDatabase
 from svdesk.ui.record_views import DeclarationsPanel, HistoryPanel
 from svdesk.ui.report_actions import ReportActions
 from svdesk.ui.results_panel import ResultsPanel
-from svdesk.ui.screen_base import TenderScreen
-
-HISTORY_SHOWN = 2000  # changes listed when the history is not filtered
+from svdesk.ui.screen_base import Desk, TenderScreen
 
 SETUP, MEASURES, QUESTIONS, BIDS, SCORING, MODERATION, RESULTS, SIGNOFF, REPORTS = range(len(STAGES))
 # the stage screens built when first needed: tab index -> (module, class)
@@ -65,14 +52,19 @@ LAZY_SCREENS = {
 }
 
 
-class MainWindow(DatabaseMenu, QMainWindow):
+class MainWindow(QMainWindow):
+    """The window tells its screens that the database, the tender or the record changed; each screen
+    decides what to read (`TenderScreen`). It keeps only the heading, the stages and the results."""
+
     def __init__(self, db: Database | OpenDatabase, settings: QSettings | None = None) -> None:
         super().__init__()
-        self.opened = db if isinstance(db, OpenDatabase) else OpenDatabase(db, None)
         self.settings = settings or QSettings()
+        self.databases = DatabaseMenu(self, db if isinstance(db, OpenDatabase) else OpenDatabase(db, None), self.settings)
+        self.databases.opened_another.connect(self._another_database)
+        self.databases.restored.connect(lambda: self.refresh_tenders())
         self.current_reference: str | None = None
         self.summary_version: RecordVersion | None = None  # the record as the heading and results show it
-        self.closing = {}  # databases being closed in the background (see DatabaseMenu)
+        self.import_worker: Worker | None = None
         self.setMinimumSize(760, 500)
 
         self.tenders_model = TenderListModel(self)
@@ -107,13 +99,12 @@ class MainWindow(DatabaseMenu, QMainWindow):
         self.results_model, self.results_table = self.results_box.model, self.results_box.table
         self.results_caption, self.exclusions = self.results_box.caption, self.results_box.exclusions
 
-        self.history = HistoryPanel()
-        self.history.filter_changed.connect(lambda *_: self._refresh_history())
-        self.declarations = DeclarationsPanel()
-        self.actor = login_name()
+        self.undo_stack = QUndoStack(self)
+        self.desk = Desk(self.db, login_name(), self.undo_stack)
+        self.history = HistoryPanel(self.desk)
+        self.declarations = DeclarationsPanel(self.desk)
         self.reports = ReportActions(self)
         self.reports_panel = _reports_panel(self)
-        self.undo_stack = QUndoStack(self)
         self.tabs = LazyTabs(objectName="tenderTabs")
         self.tabs.built.connect(self._wire_screen)
         # tabs in the order of the stages on the left; History and Declarations after them
@@ -162,8 +153,16 @@ class MainWindow(DatabaseMenu, QMainWindow):
         self._show_database()
 
     @property
+    def opened(self) -> OpenDatabase:
+        return self.databases.opened
+
+    @property
     def db(self) -> Database:
-        return self.opened.db
+        return self.databases.db
+
+    @property
+    def actor(self) -> str:
+        return self.desk.actor
 
     # The stage screens, built when first shown or asked for (see LazyTabs).
     setup = property(lambda self: self.tabs.screen(SETUP))
@@ -176,21 +175,16 @@ class MainWindow(DatabaseMenu, QMainWindow):
     record = property(lambda self: self.signoff.record)
 
     def _build_screen(self, module: str, name: str) -> QWidget:
-        """A stage screen, its module imported only now, on the database open now."""
-        return getattr(importlib.import_module(module), name)(self.db, self.actor)
+        """A stage screen, its module imported only now."""
+        screen: TenderScreen = getattr(importlib.import_module(module), name)(self.desk)
+        return screen
 
     def _wire_screen(self, screen: QWidget) -> None:
-        """A stage screen just built: the window's database, tender, undo stack and refreshes."""
-        screen.db = self.db
-        screen.reference = self.current_reference
-        screen.stale = True
-        screen.loaded_version = None
-        if hasattr(screen, "undo_stack"):
-            screen.undo_stack = self.undo_stack
+        """A stage screen just built (before it is shown): it learns the tender; its edits refresh
+        the heading, stages and results."""
         if isinstance(screen, TenderScreen):
+            screen.show_tender(self.current_reference)
             screen.saved.connect(self.refresh_summary)
-        elif self.current_reference is None:  # scoring and moderation show that there is no tender
-            screen.set_tender(None)
 
     # --- menus ------------------------------------------------------------------------------------
 
@@ -199,12 +193,7 @@ class MainWindow(DatabaseMenu, QMainWindow):
         file_menu.addAction(
             QAction("&New tender…", self, shortcut=QKeySequence.StandardKey.New, triggered=self.new_tender)
         )
-        file_menu.addAction(
-            QAction("&Open database…", self, shortcut=QKeySequence.StandardKey.Open, triggered=self.choose_database)
-        )
-        file_menu.addAction(QAction("New &database…", self, triggered=self.choose_new_database))
-        file_menu.addAction(QAction("Open &shared (PostgreSQL) database…", self, triggered=self.choose_server))
-        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.databases.populate(file_menu)
         file_menu.addSeparator()
         file_menu.addAction(
             QAction(
@@ -213,8 +202,7 @@ class MainWindow(DatabaseMenu, QMainWindow):
         )
         file_menu.addAction(QAction("Import &pledge sheet…", self, triggered=self.import_pledge_sheet))
         file_menu.addSeparator()
-        file_menu.addAction(QAction("&Back up now", self, triggered=self.back_up_now))
-        file_menu.addAction(QAction("Re&store from backup…", self, triggered=self.restore_backup))
+        self.databases.populate_backups(file_menu)
         file_menu.addSeparator()
         file_menu.addAction(QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close))
         edit_menu = self.menuBar().addMenu("&Edit")
@@ -246,46 +234,17 @@ class MainWindow(DatabaseMenu, QMainWindow):
             self.refresh_summary()  # results may have changed on another screen
         self._refresh_current_tab()
 
-    def _screens(self) -> list:
-        """The stage screens built so far (the others are wired up when they are built)."""
-        return [screen for screen in self.tabs.built_screens() if screen is not self.results_box]
+    def _screens(self) -> list[TenderScreen]:
+        """The tender screens built so far (the others learn the tender when they are built)."""
+        built = [screen for screen in self.tabs.built_screens() if isinstance(screen, TenderScreen)]
+        return [*built, self.history, self.declarations]
 
     def _refresh_current_tab(self) -> None:
-        """The shown screen is (re)read from the database when the record has changed since it was read.
-
-        Another user may have changed it; what has not changed is not read again (on a framework a
-        screen is 8,000 cells). Setup and Questions are small and may show a value svdesk refused,
-        the catalogue is not part of a tender's record, and sign-off verifies the record each time
-        it is shown: those four are always read.
-        """
-        if self.current_reference is None:
-            return
-        index, current = self.tabs.currentIndex(), self.tabs.currentWidget()
-        version = self._record_version()
-        up_to_date = version is not None and getattr(current, "loaded_version", None) == version
-        if index in (SCORING, MODERATION):
-            if getattr(current, "stale", True):
-                current.set_tender(self.current_reference)
-            elif index == MODERATION and not up_to_date:
-                current.refresh(keep_selection=True)
-                current.refresh_pledges_if_shown()
-            current.stale = False
-        elif index in (SETUP, MEASURES, QUESTIONS, SIGNOFF):
-            # small, and may hold what the user typed and svdesk refused: shown as saved again
-            current.reload()
-            current.stale = False
-        elif index == BIDS:
-            if getattr(current, "stale", True) or not up_to_date:
-                current.reload()
-            current.stale = False
-        elif current is self.history:
-            if getattr(self, "history_stale", True) or not up_to_date:
-                self._refresh_history()
-            self.history_stale = False
-        elif current is self.declarations and (getattr(self, "declarations_stale", True) or not up_to_date):
-            self._refresh_declarations()
-        if current is not None:
-            current.loaded_version = version
+        """The screen on show is brought up to date with the record; it decides what to read."""
+        current = self.tabs.currentWidget()
+        if isinstance(current, TenderScreen):
+            current.bring_up_to_date(self._record_version())
+        index = self.tabs.currentIndex()
         if index < len(STAGES):
             self.stage_list.setCurrentIndex(self.stages_model.index(index))
 
@@ -293,24 +252,26 @@ class MainWindow(DatabaseMenu, QMainWindow):
         if self.current_reference is None:
             return None
         try:
-            with self.db.reader() as session:
-                return record_version(session, get_tender(session, self.current_reference))
+            return reads.version(self.db, self.current_reference)
         except SvdeskError:  # the tender went (replaced or deleted elsewhere): read everything
             return None
+
+    def _another_database(self) -> None:
+        self.desk.db = self.db
+        self.current_reference = None
+        self._show_database()
 
     def _show_database(self) -> None:
         """A database is shown from its home, as at start-up: the Results of its newest tender."""
         self.tabs.setCurrentIndex(RESULTS)
         self.summary_version = None  # another database: nothing shown so far stands for it
-        self.declarations_stale = self.history_stale = True
         for screen in self._screens():
-            screen.db = self.db
-            screen.loaded_version = None
+            screen.database_changed()
         read_only = f" [read-only: {self.db.read_only_reason}]" if self.db.read_only else ""
         self.setWindowTitle(f"svdesk \u2014 {Path(self.db.display_name).name}{read_only}")
         self.db_label.setText(f"Database: {self.db.display_name}{read_only}")
-        self._remember(self.db.display_name)
-        self._refresh_recent_menu()
+        self.databases.remember(self.db.display_name)
+        self.databases.refresh_recent_menu()
         self.refresh_tenders()
 
     def new_tender(self) -> None:
@@ -320,8 +281,7 @@ class MainWindow(DatabaseMenu, QMainWindow):
 
     def create_tender(self, reference: str, title: str, contract_value: float) -> bool:
         try:
-            with self.db.transaction() as session:
-                create_tender(session, login_name(), reference, title, contract_value)
+            setup_cases.create_tender(self.db, self.actor, reference, title, contract_value)
         except SvdeskError as exc:
             self.show_error("The tender was not created", str(exc))
             return False
@@ -336,14 +296,12 @@ class MainWindow(DatabaseMenu, QMainWindow):
         if path:
             self.import_in_background(Path(path))
 
-    def import_in_background(self, path: Path):
+    def import_in_background(self, path: Path) -> Worker:
         """A large evaluation file takes seconds: the window stays responsive, with progress."""
-        db = self.db
+        db, actor = self.db, self.actor
 
         def job() -> str:
-            with db.transaction() as session:
-                doc = read_evaluation_file(session, path)
-                return write_evaluation(session, doc, login_name(), source=path.name).reference
+            return evaluation_files.load(db, actor, path).reference
 
         def done(reference: str) -> None:
             self.statusBar().showMessage(f"Imported {reference} from {path.name}", 5000)
@@ -357,10 +315,7 @@ class MainWindow(DatabaseMenu, QMainWindow):
 
     def import_evaluation_file(self, path: Path) -> bool:
         try:
-            with self.db.transaction() as session:
-                doc = read_evaluation_file(session, path)
-                tender = write_evaluation(session, doc, login_name(), source=path.name)
-                reference = tender.reference
+            reference = evaluation_files.load(self.db, self.actor, path).reference
         except SvdeskError as exc:
             self.show_error("The evaluation file was not imported", f"{exc}\n\nNothing was changed.")
             return False
@@ -376,8 +331,7 @@ class MainWindow(DatabaseMenu, QMainWindow):
         self.bids.choose_sheet()
 
     def refresh_tenders(self, select: str | None = None) -> None:
-        with self.db.reader() as session:
-            tenders = list_tenders(session)
+        tenders = reads.list_tenders(self.db)
         self.tenders_model.set_tenders(tenders)
         target = select or self.current_reference or (tenders[0].reference if tenders else None)
         row = self.tenders_model.row_of(target) if target else -1
@@ -399,6 +353,11 @@ class MainWindow(DatabaseMenu, QMainWindow):
         changed = reference != self.current_reference
         self.current_reference = reference
         self.reports.set_enabled(reference is not None)
+        if changed or any(screen.reference != reference for screen in self._screens()):
+            # Each screen reads the tender when it is next shown; on a framework with 200 bids,
+            # loading every screen up front took seconds.
+            for screen in self._screens():
+                screen.show_tender(reference)
         if reference is None:
             self.summary_version = None  # the summary is cleared: whatever comes next is read
             self.heading.setText("No tender yet")
@@ -409,85 +368,33 @@ class MainWindow(DatabaseMenu, QMainWindow):
             self.banner.hide()
             self.stages_model.set_stages([])
             self.results_box.clear()
-            self.history.set_rows([])
-            self.declarations.set_rows([])
-            for screen in self._screens():
-                screen.reference = None
-                screen.stale = True
-                if not isinstance(screen, TenderScreen):  # scoring and moderation
-                    screen.set_tender(None)
-            return
-        self.refresh_summary()
-        if changed or any(screen.reference != reference for screen in self._screens()):
-            # Only the screen on show is loaded now; the others when they are opened. On a framework
-            # with 200 bids, loading every screen up front took seconds.
-            for screen in self._screens():
-                screen.reference = reference
-                screen.stale = True
-                screen.loaded_version = None
-            with self.db.reader() as session:
-                tender = get_tender(session, reference)
-                self.history.set_choices(bidder_names(session, tender), question_codes(session, tender))
-            self.history_stale = True
+        else:
+            self.refresh_summary()
         self._refresh_current_tab()
 
     def refresh_summary(self) -> None:
         """Heading, stages, results and the lock banner: after every edit, when the record has changed."""
-        reference = self.current_reference
-        if reference is None:
+        if self.current_reference is None:
             return
-        with self.db.reader() as session:
-            tender = get_tender(session, reference)
-            version = record_version(session, tender)
-            if version == self.summary_version:
-                return
-            overview = tender_overview(session, tender)
-            results = tender_results(session, tender)
-            locked = lock_reason(session, tender)
-            themes, by_bidder = accepted_value_by_theme(session, tender)
-            weights = (
-                tender.weight_price,
-                tender.weight_quality,
-                tender.weight_social_value,
-                tender.sv_quantitative_share,
-            )
-        self.heading.setText(f"{overview.reference} \u2014 {overview.title}")
+        standing = reads.standing(self.db, self.current_reference, since=self.summary_version)
+        if standing is None:
+            return
+        price, quality, social, share = standing.weights
+        self.heading.setText(f"{standing.reference} \u2014 {standing.title}")
         self.subheading.setText(
-            f"Contract value £{overview.contract_value:,.0f}  \u00b7  Status: {overview.status.replace('_', ' ')}  "
-            f"\u00b7  Weights: price {weights[0]:g}, quality {weights[1]:g}, social value {weights[2]:g} "
-            f"({weights[3]:g}% of it on pledged value)"
+            f"Contract value £{standing.contract_value:,.0f}  \u00b7  Status: {standing.status.replace('_', ' ')}  "
+            f"\u00b7  Weights: price {price:g}, quality {quality:g}, social value {social:g} "
+            f"({share:g}% of it on pledged value)"
         )
-        banner = locked or (f"Read-only: {self.db.read_only_reason}" if self.db.read_only else "")
+        banner = standing.locked or (f"Read-only: {self.db.read_only_reason}" if self.db.read_only else "")
         self.banner.setText(f"\U0001f512 {banner}" if banner else "")
         self.banner.setVisible(bool(banner))
-        self.stages_model.set_stages(overview.stages)
-        self.results_box.show_results(results, themes, by_bidder)
-        self.declarations_stale = True
+        self.stages_model.set_stages(standing.stages)
+        self.results_box.show_results(standing.results, standing.themes, standing.accepted_by_theme)
+        self.declarations.mark_stale()
         if self.tabs.currentWidget() is self.declarations:
-            self._refresh_declarations()
-        self.summary_version = version
-
-    def _refresh_declarations(self) -> None:
-        if self.current_reference is None:
-            return
-        with self.db.reader() as session:
-            rows = workflow.declarations(session, get_tender(session, self.current_reference))
-        self.declarations.set_rows(rows)
-        self.declarations_stale = False
-
-    def _refresh_history(self) -> None:
-        if self.current_reference is None:
-            return
-        bidder = self.history.bidder_filter.currentData() or None
-        question = self.history.question_filter.currentData() or None
-        # A framework scored in svdesk logs some 100,000 changes: unfiltered, the newest are shown;
-        # one bid's or one question's history is shown whole.
-        newest = None if bidder or question else HISTORY_SHOWN
-        with self.db.reader() as session:
-            tender = get_tender(session, self.current_reference)
-            rows = tender_history(session, tender, bidder, question, newest=newest)
-            total = history_size(session, tender) if newest is not None and len(rows) == newest else len(rows)
-        self.history.set_rows(rows, total)
+            self.declarations.bring_up_to_date(standing.version)
+        self.summary_version = standing.version
 
     def verify_now(self) -> None:
         if self.current_reference is None:
@@ -509,6 +416,16 @@ class MainWindow(DatabaseMenu, QMainWindow):
 
     def show_error(self, title: str, message: str) -> None:
         QMessageBox.warning(self, title, message)
+
+    # the File menu's database actions, by the names the window's callers (and tests) use
+    def open_database_path(self, path: str) -> None:
+        self.databases.open_database_path(path)
+
+    def back_up_now(self) -> None:
+        self.databases.back_up_now()
+
+    def restore_backup(self) -> None:
+        self.databases.restore_backup()
 
     def _restore_geometry(self) -> None:
         geometry = self.settings.value("mainWindow/geometry")

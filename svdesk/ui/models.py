@@ -8,9 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from svdesk.model.scoring import BidderResult
-from svdesk.model.services.overview import Stage
-from svdesk.model.services.tenders import TenderSummary
+from svdesk.app.reads import BidderResult, Stage, TenderSummary
 
 ObjectRole = Qt.ItemDataRole.UserRole + 1  # the domain object behind a row
 Index = QModelIndex | QPersistentModelIndex

@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from svdesk.model.db import Database, database_url
-from svdesk.model.errors import DatabaseLockedError
-from svdesk.model.instance_lock import InstanceLock
-from svdesk.model.services import open_svdesk_database
+from svdesk.app.database import DatabaseInUse, OpenDatabase, open_locked, open_read_only
 
-
-@dataclass
-class OpenDatabase:
-    db: Database
-    lock: InstanceLock | None  # None when read-only or not a local file
-
-    def close(self) -> None:
-        self.db.dispose()
-        if self.lock is not None:
-            self.lock.release()
+__all__ = ["OpenDatabase", "open_for_gui"]
 
 
 def open_for_gui(parent: QWidget | None, target: str | Path | None) -> OpenDatabase | None:
@@ -29,29 +16,17 @@ def open_for_gui(parent: QWidget | None, target: str | Path | None) -> OpenDatab
 
     Raises SvdeskError for a database that cannot be opened at all (the caller shows it).
     """
-    url = database_url(target)
-    if not url.startswith("sqlite:///"):
-        return OpenDatabase(open_svdesk_database(target), None)
-    path = Path(url[len("sqlite:///") :])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock = InstanceLock(path)
     try:
-        lock.acquire()
-    except DatabaseLockedError:
-        holder = lock.describe_holder()
+        return open_locked(target)
+    except DatabaseInUse as in_use:
         answer = QMessageBox.question(
             parent,
             "Database in use",
-            f"{path} is open in svdesk by {holder}.\n\nOpen it read-only? You can look at everything and "
-            "print reports, but not change anything.",
+            f"{in_use.path} is open in svdesk by {in_use.holder}.\n\nOpen it read-only? You can look at "
+            "everything and print reports, but not change anything.",
             QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Open,
         )
         if answer != QMessageBox.StandardButton.Open:
             return None
-        return OpenDatabase(open_svdesk_database(path, read_only=True, read_only_reason=f"in use by {holder}"), None)
-    try:
-        return OpenDatabase(open_svdesk_database(path), lock)
-    except Exception:
-        lock.release()
-        raise
+        return open_read_only(in_use.path, f"in use by {in_use.holder}")

@@ -19,10 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from svdesk.model.services.history import HistoryRow
-from svdesk.model.services.workflow import DeclarationView
+from svdesk.app import reads
+from svdesk.app.reads import DeclarationView, HistoryRow
+from svdesk.ui.screen_base import Desk, TenderScreen
 
 Index = QModelIndex | QPersistentModelIndex
+
+HISTORY_SHOWN = 2000  # changes listed when the history is not filtered
 
 
 class _RowsModel(QAbstractTableModel):
@@ -99,13 +102,13 @@ def _table(model: QAbstractTableModel, name: str, accessible: str) -> QTableView
     return view
 
 
-class HistoryPanel(QWidget):
+class HistoryPanel(TenderScreen):
     """The whole change history, filterable by bid and question (a score's history)."""
 
     filter_changed = Signal(str, str)  # bidder, question ("" = all)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        super().__init__(desk, parent)
         self.model = HistoryModel(self)
         self.view = _table(self.model, "historyTable", "Change history")
         self.bidder_filter = QComboBox(objectName="historyBidder", accessibleName="Show changes for bid")
@@ -125,6 +128,30 @@ class HistoryPanel(QWidget):
         layout.addWidget(self.view, 1)
         self.bidder_filter.currentIndexChanged.connect(self._emit)
         self.question_filter.currentIndexChanged.connect(self._emit)
+        self.filter_changed.connect(lambda *_: self.read_rows())
+
+    def show_tender(self, reference: str | None) -> None:
+        super().show_tender(reference)
+        if reference is None:
+            self.set_choices([], [])
+            self.set_rows([])
+        else:  # the filters know the tender's bids and questions before the tab is first opened
+            choices = reads.tender_choices(self.db, reference)
+            self.set_choices(choices.bidders, choices.questions)
+
+    def load(self) -> None:
+        self.read_rows()
+
+    def read_rows(self) -> None:
+        if self.reference is None:
+            return
+        bidder = self.bidder_filter.currentData() or None
+        question = self.question_filter.currentData() or None
+        # A framework scored in svdesk logs some 100,000 changes: unfiltered, the newest are shown;
+        # one bid's or one question's history is shown whole.
+        newest = None if bidder or question else HISTORY_SHOWN
+        page = reads.history(self.db, self.reference, bidder, question, newest=newest)
+        self.set_rows(page.rows, page.total)
 
     def set_choices(self, bidders: list[str], questions: list[str]) -> None:
         for combo, items, everyone in (
@@ -156,9 +183,11 @@ class HistoryPanel(QWidget):
             self.view.setColumnWidth(col, min(self.view.columnWidth(col), 320))
 
 
-class DeclarationsPanel(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+class DeclarationsPanel(TenderScreen):
+    """Every member's declaration for every bid, read when the tab is shown."""
+
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        super().__init__(desk, parent)
         self.model = DeclarationsModel(self)
         self.view = _table(self.model, "declarationsTable", "Declarations of interest")
         self.summary = QLabel()
@@ -167,6 +196,15 @@ class DeclarationsPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
         layout.addWidget(self.view, 1)
+
+    def show_tender(self, reference: str | None) -> None:
+        super().show_tender(reference)
+        if reference is None:
+            self.set_rows([])
+
+    def load(self) -> None:
+        if self.reference is not None:
+            self.set_rows(reads.declarations(self.db, self.reference))
 
     def set_rows(self, rows: list[DeclarationView]) -> None:
         self.model.set_rows(rows)

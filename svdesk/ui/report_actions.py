@@ -9,9 +9,9 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu
 
-from svdesk.export.files import safe_filename
-from svdesk.model.services.tenders import get_tender
-from svdesk.ui.background import run_with_progress
+from svdesk.app import reports
+from svdesk.app.files import safe_filename
+from svdesk.ui.background import Worker, run_with_progress
 
 if TYPE_CHECKING:
     from svdesk.ui.main_window import MainWindow
@@ -48,7 +48,7 @@ class ReportActions:
     def _default_folder(self) -> str:
         return str(self.window.settings.value("reports/folder", str(Path.home())))
 
-    def pdf(self, kind: str, stem: str):
+    def pdf(self, kind: str, stem: str) -> Worker | None:
         reference = self.window.current_reference
         suggested = Path(self._default_folder()) / f"{safe_filename(reference or 'tender')}-{stem}.pdf"
         path, _ = QFileDialog.getSaveFileName(self.window, "Save report", str(suggested), "PDF (*.pdf)")
@@ -56,7 +56,7 @@ class ReportActions:
             return None
         return self._write(kind, Path(path))
 
-    def summaries(self):
+    def summaries(self) -> Worker | None:
         folder = QFileDialog.getExistingDirectory(
             self.window, "Folder for the assessment summaries", self._default_folder()
         )
@@ -64,7 +64,7 @@ class ReportActions:
             return None
         return self._write("summary", Path(folder))
 
-    def workbook(self):
+    def workbook(self) -> Worker | None:
         reference = self.window.current_reference
         suggested = Path(self._default_folder()) / f"{safe_filename(reference or 'tender')}-evaluation.xlsx"
         path, _ = QFileDialog.getSaveFileName(self.window, "Save workbook", str(suggested), "Excel (*.xlsx)")
@@ -79,21 +79,14 @@ class ReportActions:
             url = QUrl.fromLocalFile(str(path)).toString()
             label.setText(f"Written: <a href='{url}'>{path}</a>")
 
-    def _write(self, kind: str, out: Path):
+    def _write(self, kind: str, out: Path) -> Worker:
         """Write in the background (the window stays responsive); returns the worker."""
-        # reportlab and openpyxl load here, on first use, not at start-up
-        from svdesk.export.reports import write_report
-        from svdesk.export.workbook import write_evaluation_workbook
-        from svdesk.model.services.report_data import report_data
-
         reference, db = self.window.current_reference, self.window.db
 
-        def job() -> list[Path]:
-            with db.reader() as session:
-                data = report_data(session, get_tender(session, reference))
+        def job() -> list[Path]:  # reportlab and openpyxl load here, on first use, not at start-up
             if kind == "workbook":
-                return [write_evaluation_workbook(data, out)]
-            return write_report(data, kind, out)
+                return [reports.write_workbook(db, reference, out)]
+            return reports.write_report(db, reference, kind, out)
 
         def done(written: list[Path]) -> None:
             self.window.settings.setValue("reports/folder", str(out if out.is_dir() else out.parent))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
-from svdesk.model.scoring import Results
+from svdesk.app.reads import Results
 from svdesk.ui.charts import StackedBars
 from svdesk.ui.models import ResultsTableModel
 from svdesk.ui.table_sizing import fit_columns

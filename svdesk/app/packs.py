@@ -1,0 +1,79 @@
+"""Offline scoring packs: a workbook for one panel member to score in without svdesk, and importing
+it back (all or nothing; a conflict with a score already saved is shown, never silently overwritten)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from svdesk.app.database import Database
+from svdesk.app.reports import report_data
+from svdesk.app.unit import Actor, change, look, take_backup
+from svdesk.model.errors import SvdeskError
+from svdesk.model.services.scoring_pack import (
+    PackImportOutcome,
+    PackImportPlan,
+    ScoringPack,
+    apply_pack_import,
+    plan_pack_import,
+    read_scoring_pack,
+)
+
+__all__ = [
+    "PackImport",
+    "PackImportOutcome",
+    "PackImportPlan",
+    "ScoringPack",
+    "export_pack",
+    "import_pack",
+    "read_scoring_pack",
+]
+
+
+def export_pack(db: Database, reference: str | None, member: str, out: Path) -> Path:
+    """The scoring pack of `member` (on the tender's panel) written to `out`."""
+    from svdesk.export.scoring_pack import write_scoring_pack
+
+    data = report_data(db, reference)
+    if member not in {name for name, _role in data.panel}:
+        raise SvdeskError(
+            f"{member!r} is not on the panel of tender {data.reference} "
+            f"(panel: {', '.join(name for name, _ in data.panel)})"
+        )
+    return write_scoring_pack(data, member, out)
+
+
+@dataclass(frozen=True)
+class PackImport:
+    plan: PackImportPlan
+    outcome: PackImportOutcome | None  # None for a dry run
+
+
+def import_pack(
+    db: Database,
+    actor: Actor,
+    reference: str | None,
+    pack: ScoringPack,
+    *,
+    member: str | None = None,
+    keep: Literal["pack", "existing"] | None = None,
+    dry_run: bool = False,
+) -> PackImport:
+    """Plan a pack (read with `read_scoring_pack`, before the database is opened) and unless `dry_run`
+    apply it in one transaction after a backup. `keep` resolves every conflict one way; without it a
+    pack with conflicts is refused, naming them."""
+    if dry_run:
+        return PackImport(look(db, reference, lambda s, t: plan_pack_import(s, t, pack, member)), None)
+    plan = look(db, reference, lambda s, t: plan_pack_import(s, t, pack, member))
+    resolutions = {r.key: keep for r in plan.conflicts} if keep else None
+    if resolutions or not plan.conflicts:
+        take_backup(db, "pre-pack-import")
+
+    def apply(session, tender):  # type: ignore[no-untyped-def]
+        # planned again inside the transaction: what is written is what the plan saw
+        fresh = plan_pack_import(session, tender, pack, member)
+        return fresh, apply_pack_import(session, tender, fresh, actor, resolutions)
+
+    done = change(db, reference, apply).value
+    return PackImport(done[0], done[1])

@@ -1,0 +1,41 @@
+"""What leaves the building: the PDF reports and the evaluation workbook, read from one snapshot of
+the record (`ReportData`) so that every figure in one document agrees with every other."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from svdesk.app.database import Database
+from svdesk.app.unit import look
+from svdesk.model.services.report_data import ReportData
+from svdesk.model.services.report_data import report_data as _report_data
+
+__all__ = ["KINDS", "ReportData", "report_data", "write_report", "write_workbook"]
+
+KINDS = ("evaluation", "moderation", "award", "summary")
+
+
+def report_data(db: Database, reference: str | None) -> ReportData:
+    return look(db, reference, _report_data)
+
+
+def write_report(
+    db: Database,
+    reference: str | None,
+    kind: str,
+    out: Path,
+    bidder: str | None = None,
+    marking: str | None = None,
+) -> list[Path]:
+    """One report (or, for `summary` without a bidder, one PDF per supplier into the folder `out`)."""
+    from svdesk.export.pdf_base import DEFAULT_MARKING  # reportlab loads on first use, not at start-up
+    from svdesk.export.reports import write_report as write
+
+    return write(report_data(db, reference), kind, out, bidder=bidder, marking=marking or DEFAULT_MARKING)
+
+
+def write_workbook(db: Database, reference: str | None, out: Path) -> Path:
+    """The evaluation workbook for audit (pledge values as live formulas)."""
+    from svdesk.export.workbook import write_evaluation_workbook
+
+    return write_evaluation_workbook(report_data(db, reference), out)
