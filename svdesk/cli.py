@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from svdesk import __version__
 from svdesk.app.errors import SvdeskError
@@ -27,7 +27,7 @@ EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 
 def _actor(args: argparse.Namespace) -> str:
     if getattr(args, "actor", None):
-        return args.actor
+        return str(args.actor)
     try:
         return getpass.getuser()
     except Exception:  # no login name in some containers
@@ -81,7 +81,7 @@ def _points(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
-def render_results_table(doc: dict) -> str:
+def render_results_table(doc: dict[str, Any]) -> str:
     head = (
         "Rank",
         "Bidder",
@@ -129,7 +129,7 @@ def render_results_table(doc: dict) -> str:
     return "\n".join(out)
 
 
-def _is_tied(doc: dict, bidder: dict) -> bool:
+def _is_tied(doc: dict[str, Any], bidder: dict[str, Any]) -> bool:
     return sum(1 for b in doc["bidders"] if not b["excluded"] and b["rank"] == bidder["rank"]) > 1
 
 
@@ -195,7 +195,12 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
         if args.catalogue_action == "import":
             path = Path(args.file)
             fw = catalogue.import_catalogue(
-                db, path, name=args.name, version=args.version or "", licence=args.licence or "", source=args.source or ""
+                db,
+                path,
+                name=args.name,
+                version=args.version or "",
+                licence=args.licence or "",
+                source=args.source or "",
             )
             print(f"imported framework {fw.name!r} ({fw.measures} measures) from {path}")
             return EXIT_OK
@@ -288,7 +293,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     from svdesk.app import reports
 
     with _open(args) as db:
-        written = reports.write_report(db, args.tender, args.kind, Path(args.out), bidder=args.bidder, marking=args.marking)
+        written = reports.write_report(
+            db, args.tender, args.kind, Path(args.out), bidder=args.bidder, marking=args.marking
+        )
     for path in written:
         print(f"wrote {path}")
     return EXIT_OK

@@ -14,9 +14,10 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TextIO
 
 
-def run_self_check(out=sys.stdout) -> int:
+def run_self_check(out: TextIO = sys.stdout) -> int:
     from svdesk import __version__
 
     print(f"svdesk {__version__} self-check ({'bundle' if getattr(sys, 'frozen', False) else 'source'})", file=out)
@@ -36,35 +37,30 @@ def run_self_check(out=sys.stdout) -> int:
             traceback.print_exc(limit=3, file=sys.stderr)
 
     def open_db() -> str:
-        from svdesk.model.db import head_revision
-        from svdesk.model.services import open_svdesk_database
+        from svdesk.app.database import open_database, schema_revision
 
-        context["db"] = open_svdesk_database(folder / "selfcheck.sqlite")
-        return f"{folder / 'selfcheck.sqlite'} at schema {head_revision()}"
+        context["db"] = db = open_database(folder / "selfcheck.sqlite")
+        return f"{folder / 'selfcheck.sqlite'} at schema {schema_revision(db)}"
 
     def demo() -> str:
-        from svdesk.model.demo import load_demo
+        from svdesk.app.evaluation_files import load_demo
 
         context["ref"] = load_demo(context["db"])  # type: ignore[arg-type]
         return str(context["ref"])
 
     def results() -> str:
-        from svdesk.model.services.results import results_document
-        from svdesk.model.services.tenders import get_tender
+        from svdesk.app.reads import results_json
 
-        with context["db"].reader() as s:  # type: ignore[attr-defined]
-            doc = results_document(s, get_tender(s))
+        doc: dict[str, Any] = results_json(context["db"], None)  # type: ignore[arg-type]
         first = doc["bidders"][0]
         if first["name"] != "Weaver Valley Care Ltd" or first["total"] != 86.03:
             raise AssertionError(f"unexpected ranking: {first['name']} {first['total']}")
         return f"{first['name']} ranks first with {first['total']:.2f}"
 
     def verify() -> str:
-        from svdesk.model.services.report_data import report_data
-        from svdesk.model.services.tenders import get_tender
+        from svdesk.app.reports import report_data
 
-        with context["db"].reader() as s:  # type: ignore[attr-defined]
-            context["data"] = data = report_data(s, get_tender(s))
+        context["data"] = data = report_data(context["db"], None)  # type: ignore[arg-type]
         if not data.verified:
             raise AssertionError("; ".join(data.verify_problems))
         return f"record verifies, fingerprint {data.fingerprint[:16]}"
@@ -81,9 +77,9 @@ def run_self_check(out=sys.stdout) -> int:
         return f"the helper process verifies the same fingerprint {report.fingerprint[:16]}"
 
     def pdf() -> str:
-        from svdesk.export.evaluation_report import write_evaluation_report
+        from svdesk.app.reports import write_report
 
-        path = write_evaluation_report(context["data"], folder / "evaluation.pdf")  # type: ignore[arg-type]
+        [path] = write_report(context["db"], None, "evaluation", folder / "evaluation.pdf")  # type: ignore[arg-type]
         head = path.read_bytes()[:5]
         if head != b"%PDF-":
             raise AssertionError("not a PDF")
@@ -92,9 +88,9 @@ def run_self_check(out=sys.stdout) -> int:
     def xlsx() -> str:
         import openpyxl
 
-        from svdesk.export.workbook import write_evaluation_workbook
+        from svdesk.app.reports import write_workbook
 
-        path = write_evaluation_workbook(context["data"], folder / "evaluation.xlsx")  # type: ignore[arg-type]
+        path = write_workbook(context["db"], None, folder / "evaluation.xlsx")  # type: ignore[arg-type]
         sheets = openpyxl.load_workbook(path, read_only=True).sheetnames
         return f"{path.name}, sheets {', '.join(sheets)}"
 

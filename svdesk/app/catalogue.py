@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from svdesk.app.database import Database
 from svdesk.app.unit import change_database, look_database
 from svdesk.model.services.catalogue import CatalogueMeasure, catalogue_measures, import_framework
@@ -44,7 +46,7 @@ def import_catalogue(
 ) -> Imported:
     """Import a licensed TOMs workbook or a local framework (xlsx or csv), all or nothing."""
 
-    def write(session) -> Imported:  # type: ignore[no-untyped-def]
+    def write(session: Session) -> Imported:
         fw = import_framework(session, path, name=name, version=version, licence=licence, source=source)
         return Imported(fw.name, sum(len(o.measures) for t in fw.themes for o in t.outcomes))
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from svdesk.model import backups
 from svdesk.model.backups import BackupInfo
-from svdesk.model.db import Database, database_url
+from svdesk.model.db import Database, database_url, head_revision
 from svdesk.model.errors import DatabaseLockedError
 from svdesk.model.instance_lock import InstanceLock
 from svdesk.model.services import open_svdesk_database
@@ -26,6 +26,7 @@ __all__ = [
     "open_database",
     "open_locked",
     "restore",
+    "schema_revision",
 ]
 
 
@@ -106,3 +107,9 @@ def back_up_in_own_connection(url: str, label: str = "manual") -> Path:
 def restore(db: Database, backup: Path) -> Path:
     """Replace the database's content with a backup; returns the safety copy of what it held."""
     return backups.restore(db, backup)
+
+
+def schema_revision(db: Database) -> str:
+    """The schema revision an opened (and so migrated) database is at."""
+    del db  # opening migrates to the head: the head is what it is at
+    return head_revision()

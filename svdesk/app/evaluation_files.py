@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from svdesk.app.database import Database
 from svdesk.app.unit import Actor, change_database, look, take_backup
 from svdesk.export.files import write_atomically
 from svdesk.model import demo
-from svdesk.model.evaluation_file import dump_evaluation, parse_document, read_json_file, write_evaluation
+from svdesk.model.evaluation_dump import dump_evaluation
+from svdesk.model.evaluation_file import parse_document, read_json_file, write_evaluation
 from svdesk.model.services.catalogue import measures_by_ref
 
 __all__ = ["Loaded", "dump", "load", "load_demo", "read_json_file"]
@@ -33,7 +36,7 @@ def load(db: Database, actor: Actor, path: Path, *, replace: bool = False, data:
     if data is None:
         data = read_json_file(path)
 
-    def write(session: Any) -> Loaded:
+    def write(session: Session) -> Loaded:
         doc = parse_document(data, measures_by_ref(session), source=str(path))
         if replace:
             take_backup(db, "pre-load")

@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from sqlalchemy.orm import Session
+
 from svdesk.app.database import Database
 from svdesk.app.reports import report_data
 from svdesk.app.unit import Actor, change, look, take_backup
+from svdesk.model.entities import Tender
 from svdesk.model.errors import SvdeskError
 from svdesk.model.services.scoring_pack import (
     PackImportOutcome,
@@ -66,11 +69,11 @@ def import_pack(
     if dry_run:
         return PackImport(look(db, reference, lambda s, t: plan_pack_import(s, t, pack, member)), None)
     plan = look(db, reference, lambda s, t: plan_pack_import(s, t, pack, member))
-    resolutions = {r.key: keep for r in plan.conflicts} if keep else None
+    resolutions: dict[tuple[str, str], str] | None = {r.key: keep for r in plan.conflicts} if keep else None
     if resolutions or not plan.conflicts:
         take_backup(db, "pre-pack-import")
 
-    def apply(session, tender):  # type: ignore[no-untyped-def]
+    def apply(session: Session, tender: Tender) -> tuple[PackImportPlan, PackImportOutcome]:
         # planned again inside the transaction: what is written is what the plan saw
         fresh = plan_pack_import(session, tender, pack, member)
         return fresh, apply_pack_import(session, tender, fresh, actor, resolutions)

@@ -27,9 +27,7 @@ __all__ = [
 
 def create_tender(db: Database, actor: Actor, reference: str, title: str, contract_value: float) -> str:
     """A new draft tender; returns its reference."""
-    return change_database(
-        db, lambda s: model.create_tender(s, actor, reference, title, contract_value).reference
-    )
+    return change_database(db, lambda s: model.create_tender(s, actor, reference, title, contract_value).reference)
 
 
 def setup_view(db: Database, reference: str | None) -> SetupView:

@@ -9,12 +9,16 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox
 
 from svdesk import __version__
 from svdesk.app.errors import SvdeskError
+
+if TYPE_CHECKING:
+    from svdesk.ui.main_window import MainWindow
 
 
 def _install_excepthook() -> None:
@@ -64,7 +68,7 @@ def first_paint(target: str | None) -> QMainWindow:
     return window
 
 
-def start_gui(db_target: str | None = None, demo: bool = False) -> tuple[QMainWindow | None, int]:
+def start_gui(db_target: str | None = None, demo: bool = False) -> tuple[MainWindow | None, int]:
     """The first paint, then the database and the main window: (window, 0); (None, exit code) if not."""
     # Importing SQLAlchemy and the model and building the window create some half a million objects
     # that live as long as the app and hold no garbage; the cycle collector, running over them again
@@ -84,7 +88,7 @@ def start_up_without_gc() -> Iterator[None]:
         gc.enable()
 
 
-def _start_gui(db_target: str | None, demo: bool) -> tuple[QMainWindow | None, int]:
+def _start_gui(db_target: str | None, demo: bool) -> tuple[MainWindow | None, int]:
     first = first_paint(db_target)
     from svdesk.app.evaluation_files import load_demo
     from svdesk.ui.main_window import MainWindow

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from svdesk.helper_process import submit
 from svdesk.app.errors import SvdeskError
+from svdesk.helper_process import submit
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -55,8 +55,16 @@ def run_with_progress(
         dialog.reset()
         dialog.deleteLater()
 
-    worker.done.connect(lambda result: (finish(), on_done(result)))
-    worker.failed.connect(lambda message: (finish(), on_failed(message)))
+    def succeeded(result: Any) -> None:
+        finish()
+        on_done(result)
+
+    def failed(message: str) -> None:
+        finish()
+        on_failed(message)
+
+    worker.done.connect(succeeded)
+    worker.failed.connect(failed)
     worker.finished.connect(worker.deleteLater)
     worker.start()
     return worker
@@ -97,7 +105,7 @@ class _Arrival(QObject):
 _arrivals: set[_Arrival] = set()
 
 
-_pending: set[Future] = set()
+_pending: set[Future[Any]] = set()
 _pending_lock = threading.Lock()
 
 
@@ -107,7 +115,7 @@ def run_in_process(
     on_done: Callable[[Any], None],
     on_failed: Callable[[str], None],
     progress: tuple[QWidget, str] | None = None,
-) -> Future:
+) -> Future[Any]:
     """`fn(*args)` in the helper process, for CPU-bound Python work (verifying the record).
 
     A thread would share the interpreter lock with the event loop: every repaint while it ran waited
@@ -133,7 +141,7 @@ def run_in_process(
     with _pending_lock:
         _pending.add(future)
 
-    def finished(f: Future) -> None:
+    def finished(f: Future[Any]) -> None:
         from concurrent.futures.process import BrokenProcessPool
 
         try:

@@ -7,6 +7,7 @@ it. It talks to the use-case layer (`svdesk.app.database`), never to the databas
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Signal
@@ -65,14 +66,14 @@ class DatabaseMenu(QObject):
             return
         self.recent_menu.clear()
         for path in self._recent():
-            self.recent_menu.addAction(path, lambda p=path: self.open_database_path(p))
+            self.recent_menu.addAction(path, partial(self.open_database_path, path))
         self.recent_menu.setEnabled(bool(self._recent()))
 
     def _recent(self) -> list[str]:
         value = self.settings.value("recentDatabases", [])
-        if isinstance(value, str):
-            value = [value]
-        return [str(v) for v in (value or [])]
+        if isinstance(value, str):  # QSettings gives one remembered path back as a string
+            return [value]
+        return [str(v) for v in value] if isinstance(value, list) else []
 
     def remember(self, path: str) -> None:
         recent = [path] + [p for p in self._recent() if p != path]

@@ -23,7 +23,7 @@ class LazyTabs(QTabWidget):
         self._factories: dict[int, Callable[[], QWidget]] = {}
         self._screens: dict[int, QWidget] = {}
         # connected first, so the screen exists before anyone else hears the tab changed
-        self.currentChanged.connect(lambda index: self.screen(index) if index >= 0 else None)
+        self.currentChanged.connect(lambda index: self.screen_at(index) if index >= 0 else None)
 
     def add_lazy(self, factory: Callable[[], QWidget], title: str) -> int:
         page = QWidget()
@@ -32,16 +32,21 @@ class LazyTabs(QTabWidget):
         self._factories[index] = factory
         return index
 
-    def screen(self, index: int) -> QWidget:
+    def screen_at(self, index: int) -> QWidget:
         """The screen of tab `index`, built now if it has not been."""
         if index in self._screens:
             return self._screens[index]
+        page = self.widget(index)
+        if page is None:
+            raise IndexError(f"no tab {index}")
         factory = self._factories.pop(index, None)
         if factory is None:
-            return self.widget(index)
+            return page
         screen = factory()
         self._screens[index] = screen
-        self.widget(index).layout().addWidget(screen)
+        layout = page.layout()
+        assert layout is not None  # every lazy page is made with its layout
+        layout.addWidget(screen)
         self.built.emit(screen)
         return screen
 
@@ -51,9 +56,9 @@ class LazyTabs(QTabWidget):
     def is_built(self, index: int) -> bool:
         return index not in self._factories
 
-    def currentWidget(self) -> QWidget | None:  # noqa: N802 - Qt's name
+    def currentWidget(self) -> QWidget:  # noqa: N802 - Qt's name
         index = self.currentIndex()
-        return self.screen(index) if index >= 0 else None
+        return self.screen_at(index) if index >= 0 else None  # type: ignore[return-value]  # Qt's own None
 
     def setCurrentWidget(self, widget: QWidget) -> None:  # noqa: N802 - Qt's name
         for index, screen in self._screens.items():

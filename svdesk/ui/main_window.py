@@ -6,8 +6,9 @@ import getpass
 import importlib
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,6 +40,16 @@ from svdesk.ui.report_actions import ReportActions
 from svdesk.ui.results_panel import ResultsPanel
 from svdesk.ui.screen_base import Desk, TenderScreen
 
+if TYPE_CHECKING:  # the stage screens' modules are imported when each is first shown
+    from svdesk.ui.bids_screen import BidsScreen
+    from svdesk.ui.measures_screen import MeasuresScreen
+    from svdesk.ui.moderation_screen import ModerationScreen
+    from svdesk.ui.questions_screen import QuestionsScreen
+    from svdesk.ui.record_views import RecordPanel
+    from svdesk.ui.scoring_screen import ScoringScreen
+    from svdesk.ui.setup_screen import SetupScreen
+    from svdesk.ui.signoff_screen import SignOffScreen
+
 SETUP, MEASURES, QUESTIONS, BIDS, SCORING, MODERATION, RESULTS, SIGNOFF, REPORTS = range(len(STAGES))
 # the stage screens built when first needed: tab index -> (module, class)
 LAZY_SCREENS = {
@@ -59,7 +70,9 @@ class MainWindow(QMainWindow):
     def __init__(self, db: Database | OpenDatabase, settings: QSettings | None = None) -> None:
         super().__init__()
         self.settings = settings or QSettings()
-        self.databases = DatabaseMenu(self, db if isinstance(db, OpenDatabase) else OpenDatabase(db, None), self.settings)
+        self.databases = DatabaseMenu(
+            self, db if isinstance(db, OpenDatabase) else OpenDatabase(db, None), self.settings
+        )
         self.databases.opened_another.connect(self._another_database)
         self.databases.restored.connect(lambda: self.refresh_tenders())
         self.current_reference: str | None = None
@@ -165,14 +178,37 @@ class MainWindow(QMainWindow):
         return self.desk.actor
 
     # The stage screens, built when first shown or asked for (see LazyTabs).
-    setup = property(lambda self: self.tabs.screen(SETUP))
-    measures = property(lambda self: self.tabs.screen(MEASURES))
-    questions = property(lambda self: self.tabs.screen(QUESTIONS))
-    bids = property(lambda self: self.tabs.screen(BIDS))
-    scoring = property(lambda self: self.tabs.screen(SCORING))
-    moderation = property(lambda self: self.tabs.screen(MODERATION))
-    signoff = property(lambda self: self.tabs.screen(SIGNOFF))
-    record = property(lambda self: self.signoff.record)
+    @property
+    def setup(self) -> SetupScreen:
+        return cast("SetupScreen", self.tabs.screen_at(SETUP))
+
+    @property
+    def measures(self) -> MeasuresScreen:
+        return cast("MeasuresScreen", self.tabs.screen_at(MEASURES))
+
+    @property
+    def questions(self) -> QuestionsScreen:
+        return cast("QuestionsScreen", self.tabs.screen_at(QUESTIONS))
+
+    @property
+    def bids(self) -> BidsScreen:
+        return cast("BidsScreen", self.tabs.screen_at(BIDS))
+
+    @property
+    def scoring(self) -> ScoringScreen:
+        return cast("ScoringScreen", self.tabs.screen_at(SCORING))
+
+    @property
+    def moderation(self) -> ModerationScreen:
+        return cast("ModerationScreen", self.tabs.screen_at(MODERATION))
+
+    @property
+    def signoff(self) -> SignOffScreen:
+        return cast("SignOffScreen", self.tabs.screen_at(SIGNOFF))
+
+    @property
+    def record(self) -> RecordPanel:
+        return self.signoff.record
 
     def _build_screen(self, module: str, name: str) -> QWidget:
         """A stage screen, its module imported only now."""
@@ -345,7 +381,7 @@ class MainWindow(QMainWindow):
         else:
             self.show_tender(None)
 
-    def _on_tender_changed(self, current, _previous) -> None:
+    def _on_tender_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         summary = current.data(ObjectRole) if current.isValid() else None
         self.show_tender(summary.reference if summary else None)
 
@@ -464,7 +500,6 @@ def _reports_panel(window: MainWindow) -> QWidget:
         button = QPushButton(label)
         button.clicked.connect(slot)
         layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
-    window.reports.last_written = QLabel("", objectName="lastReport", openExternalLinks=True)
     layout.addWidget(window.reports.last_written)
     layout.addStretch(1)
     return panel

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMenu
+from PySide6.QtWidgets import QFileDialog, QLabel, QMenu
 
 from svdesk.app import reports
 from svdesk.app.files import safe_filename
@@ -27,6 +27,8 @@ class ReportActions:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
         self.actions: list[QAction] = []
+        self.last_written = QLabel("", objectName="lastReport", openExternalLinks=True)  # on the Reports tab
+        self.worker: Worker | None = None
 
     def populate(self, menu: QMenu) -> None:
         for kind, label, stem in PDF_REPORTS:
@@ -74,10 +76,8 @@ class ReportActions:
 
     def _link(self, path: Path) -> None:
         """A clickable link to what was written, on the Reports tab."""
-        label = getattr(self, "last_written", None)
-        if label is not None:
-            url = QUrl.fromLocalFile(str(path)).toString()
-            label.setText(f"Written: <a href='{url}'>{path}</a>")
+        url = QUrl.fromLocalFile(str(path)).toString()
+        self.last_written.setText(f"Written: <a href='{url}'>{path}</a>")
 
     def _write(self, kind: str, out: Path) -> Worker:
         """Write in the background (the window stays responsive); returns the worker."""
