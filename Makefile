@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench lint dist dist-test clean system-deps-run system-deps-test
+.PHONY: run test bench lint dist dist-test wheel-test clean system-deps-run system-deps-test
 
 $(STAMP): pyproject.toml
 	scripts/system-deps.sh test
@@ -39,6 +39,10 @@ dist: $(STAMP)
 dist-test: $(STAMP)
 	$(PY) -m pip install -q 'pyinstaller>=6.6'
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -s -m bundle tests/test_bundle.py
+
+# a wheel built from a clean copy of the checkout, installed into a fresh venv: --self-check and catalogue
+wheel-test: system-deps-test
+	PYTHON=$(PYTHON) scripts/wheel-check.sh
 
 lint: $(STAMP)
 	$(PY) -m pip install -q ruff

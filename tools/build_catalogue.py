@@ -1,7 +1,7 @@
-"""Build resources/catalogue/national_toms.json from the seed documents.
+"""Build svdesk/data/catalogue/national_toms.json from the seed documents.
 
 Run once by a developer (the seeds are not shipped):
-    python tools/build_catalogue.py ../shared/seeds resources/catalogue/national_toms.json
+    python tools/build_catalogue.py ../shared/seeds [svdesk/data/catalogue/national_toms.json]
 
 Sources
 - 000 (Cheshire West & Chester Social Value Policy 2021-25, Appendix B): the National TOMs
@@ -133,8 +133,15 @@ def build(seeds: Path) -> dict:
     }
 
 
+# where svdesk reads it: package data (svdesk/resources.py), shipped in the wheel and the bundle
+DEFAULT_OUT = Path(__file__).resolve().parent.parent / "svdesk" / "data" / "catalogue" / "national_toms.json"
+
+
 def main() -> None:
-    seeds, out = Path(sys.argv[1]), Path(sys.argv[2])
+    if len(sys.argv) not in (2, 3):
+        sys.exit(f"usage: {sys.argv[0]} SEEDS_DIR [OUT.json]   (default OUT: {DEFAULT_OUT})")
+    seeds = Path(sys.argv[1])
+    out = Path(sys.argv[2]) if len(sys.argv) == 3 else DEFAULT_OUT
     data = build(seeds)
     out.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     n = sum(len(o["measures"]) for t in data["themes"] for o in t["outcomes"])
