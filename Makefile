@@ -45,8 +45,11 @@ wheel-test: system-deps-test
 	PYTHON=$(PYTHON) scripts/wheel-check.sh
 
 lint: $(STAMP)
-	$(PY) -m pip install -q ruff
-	$(VENV)/bin/ruff check svdesk tests
+	$(PY) -m pip install -q 'ruff==0.17.6' 'mypy==2.4.1' 'import-linter>=2.1'
+	$(VENV)/bin/ruff check svdesk tests benchmarks tools
+	$(VENV)/bin/ruff format --check svdesk tests benchmarks tools
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

@@ -21,6 +21,7 @@ from svdesk.app.errors import SvdeskError
 
 if TYPE_CHECKING:
     from svdesk.app.database import Database
+    from svdesk.app.pledges import PledgeImportPlan
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -143,22 +144,13 @@ def cmd_results(args: argparse.Namespace) -> int:
 
 
 def cmd_import_pledges(args: argparse.Namespace) -> int:
-    from svdesk.model.backups import backup_now
-    from svdesk.model.pledge_sheet import read_pledge_sheet
-    from svdesk.model.services.pledges import apply_import, plan_import
-    from svdesk.model.services.tenders import get_tender
+    from svdesk.app import pledges
 
-    path = Path(args.file)
-    sheet = read_pledge_sheet(path)  # before opening the database
-    with _open(args, write=not args.dry_run) as db, db.transaction() as session:
-        tender = get_tender(session, args.tender)
-        plan = plan_import(session, tender, args.bidder, sheet, add_measures=args.add_measures)
-        if not sheet.rows:
-            raise SvdeskError(f"{path}: the sheet has a header row but no pledge rows under it")
-        if not args.dry_run:
-            if db.path is not None:
-                backup_now(db, "pre-import")
-            apply_import(session, tender, plan, _actor(args), sheet)
+    sheet = pledges.read_sheet(Path(args.file))  # before opening the database
+    with _open(args, write=not args.dry_run) as db:
+        plan = pledges.import_pledge_sheet(
+            db, _actor(args), args.tender, args.bidder, sheet, add_measures=args.add_measures, dry_run=args.dry_run
+        ).value
     if args.json:
         print(json.dumps(plan.as_dict(), indent=2, ensure_ascii=False))
     else:
@@ -166,7 +158,7 @@ def cmd_import_pledges(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def render_import_table(plan, dry_run: bool) -> str:
+def render_import_table(plan: PledgeImportPlan, dry_run: bool) -> str:
     lines = [
         f"{plan.file} (sheet {plan.sheet!r}, header on row {plan.header_row}) -> {plan.tender} / {plan.bidder}",
         "",

@@ -1,4 +1,5 @@
-"""Pledge-sheet import on real xlsx files built from seed 003 (plain and styled)."""
+"""Pledge-sheet import on real xlsx files built from seed 003 (plain and styled), through the use case
+the Bids screen and `svdesk import-pledges` call."""
 
 import zipfile
 
@@ -6,13 +7,14 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
+from svdesk.app import measures, pledges
+from svdesk.model import backups
 from svdesk.model.entities import AuditEntry, Pledge, TenderMeasure
-from svdesk.model.errors import NotFoundError, ValidationError
+from svdesk.model.errors import NotFoundError, StaleEditError, ValidationError
 from svdesk.model.evaluation_file import parse_document, write_evaluation
-from svdesk.model.pledge_sheet import read_pledge_sheet
 from svdesk.model.services import open_svdesk_database
 from svdesk.model.services.catalogue import measures_by_ref
-from svdesk.model.services.pledges import import_pledge_sheet
+from svdesk.model.services.record_version import record_version
 from svdesk.model.services.results import tender_results
 from svdesk.model.services.tenders import get_tender
 from svdesk.model.spreadsheet import parse_number
@@ -31,9 +33,8 @@ def sdb(database_target):
     database.dispose()
 
 
-def run_import(db, path, **kw):
-    with db.transaction() as s:
-        return import_pledge_sheet(s, get_tender(s, "SEED-003"), BIDDER, path, "Priya", **kw)
+def run_import(db, path, bidder=BIDDER, **kw):
+    return pledges.import_pledge_sheet(db, "Priya", "SEED-003", bidder, pledges.read_sheet(path), **kw).value
 
 
 def expected_total() -> float:
@@ -102,8 +103,42 @@ def test_reimport_replaces_pledges_and_is_audited(sdb, tmp_path):
 
 
 def test_unknown_bidder_is_refused(sdb, tmp_path):
-    with pytest.raises(NotFoundError, match="no bidder named 'Nobody'"), sdb.transaction() as s:
-        import_pledge_sheet(s, get_tender(s, "SEED-003"), "Nobody", plain_workbook(tmp_path / "s.xlsx"), "Priya")
+    with pytest.raises(NotFoundError, match="no bidder named 'Nobody'"):
+        run_import(sdb, plain_workbook(tmp_path / "s.xlsx"), bidder="Nobody")
+
+
+def test_preview_writes_nothing_then_apply_backs_up_and_writes_the_plan(sdb, tmp_path):
+    preview = pledges.preview_pledge_import(
+        sdb, "SEED-003", BIDDER, pledges.read_sheet(plain_workbook(tmp_path / "s.xlsx"))
+    )
+    with sdb.reader() as s:
+        assert s.scalar(select(func.count()).select_from(Pledge)) == 0
+    before = backups.list_backups(sdb)
+    outcome = pledges.apply_pledge_import(sdb, "Priya", "SEED-003", preview)
+    assert outcome.value == preview.plan and outcome.version is not None
+    with sdb.reader() as s:
+        assert s.scalar(select(func.count()).select_from(Pledge)) == 20
+        assert outcome.version == record_version(s, get_tender(s, "SEED-003"))
+    if sdb.path is not None:  # a PostgreSQL database is backed up by its server
+        added = [b for b in backups.list_backups(sdb) if b not in before]
+        assert [b.label for b in added] == ["pre-import"]
+
+
+def test_a_preview_the_tender_has_moved_on_from_is_refused(sdb, tmp_path):
+    preview = pledges.preview_pledge_import(
+        sdb, "SEED-003", BIDDER, pledges.read_sheet(plain_workbook(tmp_path / "s.xlsx"))
+    )
+    measures.override_proxy(sdb, "Priya", "SEED-003", "NT18", 1.5, "local figure")
+    with pytest.raises(StaleEditError, match="changed since s.xlsx was previewed; nothing was imported"):
+        pledges.apply_pledge_import(sdb, "Priya", "SEED-003", preview)
+    with sdb.reader() as s:
+        assert s.scalar(select(func.count()).select_from(Pledge)) == 0
+
+
+def test_a_sheet_with_no_pledge_rows_is_refused(sdb, tmp_path):
+    path = plain_workbook(tmp_path / "empty.xlsx", [])
+    with pytest.raises(ValidationError, match="empty.xlsx: the sheet has a header row but no pledge rows under it"):
+        run_import(sdb, path, dry_run=True)
 
 
 def test_bad_cells_are_named_by_row_and_column_and_nothing_is_written(sdb, tmp_path):
@@ -127,7 +162,7 @@ def test_sheet_without_answer_column_says_so(tmp_path):
     wb.active.append(["Jobs", "NT1", "Local people"])
     wb.save(tmp_path / "noanswer.xlsx")
     with pytest.raises(ValidationError, match="no header row with 'Reference' and 'Answer'"):
-        read_pledge_sheet(tmp_path / "noanswer.xlsx")
+        pledges.read_sheet(tmp_path / "noanswer.xlsx")
 
 
 @pytest.mark.parametrize(
@@ -142,7 +177,7 @@ def test_non_xlsx_files_are_refused(tmp_path, content, message):
     path = tmp_path / "fake.xlsx"
     path.write_bytes(content)
     with pytest.raises(ValidationError, match=message):
-        read_pledge_sheet(path)
+        pledges.read_sheet(path)
 
 
 def test_macro_enabled_workbook_is_refused(tmp_path):
@@ -150,7 +185,7 @@ def test_macro_enabled_workbook_is_refused(tmp_path):
     with zipfile.ZipFile(path, "a") as zf:
         zf.writestr("xl/vbaProject.bin", b"\0" * 100)
     with pytest.raises(ValidationError, match="macro-enabled"):
-        read_pledge_sheet(path)
+        pledges.read_sheet(path)
 
 
 def test_zip_that_is_not_a_workbook_is_refused(tmp_path):
@@ -158,7 +193,7 @@ def test_zip_that_is_not_a_workbook_is_refused(tmp_path):
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("hello.txt", "hi")
     with pytest.raises(ValidationError, match="no \\[Content_Types\\].xml"):
-        read_pledge_sheet(path)
+        pledges.read_sheet(path)
 
 
 @pytest.mark.parametrize(

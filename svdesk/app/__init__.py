@@ -6,6 +6,8 @@ the cross-cutting rules (a backup before a replacing load, an import, a pack imp
 signature; the audit entry; the record version after the change), calls the model, and returns
 plain results or raises a domain error (`svdesk.app.errors`). Callers never hold a session.
 
-One module per area: `setup`, `panel`, `scoring`, `moderation`, `pledges`, `signoff`, `reports`,
-`reads` (views of the record), `database` (opening, backups, evaluation files).
+One module per area: `setup`, `measures`, `questions`, `pledges` (bids, pledges, pledge sheets),
+`panel`, `scoring`, `moderation`, `signoff`, `packs` (offline scoring packs), `reports`, `reads`
+(views of the record), `catalogue`, `evaluation_files` and `database` (opening, backups, restore).
+`unit` is the unit of work they all run in.
 """

@@ -3,9 +3,11 @@ pledge-sheet import with a preview, and the panel's verification of each pledge.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,17 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from svdesk.model import backups
-from svdesk.model.errors import SvdeskError
-from svdesk.model.pledge_sheet import read_pledge_sheet
-from svdesk.model.services import setup as su
-from svdesk.model.services.pledges import PledgeImportPlan, apply_import, plan_import
-from svdesk.model.services.setup_views import PledgeGrid, pledge_grid
-from svdesk.model.services.tenders import adjust_pledge, get_tender
-from svdesk.ui.background import run_with_progress
-from svdesk.ui.screen_base import TenderScreen
+from svdesk.app import pledges as pl
+from svdesk.app.errors import SvdeskError
+from svdesk.app.pledges import PledgeCell, PledgeGrid, PledgeImport, PledgeImportPlan
+from svdesk.ui.background import Worker, run_with_progress
+from svdesk.ui.screen_base import Desk, Refresh, TenderScreen
 from svdesk.ui.undo import EditCommand
 
+Index = QModelIndex | QPersistentModelIndex
 STATUS_COLOURS = {"mismatch": "#fdecea", "not_in_tender": "#fff4e5", "blank": "#f1f3f4", "added": "#e8f0fe"}
 
 
@@ -64,13 +63,13 @@ class PledgeGridModel(QAbstractTableModel):
         self._totals = [grid.totals(name) for name, _price in grid.bidders]
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() or self.grid is None else len(self.grid.measures) + len(self.TOTAL_ROWS)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() or self.grid is None else len(self.grid.bidders)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if self.grid is None or role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
@@ -82,13 +81,13 @@ class PledgeGridModel(QAbstractTableModel):
             return f"{m.ref} ({m.unit}, £{m.proxy_value:,.6g})"
         return self.TOTAL_ROWS[section - n]
 
-    def cell(self, row: int, column: int):
+    def cell(self, row: int, column: int) -> PledgeCell | None:
         assert self.grid is not None
         if row >= len(self.grid.measures):
             return None
         return self.grid.cells.get((self.grid.measures[row].ref, self.grid.bidders[column][0]))
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or self.grid is None:
             return None
         r, c = index.row(), index.column()
@@ -121,7 +120,7 @@ class PledgeGridModel(QAbstractTableModel):
             return QBrush(QColor("#fff4e5"))
         return None
 
-    def flags(self, index):
+    def flags(self, index: Index) -> Qt.ItemFlag:
         base = super().flags(index)
         if self.grid is None or not self.editable:
             return base
@@ -130,7 +129,7 @@ class PledgeGridModel(QAbstractTableModel):
             return base | Qt.ItemFlag.ItemIsEditable
         return base
 
-    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid():
             return False
         self.edited.emit(index.row(), index.column(), str(value))
@@ -183,10 +182,12 @@ class PledgePreview(QDialog):
 
 
 class BidsScreen(TenderScreen):
-    def __init__(self, db, actor, parent: QWidget | None = None) -> None:
-        super().__init__(db, actor, parent)
+    refresh_policy = Refresh.WHEN_CHANGED  # a framework's grid is 12,000 cells: read when the record moved
+
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        super().__init__(desk, parent)
         self.grid_data: PledgeGrid | None = None
-        self.undo_stack = None  # set by the main window
+        self.worker: Worker | None = None
         self.new_name = QLineEdit(objectName="newBidderName")
         self.new_name.setPlaceholderText("Bidder's name")
         self.new_name.setAccessibleName("New bidder's name")
@@ -229,10 +230,11 @@ class BidsScreen(TenderScreen):
         layout.addLayout(verify)
         layout.addWidget(self.message)
 
-    def reload(self) -> None:
+    def load(self) -> None:
         if self.reference is None:
             return
-        self.grid_data = g = self.read(lambda s, t: pledge_grid(s, t))
+        g, self.loaded_version = pl.pledge_grid_versioned(self.db, self.reference)
+        self.grid_data = g
         locked = self.locked()
         self.grid_model.set_grid(g, editable=locked is None)
         if len(g.bidders) <= 40:  # measuring every cell of a huge grid is what makes it slow
@@ -263,15 +265,17 @@ class BidsScreen(TenderScreen):
             return
         if row == len(g.measures) + 3:
             if value is not None:
+                price = value
                 self.edit(
-                    lambda s, t: su.update_bidder(s, t, self.actor, bidder, price=value), f"Price of {bidder} saved."
+                    lambda: pl.update_bidder(self.db, self.actor, self.reference, bidder, price=price),
+                    f"Price of {bidder} saved.",
                 )
         elif row < len(g.measures):
             ref = g.measures[row].ref
             old = g.cells.get((ref, bidder))
             before = old.quantity if old is not None else None
-            if self._set_pledge(bidder, ref, value) and self.undo_stack is not None:
-                self.undo_stack.push(
+            if self._set_pledge(bidder, ref, value):
+                self.desk.undo_stack.push(
                     EditCommand(
                         f"pledge of {bidder} against {ref}",
                         undo=lambda: self._set_pledge(bidder, ref, before, refresh=True),
@@ -282,7 +286,8 @@ class BidsScreen(TenderScreen):
 
     def _set_pledge(self, bidder: str, ref: str, value: float | None, refresh: bool = False) -> bool:
         ok = self.edit(
-            lambda s, t: su.set_pledge(s, t, self.actor, bidder, ref, value), f"Pledge of {bidder} against {ref} saved."
+            lambda: pl.set_pledge(self.db, self.actor, self.reference, bidder, ref, value),
+            f"Pledge of {bidder} against {ref} saved.",
         )
         if refresh:
             self.reload()
@@ -290,7 +295,7 @@ class BidsScreen(TenderScreen):
 
     def add_bidder(self) -> None:
         name, price = self.new_name.text().strip(), self.new_price.value()
-        if self.edit(lambda s, t: su.add_bidder(s, t, self.actor, name, price), f"Registered {name}."):
+        if self.edit(lambda: pl.add_bidder(self.db, self.actor, self.reference, name, price), f"Registered {name}."):
             self.new_name.clear()
             self.new_price.setValue(0)
         self.reload()
@@ -309,7 +314,9 @@ class BidsScreen(TenderScreen):
             return
         bidder, ref = chosen
         if how == "accept":
-            self.edit(lambda s, t: adjust_pledge(s, t, self.actor, bidder, ref, None, ""), f"{ref} accepted.")
+            self.edit(
+                lambda: pl.adjust_pledge(self.db, self.actor, self.reference, bidder, ref, None, ""), f"{ref} accepted."
+            )
             self.reload()
             return
         if how == "reduce" and quantity is None:
@@ -325,8 +332,9 @@ class BidsScreen(TenderScreen):
             if not ok:
                 return
         accepted = 0.0 if how == "reject" else quantity
+        why = reason
         self.edit(
-            lambda s, t: adjust_pledge(s, t, self.actor, bidder, ref, accepted, reason),
+            lambda: pl.adjust_pledge(self.db, self.actor, self.reference, bidder, ref, accepted, why),
             f"{ref} for {bidder}: accepted {accepted:g}.",
         )
         self.reload()
@@ -340,45 +348,48 @@ class BidsScreen(TenderScreen):
         if ok:
             self.read_in_background(Path(path), bidder)
 
-    def read_in_background(self, path: Path, bidder: str):
+    def read_in_background(self, path: Path, bidder: str) -> Worker:
         """Parse (in a sandboxed child process) without freezing the window, then preview and import."""
         reference, db = self.reference, self.db
 
-        def job():
-            sheet = read_pledge_sheet(path)
-            with db.reader() as session:
-                return sheet, plan_import(session, get_tender(session, reference), bidder, sheet)
-
-        def done(result) -> None:
-            sheet, plan = result
-            self._confirm_and_apply(sheet, plan, bidder)
+        def job() -> PledgeImport:
+            return pl.preview_pledge_import(db, reference, bidder, pl.read_sheet(path))
 
         def failed(message: str) -> None:
             self.show_message(f"{message}\nNothing was imported.", error=True)
 
+        def done(preview: PledgeImport) -> None:
+            self._confirm_and_apply(preview)
+
         self.worker = run_with_progress(self, f"Reading {path.name}…", job, done, failed)
         return self.worker
 
-    def import_sheet(self, path: Path, bidder: str, add_measures: bool = False, confirm=None) -> bool:
+    def import_sheet(
+        self,
+        path: Path,
+        bidder: str,
+        add_measures: bool = False,
+        confirm: Callable[[PledgeImportPlan], bool] | None = None,
+    ) -> bool:
         """Preview, then (if confirmed) write the whole sheet in one transaction."""
         try:
-            sheet = read_pledge_sheet(path)
-            plan = self.read(lambda s, t: plan_import(s, t, bidder, sheet, add_measures))
+            preview = pl.preview_pledge_import(self.db, self.reference, bidder, pl.read_sheet(path), add_measures)
         except SvdeskError as exc:
             self.show_message(f"{exc}\nNothing was imported.", error=True)
             return False
-        return self._confirm_and_apply(sheet, plan, bidder, confirm)
+        return self._confirm_and_apply(preview, confirm)
 
-    def _confirm_and_apply(self, sheet, plan: PledgeImportPlan, bidder: str, confirm=None) -> bool:
+    def _confirm_and_apply(
+        self, preview: PledgeImport, confirm: Callable[[PledgeImportPlan], bool] | None = None
+    ) -> bool:
+        plan = preview.plan
         confirm = confirm or (lambda p: PledgePreview(p, self).exec() == QDialog.DialogCode.Accepted)
         if not confirm(plan):
             self.show_message("Import cancelled; nothing was written.")
             return False
-        if self.db.path is not None:
-            backups.backup_now(self.db, "pre-import")
         ok = self.edit(
-            lambda s, t: apply_import(s, t, plan, self.actor, sheet),
-            f"Imported {len(plan.rows)} rows for {bidder}: {_money(plan.total_value)}.",
+            lambda: pl.apply_pledge_import(self.db, self.actor, self.reference, preview),
+            f"Imported {len(plan.rows)} rows for {plan.bidder}: {_money(plan.total_value)}.",
         )
         self.reload()
         return bool(ok)

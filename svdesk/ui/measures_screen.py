@@ -19,18 +19,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from svdesk.model.services import setup as su
-from svdesk.model.services.catalogue import catalogue_measures
-from svdesk.model.services.setup_views import tender_measures
-from svdesk.ui.screen_base import TenderScreen
+from svdesk.app import catalogue as cat
+from svdesk.app import measures as ms
+from svdesk.ui.screen_base import Desk, Refresh, TenderScreen
 
 RefRole = Qt.ItemDataRole.UserRole + 1
 SearchRole = Qt.ItemDataRole.UserRole + 2
 
 
 class MeasuresScreen(TenderScreen):
-    def __init__(self, db, actor, parent: QWidget | None = None) -> None:
-        super().__init__(db, actor, parent)
+    refresh_policy = Refresh.ALWAYS  # small, and may show what svdesk refused
+
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        super().__init__(desk, parent)
         self.catalogue = QStandardItemModel(self)
         self.catalogue.setHorizontalHeaderLabels(["Catalogue", "Unit", "Proxy £", "Local priorities"])
         self.filter = QSortFilterProxyModel(self)
@@ -87,9 +88,12 @@ class MeasuresScreen(TenderScreen):
         layout.addWidget(self.message)
         self._catalogue_loaded = False
 
+    def database_changed(self) -> None:
+        super().database_changed()
+        self._catalogue_loaded = False  # another database has its own catalogue
+
     def _load_catalogue(self) -> None:
-        with self.db.reader() as session:
-            measures = catalogue_measures(session)
+        measures = cat.measures(self.db)
         self.catalogue.removeRows(0, self.catalogue.rowCount())
         themes: dict[str, QStandardItem] = {}
         outcomes: dict[tuple[str, str], QStandardItem] = {}
@@ -122,12 +126,12 @@ class MeasuresScreen(TenderScreen):
         if text.strip():
             self.tree.expandAll()
 
-    def reload(self) -> None:
+    def load(self) -> None:
         if not self._catalogue_loaded:
             self._load_catalogue()
         if self.reference is None:
             return
-        measures = self.read(lambda s, t: tender_measures(s, t))
+        measures = ms.tender_measures(self.db, self.reference)
         self.chosen.setRowCount(len(measures))
         for r, m in enumerate(measures):
             note = m.override_reason
@@ -144,7 +148,7 @@ class MeasuresScreen(TenderScreen):
             self.show_message(f"Read only: {locked}")
 
     def selected_refs(self) -> list[str]:
-        refs = []
+        refs: list[str] = []
         for index in self.tree.selectionModel().selectedRows(0):
             ref = index.data(RefRole)
             if ref:
@@ -156,21 +160,22 @@ class MeasuresScreen(TenderScreen):
         if not refs:
             self.show_message("Choose one or more measures (not a theme or outcome) to add.", error=True)
             return
-        catalogue = self.read(lambda s, t: {m.ref: m for m in catalogue_measures(s)})
+        by_ref = ms.catalogue_by_ref(self.db)
         for ref in refs:
             proxy = None
             reason = ""
-            known = catalogue.get(ref)
+            known = by_ref.get(ref.upper())
             if known is not None and known.proxy_value is None:
                 prompt = f"{ref} has no proxy value in the catalogue. £ per {known.unit or 'unit'}:"
                 value, ok = QInputDialog.getDouble(self, f"Proxy value for {ref}", prompt, 0, 0, 1e9, 4)
                 if not ok:
                     continue
                 proxy, reason = value, "proxy set for this tender (none in the catalogue)"
-            self.edit(
-                lambda s, t, r=ref, p=proxy, why=reason: su.add_measure(s, t, self.actor, r, p, why), f"Added {ref}."
-            )
+            self._add(ref, proxy, reason)
         self.reload()
+
+    def _add(self, ref: str, proxy: float | None, reason: str) -> None:
+        self.edit(lambda: ms.add_measure(self.db, self.actor, self.reference, ref, proxy, reason), f"Added {ref}.")
 
     def _selected_chosen(self) -> str | None:
         row = self.chosen.currentRow()
@@ -179,7 +184,9 @@ class MeasuresScreen(TenderScreen):
     def remove_selected(self) -> None:
         ref = self._selected_chosen()
         if ref:
-            self.edit(lambda s, t: su.remove_measure(s, t, self.actor, ref), f"Removed {ref} (and its pledges).")
+            self.edit(
+                lambda: ms.remove_measure(self.db, self.actor, self.reference, ref), f"Removed {ref} (and its pledges)."
+            )
             self.reload()
 
     def override_selected(self) -> None:
@@ -193,5 +200,8 @@ class MeasuresScreen(TenderScreen):
             return
         reason, ok = QInputDialog.getText(self, f"Why change {ref}'s proxy?", "Reason (recorded in the audit log):")
         if ok:
-            self.edit(lambda s, t: su.override_proxy(s, t, self.actor, ref, value, reason), f"Proxy of {ref} changed.")
+            self.edit(
+                lambda: ms.override_proxy(self.db, self.actor, self.reference, ref, value, reason),
+                f"Proxy of {ref} changed.",
+            )
             self.reload()

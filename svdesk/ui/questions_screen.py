@@ -18,14 +18,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from svdesk.model.services import setup as su
-from svdesk.model.services.setup_views import questions_view
-from svdesk.ui.screen_base import TenderScreen
+from svdesk.app import questions as qs
+from svdesk.app.questions import QuestionView
+from svdesk.ui.screen_base import Desk, Refresh, TenderScreen
 
 
 class QuestionsScreen(TenderScreen):
-    def __init__(self, db, actor, parent: QWidget | None = None) -> None:
-        super().__init__(db, actor, parent)
+    refresh_policy = Refresh.ALWAYS  # small, and may show what svdesk refused
+
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        super().__init__(desk, parent)
         self.table = QTableWidget(0, 6, objectName="questionsTable")
         self.table.setAccessibleName("Questions")
         self.table.setHorizontalHeaderLabels(["Q", "Section", "Title", "Weight", "Share of total", "Minimum"])
@@ -81,13 +83,14 @@ class QuestionsScreen(TenderScreen):
         layout.addLayout(form, 2)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
-        self.views = []
+        self.views: list[QuestionView] = []
 
-    def reload(self) -> None:
+    def load(self) -> None:
         if self.reference is None:
             return
-        self.views, scale_max = self.read(lambda s, t: (questions_view(s, t), t.scale_max))
-        self.minimum.setRange(0, scale_max)
+        view = qs.questions_view(self.db, self.reference)
+        self.views = view.questions
+        self.minimum.setRange(0, view.scale_max)
         self.table.setRowCount(len(self.views))
         for r, q in enumerate(self.views):
             values = (
@@ -135,10 +138,10 @@ class QuestionsScreen(TenderScreen):
     def save_question(self) -> None:
         code = self.code.text().strip()
         self.edit(
-            lambda s, t: su.save_question(
-                s,
-                t,
+            lambda: qs.save_question(
+                self.db,
                 self.actor,
+                self.reference,
                 code,
                 section=self.section.currentData(),
                 text=self.text.toPlainText(),
@@ -154,5 +157,5 @@ class QuestionsScreen(TenderScreen):
     def remove_question(self) -> None:
         code = self.code.text().strip()
         if code:
-            self.edit(lambda s, t: su.remove_question(s, t, self.actor, code), f"Removed {code}.")
+            self.edit(lambda: qs.remove_question(self.db, self.actor, self.reference, code), f"Removed {code}.")
             self.reload()

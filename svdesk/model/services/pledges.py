@@ -1,4 +1,7 @@
-"""Importing a bidder's pledge sheet: a preview first (nothing written), then one transaction.
+"""Importing a bidder's pledge sheet: a plan first (nothing written), then one transaction.
+
+The use case (reading the sheet, the preview, the backup, the transaction) is
+`svdesk.app.pledges`; this module plans and writes within the transaction it is given.
 
 Value is always recomputed as answer x the tender's own (frozen) proxy; the sheet's stated £ is
 only compared. Status per row:
@@ -19,8 +22,8 @@ from sqlalchemy.orm import Session
 
 from svdesk.model import audit, state
 from svdesk.model.entities import Pledge, Tender, TenderMeasure
-from svdesk.model.errors import ValidationError
-from svdesk.model.pledge_sheet import PledgeSheet, read_pledge_sheet
+from svdesk.model.kinds import ChangeKind, ImportStatus
+from svdesk.model.pledge_sheet import PledgeSheet
 from svdesk.model.scoring import round2
 from svdesk.model.services.catalogue import measures_by_ref
 from svdesk.model.services.pledge_reviews import forget_reviews
@@ -37,7 +40,7 @@ class ImportRow:
     proxy_value: float | None  # the proxy used: the tender's (or the sheet's, when added)
     value: float | None
     stated_value: float | None
-    status: str
+    status: ImportStatus
     message: str = ""
 
 
@@ -91,7 +94,7 @@ def plan_import(
                     measure.proxy_value if measure else r.proxy_value,
                     None,
                     r.stated_value,
-                    "blank",
+                    ImportStatus.BLANK,
                     "no answer given",
                 )
             )
@@ -107,7 +110,7 @@ def plan_import(
                             None,
                             None,
                             r.stated_value,
-                            "not_in_tender",
+                            ImportStatus.NOT_IN_TENDER,
                             "cannot add: the sheet gives no proxy value",
                         )
                     )
@@ -123,7 +126,7 @@ def plan_import(
                         r.proxy_value,
                         value,
                         r.stated_value,
-                        "added",
+                        ImportStatus.ADDED,
                         f"added to the tender with the sheet's proxy {r.proxy_value:g}",
                     )
                 )
@@ -136,7 +139,7 @@ def plan_import(
                         r.proxy_value,
                         None,
                         r.stated_value,
-                        "not_in_tender",
+                        ImportStatus.NOT_IN_TENDER,
                         "not one of the tender's measures; skipped",
                     )
                 )
@@ -144,9 +147,9 @@ def plan_import(
             continue
         value = r.answer * measure.proxy_value
         total += value
-        status, message = "ok", ""
+        status, message = ImportStatus.OK, ""
         if r.stated_value is not None and abs(r.stated_value - value) > MISMATCH_TOLERANCE:
-            status = "mismatch"
+            status = ImportStatus.MISMATCH
             message = f"sheet states £{r.stated_value:,.2f}; {r.answer:g} x {measure.proxy_value:g} = £{value:,.2f}"
             if value and 9.5 < r.stated_value / value < 10.5:
                 message += " (about 10 times too much)"
@@ -180,7 +183,7 @@ def apply_import(session: Session, tender: Tender, plan: PledgeImportPlan, actor
     by_row = {r.row: r for r in sheet.rows}
     next_position = max((m.position for m in measures.values()), default=-1) + 1
     for row in plan.rows:
-        if row.status != "added":
+        if row.status != ImportStatus.ADDED:
             continue
         src = by_row[row.row]
         known = catalogue.get(row.ref.upper())
@@ -207,7 +210,7 @@ def apply_import(session: Session, tender: Tender, plan: PledgeImportPlan, actor
             session,
             tender.uid,
             actor,
-            "measure.add",
+            ChangeKind.MEASURE_ADD,
             state.measure_key(measure),
             None,
             state.measure_value(measure),
@@ -217,23 +220,23 @@ def apply_import(session: Session, tender: Tender, plan: PledgeImportPlan, actor
     wanted = {
         measures[r.ref.upper()].id: r.answer
         for r in plan.rows
-        if r.status in ("ok", "mismatch", "added") and r.answer is not None
+        if r.status in (ImportStatus.OK, ImportStatus.MISMATCH, ImportStatus.ADDED) and r.answer is not None
     }
     current = {p.tender_measure_id: p for p in session.scalars(select(Pledge).where(Pledge.bidder_id == bidder.id))}
-    for measure_id, pledge in current.items():
+    for measure_id, dropped in current.items():
         if measure_id not in wanted:
             audit.record(
                 session,
                 tender.uid,
                 actor,
-                "pledge.remove",
+                ChangeKind.PLEDGE_REMOVE,
                 state.pledge_key(bidder.id, measure_id),
-                state.pledge_value(pledge),
+                state.pledge_value(dropped),
                 None,
                 reason=f"not in {Path(plan.file).name}",
             )
-            forget_reviews(session, tender, pledge, actor, f"pledge removed by {Path(plan.file).name}")
-            session.delete(pledge)
+            forget_reviews(session, tender, dropped, actor, f"pledge removed by {Path(plan.file).name}")
+            session.delete(dropped)
     for measure_id, quantity in wanted.items():
         assert quantity is not None
         pledge = current.get(measure_id)
@@ -253,7 +256,7 @@ def apply_import(session: Session, tender: Tender, plan: PledgeImportPlan, actor
             session,
             tender.uid,
             actor,
-            "pledge.set",
+            ChangeKind.PLEDGE_SET,
             state.pledge_key(bidder.id, measure_id),
             before,
             state.pledge_value(pledge),
@@ -261,20 +264,3 @@ def apply_import(session: Session, tender: Tender, plan: PledgeImportPlan, actor
         )
     session.flush()
 
-
-def import_pledge_sheet(
-    session: Session,
-    tender: Tender,
-    bidder_name: str,
-    path: Path,
-    actor: str,
-    add_measures: bool = False,
-    dry_run: bool = False,
-) -> PledgeImportPlan:
-    sheet = read_pledge_sheet(path)
-    plan = plan_import(session, tender, bidder_name, sheet, add_measures)
-    if not sheet.rows:
-        raise ValidationError("the sheet has a header row but no pledge rows under it", source=str(path))
-    if not dry_run:
-        apply_import(session, tender, plan, actor, sheet)
-    return plan
