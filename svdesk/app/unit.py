@@ -19,17 +19,18 @@ from svdesk.model.services.record_version import RecordVersion, record_version
 from svdesk.model.services.tenders import SaveResult, get_tender
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)  # an Outcome[GridCell] is an Outcome[object]
 
 # The acting person. A plain name for now; the panel-identity work makes it a verified person.
 Actor = str
 
 
 @dataclass(frozen=True)
-class Outcome(Generic[T]):
+class Outcome(Generic[T_co]):
     """What a use case that changes the record returns: the value it made, what the user should be
     warned of (the change is saved), and the record's version after it."""
 
-    value: T
+    value: T_co
     version: RecordVersion | None = None
     warnings: tuple[str, ...] = field(default=())
 

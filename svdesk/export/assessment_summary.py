@@ -9,6 +9,7 @@ names are redacted even where a rationale mentions them.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from reportlab.platypus import Flowable, PageBreak
@@ -31,13 +32,14 @@ from svdesk.export.pdf_base import (
     text,
 )
 from svdesk.export.report_sections import scale_table, status_note
+from svdesk.model.kinds import QuantitativeMethod
 from svdesk.model.services.report_data import ReportData
 
 REPORT = "Assessment summary"
 REDACTED = "[another bidder]"
 
 
-def redactor(data: ReportData, supplier: str):
+def redactor(data: ReportData, supplier: str) -> Callable[[str], str]:
     """Replace the names of other losing bidders (and their distinctive first word) in free text."""
     winner = data.winner()
     others = [b for b in data.bidders if b not in (supplier, winner)]
@@ -58,7 +60,11 @@ def _how_scored(data: ReportData, criterion: str) -> str:
     if criterion == "Price":
         return f"Lowest price among eligible bids divided by this price, times {data.weight_price:g}."
     if criterion.startswith("Social value: pledged"):
-        basis = "accepted value" if data.quantitative_method == "relative_value" else "accepted value per £ of price"
+        basis = (
+            "accepted value"
+            if data.quantitative_method == QuantitativeMethod.RELATIVE_VALUE
+            else "accepted value per £ of price"
+        )
         return (
             f"This bid's {basis} divided by the highest among eligible bids, times "
             f"{data.sv_quantitative_weight:g}. Value = quantity x proxy value (National TOMs)."

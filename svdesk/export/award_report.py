@@ -89,7 +89,8 @@ def award_report(data: ReportData, marking: str = DEFAULT_MARKING) -> bytes:
                 story.append(markup(f"Excluded: {text('; '.join(res.exclusion_reasons))}."))
             rows = []
             for criterion, detail, pts, available in criteria_rows(data, other):
-                diff = None if pts is None or w_rows.get(criterion) is None else pts - w_rows[criterion]
+                winner_pts = w_rows.get(criterion)
+                diff = None if pts is None or winner_pts is None else pts - winner_pts
                 rows.append(
                     (
                         criterion,

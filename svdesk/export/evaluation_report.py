@@ -34,6 +34,7 @@ from svdesk.export.report_sections import (
     scale_table,
     signoff_section,
 )
+from svdesk.model.kinds import QuantitativeMethod, Section
 from svdesk.model.rows import bulk_work
 from svdesk.model.services.report_data import ReportData
 
@@ -62,7 +63,7 @@ def _tender_section(data: ReportData) -> list[Flowable]:
                 (
                     "Pledged value method",
                     "relative value"
-                    if data.quantitative_method == "relative_value"
+                    if data.quantitative_method == QuantitativeMethod.RELATIVE_VALUE
                     else "relative value per pound of price",
                 ),
                 ("Score scale", f"0 to {data.scale_max:g} in steps of {data.scale_step:g}"),
@@ -109,7 +110,7 @@ def _questions_section(data: ReportData) -> list[Flowable]:
         (
             q.code,
             q.title or q.text[:120],
-            "Quality" if q.section == "quality" else "Social value",
+            Section(q.section).label.capitalize(),
             f"{q.weight:g}",
             f"{q.share_of_total:.2f}",
             "" if q.minimum_score is None else f"{q.minimum_score:g}",

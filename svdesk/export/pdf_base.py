@@ -19,7 +19,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Spacer
 
-from svdesk.export.pdf_ops import _doc_fonts, _DocFonts, _fill_op, _num, _stroke_op
+from svdesk.export.pdf_ops import _RGB, _doc_fonts, _DocFonts, _fill_op, _num, _stroke_op
 from svdesk.export.pdf_styles import (
     ACCENT,
     FONT,
@@ -84,7 +84,7 @@ def keep(*flowables: Flowable) -> Flowable:
     if all(type(f) is TextBlock and f.style is first.style for f in flowables) and not (
         first.style.spaceBefore or first.style.spaceAfter
     ):
-        return TextBlock.joined(flowables)  # type: ignore[arg-type]
+        return TextBlock.joined(flowables)
     return KeepTogether(list(flowables))
 
 
@@ -116,8 +116,8 @@ def _numbered_canvas(info: PageInfo) -> type[Canvas]:
     class NumberedCanvas(Canvas):
         def __init__(self, *args: object, **kwargs: object) -> None:
             kwargs["initialFontName"] = kwargs.get("initialFontName") or FONT  # no unembedded Helvetica
-            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-            self._saved: list[dict] = []
+            super().__init__(*args, **kwargs)
+            self._saved: list[dict[str, object]] = []
 
         def showPage(self) -> None:  # noqa: N802 - reportlab's name
             self._saved.append(dict(self.__dict__))
@@ -176,7 +176,7 @@ _MARKING = colors.HexColor("#8a1c1c")
 
 
 def _placed(
-    fonts: _DocFonts, font: str, size: float, colour: object, x: float, y: float, value: str, align: str = "left"
+    fonts: _DocFonts, font: str, size: float, colour: _RGB, x: float, y: float, value: str, align: str = "left"
 ) -> str:
     """PDF text operators (inside BT/ET) that draw one string at x (its left, right or centre) on baseline y."""
     if align != "left":

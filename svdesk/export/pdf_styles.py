@@ -42,7 +42,7 @@ rl_config.useA85 = 0
 def _style(name: str, **kw: object) -> ParagraphStyle:
     base = {"fontName": FONT, "fontSize": 9.5, "leading": 12.5, "textColor": INK}
     base.update(kw)
-    return ParagraphStyle(name, **base)  # type: ignore[arg-type]
+    return ParagraphStyle(name, **base)
 
 
 STYLES = {

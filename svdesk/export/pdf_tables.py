@@ -11,7 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
-from svdesk.export.pdf_ops import _fill_op, _num, _stroke_op
+from svdesk.export.pdf_ops import _RGB, _fill_op, _num, _stroke_op
 from svdesk.export.pdf_styles import ACCENT, RULE, SHADE, STYLES
 from svdesk.export.pdf_text import TextBlock, para
 
@@ -54,7 +54,7 @@ class GridTable(Flowable):
         rows: list[list[Flowable]],
         widths: list[float],
         *,
-        header_bg: object = SHADE,
+        header_bg: _RGB | None = SHADE,
         shaded: frozenset[int] = frozenset(),
         padding: _Padding = _CELL_PADDING,
     ) -> None:
@@ -74,7 +74,8 @@ class GridTable(Flowable):
         aw = width - self._padding.left - self._padding.right
         if type(cell) is TextBlock:
             return cell.wrap(aw, 72000)[1]
-        return cell.wrapOn(getattr(self, "canv", None), aw, 72000)[1]
+        height: float = cell.wrapOn(getattr(self, "canv", None), aw, 72000)[1]
+        return height
 
     def _row_height(self, cells: list[Flowable]) -> float:
         tallest = max((self._inner(c, w) for c, w in zip(cells, self._widths, strict=True)), default=0.0)
@@ -116,7 +117,7 @@ class GridTable(Flowable):
         if not all(type(c) is TextBlock for c in cells):
             return []
         pad = self._padding.left + self._padding.right
-        cut = [c._cut(w - pad, room) for c, w in zip(cells, self._widths, strict=True)]  # type: ignore[attr-defined]
+        cut = [c._cut(w - pad, room) for c, w in zip(cells, self._widths, strict=True)]
         if not any(top._laid and top._laid[1] for top, _rest in cut):
             return []
         first = self._part(0, 1, [[top for top, _rest in cut]])
@@ -156,12 +157,13 @@ class GridTable(Flowable):
             canvas.addLiteral(" ".join(code))
         row_top = top
         rules: list[float] = []
-        for cells, h in ([(self._head, head)] if head is not None else []) + list(zip(self._rows, rows, strict=True)):
+        head_row = [(self._head, head)] if self._head is not None and head is not None else []  # measured together
+        for cells, h in head_row + list(zip(self._rows, rows, strict=True)):
             left = x
-            for cell, w in zip(cells, self._widths, strict=True):  # type: ignore[arg-type]
+            for cell, w in zip(cells, self._widths, strict=True):
                 cell.drawOn(canvas, left + pad.left, row_top - pad.top - self._inner(cell, w))
                 left += w
-            row_top -= h  # type: ignore[operator]
+            row_top -= h
             rules.append(row_top)
         code = ["q 1 J 1 j"]
         if head is not None:
@@ -181,7 +183,7 @@ def tables(
     columns: Sequence[Column],
     rows: Iterable[Sequence[object]],
     *,
-    header_bg: object = SHADE,
+    header_bg: _RGB | None = SHADE,
     highlight: Iterable[int] = (),
 ) -> list[Flowable]:
     """Rows as a series of small tables (CHUNK rows each), each repeating the header row.

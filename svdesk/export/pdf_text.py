@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
@@ -156,9 +157,10 @@ class TextBlock(Flowable):
             for word in hard:
                 if word.__class__ is str:
                     units = cache.get(word)
-                    word_width = k * (units if units is not None else _units(base, word))  # type: ignore[arg-type]
+                    word_width = k * (units if units is not None else _units(base, word))
                     after = base_space
                 else:
+                    assert isinstance(word, tuple)  # mypy narrows the fast `__class__ is str` test one way only
                     word_width = k * sum([_units(f, t) for f, t in word])
                     after = k * _units(word[-1][0], " ")
                     mixed = True
@@ -261,7 +263,7 @@ class TextBlock(Flowable):
             if mixed and not all(w.__class__ is str for w in words):
                 runs = _runs(words, base)
             else:
-                runs = [(base, " ".join(words))]  # type: ignore[arg-type]
+                runs = [(base, " ".join(cast(list[str], words)))]  # no mixed words: every word is plain text
             squeeze = 0.0
             if extra < -1e-8:  # the line uses some of its 5% space shrinkage, as in Paragraph
                 spaces = sum(r[1].count(" ") + r[1].count("\xa0") for r in runs)
@@ -284,8 +286,7 @@ class TextBlock(Flowable):
 
     def getPlainText(self, identify: object = None) -> str:  # noqa: N802 - reportlab's name
         return "\n".join(
-            " ".join(w if w.__class__ is str else "".join(t for _f, t in w) for w in words)  # type: ignore[misc]
-            for words in self._hard
+            " ".join(w if isinstance(w, str) else "".join(t for _f, t in w) for w in words) for words in self._hard
         )
 
 

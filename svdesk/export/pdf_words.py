@@ -78,7 +78,8 @@ class _Lines:
 
 def _split_words(value: str) -> list[Word]:
     """Words of one line of plain text, split as Paragraph splits them."""
-    return rl_split(rl_strip(value))  # type: ignore[return-value]
+    words: list[Word] = rl_split(rl_strip(value))  # reportlab's plain-text split: a list of str
+    return words
 
 
 def _trim(hard: list[list[Word]]) -> list[list[Word]]:
@@ -93,13 +94,20 @@ def _as_word(pieces: list[tuple[str, str]], base: str) -> Word:
 
 
 def _width(word: Word, base: str, k: float) -> float:
-    if word.__class__ is str:
-        return k * _units(base, word)  # type: ignore[arg-type]
-    return k * sum([_units(f, t) for f, t in word])  # type: ignore[union-attr]
+    if isinstance(word, str):
+        return k * _units(base, word)
+    return k * sum([_units(f, t) for f, t in word])
 
 
 def _place_long(
-    word: Word, base: str, k: float, width: float, out: list, line: list[Word], current: float, space: float
+    word: Word,
+    base: str,
+    k: float,
+    width: float,
+    out: list[tuple[float, list[Word]]],
+    line: list[Word],
+    current: float,
+    space: float,
 ) -> tuple[list[Word], float]:
     """Lay out a word wider than the line: its first piece ends the current line, middle pieces fill
     lines of their own, the last piece starts the line that continues. Returns that line."""
@@ -123,7 +131,7 @@ def _place_long(
 def _split_long(word: Word, base: str, k: float, first: float, width: float) -> list[Word]:
     """A word wider than the line in pieces: the first fills what is left of the line (may be
     empty), the middle ones fill whole lines, the last starts the next line."""
-    chars = [(base, c) for c in word] if word.__class__ is str else [(f, c) for f, t in word for c in t]
+    chars = [(base, c) for c in word] if isinstance(word, str) else [(f, c) for f, t in word for c in t]
     pieces: list[Word] = []
     piece: list[tuple[str, str]] = []
     used = 0.0
@@ -158,8 +166,8 @@ def _runs(words: list[Word], base: str) -> list[tuple[str, str]]:
     runs: list[tuple[str, str]] = []
     last = len(words) - 1
     for i, word in enumerate(words):
-        pieces = ((base, word),) if word.__class__ is str else word
-        for j, (font, value) in enumerate(pieces):  # type: ignore[misc]
+        pieces = ((base, word),) if isinstance(word, str) else word
+        for j, (font, value) in enumerate(pieces):
             if i < last and j == len(pieces) - 1:
                 value += " "
             if runs and runs[-1][0] == font:

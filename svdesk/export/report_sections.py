@@ -16,15 +16,8 @@ from svdesk.export.pdf_base import (
     tables,
     text,
 )
+from svdesk.model.kinds import QuantitativeMethod, TenderStatus
 from svdesk.model.services.report_data import ReportData
-
-STATUS_LABELS = {
-    "draft": "Draft",
-    "scoring": "Scoring",
-    "moderation": "Moderation",
-    "signed_off": "Signed off",
-    "awarded": "Awarded",
-}
 
 
 def status_note(data: ReportData) -> str:
@@ -72,7 +65,7 @@ def cover(data: ReportData, report: str, subtitle: str = "") -> list[Flowable]:
         key_values(
             [
                 ("Contract value", money(data.contract_value)),
-                ("Status", STATUS_LABELS.get(data.status, data.status)),
+                ("Status", TenderStatus(data.status).label.capitalize()),
                 ("Bids", str(len(data.bidders))),
                 ("Panel", ", ".join(f"{n} ({r})" for n, r in data.panel) or "none"),
                 ("Generated", f"{data.generated_at} by {data.generator}"),
@@ -88,7 +81,7 @@ def cover(data: ReportData, report: str, subtitle: str = "") -> list[Flowable]:
 def rules_in_words(data: ReportData) -> list[Flowable]:
     method = (
         "the bid's accepted social value divided by the highest accepted social value among the bids"
-        if data.quantitative_method == "relative_value"
+        if data.quantitative_method == QuantitativeMethod.RELATIVE_VALUE
         else "the bid's accepted social value per pound of price, divided by the highest such ratio among the bids"
     )
     lines = [
@@ -125,7 +118,7 @@ def scale_table(data: ReportData) -> list[Flowable]:
 
 
 def results_rows(data: ReportData) -> list[tuple[object, ...]]:
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for b in data.results.bidders:
         rank = "Excluded" if b.excluded else f"{b.rank}{'=' if b.tied else ''}"
         rows.append(

@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from svdesk.export.files import write_atomically
 from svdesk.export.xlsx_layout import BOLD, TITLE, WRAP, header, put, put_row, widths, workbook_bytes, wrap_column
 from svdesk.model.errors import NotFoundError
+from svdesk.model.kinds import Section
 from svdesk.model.scoring import scale_points
 from svdesk.model.services.report_data import ReportData
 from svdesk.model.services.scoring_pack import META_SHEET, PACK_FORMAT, SCORE_HEADER, SCORES_SHEET, pack_row_key
@@ -92,7 +93,7 @@ def _instructions(
 def _questions(ws: Worksheet, data: ReportData) -> None:
     header(ws, 1, ("Code", "Section", "Title", "Question", "Guidance", "Weight", "Minimum score"))
     for row, q in enumerate(data.questions, start=2):
-        section = q.section.replace("_", " ")
+        section = Section(q.section).label
         put_row(ws, row, [q.code, section, q.title or None, q.text, q.guidance or None, q.weight, q.minimum_score])
     ws.freeze_panes = "B2"
     widths(ws, (8, 12, 30, 70, 60, 8, 10))

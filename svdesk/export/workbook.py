@@ -25,6 +25,7 @@ from svdesk.export.xlsx_layout import (
     SheetWriter,
     StreamingBook,
 )
+from svdesk.model.kinds import QuantitativeMethod, TenderStatus
 from svdesk.model.services.report_data import ReportData
 
 SHEETS = ("Summary", "Pledges", "Scores", "Moderation", "Measures", "Declarations")
@@ -75,14 +76,14 @@ def _summary_facts(book: StreamingBook, ws: SheetWriter, data: ReportData) -> in
     facts: list[tuple[str, object, str | None]] = [
         ("Tender reference", data.reference, None),
         ("Title", data.title, None),
-        ("Status", data.status.replace("_", " "), None),
+        ("Status", TenderStatus(data.status).label, None),
         ("Contract value", data.contract_value, MONEY),
         ("Price weight", data.weight_price, None),
         ("Quality weight", data.weight_quality, None),
         ("Social value weight", data.weight_social_value, None),
         ("of which on pledged value (points)", data.sv_quantitative_weight, POINTS),
         ("of which on social value questions (points)", data.sv_qualitative_weight, POINTS),
-        ("Pledged value method", data.quantitative_method.replace("_", " "), None),
+        ("Pledged value method", QuantitativeMethod(data.quantitative_method).label, None),
         ("Score scale", f"0 to {data.scale_max:g} in steps of {data.scale_step:g}", None),
     ]
     for row, (label, value, fmt) in enumerate(facts, start=4):

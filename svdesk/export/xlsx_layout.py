@@ -173,7 +173,8 @@ def _index(items: list[Any], item: object) -> int:
 
 
 def _tree(style: Serialisable) -> str:
-    return tostring(style.to_tree()).decode()
+    xml: bytes = tostring(style.to_tree())
+    return xml.decode()
 
 
 def _attr(text: str) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from svdesk.model.entities import AuditEntry, Tender
+from svdesk.model.kinds import ChangeKind
 
 GENESIS = "0" * 64
 
@@ -70,7 +71,7 @@ def record(
     session: Session,
     tender_uid: str,
     actor: str,
-    action: str,
+    action: ChangeKind,
     entity: str = "",
     before: Any = None,
     after: Any = None,
@@ -88,7 +89,7 @@ def record(
         seq=(last.seq + 1) if last else 1,
         at=datetime.now(UTC).isoformat(timespec="microseconds"),
         actor=actor,
-        action=action,
+        action=str(action),  # the kind's value, stored as a plain string (it is hashed as one)
         entity=entity,
         before=canonical_json(before),
         after=canonical_json(after),

@@ -22,7 +22,7 @@ def load_demo(db: Database, actor: str = "svdesk demo") -> str:
     path = resource_path(*DEMO_FILE)
     data = read_json_file(path)
     with db.transaction() as session:
-        reference = data["tender"]["reference"]
+        reference: str = data["tender"]["reference"]  # the built-in file: known good
         if session.scalars(select(Tender.id).where(Tender.reference == reference)).first() is None:
             doc = parse_document(data, measures_by_ref(session), source=str(path))
             write_evaluation(session, doc, actor, source="built-in demo")

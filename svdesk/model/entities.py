@@ -26,6 +26,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+# The stored enums live, with their labels, in svdesk.model.kinds (importable without the ORM);
+# re-exported here, where the mappings use them.
+from svdesk.model.kinds import QuantitativeMethod as QuantitativeMethod
+from svdesk.model.kinds import Role as Role
+from svdesk.model.kinds import Section as Section
+from svdesk.model.kinds import TenderStatus as TenderStatus
+
 # Explicit constraint names so alembic revisions are reproducible on every backend.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -42,30 +49,6 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-
-
-class TenderStatus(enum.StrEnum):
-    DRAFT = "draft"
-    SCORING = "scoring"
-    MODERATION = "moderation"
-    SIGNED_OFF = "signed_off"
-    AWARDED = "awarded"
-
-
-class Section(enum.StrEnum):
-    QUALITY = "quality"
-    SOCIAL_VALUE = "social_value"
-
-
-class QuantitativeMethod(enum.StrEnum):
-    RELATIVE_VALUE = "relative_value"
-    RELATIVE_RATIO = "relative_ratio"
-
-
-class Role(enum.StrEnum):
-    EVALUATOR = "evaluator"
-    MODERATOR = "moderator"
-    CHAIR = "chair"
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:

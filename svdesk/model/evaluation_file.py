@@ -7,15 +7,17 @@ document with no problems is written, in one transaction. A dump loads back to t
 from __future__ import annotations
 
 import json
+from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from svdesk.model import audit, state
 from svdesk.model.entities import (
+    Base,
     Bidder,
     Declaration,
     ModeratedScore,
@@ -36,6 +38,7 @@ from svdesk.model.errors import Problem, ValidationError
 
 # dumping lives in its own module; re-exported so callers keep one import
 from svdesk.model.evaluation_dump import FORMAT, dump_evaluation  # noqa: F401
+from svdesk.model.kinds import ChangeKind
 from svdesk.model.scoring import Weights, score_problem, weights_problem
 from svdesk.model.services.catalogue import CatalogueMeasure, measures_by_ref
 from svdesk.model.units import quantity_problem
@@ -166,7 +169,7 @@ def read_json_file(path: Path) -> Any:
         raise ValidationError(str(exc), source=where) from exc
 
 
-def parse_document(data: Any, catalogue: dict[str, CatalogueMeasure], source: str | None = None) -> EvaluationDoc:
+def parse_document(data: object, catalogue: dict[str, CatalogueMeasure], source: str | None = None) -> EvaluationDoc:
     c = Checker()
     root = c.obj(
         data,
@@ -238,7 +241,7 @@ def parse_document(data: Any, catalogue: dict[str, CatalogueMeasure], source: st
         hide,
     )
 
-    def on_scale(value: Any, path: str) -> float | None:
+    def on_scale(value: object, path: str) -> float | None:
         number = c.number(value, path)
         if number is None:
             return None
@@ -268,23 +271,24 @@ def parse_document(data: Any, catalogue: dict[str, CatalogueMeasure], source: st
             measure_refs.add(ref)
         if ref is None or proxy is None:
             continue
-        known = catalogue.get(ref.upper())
+        listed = catalogue.get(ref.upper())
         unit = c.text(m["unit"], f"{path}.unit", required=False, max_len=200) if "unit" in m else None
         desc = c.text(m["description"], f"{path}.description", required=False) if "description" in m else None
-        if known is None and (unit is None or not desc):
+        if listed is None and (unit is None or not desc):
             c.add(path, f"{ref} is not in the catalogue, so 'unit' and 'description' are required")
             continue
-        theme = m.get("theme") if isinstance(m.get("theme"), str) else (known.theme if known else "")
-        cat_proxy = m.get("catalogue_proxy_value", known.proxy_value if known else None)
+        raw_theme = m.get("theme")
+        theme = raw_theme if isinstance(raw_theme, str) else (listed.theme if listed else "")
+        cat_proxy = m.get("catalogue_proxy_value", listed.proxy_value if listed else None)
         if cat_proxy is not None:
             cat_proxy = c.number(cat_proxy, f"{path}.catalogue_proxy_value", minimum=0)
         refs[ref] = MeasureDoc(
             ref=ref,
             proxy_value=proxy,
-            unit=unit if unit is not None else (known.unit or "" if known else ""),
-            description=desc or (known.text or known.question or "" if known else ""),
+            unit=unit if unit is not None else (listed.unit or "" if listed else ""),
+            description=desc or (listed.text or listed.question or "" if listed else ""),
             theme=theme or "",
-            catalogue_id=known.id if known else None,
+            catalogue_id=listed.id if listed else None,
             catalogue_proxy_value=cat_proxy,
             proxy_override_reason=c.text(
                 m.get("proxy_override_reason", ""), f"{path}.proxy_override_reason", required=False
@@ -364,7 +368,7 @@ def parse_document(data: Any, catalogue: dict[str, CatalogueMeasure], source: st
                 members[name] = role
     doc.panel = list(members.items())
 
-    def known(value: Any, path: str, pool: set[str] | dict, what: str) -> str | None:
+    def known(value: object, path: str, pool: Container[str], what: str) -> str | None:
         if not isinstance(value, str):
             c.add(path, f"expected text, found {type(value).__name__}")
             return None
@@ -495,6 +499,13 @@ def _status_for(doc: EvaluationDoc) -> TenderStatus:
     return TenderStatus.DRAFT
 
 
+def _table(entity: type[Base]) -> Table:
+    """An entity's table, for bulk inserts (SQLAlchemy types `__table__` as any FromClause)."""
+    table = entity.__table__
+    assert isinstance(table, Table)  # a declarative class maps one Table
+    return table
+
+
 def write_evaluation(
     session: Session, doc: EvaluationDoc, actor: str, replace: bool = False, source: str = ""
 ) -> Tender:
@@ -576,7 +587,7 @@ def write_evaluation(
     # Bulk inserts: an evaluation file can carry 80,000 scores.
     if doc.scores:
         session.execute(
-            Score.__table__.insert(),
+            _table(Score).insert(),
             [
                 {
                     "member_id": members[e].id,
@@ -592,7 +603,7 @@ def write_evaluation(
         )
     if doc.moderated:
         session.execute(
-            ModeratedScore.__table__.insert(),
+            _table(ModeratedScore).insert(),
             [
                 {
                     "bidder_id": bidders[b].id,
@@ -607,7 +618,7 @@ def write_evaluation(
         )
     if doc.declarations:
         session.execute(
-            Declaration.__table__.insert(),
+            _table(Declaration).insert(),
             [
                 {
                     "member_id": members[m].id,
@@ -622,7 +633,7 @@ def write_evaluation(
     if doc.pledge_reviews:
         pledge_id = {(b.name, p.measure.ref): p.id for b in bidders.values() for p in b.pledges}
         session.execute(
-            PledgeReview.__table__.insert(),
+            _table(PledgeReview).insert(),
             [
                 {
                     "member_id": members[m].id,
@@ -640,7 +651,7 @@ def write_evaluation(
         session,
         tender.uid,
         actor,
-        "tender.load",
+        ChangeKind.TENDER_LOAD,
         "tender",
         {"replaced_tender_uid": replaced_uid} if replaced_uid else None,
         {"source": source, "state": state.current_state(session, tender)},

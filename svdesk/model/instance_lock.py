@@ -14,7 +14,7 @@ import socket
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 
 from svdesk.model.errors import DatabaseLockedError
 
@@ -38,7 +38,16 @@ else:
             return False
 
 
-def _who() -> dict[str, Any]:
+class LockHolder(TypedDict, total=False):
+    """Who holds the lock, as written in the lock file (read back, a key may be missing)."""
+
+    pid: int
+    user: str
+    host: str
+    since: str
+
+
+def _who() -> LockHolder:
     try:
         user = getpass.getuser()
     except Exception:
@@ -56,9 +65,10 @@ class InstanceLock:
         self.path = Path(f"{database}.lock")
         self._fd: int | None = None
 
-    def holder(self) -> dict[str, Any] | None:
+    def holder(self) -> LockHolder | None:
         try:
-            return json.loads(self.path.read_text(encoding="utf-8") or "null")
+            holder: LockHolder | None = json.loads(self.path.read_text(encoding="utf-8") or "null")
+            return holder
         except (OSError, ValueError):
             return None
 

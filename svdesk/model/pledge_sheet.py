@@ -7,6 +7,7 @@ and total rows are skipped; numbers may be plain or text such as "£ 1,234.50" o
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from svdesk.model.units import quantity_problem
 HEADER_SEARCH_ROWS = 60
 HEADER_SEARCH_SHEETS = 5
 MAX_ROWS = 200_000
+
+_Row = tuple[object, ...]  # one worksheet row's cell values, as openpyxl's iter_rows(values_only=True) gives them
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "ref": ("reference", "ref", "measure ref", "toms ref", "ref."),
@@ -63,7 +66,7 @@ def _norm(cell: object) -> str:
     return " ".join(str(cell or "").replace("\n", " ").split()).strip().lower()
 
 
-def _find_columns(row: tuple) -> dict[str, int]:
+def _find_columns(row: _Row) -> dict[str, int]:
     found: dict[str, int] = {}
     for idx, cell in enumerate(row):
         label = _norm(cell)
@@ -107,7 +110,7 @@ def _read_pledge_sheet(path: Path) -> PledgeSheet:
         wb.close()
 
 
-def _read_body(where: str, sheet: str, header_row: int, columns: dict[str, int], rows) -> PledgeSheet:
+def _read_body(where: str, sheet: str, header_row: int, columns: dict[str, int], rows: Iterable[_Row]) -> PledgeSheet:
     problems: list[Problem] = []
     out: list[SheetRow] = []
     stated_total: float | None = None
@@ -118,7 +121,7 @@ def _read_body(where: str, sheet: str, header_row: int, columns: dict[str, int],
             problems.append(Problem(f"row {number}", f"more than {MAX_ROWS:,} rows; refused"))
             break
 
-        def cell(key: str, row: tuple = row) -> object:
+        def cell(key: str, row: _Row = row) -> object:
             idx = columns.get(key)
             return row[idx] if idx is not None and idx < len(row) else None
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVarTuple
 
 if TYPE_CHECKING:
-    from sqlalchemy import Select
+    from sqlalchemy import Row, Select
     from sqlalchemy.orm import Session
 
+_Ts = TypeVarTuple("_Ts")
 
-def plain_rows(session: Session, stmt: Select[Any]) -> list[Any]:
+
+def plain_rows(session: Session, stmt: Select[*_Ts]) -> list[Row[*_Ts]]:
     """The rows of a column SELECT as plain tuples (named by column).
 
     Flushes first, so a caller in the middle of a unit of work reads what it has written, as the

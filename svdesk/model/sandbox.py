@@ -10,7 +10,8 @@ import multiprocessing
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from multiprocessing.connection import Connection
+from typing import Any, Literal, TypeAlias, TypeVar, cast
 
 from svdesk.model.errors import SvdeskError, ValidationError
 
@@ -19,8 +20,18 @@ T = TypeVar("T")
 DEFAULT_TIMEOUT_S = float(os.environ.get("SVDESK_PARSE_TIMEOUT", "30"))
 DEFAULT_MEMORY_MB = int(os.environ.get("SVDESK_PARSE_MEMORY_MB", "1024"))
 
+# What the child sends back: its result, or why there is none.
+_Reply: TypeAlias = (
+    tuple[Literal["ok"], object]
+    | tuple[Literal["memory"], None]
+    | tuple[Literal["error"], SvdeskError]
+    | tuple[Literal["crash"], str]
+)
 
-def _child(conn: Any, func: Callable[..., Any], args: tuple, memory_mb: int) -> None:
+
+def _child(
+    conn: Connection[_Reply, object], func: Callable[..., object], args: tuple[object, ...], memory_mb: int
+) -> None:
     try:
         if sys.platform.startswith("linux") or sys.platform == "darwin":
             import resource
@@ -46,8 +57,10 @@ def run_limited(
     """`func(*args)` in a child process; ValidationError naming `source` when it breaks a limit."""
     timeout = DEFAULT_TIMEOUT_S if timeout is None else timeout
     memory_mb = DEFAULT_MEMORY_MB if memory_mb is None else memory_mb
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
-    ctx = multiprocessing.get_context(method)
+    linux = sys.platform.startswith("linux")
+    ctx = multiprocessing.get_context("fork") if linux else multiprocessing.get_context("spawn")
+    parent: Connection[object, _Reply]
+    child: Connection[_Reply, object]
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(child, func, args, memory_mb), daemon=True)
     proc.start()
@@ -60,7 +73,7 @@ def run_limited(
                 source=source,
             )
         try:
-            kind, payload = parent.recv()
+            reply = parent.recv()
         except EOFError:
             raise ValidationError(
                 "the reader stopped unexpectedly (the file may be crafted to crash it)", source=source
@@ -70,12 +83,12 @@ def run_limited(
             proc.kill()
         proc.join(5)
         parent.close()
-    if kind == "ok":
-        return payload
-    if kind == "memory":
+    if reply[0] == "ok":
+        return cast(T, reply[1])  # what func returned, back through the pipe
+    if reply[0] == "memory":
         raise ValidationError(
             f"reading the file needed more than {memory_mb} MB of memory and was stopped", source=source
         )
-    if kind == "error":
-        raise payload
-    raise ValidationError(f"the file cannot be read ({payload})", source=source)
+    if reply[0] == "error":
+        raise reply[1]
+    raise ValidationError(f"the file cannot be read ({reply[1]})", source=source)

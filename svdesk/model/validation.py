@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Any
 
 from svdesk.model.errors import Problem
 
@@ -21,7 +20,9 @@ class Checker:
     def add(self, path: str, message: str) -> None:
         self.problems.append(Problem(path, message))
 
-    def obj(self, value: Any, path: str, required: Iterable[str], optional: Iterable[str] = ()) -> dict | None:
+    def obj(
+        self, value: object, path: str, required: Iterable[str], optional: Iterable[str] = ()
+    ) -> dict[str, object] | None:
         if not isinstance(value, dict):
             self.add(path, f"expected an object, found {_kind(value)}")
             return None
@@ -35,14 +36,19 @@ class Checker:
                 self.add(path, f"missing required key {key!r}")
         return value
 
-    def array(self, value: Any, path: str) -> list:
+    def array(self, value: object, path: str) -> list[object]:
         if not isinstance(value, list):
             self.add(path, f"expected a list, found {_kind(value)}")
             return []
         return value
 
     def number(
-        self, value: Any, path: str, minimum: float | None = None, maximum: float | None = None, positive: bool = False
+        self,
+        value: object,
+        path: str,
+        minimum: float | None = None,
+        maximum: float | None = None,
+        positive: bool = False,
     ) -> float | None:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.add(path, f"expected a number, found {_kind(value)}")
@@ -62,7 +68,7 @@ class Checker:
             return None
         return number
 
-    def text(self, value: Any, path: str, required: bool = True, max_len: int = MAX_TEXT) -> str | None:
+    def text(self, value: object, path: str, required: bool = True, max_len: int = MAX_TEXT) -> str | None:
         if not isinstance(value, str):
             self.add(path, f"expected text, found {_kind(value)}")
             return None
@@ -78,15 +84,15 @@ class Checker:
             return None
         return stripped
 
-    def choice(self, value: Any, path: str, allowed: Iterable[str]) -> str | None:
+    def choice(self, value: object, path: str, allowed: Iterable[str]) -> str | None:
         allowed = list(allowed)
-        if value not in allowed:
+        if not isinstance(value, str) or value not in allowed:  # JSON: only text can equal one of them
             self.add(path, f"{value!r} is not one of " + ", ".join(repr(a) for a in allowed))
             return None
         return value
 
 
-def _kind(value: Any) -> str:
+def _kind(value: object) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):

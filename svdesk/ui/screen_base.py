@@ -17,10 +17,10 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLabel, QWidget
 
+from svdesk.app.database import Database
 from svdesk.app.errors import SvdeskError
 from svdesk.app.reads import RecordVersion, lock_reason
 from svdesk.app.unit import Actor, Outcome
-from svdesk.app.database import Database
 
 T = TypeVar("T")
 

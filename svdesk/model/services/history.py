@@ -11,33 +11,8 @@ from sqlalchemy.orm import Session, aliased
 
 from svdesk.model import state
 from svdesk.model.entities import AuditEntry, Bidder, PanelMember, Question, Tender, TenderMeasure
+from svdesk.model.kinds import change_label
 from svdesk.model.rows import bulk_work, plain_rows
-
-ACTION_LABELS = {
-    "tender.load": "Loaded from file",
-    "tender.create": "Tender created",
-    "tender.details": "Details changed",
-    "weights.set": "Weights changed",
-    "scale.set": "Scale changed",
-    "measure.add": "Measure added",
-    "measure.remove": "Measure removed",
-    "measure.proxy": "Proxy changed",
-    "question.save": "Question saved",
-    "question.remove": "Question removed",
-    "bidder.add": "Bidder added",
-    "bidder.update": "Bidder changed",
-    "pledge.set": "Pledge set",
-    "pledge.remove": "Pledge removed",
-    "pledge.adjust": "Pledge adjusted",
-    "member.add": "Panel member added",
-    "member.remove": "Panel member removed",
-    "score.set": "Score",
-    "moderated.set": "Consensus score",
-    "declaration.set": "Declaration",
-    "declaration.remove": "Declaration removed",
-    "signature.add": "Signed",
-    "signature.withdraw": "Signature withdrawn",
-}
 
 
 @dataclass(frozen=True)
@@ -193,7 +168,7 @@ def tender_history(
                 e.seq,
                 e.at.replace("T", " ")[:19],
                 e.actor,
-                ACTION_LABELS.get(e.action, e.action),
+                change_label(e.action),
                 " / ".join(parts[1:]) if len(parts) > 1 else what,
                 _text(e[5]),
                 _text(e[6]),

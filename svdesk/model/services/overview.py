@@ -22,6 +22,7 @@ from svdesk.model.entities import (
     TenderMeasure,
     TenderStatus,
 )
+from svdesk.model.pledge_value import ACCEPTED_VALUE_SQL
 from svdesk.model.rows import plain_rows
 from svdesk.model.scoring import Weights, weights_problem
 
@@ -127,7 +128,7 @@ def accepted_value_by_theme(session: Session, tender: Tender) -> tuple[list[str]
     Every bid appears, in bid order, with 0 for a theme it pledged nothing in.
     """
     theme = func.coalesce(TenderMeasure.theme, "Other")
-    value = func.sum(func.coalesce(Pledge.accepted_quantity, Pledge.quantity) * TenderMeasure.proxy_value)
+    value = func.sum(ACCEPTED_VALUE_SQL)
     rows = plain_rows(
         session,
         select(Bidder.name, theme, value)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from svdesk.model.entities import Bidder, ModeratedScore, PanelMember, Question, Score, Tender, TenderStatus
 from svdesk.model.errors import WorkflowError
+from svdesk.model.kinds import only_consensus_changed
 from svdesk.model.rows import bulk_work, plain_rows
 from svdesk.model.services.record_version import RecordVersion, changes_since
 from svdesk.model.services.tenders import find_bidder, find_member, find_question, require_status
@@ -249,16 +250,12 @@ def moderation_grid(
     )
 
 
-# Changes that leave the members' scores and the grid's bids, questions and scale as they were
-CONSENSUS_ONLY = ("moderated.", "pledge.adjust", "pledge.review", "signature.")
-
-
 def refresh_consensus(session: Session, tender: Tender, grid: ModerationGrid, since: RecordVersion) -> bool:
     """Bring `grid`, read at `since`, up to the record as it is now by re-reading its consensus
     scores alone (8,000 rows, not 80,000 scores), when nothing else it shows has changed since.
     False, and `grid` as it was, when it must be read whole."""
-    actions = changes_since(session, tender, since)
-    if actions is None or any(not action.startswith(CONSENSUS_ONLY) for action in actions):
+    kinds = changes_since(session, tender, since)
+    if kinds is None or not only_consensus_changed(kinds):
         return False
     _require_moderation(tender)
     bname, qcode = _names_by_id(session, tender)

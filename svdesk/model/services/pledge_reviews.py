@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 from svdesk.model import audit, state
 from svdesk.model.entities import Bidder, PanelMember, Pledge, PledgeReview, Tender, TenderMeasure, TenderStatus
 from svdesk.model.errors import NotFoundError, ValidationError
+from svdesk.model.kinds import ChangeKind
+from svdesk.model.pledge_value import pledged_value
 from svdesk.model.rows import bulk_work
 from svdesk.model.services.tenders import (
     find_bidder,
@@ -45,7 +47,7 @@ class PledgeItem:
 
     @property
     def value(self) -> float:
-        return self.quantity * self.proxy_value
+        return pledged_value(self.quantity, self.proxy_value)
 
 
 def review_pledge(
@@ -101,7 +103,7 @@ def review_pledge(
         session,
         tender.uid,
         actor or member.name,
-        "pledge.review",
+        ChangeKind.PLEDGE_REVIEW,
         state.review_key(member.id, bidder.id, pledge.tender_measure_id),
         before,
         state.review_value(review),
@@ -116,7 +118,7 @@ def forget_reviews(session: Session, tender: Tender, pledge: Pledge, actor: str,
             session,
             tender.uid,
             actor,
-            "pledge.review.remove",
+            ChangeKind.PLEDGE_REVIEW_REMOVE,
             state.review_key(review.member_id, pledge.bidder_id, pledge.tender_measure_id),
             state.review_value(review),
             None,

@@ -42,7 +42,7 @@ def record_version(session: Session, tender: Tender) -> RecordVersion:
 
 
 def changes_since(session: Session, tender: Tender, since: RecordVersion) -> set[str] | None:
-    """The kinds of change ('moderated.set', ...) logged after `since`; None when `since` is not a
+    """The kinds of change (`ChangeKind` values) logged after `since`; None when `since` is not a
     point on this tender's chain (another tender, or a backup restored since)."""
     if since.tender_id != tender.id:
         return None

@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 from svdesk import __version__
 from svdesk.model import state
 from svdesk.model.entities import Tender
+from svdesk.model.kinds import TenderStatus
+from svdesk.model.pledge_value import accepted_quantity, accepted_value, pledged_value
 from svdesk.model.rows import bulk_work
 from svdesk.model.scoring import Results, compute_results, question_shares
 from svdesk.model.services import workflow
@@ -64,11 +66,11 @@ class PledgeRow(NamedTuple):
 
     @property
     def pledged_value(self) -> float:
-        return self.quantity * self.proxy_value
+        return pledged_value(self.quantity, self.proxy_value)
 
     @property
     def accepted_value(self) -> float:
-        return self.accepted_quantity * self.proxy_value
+        return accepted_value(self.quantity, self.accepted_quantity, self.proxy_value)
 
 
 class IndividualScore(NamedTuple):
@@ -135,7 +137,7 @@ class ReportData:
 
     @property
     def locked(self) -> bool:
-        return self.status in ("signed_off", "awarded")
+        return self.status in (TenderStatus.SIGNED_OFF, TenderStatus.AWARDED)
 
     @property
     def sv_quantitative_weight(self) -> float:
@@ -207,7 +209,7 @@ def _report_data(session: Session, tender: Tender) -> ReportData:
         ref, theme, unit, proxy, _pos = measure_of[mid]
         adjusted = accepted is not None
         pledges.append(
-            PledgeRow(bidder_of[bid], ref, theme, unit, proxy, qty, accepted if adjusted else qty, adjusted, why)
+            PledgeRow(bidder_of[bid], ref, theme, unit, proxy, qty, accepted_quantity(qty, accepted), adjusted, why)
         )
     individual = []
     for bid, qid, mid, score, why in sorted(

@@ -12,20 +12,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from svdesk.model.entities import Bidder, ModeratedScore, PanelMember, Pledge, Question, Score, Tender, TenderMeasure
+from svdesk.model.pledge_value import ACCEPTED_VALUE_SQL, PLEDGED_VALUE_SQL
 from svdesk.model.rows import bulk_work, plain_rows
 from svdesk.model.scoring import BidderSpec, QuestionSpec, Results, ScoringInput, Weights, compute_results
 
 
 def bidder_values(session: Session, tender_id: int) -> dict[int, tuple[float, float]]:
     """bidder id -> (pledged value, accepted value), using the tender's frozen proxies."""
-    accepted_qty = func.coalesce(Pledge.accepted_quantity, Pledge.quantity)
     rows = plain_rows(
         session,
-        select(
-            Pledge.bidder_id,
-            func.sum(Pledge.quantity * TenderMeasure.proxy_value),
-            func.sum(accepted_qty * TenderMeasure.proxy_value),
-        )
+        select(Pledge.bidder_id, func.sum(PLEDGED_VALUE_SQL), func.sum(ACCEPTED_VALUE_SQL))
         .join(TenderMeasure, Pledge.tender_measure_id == TenderMeasure.id)
         .where(TenderMeasure.tender_id == tender_id)
         .group_by(Pledge.bidder_id),

@@ -27,6 +27,7 @@ from svdesk.model.entities import (
     TenderMeasure,
 )
 from svdesk.model.errors import NotFoundError, ValidationError
+from svdesk.model.kinds import ChangeKind
 from svdesk.model.scoring import Weights, score_problem, weights_problem
 from svdesk.model.services.catalogue import find_measure
 from svdesk.model.services.pledge_reviews import forget_reviews
@@ -63,7 +64,9 @@ def _text(value: str, what: str, max_len: int = 100_000) -> str:
     return text
 
 
-def _tender_audit(session: Session, tender: Tender, actor: str, action: str, before: dict, reason: str = "") -> None:
+def _tender_audit(
+    session: Session, tender: Tender, actor: str, action: ChangeKind, before: dict[str, Any], reason: str = ""
+) -> None:
     session.flush()
     audit.record(
         session, tender.uid, actor, action, state.tender_key(tender), before, state.tender_value(tender), reason=reason
@@ -102,7 +105,13 @@ def create_tender(
     session.add(tender)
     session.flush()
     audit.record(
-        session, tender.uid, actor, "tender.create", "tender", None, {"state": state.current_state(session, tender)}
+        session,
+        tender.uid,
+        actor,
+        ChangeKind.TENDER_CREATE,
+        "tender",
+        None,
+        {"state": state.current_state(session, tender)},
     )
     return tender
 
@@ -124,7 +133,7 @@ def update_details(
         tender.contract_value = _number(contract_value, "contract value")
     if hide_prices_from_quality is not None:
         tender.hide_prices_from_quality = bool(hide_prices_from_quality)
-    _tender_audit(session, tender, actor, "tender.details", before)
+    _tender_audit(session, tender, actor, ChangeKind.TENDER_DETAILS, before)
 
 
 def set_weights(
@@ -151,7 +160,7 @@ def set_weights(
         tender.sv_quantitative_share = float(share)
     if method is not None:
         tender.quantitative_method = QuantitativeMethod(method)
-    _tender_audit(session, tender, actor, "weights.set", before)
+    _tender_audit(session, tender, actor, ChangeKind.WEIGHTS_SET, before)
 
 
 def set_scale(
@@ -179,7 +188,7 @@ def set_scale(
     tender.descriptors = [
         ScaleDescriptor(score=k, label=_text(v, f"descriptor {k:g}", 2000)) for k, v in sorted(descriptors.items())
     ]
-    _tender_audit(session, tender, actor, "scale.set", before)
+    _tender_audit(session, tender, actor, ChangeKind.SCALE_SET, before)
 
 
 # --- measures ---------------------------------------------------------------------------------------
@@ -224,7 +233,7 @@ def add_measure(
     )
     session.add(m)
     session.flush()
-    audit.record(session, tender.uid, actor, "measure.add", state.measure_key(m), None, state.measure_value(m))
+    audit.record(session, tender.uid, actor, ChangeKind.MEASURE_ADD, state.measure_key(m), None, state.measure_value(m))
     return m
 
 
@@ -244,7 +253,9 @@ def override_proxy(session: Session, tender: Tender, actor: str, ref: str, proxy
     m.proxy_value = _number(proxy_value, f"{ref} proxy value")
     m.proxy_override_reason = _text(reason, f"{ref}: reason for the proxy", 2000)
     session.flush()
-    audit.record(session, tender.uid, actor, "measure.proxy", state.measure_key(m), before, state.measure_value(m))
+    audit.record(
+        session, tender.uid, actor, ChangeKind.MEASURE_PROXY, state.measure_key(m), before, state.measure_value(m)
+    )
 
 
 def remove_measure(session: Session, tender: Tender, actor: str, ref: str) -> None:
@@ -255,7 +266,7 @@ def remove_measure(session: Session, tender: Tender, actor: str, ref: str) -> No
             session,
             tender.uid,
             actor,
-            "pledge.remove",
+            ChangeKind.PLEDGE_REMOVE,
             state.pledge_key(p.bidder_id, m.id),
             state.pledge_value(p),
             None,
@@ -263,7 +274,9 @@ def remove_measure(session: Session, tender: Tender, actor: str, ref: str) -> No
         )
         forget_reviews(session, tender, p, actor, f"measure {ref} removed")
         session.delete(p)
-    audit.record(session, tender.uid, actor, "measure.remove", state.measure_key(m), state.measure_value(m), None)
+    audit.record(
+        session, tender.uid, actor, ChangeKind.MEASURE_REMOVE, state.measure_key(m), state.measure_value(m), None
+    )
     session.delete(m)
     session.flush()
 
@@ -303,7 +316,9 @@ def save_question(
     q.section, q.text, q.weight = sec, _text(text, f"{code} text"), _number(weight, f"{code} weight")
     q.title, q.guidance, q.minimum_score = (title or "").strip(), (guidance or "").strip(), minimum_score
     session.flush()
-    audit.record(session, tender.uid, actor, "question.save", state.question_key(q), before, state.question_value(q))
+    audit.record(
+        session, tender.uid, actor, ChangeKind.QUESTION_SAVE, state.question_key(q), before, state.question_value(q)
+    )
     return q
 
 
@@ -313,7 +328,9 @@ def remove_question(session: Session, tender: Tender, actor: str, code: str) -> 
     scored = session.scalar(select(func.count()).select_from(Score).where(Score.question_id == q.id))
     if scored:
         raise ValidationError(f"{code} has {scored} scores and cannot be removed")
-    audit.record(session, tender.uid, actor, "question.remove", state.question_key(q), state.question_value(q), None)
+    audit.record(
+        session, tender.uid, actor, ChangeKind.QUESTION_REMOVE, state.question_key(q), state.question_value(q), None
+    )
     session.delete(q)
     session.flush()
 
@@ -332,7 +349,7 @@ def add_bidder(session: Session, tender: Tender, actor: str, name: str, price: f
     b = Bidder(tender_id=tender.id, name=name, price=_number(price, f"{name} price", positive=True), position=position)
     session.add(b)
     session.flush()
-    audit.record(session, tender.uid, actor, "bidder.add", state.bidder_key(b), None, state.bidder_value(b))
+    audit.record(session, tender.uid, actor, ChangeKind.BIDDER_ADD, state.bidder_key(b), None, state.bidder_value(b))
     return b
 
 
@@ -350,7 +367,9 @@ def update_bidder(
     if price is not None:
         b.price = _number(price, f"{b.name} price", positive=True)
     session.flush()
-    audit.record(session, tender.uid, actor, "bidder.update", state.bidder_key(b), before, state.bidder_value(b))
+    audit.record(
+        session, tender.uid, actor, ChangeKind.BIDDER_UPDATE, state.bidder_key(b), before, state.bidder_value(b)
+    )
     return b
 
 
@@ -365,7 +384,7 @@ def set_pledge(
     key = state.pledge_key(b.id, m.id)
     if quantity is None:
         if p is not None:
-            audit.record(session, tender.uid, actor, "pledge.remove", key, state.pledge_value(p), None)
+            audit.record(session, tender.uid, actor, ChangeKind.PLEDGE_REMOVE, key, state.pledge_value(p), None)
             forget_reviews(session, tender, p, actor, "pledge removed")
             session.delete(p)
             session.flush()
@@ -382,7 +401,7 @@ def set_pledge(
     else:
         return
     session.flush()
-    audit.record(session, tender.uid, actor, "pledge.set", key, before, state.pledge_value(p))
+    audit.record(session, tender.uid, actor, ChangeKind.PLEDGE_SET, key, before, state.pledge_value(p))
 
 
 # --- panel ----------------------------------------------------------------------------------------------
@@ -404,7 +423,7 @@ def add_member(session: Session, tender: Tender, actor: str, name: str, role: st
     m = PanelMember(tender_id=tender.id, name=name, role=Role(role), position=position)
     session.add(m)
     session.flush()
-    audit.record(session, tender.uid, actor, "member.add", state.member_key(m), None, state.member_value(m))
+    audit.record(session, tender.uid, actor, ChangeKind.MEMBER_ADD, state.member_key(m), None, state.member_value(m))
     return m
 
 
@@ -419,13 +438,13 @@ def remove_member(session: Session, tender: Tender, actor: str, name: str) -> No
             session,
             tender.uid,
             actor,
-            "declaration.remove",
+            ChangeKind.DECLARATION_REMOVE,
             state.declaration_key(m.id, d.bidder_id),
             state.declaration_value(d),
             None,
             reason=f"{name} left the panel",
         )
         session.delete(d)
-    audit.record(session, tender.uid, actor, "member.remove", state.member_key(m), state.member_value(m), None)
+    audit.record(session, tender.uid, actor, ChangeKind.MEMBER_REMOVE, state.member_key(m), state.member_value(m), None)
     session.delete(m)
     session.flush()

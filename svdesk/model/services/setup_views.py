@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from svdesk.model.entities import Bidder, Pledge, Question, Tender, TenderMeasure
+from svdesk.model.pledge_value import accepted_value, pledged_value
 from svdesk.model.rows import bulk_work, plain_rows
 from svdesk.model.scoring import QuestionSpec, Weights, question_shares, suggested_social_value_weight
 
@@ -108,11 +109,11 @@ class PledgeCell(NamedTuple):
 
     @property
     def pledged_value(self) -> float:
-        return self.quantity * self.proxy
+        return pledged_value(self.quantity, self.proxy)
 
     @property
     def accepted_value(self) -> float:
-        return (self.accepted if self.accepted is not None else self.quantity) * self.proxy
+        return accepted_value(self.quantity, self.accepted, self.proxy)
 
 
 @dataclass
@@ -161,7 +162,7 @@ def pledge_grid(session: Session, tender: Tender) -> PledgeGrid:
         name = by_id[bid]
         grid.cells[(ref, name)] = PledgeCell(quantity, accepted, reason, proxy)
         pair = sums.setdefault(name, [0.0, 0.0])
-        pair[0] += quantity * proxy
-        pair[1] += (accepted if accepted is not None else quantity) * proxy
+        pair[0] += pledged_value(quantity, proxy)
+        pair[1] += accepted_value(quantity, accepted, proxy)
     grid._totals = {name: (pledged, accepted) for name, (pledged, accepted) in sums.items()}
     return grid

@@ -22,6 +22,7 @@ from svdesk.model.entities import (
     PanelMember,
     Pledge,
     Question,
+    Role,
     Score,
     Signature,
     Tender,
@@ -29,6 +30,7 @@ from svdesk.model.entities import (
     TenderStatus,
 )
 from svdesk.model.errors import NotFoundError, StaleEditError, ValidationError, WorkflowError
+from svdesk.model.kinds import ChangeKind
 from svdesk.model.rationale import comparative_warning
 from svdesk.model.rows import plain_rows
 from svdesk.model.scoring import score_problem
@@ -120,7 +122,7 @@ def lock_reason(session: Session, tender: Tender) -> str | None:
     """Why the tender cannot be edited, or None. Signing in progress locks it too."""
     if tender.status in LOCKED_STATES:
         return (
-            f"tender {tender.reference} is {tender.status.value.replace('_', ' ')} and locked; "
+            f"tender {tender.reference} is {tender.status.label} and locked; "
             "reopen it (with a reason) to change anything"
         )
     signed = active_signatures(session, tender)
@@ -141,10 +143,8 @@ def require_editable(session: Session, tender: Tender) -> None:
 
 def require_status(tender: Tender, allowed: tuple[TenderStatus, ...], doing: str) -> None:
     if tender.status not in allowed:
-        names = " or ".join(s.value.replace("_", " ") for s in allowed)
-        raise WorkflowError(
-            f"{doing} is only possible while the tender is in {names} (it is {tender.status.value.replace('_', ' ')})"
-        )
+        names = " or ".join(s.label for s in allowed)
+        raise WorkflowError(f"{doing} is only possible while the tender is in {names} (it is {tender.status.label})")
 
 
 def find_bidder(session: Session, tender: Tender, name: str) -> Bidder:
@@ -271,7 +271,7 @@ def set_score(
         session,
         tender.uid,
         actor or member.name,
-        "score.set",
+        ChangeKind.SCORE_SET,
         state.score_key(bidder.id, question.id, member.id),
         before,
         state.score_value(value, text),
@@ -314,7 +314,7 @@ def set_moderated(
             session,
             tender.uid,
             actor,
-            "moderated.set",
+            ChangeKind.MODERATED_SET,
             state.moderated_key(bidder.id, question.id),
             before,
             state.score_value(value, text),
@@ -356,7 +356,7 @@ def adjust_pledge(
         session,
         tender.uid,
         actor,
-        "pledge.adjust",
+        ChangeKind.PLEDGE_ADJUST,
         state.pledge_key(bidder.id, pledge.tender_measure_id),
         before,
         state.pledge_value(pledge),
@@ -409,7 +409,7 @@ def prices_visible_to(session: Session, tender: Tender, acting_member: str) -> b
     member = find_member(session, tender, acting_member)
     if not tender.hide_prices_from_quality:
         return True
-    return not (member.role.value == "evaluator" and tender.status in (TenderStatus.DRAFT, TenderStatus.SCORING))
+    return not (member.role == Role.EVALUATOR and tender.status in (TenderStatus.DRAFT, TenderStatus.SCORING))
 
 
 def bidder_names(session: Session, tender: Tender) -> list[str]:

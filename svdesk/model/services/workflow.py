@@ -28,13 +28,13 @@ from svdesk.model.entities import (
     TenderStatus,
 )
 from svdesk.model.errors import ValidationError, WorkflowError
+from svdesk.model.kinds import ChangeKind
 from svdesk.model.rows import plain_rows
 from svdesk.model.scoring import Weights, weights_problem
 from svdesk.model.services.tenders import (
     active_signatures,
     find_bidder,
     find_member,
-    get_tender,
     require_editable,
     require_status,
 )
@@ -179,7 +179,7 @@ def readiness_to_sign(session: Session, tender: Tender) -> Readiness:
             elif not written:
                 missing.append(f"{q.code} for {b.name} has no consensus rationale")
     if tender.status != S.MODERATION:
-        missing.insert(0, f"the tender is in {tender.status.value.replace('_', ' ')}, not moderation")
+        missing.insert(0, f"the tender is in {tender.status.label}, not moderation")
     return Readiness(S.SIGNED_OFF, missing)
 
 
@@ -196,7 +196,7 @@ def _set_status(session: Session, tender: Tender, actor: str, status: TenderStat
         session,
         tender.uid,
         actor,
-        f"status.{status.value}",
+        ChangeKind.status(status),
         state.tender_key(tender),
         before,
         state.tender_value(tender),
@@ -246,7 +246,7 @@ def reopen(session: Session, tender: Tender, actor: str, reason: str) -> TenderS
             session,
             tender.uid,
             actor,
-            "signature.withdraw",
+            ChangeKind.SIGNATURE_WITHDRAW,
             state.signature_key(sig),
             before,
             state.signature_value(sig),
@@ -297,7 +297,7 @@ def declare(
         session,
         tender.uid,
         actor or member.name,
-        "declaration.set",
+        ChangeKind.DECLARATION_SET,
         state.declaration_key(member.id, bidder.id),
         before,
         state.declaration_value(d),
@@ -346,9 +346,7 @@ def sign(session: Session, tender: Tender, member_name: str) -> Signature:
     """One member signs the moderated evaluation. When every member has signed, it is signed off and locked."""
     member = find_member(session, tender, member_name)
     if tender.status != S.MODERATION:
-        raise WorkflowError(
-            f"signing is only possible at the end of moderation (the tender is {tender.status.value.replace('_', ' ')})"
-        )
+        raise WorkflowError(f"signing is only possible at the end of moderation (the tender is {tender.status.label})")
     _require(readiness_to_sign(session, tender), "sign off")
     if any(s.member_id == member.id for s in active_signatures(session, tender)):
         raise WorkflowError(f"{member.name} has already signed")
@@ -369,29 +367,19 @@ def sign(session: Session, tender: Tender, member_name: str) -> Signature:
     session.add(sig)
     session.flush()
     audit.record(
-        session, tender.uid, member.name, "signature.add", state.signature_key(sig), None, state.signature_value(sig)
+        session,
+        tender.uid,
+        member.name,
+        ChangeKind.SIGNATURE_ADD,
+        state.signature_key(sig),
+        None,
+        state.signature_value(sig),
     )
     signed = {s.member_id for s in active_signatures(session, tender)}
     everyone = set(session.scalars(select(PanelMember.id).where(PanelMember.tender_id == tender.id)).all())
     if everyone <= signed:
         _set_status(session, tender, member.name, S.SIGNED_OFF)
     return sig
-
-
-def sign_in_own_connection(url: str, reference: str, member_name: str) -> str:
-    """Back up a database file, then sign, over a connection of its own; the signer's name.
-
-    The desktop app runs this in its helper process: fingerprinting a framework's record is half a
-    second of Python, and the backup as long again, which would freeze the window.
-    """
-    from svdesk.model import backups
-    from svdesk.model.db import database_of_its_own
-
-    with database_of_its_own(url) as db:
-        if db.path is not None:
-            backups.backup_now(db, "pre-signoff")
-        with db.transaction() as session:
-            return sign(session, get_tender(session, reference), member_name).name
 
 
 def unsigned_members(session: Session, tender: Tender) -> list[str]:

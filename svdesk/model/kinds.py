@@ -1,0 +1,171 @@
+"""The kinds of change a tender's record logs, and the statuses and roles it holds: each an enum
+whose value is what is stored, with its human label here and nowhere else.
+
+The audit log is hash-chained, so a `ChangeKind`'s value is exactly the action string every entry
+written before this module existed holds: values never change (a new kind is a new member); only
+labels may. The other enums are stored as plain strings too (`entities._enum`).
+
+No SQLAlchemy and no ORM here: the screens may import this module for labels.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+
+
+class Labelled(enum.StrEnum):
+    """A stored value with its human label, the value's words: 'signed_off' -> 'signed off'.
+
+    Lower case, to sit inside a sentence ("the tender is in signed off"); `.capitalize()` heads a
+    column or a cell ("Signed off").
+    """
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+class TenderStatus(Labelled):
+    DRAFT = "draft"
+    SCORING = "scoring"
+    MODERATION = "moderation"
+    SIGNED_OFF = "signed_off"
+    AWARDED = "awarded"
+
+
+class Section(Labelled):
+    QUALITY = "quality"
+    SOCIAL_VALUE = "social_value"
+
+
+class QuantitativeMethod(Labelled):
+    RELATIVE_VALUE = "relative_value"
+    RELATIVE_RATIO = "relative_ratio"
+
+
+class Role(Labelled):
+    EVALUATOR = "evaluator"
+    MODERATOR = "moderator"
+    CHAIR = "chair"
+
+
+class ImportStatus(Labelled):
+    """What a pledge-sheet import does with one row (`services.pledges`)."""
+
+    OK = "ok"  # on the tender; the value agrees with the sheet's own figure
+    MISMATCH = "mismatch"  # on the tender; the sheet's £ differs from answer x proxy
+    BLANK = "blank"  # no answer given
+    NOT_IN_TENDER = "not_in_tender"  # not among the tender's measures: skipped
+    ADDED = "added"  # added to the tender from the sheet
+
+
+class ChangeKind(enum.StrEnum):
+    """The action of an audit entry: what kind of change it records."""
+
+    TENDER_LOAD = "tender.load"
+    TENDER_CREATE = "tender.create"
+    TENDER_DETAILS = "tender.details"
+    WEIGHTS_SET = "weights.set"
+    SCALE_SET = "scale.set"
+    MEASURE_ADD = "measure.add"
+    MEASURE_REMOVE = "measure.remove"
+    MEASURE_PROXY = "measure.proxy"
+    QUESTION_SAVE = "question.save"
+    QUESTION_REMOVE = "question.remove"
+    BIDDER_ADD = "bidder.add"
+    BIDDER_UPDATE = "bidder.update"
+    PLEDGE_SET = "pledge.set"
+    PLEDGE_REMOVE = "pledge.remove"
+    PLEDGE_ADJUST = "pledge.adjust"
+    PLEDGE_REVIEW = "pledge.review"
+    PLEDGE_REVIEW_REMOVE = "pledge.review.remove"
+    MEMBER_ADD = "member.add"
+    MEMBER_REMOVE = "member.remove"
+    SCORE_SET = "score.set"
+    MODERATED_SET = "moderated.set"
+    DECLARATION_SET = "declaration.set"
+    DECLARATION_REMOVE = "declaration.remove"
+    SIGNATURE_ADD = "signature.add"
+    SIGNATURE_WITHDRAW = "signature.withdraw"
+    # 'status.<status>': one member per TenderStatus (a test checks there is one for each)
+    STATUS_DRAFT = "status.draft"
+    STATUS_SCORING = "status.scoring"
+    STATUS_MODERATION = "status.moderation"
+    STATUS_SIGNED_OFF = "status.signed_off"
+    STATUS_AWARDED = "status.awarded"
+
+    @property
+    def label(self) -> str:
+        return CHANGE_LABELS[self]
+
+    @classmethod
+    def status(cls, status: TenderStatus) -> ChangeKind:
+        """The kind of change that moves a tender into `status`."""
+        return cls(f"status.{status.value}")
+
+
+CHANGE_LABELS: dict[ChangeKind, str] = {
+    ChangeKind.TENDER_LOAD: "Loaded from file",
+    ChangeKind.TENDER_CREATE: "Tender created",
+    ChangeKind.TENDER_DETAILS: "Details changed",
+    ChangeKind.WEIGHTS_SET: "Weights changed",
+    ChangeKind.SCALE_SET: "Scale changed",
+    ChangeKind.MEASURE_ADD: "Measure added",
+    ChangeKind.MEASURE_REMOVE: "Measure removed",
+    ChangeKind.MEASURE_PROXY: "Proxy changed",
+    ChangeKind.QUESTION_SAVE: "Question saved",
+    ChangeKind.QUESTION_REMOVE: "Question removed",
+    ChangeKind.BIDDER_ADD: "Bidder added",
+    ChangeKind.BIDDER_UPDATE: "Bidder changed",
+    ChangeKind.PLEDGE_SET: "Pledge set",
+    ChangeKind.PLEDGE_REMOVE: "Pledge removed",
+    ChangeKind.PLEDGE_ADJUST: "Pledge adjusted",
+    ChangeKind.PLEDGE_REVIEW: "Pledge reviewed",
+    ChangeKind.PLEDGE_REVIEW_REMOVE: "Pledge review removed",
+    ChangeKind.MEMBER_ADD: "Panel member added",
+    ChangeKind.MEMBER_REMOVE: "Panel member removed",
+    ChangeKind.SCORE_SET: "Score",
+    ChangeKind.MODERATED_SET: "Consensus score",
+    ChangeKind.DECLARATION_SET: "Declaration",
+    ChangeKind.DECLARATION_REMOVE: "Declaration removed",
+    ChangeKind.SIGNATURE_ADD: "Signed",
+    ChangeKind.SIGNATURE_WITHDRAW: "Signature withdrawn",
+    ChangeKind.STATUS_DRAFT: "Status: draft",
+    ChangeKind.STATUS_SCORING: "Status: scoring",
+    ChangeKind.STATUS_MODERATION: "Status: moderation",
+    ChangeKind.STATUS_SIGNED_OFF: "Status: signed off",
+    ChangeKind.STATUS_AWARDED: "Status: awarded",
+}
+
+
+_LABEL_OF_ACTION = {kind.value: label for kind, label in CHANGE_LABELS.items()}  # History reads 100,000
+
+
+def change_label(action: str) -> str:
+    """The human label of a stored action; the action itself if it is no kind this version knows."""
+    return _LABEL_OF_ACTION.get(action, action)
+
+
+# The entries that hold the whole record (`verify` replays the log from the last of them).
+SNAPSHOTS: frozenset[ChangeKind] = frozenset({ChangeKind.TENDER_LOAD, ChangeKind.TENDER_CREATE})
+
+# Changes that leave the members' scores and the moderation grid's bids, questions and scale as
+# they were: after only these, the grid re-reads its consensus scores instead of everything.
+CONSENSUS_ONLY: frozenset[ChangeKind] = frozenset(
+    {
+        ChangeKind.MODERATED_SET,
+        ChangeKind.PLEDGE_ADJUST,
+        ChangeKind.PLEDGE_REVIEW,
+        ChangeKind.PLEDGE_REVIEW_REMOVE,
+        ChangeKind.SIGNATURE_ADD,
+        ChangeKind.SIGNATURE_WITHDRAW,
+    }
+)
+
+
+def only_consensus_changed(kinds: Iterable[str]) -> bool:
+    """True when every kind of change in `kinds` (e.g. `record_version.changes_since`) is one of
+    CONSENSUS_ONLY, so a moderation grid read before them needs only its consensus scores again.
+    An action this version does not know is not consensus-only (the grid is read whole)."""
+    return all(kind in CONSENSUS_ONLY for kind in kinds)

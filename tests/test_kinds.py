@@ -1,0 +1,274 @@
+"""Kinds of change, statuses and the accepted-value rule: each defined once (svdesk.model.kinds,
+svdesk.model.pledge_value), every kind the services write is one of them, History labels them all."""
+
+import ast
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from svdesk.model.entities import AuditEntry, Pledge, TenderMeasure
+from svdesk.model.kinds import (
+    CHANGE_LABELS,
+    CONSENSUS_ONLY,
+    ChangeKind,
+    ImportStatus,
+    Labelled,
+    QuantitativeMethod,
+    Role,
+    Section,
+    TenderStatus,
+    change_label,
+    only_consensus_changed,
+)
+from svdesk.model.pledge_value import ACCEPTED_VALUE_SQL, PLEDGED_VALUE_SQL, accepted_quantity, accepted_value
+from svdesk.model.scoring import Weights
+
+ROOT = Path(__file__).resolve().parent.parent / "svdesk"
+OFFICER = "Priya"
+
+# The action strings stored in audit logs written before the enum existed. The log is hash-chained:
+# these values must never change (add a member for a new kind; never rename one).
+STORED = {
+    "tender.load", "tender.create", "tender.details", "weights.set", "scale.set",
+    "measure.add", "measure.remove", "measure.proxy", "question.save", "question.remove",
+    "bidder.add", "bidder.update", "pledge.set", "pledge.remove", "pledge.adjust",
+    "pledge.review", "pledge.review.remove", "member.add", "member.remove", "score.set",
+    "moderated.set", "declaration.set", "declaration.remove", "signature.add", "signature.withdraw",
+    "status.draft", "status.scoring", "status.moderation", "status.signed_off", "status.awarded",
+}  # fmt: skip
+
+
+def test_the_stored_values_are_the_kinds():
+    assert {k.value for k in ChangeKind} == STORED
+
+
+@pytest.mark.parametrize("kind", list(ChangeKind), ids=str)
+def test_every_kind_has_a_human_label(kind):
+    assert kind in CHANGE_LABELS
+    assert kind.label == CHANGE_LABELS[kind] == change_label(kind.value)
+    assert kind.label and kind.label != kind.value and "." not in kind.label and "_" not in kind.label
+
+
+def test_labels_tell_kinds_apart():
+    assert len(set(CHANGE_LABELS.values())) == len(ChangeKind)
+
+
+def test_every_status_has_its_kind_of_change():
+    for status in TenderStatus:
+        kind = ChangeKind.status(status)
+        assert kind.value == f"status.{status.value}"
+        assert status.label in kind.label
+
+
+def test_an_unknown_action_is_shown_as_it_is():
+    assert change_label("something.new") == "something.new"
+
+
+def test_enum_labels_are_the_values_words():
+    assert TenderStatus.SIGNED_OFF.label == "signed off"
+    assert Section.SOCIAL_VALUE.label.capitalize() == "Social value"
+    assert QuantitativeMethod.RELATIVE_RATIO.label == "relative ratio"
+    assert ImportStatus.NOT_IN_TENDER.label == "not in tender"
+    for enum in (TenderStatus, Section, QuantitativeMethod, Role, ImportStatus):
+        assert issubclass(enum, Labelled)
+        for member in enum:
+            assert member.label == member.value.replace("_", " ")
+
+
+def test_only_consensus_changed_is_the_rule_the_grid_used():
+    """The moderation grid's refresh decision, formerly a test of action-name prefixes."""
+    old_prefixes = ("moderated.", "pledge.adjust", "pledge.review", "signature.")
+    for kind in ChangeKind:
+        assert only_consensus_changed({kind.value}) == kind.value.startswith(old_prefixes), kind
+    assert only_consensus_changed(set())
+    assert only_consensus_changed({"moderated.set", "signature.add", "pledge.review.remove"})
+    assert not only_consensus_changed({"moderated.set", "score.set"})
+    assert not only_consensus_changed({"status.moderation"})
+    assert not only_consensus_changed({"moderated.something_new"})  # unknown: read the grid whole
+    assert ChangeKind.MODERATED_SET in CONSENSUS_ONLY
+
+
+# --- what the services write ---------------------------------------------------------------
+
+
+def _audit_calls_with_literal_actions() -> list[str]:
+    """`audit.record(...)` calls whose action (4th argument) is a string literal or an f-string."""
+    found = []
+    for path in [*(ROOT / "model").rglob("*.py"), *(ROOT / "export").rglob("*.py"), *(ROOT / "app").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "record"):
+                continue
+            if not (isinstance(node.func.value, ast.Name) and node.func.value.id == "audit"):
+                continue
+            action = (
+                node.args[3]
+                if len(node.args) > 3
+                else next((k.value for k in node.keywords if k.arg == "action"), None)
+            )
+            if isinstance(action, ast.Constant | ast.JoinedStr):
+                found.append(f"{path.relative_to(ROOT.parent)}:{node.lineno}")
+    return found
+
+
+def test_no_service_writes_a_literal_kind():
+    assert _audit_calls_with_literal_actions() == []
+
+
+@pytest.fixture(scope="module")
+def every_change(tmp_path_factory):
+    """A database in which the services have written every kind of change: the demo loaded from its
+    file, and a tender built, scored, moderated, signed, awarded and reopened back to draft."""
+    from svdesk.model.demo import load_demo
+    from svdesk.model.services import open_svdesk_database
+    from svdesk.model.services import setup as su
+    from svdesk.model.services import workflow as wf
+    from svdesk.model.services.pledge_reviews import review_pledge
+    from svdesk.model.services.tenders import adjust_pledge, get_tender, set_moderated, set_score
+
+    db = open_svdesk_database(tmp_path_factory.mktemp("kinds") / "kinds.sqlite")
+    load_demo(db)
+    bidders, evaluators = ("Weaver Valley", "Northgate"), ("Tom", "Gwen", "Sam")
+
+    def edit(change):
+        with db.transaction() as s:
+            change(s, get_tender(s, "K-1"))
+
+    with db.transaction() as s:
+        su.create_tender(s, OFFICER, "K-1", "Home care", 2_400_000, Weights(40, 50, 10), 50)
+
+    def draft(s, t):
+        su.update_details(s, t, OFFICER, title="Home care services")
+        su.set_weights(s, t, OFFICER, Weights(40, 50, 10), 50)
+        su.set_scale(s, t, OFFICER, 5, 1, {})
+        for ref in ("NT1", "NT18", "NT3"):
+            su.add_measure(s, t, OFFICER, ref)
+        su.override_proxy(s, t, OFFICER, "NT1", 30_000, "local rate")
+        for code, section in (("Q1", "quality"), ("Q2", "quality"), ("SV1", "social_value"), ("Q9", "quality")):
+            su.save_question(s, t, OFFICER, code, section=section, text=f"{code}?", weight=50)
+        su.remove_question(s, t, OFFICER, "Q9")
+        for name, price in zip(bidders, (2_310_000, 2_195_000), strict=True):
+            su.add_bidder(s, t, OFFICER, name, price)
+        su.update_bidder(s, t, OFFICER, "Northgate", price=2_200_000)
+        su.set_pledge(s, t, OFFICER, "Weaver Valley", "NT1", 10)
+        su.set_pledge(s, t, OFFICER, "Weaver Valley", "NT3", 2)
+        su.set_pledge(s, t, OFFICER, "Northgate", "NT18", 300_000)
+        su.set_pledge(s, t, OFFICER, "Northgate", "NT1", 4)
+        su.remove_measure(s, t, OFFICER, "NT3")  # its pledge goes with it
+        for name, role in (("Tom", "evaluator"), ("Gwen", "evaluator"), ("Sam", "evaluator"), ("Alan", "chair")):
+            su.add_member(s, t, OFFICER, name, role)
+        su.add_member(s, t, OFFICER, "Extra", "evaluator")
+        wf.declare(s, t, "Extra", "Northgate", False)
+        su.remove_member(s, t, OFFICER, "Extra")  # their declaration goes too
+        wf.open_scoring(s, t, OFFICER)
+
+    def scoring(s, t):
+        for m in (*evaluators, "Alan"):
+            for b in bidders:
+                wf.declare(s, t, m, b, False)
+        for m in evaluators:
+            for b in bidders:
+                for q in ("Q1", "Q2", "SV1"):
+                    set_score(s, t, m, b, q, 3, f"{m}: section 2 of the bid names the staff")
+        review_pledge(s, t, "Tom", "Northgate", "NT1", "reduce", 2, "evidence")
+        su.set_pledge(s, t, OFFICER, "Northgate", "NT1", None)  # its review goes with it
+        review_pledge(s, t, "Tom", "Weaver Valley", "NT1", "accept")
+        wf.open_moderation(s, t, OFFICER)
+
+    def moderation(s, t):
+        for b in bidders:
+            for q in ("Q1", "Q2", "SV1"):
+                set_moderated(s, t, "Alan", b, q, 3, "Agreed 3: the bid names staff and a plan (section 2).")
+        adjust_pledge(s, t, "Alan", "Weaver Valley", "NT1", 8, "Only 8 posts are evidenced.")
+
+    edit(draft)
+    edit(scoring)
+    edit(moderation)
+    for member in (*evaluators, "Alan"):
+        edit(lambda s, t, m=member: wf.sign(s, t, m))
+    edit(lambda s, t: wf.award(s, t, "Alan"))
+    for why in ("a bidder's challenge", "rescore Q2", "change the questions"):
+        edit(lambda s, t, why=why: wf.reopen(s, t, "Alan", why))
+    with db.reader() as s:
+        assert get_tender(s, "K-1").status == TenderStatus.DRAFT
+    yield db
+    db.dispose()
+
+
+def test_every_kind_written_is_a_member_and_every_member_is_written(every_change):
+    with every_change.reader() as s:
+        written = set(s.scalars(select(AuditEntry.action).distinct()))
+    assert written - STORED == set()  # nothing written that ChangeKind does not name
+    assert written == {k.value for k in ChangeKind}  # and no member that nothing writes
+
+
+def test_history_labels_every_kind_written(every_change):
+    from svdesk.model.services.history import tender_history
+    from svdesk.model.services.tenders import list_tenders
+
+    shown = set()
+    with every_change.reader() as s:
+        from svdesk.model.services.tenders import get_tender
+
+        for summary in list_tenders(s):
+            shown |= {row.action for row in tender_history(s, get_tender(s, summary.reference))}
+    assert shown == set(CHANGE_LABELS.values())
+    assert not shown & STORED  # no raw code shown
+
+
+# --- the accepted-value rule ---------------------------------------------------------------
+
+
+def test_the_accepted_value_rule():
+    assert accepted_quantity(10, None) == 10
+    assert accepted_quantity(10, 8) == 8
+    assert accepted_quantity(10, 0.0) == 0.0  # rejected: 0, not the quantity
+    assert accepted_value(10, None, 2.5) == 25
+    assert accepted_value(10, 0.0, 2.5) == 0
+
+
+def test_every_figure_of_accepted_value_agrees(every_change):
+    """The SQL expression, the pledge grid, the report rows and the results all say the same, to the penny."""
+    from svdesk.model.services.overview import accepted_value_by_theme
+    from svdesk.model.services.report_data import report_data
+    from svdesk.model.services.results import bidder_values
+    from svdesk.model.services.setup_views import pledge_grid
+    from svdesk.model.services.tenders import get_tender
+
+    with every_change.transaction() as s:
+        from svdesk.model.services.tenders import adjust_pledge
+
+        demo = get_tender(s, "CWAC-2026-0142")
+        adjust_pledge(s, demo, "Alan Whitfield", "Dee Community Care CIC", "NT1", 3, "Only 3 posts are evidenced.")
+    with every_change.reader() as s:
+        demo = get_tender(s, "CWAC-2026-0142")
+        by_sql = dict(
+            s.execute(
+                select(Pledge.bidder_id, func.sum(ACCEPTED_VALUE_SQL))
+                .join(TenderMeasure, Pledge.tender_measure_id == TenderMeasure.id)
+                .where(TenderMeasure.tender_id == demo.id)
+                .group_by(Pledge.bidder_id)
+            ).all()
+        )
+        pledged_sql = s.scalar(
+            select(func.sum(PLEDGED_VALUE_SQL))
+            .join(TenderMeasure, Pledge.tender_measure_id == TenderMeasure.id)
+            .where(TenderMeasure.tender_id == demo.id)
+        )
+        values = bidder_values(s, demo.id)
+        grid = pledge_grid(s, demo)
+        _themes, by_theme = accepted_value_by_theme(s, demo)
+        data = report_data(s, demo)
+        names = {b.id: b.name for b in demo.bidders}
+    assert round(pledged_sql, 2) == round(sum(p for p, _a in values.values()), 2)
+    reduced = False
+    for bid, name in names.items():
+        accepted = round(by_sql[bid], 2)
+        reduced |= accepted < round(values[bid][0], 2)
+        assert round(values[bid][1], 2) == accepted
+        assert round(grid.totals(name)[1], 2) == accepted
+        assert round(sum(c.accepted_value for (_r, b), c in grid.cells.items() if b == name), 2) == accepted
+        assert round(sum(by_theme[name].values()), 2) == accepted
+        assert round(sum(p.accepted_value for p in data.pledges if p.bidder == name), 2) == accepted
+        assert round(sum(a for _p, a in data.value_by_theme(name).values()), 2) == accepted
+    assert reduced  # the adjustment counts
