@@ -185,6 +185,10 @@ def set_scale(
             raise ValidationError(f"descriptor {point:g}: {problem}")
     before = state.tender_value(tender)
     tender.scale_max, tender.scale_step = scale_max, step
+    # the old descriptors are deleted before the new are inserted: the same points come back, and
+    # (tender, score) is unique (the unit of work would otherwise insert first)
+    tender.descriptors = []
+    session.flush()
     tender.descriptors = [
         ScaleDescriptor(score=k, label=_text(v, f"descriptor {k:g}", 2000)) for k, v in sorted(descriptors.items())
     ]
