@@ -247,11 +247,10 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from svdesk.model.services.tenders import get_tender
-    from svdesk.model.services.verify import verify_tender
+    from svdesk.app import signoff
 
-    with _open(args, write=False) as db, db.reader() as session:
-        report = verify_tender(session, get_tender(session, args.tender))
+    with _open(args, write=False) as db:
+        report = signoff.verify_record(db, args.tender)
     if args.json:
         print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:
@@ -294,60 +293,37 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from svdesk.model.services import workflow
-    from svdesk.model.services.overview import tender_overview
-    from svdesk.model.services.tenders import get_tender, lock_reason
+    from svdesk.app import reads, signoff
 
-    with _open(args) as db, db.reader() as session:
-        tender = get_tender(session, args.tender)
-        overview = tender_overview(session, tender)
-        locked = lock_reason(session, tender)
-        checks = {
-            "draft": workflow.readiness_to_score,
-            "scoring": workflow.readiness_to_moderate,
-            "moderation": workflow.readiness_to_sign,
-        }
-        readiness = checks[tender.status.value](session, tender) if tender.status.value in checks else None
-        unsigned = workflow.unsigned_members(session, tender)
-    print(f"{overview.reference}: {overview.title}")
-    print(f"  status: {overview.status.replace('_', ' ')}" + (f" ({locked})" if locked else ""))
-    for stage in overview.stages:
+    with _open(args) as db:
+        standing = reads.standing(db, args.tender)
+        view = signoff.signoff_view(db, args.tender)
+    assert standing is not None  # read without a version to compare with: always read
+    print(f"{standing.reference}: {standing.title}")
+    locked = standing.locked
+    print(f"  status: {view.status.label}" + (f" ({locked})" if locked else ""))
+    for stage in standing.stages:
         print(f"  {'[x]' if stage.complete else '[ ]'} {stage.summary}")
-    if readiness is not None:
-        step = {"signed_off": "sign-off"}.get(readiness.target.value, readiness.target.value)
-        print(f"  ready for {step}: " + ("yes" if readiness.ready else "no: " + "; ".join(readiness.missing)))
-    if overview.status == "moderation" and unsigned:
-        print(f"  still to sign: {', '.join(unsigned)}")
+    if view.readiness is not None:
+        ready = view.readiness
+        print(f"  ready for {ready.step}: " + ("yes" if ready.ready else "no: " + "; ".join(ready.missing)))
+    if view.status.value == reads.TenderStatus.MODERATION and view.unsigned:
+        print(f"  still to sign: {', '.join(view.unsigned)}")
     return EXIT_OK
 
 
 def cmd_advance(args: argparse.Namespace) -> int:
-    """Move the tender on (or back, with a reason); sign-off takes a backup first."""
-    from svdesk.model.backups import backup_now
-    from svdesk.model.services import workflow
-    from svdesk.model.services.tenders import get_tender
+    """Move the tender on (or back, with a reason); signing takes a backup first (in the use case)."""
+    from svdesk.app import signoff
 
-    actor = _actor(args)
+    if args.action == "sign" and not args.member:
+        raise SvdeskError("sign needs --member NAME (the panel member signing)")
     with _open(args, write=True) as db:
-        if args.action == "sign" and db.path is not None:
-            backup_now(db, "pre-signoff")
-        with db.transaction() as session:
-            tender = get_tender(session, args.tender)
-            if args.action == "open-scoring":
-                workflow.open_scoring(session, tender, actor)
-            elif args.action == "open-moderation":
-                workflow.open_moderation(session, tender, actor)
-            elif args.action == "sign":
-                if not args.member:
-                    raise SvdeskError("sign needs --member NAME (the panel member signing)")
-                workflow.sign(session, tender, args.member)
-            elif args.action == "award":
-                workflow.award(session, tender, actor)
-            elif args.action == "reopen":
-                workflow.reopen(session, tender, actor, args.reason or "")
-            status = tender.status.value.replace("_", " ")
-            reference = tender.reference
-    print(f"{reference}: {args.action.replace('-', ' ')} done; the tender is now in {status}")
+        outcome = signoff.advance(
+            db, _actor(args), args.tender, args.action, member=args.member, reason=args.reason or ""
+        )
+    status = outcome.value
+    print(f"{status.reference}: {args.action.replace('-', ' ')} done; the tender is now in {status.label}")
     return EXIT_OK
 
 

@@ -2,7 +2,9 @@
 
 Verifying a framework's record is half a second of pure Python. In a thread it would hold the
 interpreter lock against the event loop, and every repaint would wait for it. In a second process
-it runs on the other core.
+it runs on the other core. The jobs are use cases on a database connection of their own:
+`svdesk.app.signoff.verify_in_own_connection` and `sign_in_own_connection` (the one signing path,
+backup first), and `svdesk.app.database.back_up_in_own_connection`.
 
 The helper is spawned, not forked: a fork of a Qt process with live threads and SQLite connections
 is not safe. It starts once, in about a third of a second, and then serves every job. It cannot
@@ -57,7 +59,7 @@ def helper_pool() -> ProcessPoolExecutor:
         return _pool
 
 
-def submit(fn: Callable[..., Any], *args: Any) -> Future:
+def submit(fn: Callable[..., Any], *args: Any) -> Future[Any]:
     """`fn(*args)` in the helper; a helper that died (killed, out of memory) is replaced first."""
     from concurrent.futures.process import BrokenProcessPool
 

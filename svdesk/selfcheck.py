@@ -67,8 +67,8 @@ def run_self_check(out: TextIO = sys.stdout) -> int:
 
     def helper_process() -> str:
         # the desktop app verifies in a helper process: in a bundle that is the executable started again
+        from svdesk.app.signoff import verify_in_own_connection
         from svdesk.helper_process import submit
-        from svdesk.model.services.verify import verify_in_own_connection
 
         url, reference = context["db"].url, context["data"].reference  # type: ignore[attr-defined]
         report = submit(verify_in_own_connection, url, reference).result(timeout=120)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from svdesk.app import measures, pledges
 from svdesk.model.services import open_svdesk_database
 from svdesk.model.services.results import results_document
 from svdesk.model.services.tenders import get_tender, scores_visible_to
@@ -45,10 +46,7 @@ def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot):
     assert w.measures.filter.rowCount() >= 1
     w.measures.search.setText("")
     for ref in ("NT1", "NT3", "NT10", "NT18"):
-        w.measures.edit(
-            lambda s, t, r=ref: __import__("svdesk.model.services.setup", fromlist=["x"]).add_measure(s, t, "Priya", r),
-            f"Added {ref}",
-        )
+        w.measures.edit(lambda r=ref: measures.add_measure(w.measures.db, "Priya", "GUI-1", r), f"Added {ref}")
     w.measures.reload()
     assert w.measures.chosen.rowCount() == 4
     # Questions
@@ -100,16 +98,15 @@ def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot):
         )
     assert any(c.accepted == 20 for c in gm.grid.cells.values())
     # Open scoring; two members score
-    from svdesk.model.services import setup as su
+    from svdesk.app import panel
 
     w.tabs.setCurrentWidget(w.signoff)
-    w.signoff.edit(lambda s, t: su.add_member(s, t, "Priya", "Tom", "evaluator"))
-    w.signoff.edit(lambda s, t: su.add_member(s, t, "Priya", "Gwen", "evaluator"))
-    w.signoff.edit(lambda s, t: su.add_member(s, t, "Priya", "Alan", "chair"))
+    for name, role in (("Tom", "evaluator"), ("Gwen", "evaluator"), ("Alan", "chair")):
+        w.signoff.edit(lambda n=name, r=role: panel.add_member(w.db, "Priya", "GUI-1", n, r))
     w.signoff.reload()
     assert w.signoff.step("open-scoring"), w.signoff.message.text()
     w.tabs.setCurrentWidget(w.scoring)
-    w.scoring.set_tender("GUI-1")
+    w.scoring.reload()
     for member, mark in (("Tom", 3), ("Gwen", 4)):
         w.scoring.member.setCurrentIndex(w.scoring.member.findData(member))
         for none, _some, _details in w.scoring.declarations.choices.values():
@@ -190,13 +187,13 @@ def test_every_focusable_control_has_an_accessible_name(window):
 def test_pledge_sheet_read_in_the_background_then_previewed(window, tmp_path, qtbot, monkeypatch):
     from PySide6.QtWidgets import QDialog
 
-    from svdesk.model.services import setup as su
     from svdesk.ui.bids_screen import PledgePreview
 
     window.create_tender("BG-1", "Background import", 500_000)
     window.tabs.setCurrentWidget(window.bids)
-    window.bids.edit(lambda s, t: su.add_measure(s, t, "Priya", "NT1"))
-    window.bids.edit(lambda s, t: su.add_bidder(s, t, "Priya", "Sandstone Support Services", 400_000))
+    bids = window.bids
+    bids.edit(lambda: measures.add_measure(bids.db, "Priya", "BG-1", "NT1"))
+    bids.edit(lambda: pledges.add_bidder(bids.db, "Priya", "BG-1", "Sandstone Support Services", 400_000))
     shown = []
     monkeypatch.setattr(PledgePreview, "exec", lambda self: shown.append(self) or QDialog.DialogCode.Accepted)
     _h, rows = seed003_rows()

@@ -2,6 +2,7 @@
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QUndoStack
 
 from svdesk.model.demo import load_demo
 from svdesk.model.services import open_svdesk_database
@@ -11,6 +12,15 @@ from svdesk.model.services.tenders import get_tender, scores_visible_to
 from svdesk.ui.main_window import MainWindow
 from svdesk.ui.moderation_screen import CellRole, ModerationScreen
 from svdesk.ui.scoring_screen import ScoringScreen
+from svdesk.ui.screen_base import Desk
+
+
+def _screen(cls, db, actor, reference):
+    """A stage screen on its own, as the window builds it, showing `reference`."""
+    screen = cls(Desk(db, actor, QUndoStack()))
+    screen.show_tender(reference)
+    screen.bring_up_to_date(None)
+    return screen
 
 
 @pytest.fixture
@@ -42,11 +52,10 @@ def scoring_db(tmp_path):
 
 
 def test_scoring_a_whole_bid_set_by_keyboard(qtbot, scoring_db):
-    screen = ScoringScreen(scoring_db, "Tom")
+    screen = _screen(ScoringScreen, scoring_db, "Tom", "P-1")
     qtbot.addWidget(screen)
     screen.show()
     qtbot.waitExposed(screen)
-    screen.set_tender("P-1")
     screen.member.setCurrentIndex(screen.member.findData("Tom"))
     assert screen.pages.currentIndex() == 1  # declarations first
     screen.save_declarations()
@@ -90,9 +99,8 @@ def test_scoring_a_whole_bid_set_by_keyboard(qtbot, scoring_db):
     }
     assert decl[("Tom", "Brightway Ltd")] is True
 
-    again = ScoringScreen(scoring_db, "Tom")  # opened afresh: each rationale is read as its item is shown
+    again = _screen(ScoringScreen, scoring_db, "Tom", "P-1")  # opened afresh: each rationale is read when shown
     qtbot.addWidget(again)
-    again.set_tender("P-1")
     again.member.setCurrentIndex(again.member.findData("Tom"))
     again.go(0)
     assert again.rationale.toPlainText() == "Section 3 names 4 site leads" and again.choice.value() == 4
@@ -109,9 +117,8 @@ def test_another_members_scores_never_show(qtbot, scoring_db):
         from svdesk.model.services.tenders import set_score
 
         set_score(s, t, "Sam", "Acme Roads", "Q1", 5, "Sam's private view")
-    screen = ScoringScreen(scoring_db, "Tom")
+    screen = _screen(ScoringScreen, scoring_db, "Tom", "P-1")
     qtbot.addWidget(screen)
-    screen.set_tender("P-1")
     screen.member.setCurrentIndex(screen.member.findData("Tom"))
     assert all(it.score is None and it.rationale == "" for it in screen.items)
 
@@ -119,10 +126,9 @@ def test_another_members_scores_never_show(qtbot, scoring_db):
 def test_moderation_grid_flags_spread_and_saves_consensus(qtbot, tmp_path):
     db = open_svdesk_database(tmp_path / "m.sqlite")
     load_demo(db)
-    screen = ModerationScreen(db, "Alan Whitfield")
+    screen = _screen(ModerationScreen, db, "Alan Whitfield", "CWAC-2026-0142")
     qtbot.addWidget(screen)
     screen.show()
-    screen.set_tender("CWAC-2026-0142")
     m = screen.model
     assert m.rowCount() == 4 and m.columnCount() == 5
     weaver_q1 = m.index(0, 0)
@@ -154,9 +160,8 @@ def test_moderation_grid_flags_spread_and_saves_consensus(qtbot, tmp_path):
 
 
 def test_moderation_is_refused_while_scoring_is_blind(qtbot, scoring_db):
-    screen = ModerationScreen(scoring_db, "Priya")
+    screen = _screen(ModerationScreen, scoring_db, "Priya", "P-1")
     qtbot.addWidget(screen)
-    screen.set_tender("P-1")
     assert screen.model.rowCount() == 0 and "only possible while the tender is in moderation" in screen.summary.text()
 
 
@@ -227,9 +232,8 @@ def test_members_review_pledges_blind_and_the_panel_reconciles(qtbot, scoring_db
         for m in ("Tom", "Sam"):
             for b in ("Acme Roads", "Brightway Ltd"):
                 wf.declare(s, t, m, b, False)
-    screen = ScoringScreen(scoring_db, "Tom")
+    screen = _screen(ScoringScreen, scoring_db, "Tom", "P-1")
     qtbot.addWidget(screen)
-    screen.set_tender("P-1")
     screen.member.setCurrentIndex(screen.member.findData("Tom"))
     assert screen.pledge_model.rowCount() == 0  # read when the Pledges tab is opened
     screen.modes.setCurrentIndex(1)
@@ -257,9 +261,8 @@ def test_members_review_pledges_blind_and_the_panel_reconciles(qtbot, scoring_db
                 for q in ("Q1", "SV1"):
                     set_score(s, t, m, b, q, 3, "Section 2 evidence.")
         wf.open_moderation(s, t, "Priya")
-    mod = ModerationScreen(scoring_db, "Alan")
+    mod = _screen(ModerationScreen, scoring_db, "Alan", "P-1")
     qtbot.addWidget(mod)
-    mod.set_tender("P-1")
     mod.modes.setCurrentIndex(1)
     assert "Tom: reduce to 6 (Evidence: only 6 named posts)" in mod.pledge_model.text(0, 3)
     assert "Sam: accept" in mod.pledge_model.text(0, 3)

@@ -64,9 +64,9 @@ def test_history_of_one_score(window):
 
 
 def test_a_long_history_lists_the_newest_and_says_so(window, monkeypatch):
-    from svdesk.ui import main_window
+    from svdesk.ui import record_views
 
-    monkeypatch.setattr(main_window, "HISTORY_SHOWN", 1)  # as a framework's 100,000 changes against 2,000
+    monkeypatch.setattr(record_views, "HISTORY_SHOWN", 1)  # as a framework's 100,000 changes against 2,000
     h = window.history
     window.tabs.setCurrentWidget(h)
     h.question_filter.setCurrentIndex(0)  # refresh with the smaller cap

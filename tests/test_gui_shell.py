@@ -120,7 +120,7 @@ def test_new_database_from_the_file_menu(window, tmp_path, monkeypatch):
     target = tmp_path / "fresh" / "team.sqlite"
     target.parent.mkdir()
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
-    window.choose_new_database()
+    window.databases.choose_new_database()
     assert target.exists() and window.db.path == target.resolve()
     assert window.tenders_model.rowCount() == 0 and "No tender yet" in window.heading.text()
 
@@ -170,5 +170,5 @@ def test_stage_screens_are_built_when_first_shown_on_the_database_open_then(wind
     win.open_database_path(str(tmp_path / "gui.sqlite"))  # the demo again
     win.tabs.setCurrentWidget(win.moderation)  # asked for by code: built, wired and shown
     assert win.tabs.currentIndex() == MODERATION and win.moderation.db is win.db
-    assert win.moderation.model.rowCount() == 4 and win.moderation.undo_stack is win.undo_stack
+    assert win.moderation.model.rowCount() == 4 and win.moderation.desk.undo_stack is win.undo_stack
     assert not win.tabs.is_built(SCORING)

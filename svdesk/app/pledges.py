@@ -19,6 +19,7 @@ from svdesk.app.database import Database
 from svdesk.app.unit import Actor, Outcome, change, look, look_versioned
 from svdesk.model.entities import Tender
 from svdesk.model.errors import StaleEditError, ValidationError
+from svdesk.model.kinds import ImportStatus
 from svdesk.model.pledge_sheet import PledgeSheet, read_pledge_sheet
 from svdesk.model.services import setup as model
 from svdesk.model.services import tenders
@@ -29,6 +30,7 @@ from svdesk.model.services.setup_views import pledge_grid as _pledge_grid
 
 __all__ = [
     "ImportRow",
+    "ImportStatus",
     "PledgeCell",
     "PledgeGrid",
     "PledgeImport",

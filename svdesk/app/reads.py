@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from svdesk.app.database import Database
 from svdesk.app.unit import look, look_database
 from svdesk.model.entities import Tender
+from svdesk.model.kinds import TenderStatus
 from svdesk.model.scoring import BidderResult, Results
 from svdesk.model.services import tenders, workflow
 from svdesk.model.services.history import HistoryRow, history_size, tender_history
@@ -31,6 +32,7 @@ __all__ = [
     "TenderChoices",
     "TenderSummary",
     "TenderStanding",
+    "TenderStatus",
     "declarations",
     "history",
     "list_tenders",

@@ -29,13 +29,18 @@ from PySide6.QtWidgets import (
 
 from svdesk.app import pledges as pl
 from svdesk.app.errors import SvdeskError
-from svdesk.app.pledges import PledgeCell, PledgeGrid, PledgeImport, PledgeImportPlan
+from svdesk.app.pledges import ImportStatus, PledgeCell, PledgeGrid, PledgeImport, PledgeImportPlan
 from svdesk.ui.background import Worker, run_with_progress
 from svdesk.ui.screen_base import Desk, Refresh, TenderScreen
 from svdesk.ui.undo import EditCommand
 
 Index = QModelIndex | QPersistentModelIndex
-STATUS_COLOURS = {"mismatch": "#fdecea", "not_in_tender": "#fff4e5", "blank": "#f1f3f4", "added": "#e8f0fe"}
+STATUS_COLOURS = {
+    ImportStatus.MISMATCH: "#fdecea",
+    ImportStatus.NOT_IN_TENDER: "#fff4e5",
+    ImportStatus.BLANK: "#f1f3f4",
+    ImportStatus.ADDED: "#e8f0fe",
+}
 
 
 def _money(value: float) -> str:
@@ -153,7 +158,7 @@ class PledgePreview(QDialog):
                 "" if row.proxy_value is None else f"{row.proxy_value:,.6g}",
                 "" if row.value is None else _money(row.value),
                 "" if row.stated_value is None else _money(row.stated_value),
-                row.status.replace("_", " ") + (f": {row.message}" if row.message else ""),
+                ImportStatus(row.status).label + (f": {row.message}" if row.message else ""),
             )
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
@@ -161,7 +166,7 @@ class PledgePreview(QDialog):
                     item.setBackground(QBrush(QColor(STATUS_COLOURS[row.status])))
                 table.setItem(r, c, item)
         table.resizeColumnsToContents()
-        counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in sorted(plan.counts().items()))
+        counts = ", ".join(f"{v} {ImportStatus(k).label}" for k, v in sorted(plan.counts().items()))
         stated = f"; the sheet states {_money(plan.stated_total)}" if plan.stated_total is not None else ""
         summary = QLabel(
             f"{Path(plan.file).name}, sheet {plan.sheet!r}: {counts}.<br><b>Total value "

@@ -28,7 +28,7 @@ from svdesk.app import evaluation_files, reads
 from svdesk.app import setup as setup_cases
 from svdesk.app.database import Database
 from svdesk.app.errors import SvdeskError
-from svdesk.app.reads import STAGES, RecordVersion
+from svdesk.app.reads import STAGES, RecordVersion, TenderStatus
 from svdesk.ui.background import Worker, run_with_progress
 from svdesk.ui.database_menu import DatabaseMenu
 from svdesk.ui.lazy_tabs import LazyTabs
@@ -418,7 +418,7 @@ class MainWindow(QMainWindow):
         price, quality, social, share = standing.weights
         self.heading.setText(f"{standing.reference} \u2014 {standing.title}")
         self.subheading.setText(
-            f"Contract value £{standing.contract_value:,.0f}  \u00b7  Status: {standing.status.replace('_', ' ')}  "
+            f"Contract value £{standing.contract_value:,.0f}  \u00b7  Status: {TenderStatus(standing.status).label}  "
             f"\u00b7  Weights: price {price:g}, quality {quality:g}, social value {social:g} "
             f"({share:g}% of it on pledged value)"
         )

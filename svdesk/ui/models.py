@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from svdesk.app.reads import BidderResult, Stage, TenderSummary
+from svdesk.app.reads import BidderResult, Stage, TenderStatus, TenderSummary
 
 ObjectRole = Qt.ItemDataRole.UserRole + 1  # the domain object behind a row
 Index = QModelIndex | QPersistentModelIndex
@@ -35,7 +35,7 @@ class TenderListModel(QAbstractListModel):
             return f"{t.reference}\n{t.title}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return (
-                f"{t.reference}: {t.title}\nStatus: {t.status.replace('_', ' ')}\n"
+                f"{t.reference}: {t.title}\nStatus: {TenderStatus(t.status).label}\n"
                 f"{t.bidders} bids, {t.questions} questions, {t.panel} panel members"
             )
         if role == ObjectRole:

@@ -7,11 +7,8 @@ the mean as a suggestion, and the consensus score and rationale (required). Ctrl
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
-
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDoubleSpinBox,
@@ -30,148 +27,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from svdesk.model.errors import SvdeskError
-from svdesk.model.services.panel_views import (
-    CellDetail,
-    GridCell,
-    ModerationGrid,
-    cell_detail,
-    grid_cell,
-    load_marks,
-    moderation_grid,
-    refresh_consensus,
-)
-from svdesk.model.services.pledge_reviews import PledgeReconciliation, pledges_to_reconcile
-from svdesk.model.services.record_version import RecordVersion, record_version
-from svdesk.model.services.tenders import adjust_pledge, get_tender, lock_reason, set_moderated
+from svdesk.app import moderation, reads
+from svdesk.app.errors import SvdeskError
+from svdesk.app.moderation import CellDetail, GridCell, PledgeReconciliation, TenderStatus
+from svdesk.app.reads import RecordVersion
+from svdesk.app.unit import Outcome
 from svdesk.ui.models import RowsModel
+from svdesk.ui.moderation_grid import CellRole, ModerationGridModel
 from svdesk.ui.score_choice import ScoreChoice
+from svdesk.ui.screen_base import Desk, Refresh, TenderScreen
 from svdesk.ui.undo import EditCommand
 
-if TYPE_CHECKING:
-    from svdesk.model.db import Database
-
-Index = QModelIndex | QPersistentModelIndex
-FLAG, AGREED, NEUTRAL = QColor("#f8d7d3"), QColor("#dff0d8"), QColor("#ffffff")
-CellRole = Qt.ItemDataRole.UserRole + 1
+__all__ = ["CellRole", "ModerationGridModel", "ModerationScreen"]
 
 
-class ModerationGridModel(QAbstractTableModel):
-    """Rows are bids, columns questions; each cell a GridCell (CellRole).
+class ModerationScreen(TenderScreen):
+    """Read whole for another tender; when the record moved, only what changed is read again (the
+    consensus scores alone, when nothing else changed), keeping the cell selected."""
 
-    Only the cells on screen are ever formatted: a framework's grid has 8,000 of them.
-    """
+    refresh_policy = Refresh.WHEN_CHANGED
 
-    ROWS_PER_READ = 60  # bids whose marks are read at once, when the first of them is shown
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.grid: ModerationGrid | None = None
-        # reads the marks of these bids into the grid (the grid is read without them: a third of it)
-        self.marks_loader: Callable[[list[str]], None] | None = None
-
-    def set_grid(self, grid: ModerationGrid | None) -> None:
-        self.beginResetModel()
-        self.grid = grid
-        self.endResetModel()
-
-    def set_threshold(self, threshold: float) -> None:
-        """Flags change, the scores do not: repaint, nothing is read again."""
-        if self.grid is not None:
-            self.grid.threshold = threshold
-            self.cells_changed()
-
-    def cells_changed(self) -> None:
-        """The grid's cells changed in place: every cell is repainted, nothing is rebuilt."""
-        if self.grid is not None and self.grid.cells:
-            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
-
-    def replace_cell(self, cell: GridCell) -> None:
-        assert self.grid is not None
-        self.grid.cells[(cell.bidder, cell.question)] = cell
-        row = self.grid.bidders.index(cell.bidder)
-        column = [code for code, _ in self.grid.questions].index(cell.question)
-        self.dataChanged.emit(self.index(row, column), self.index(row, column))
-
-    def _read_marks(self, row: int) -> None:
-        if self.grid is None or self.marks_loader is None:
-            return
-        start = row - row % self.ROWS_PER_READ
-        self.marks_loader(self.grid.bidders[start : start + self.ROWS_PER_READ])
-
-    def widest_text(self) -> str:
-        """A cell's longest possible text, to size the columns without measuring every cell."""
-        if self.grid is None:
-            return ""
-        most = max((c.count for c in self.grid.cells.values()), default=0)
-        point = max((f"{p:g}" for p in self.grid.scale.points), key=len, default="5")
-        return " \u00b7 ".join([point] * max(most, 1)) + f"  \u2192 {point}"
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() or self.grid is None else len(self.grid.bidders)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() or self.grid is None else len(self.grid.questions)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if self.grid is None:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                self.grid.bidders[section]
-                if orientation == Qt.Orientation.Vertical
-                else self.grid.questions[section][0]
-            )
-        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal:
-            return self.grid.questions[section][1]
-        return None
-
-    def cell(self, index: Index) -> GridCell:
-        """The cell at `index`, its marks read (with its neighbours') if they were not yet."""
-        assert self.grid is not None
-        cell = self.grid.cell(self.grid.bidders[index.row()], self.grid.questions[index.column()][0])
-        if cell.packed is None:
-            self._read_marks(index.row())
-        return cell
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or self.grid is None:
-            return None
-        c = self.cell(index)
-        if role == Qt.ItemDataRole.DisplayRole:
-            if c.packed is None:  # could not be read: the cell still shows its spread and consensus
-                return "\u2026" + (f"  \u2192 {c.consensus:g}" if c.consensus is not None else "")
-            marks = " \u00b7 ".join(f"{m:g}" for m in c.marks) or "no scores"
-            agreed = f"  \u2192 {c.consensus:g}" if c.consensus is not None else ""
-            return marks + agreed
-        if role == Qt.ItemDataRole.BackgroundRole:
-            if c.consensus is not None:
-                return QBrush(AGREED)
-            return QBrush(FLAG if self.grid.flagged(c) else NEUTRAL)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            flag = f"spread {c.spread:g}" + (" (high)" if self.grid.flagged(c) else "")
-            return f"{c.bidder}, {c.question}: {flag}" + (
-                f"; agreed {c.consensus:g}" if c.consensus is not None else "; no consensus yet"
-            )
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{c.bidder} {c.question}: scores {self.data(index)}"
-        if role == CellRole:
-            return c
-        return None
-
-
-class ModerationScreen(QWidget):
-    loaded_version: RecordVersion | None = None  # the record as the grid shows it (set by the window)
-    pledges_version: RecordVersion | None = None  # the record as the Pledges tab shows it
-
-    def __init__(self, db: Database, actor: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.db = db
-        self.actor = actor
-        self.reference: str | None = None
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        super().__init__(desk, parent)
         self.editable = False
-        self.undo_stack = None  # set by the main window
         self.detail: CellDetail | None = None  # the selected cell, read when it is selected
+        self.pledges_version: RecordVersion | None = None  # the record as the Pledges tab shows it
+        self.pledge_rows: list[PledgeReconciliation] = []
         self.model = ModerationGridModel(self)
         self.model.marks_loader = self._read_marks
         self.grid = QTableView(objectName="moderationGrid")
@@ -263,21 +144,23 @@ class ModerationScreen(QWidget):
         for digit in range(10):
             QShortcut(QKeySequence(f"Alt+{digit}"), self, activated=lambda d=digit: self.choice.choose_index(d))
 
-    def set_tender(self, reference: str | None) -> None:
-        self.reference = reference
-        if reference is not None:
-            with self.db.reader() as session:
-                tender = get_tender(session, reference)
-                self.threshold.blockSignals(True)
-                self.threshold.setMaximum(tender.scale_max)
-                self.threshold.setSingleStep(tender.scale_step)
-                self.threshold.setValue(tender.scale_max * 0.4)
-                self.threshold.blockSignals(False)
+    def load(self) -> None:
+        """Another tender (or the first showing): the threshold from its scale, the grid read whole."""
         self.pledges_version = None
-        self.refresh()
+        self.refresh(first=True)
         self.refresh_pledges_if_shown()
 
-    def refresh(self, keep_selection: bool = False) -> None:
+    def catch_up(self) -> None:
+        """The record moved since the grid was read: what changed is read again, the selection kept."""
+        self.refresh(keep_selection=True)
+        self.refresh_pledges_if_shown()
+
+    def refresh(self, keep_selection: bool = False, first: bool = False) -> None:
+        """Read the grid (without the members' marks: those of the rows shown are read as shown).
+
+        `first`: for another tender, with the threshold at two fifths of its scale; else at the
+        threshold chosen. `keep_selection`: the same cell stays selected; when only consensus
+        scores changed since the grid was read, only they are read again."""
         if keep_selection and self._refresh_consensus_only():
             return
         current = self.grid.currentIndex()
@@ -285,16 +168,25 @@ class ModerationScreen(QWidget):
         grid = None
         if self.reference is not None:
             try:
-                with self.db.reader() as session:
-                    tender = get_tender(session, self.reference)
-                    grid = moderation_grid(session, tender, self.threshold.value(), marks=False)
-                    locked = lock_reason(session, tender)
-                    self.editable = tender.status.value == "moderation" and not locked and not self.db.read_only
+                view = moderation.grid_view(self.db, self.reference, None if first else self.threshold.value())
             except SvdeskError as exc:
-                self.summary.setText(str(exc).capitalize() + ".")
+                problem = str(exc)
+            else:
+                problem = view.refused or ""
+                self.editable = view.editable
+                if first:
+                    self.threshold.blockSignals(True)
+                    self.threshold.setMaximum(view.scale_max)
+                    self.threshold.setSingleStep(view.scale_step)
+                    self.threshold.setValue(moderation.default_threshold(view.scale_max))
+                    self.threshold.blockSignals(False)
+                grid = view.grid
+            if grid is None:
+                self.summary.setText(problem.capitalize() + ".")
                 self.model.set_grid(None)
                 self._clear()
                 return
+            grid.threshold = self.threshold.value()  # as the box shows it (to its one decimal)
         self.model.set_grid(grid)
         if grid is None:
             self.summary.setText("")
@@ -315,8 +207,7 @@ class ModerationScreen(QWidget):
         if grid is None or self.reference is None:
             return
         try:
-            with self.db.reader() as session:
-                load_marks(session, get_tender(session, self.reference), grid, bidders)
+            moderation.load_marks(self.db, self.reference, grid, bidders)
         except SvdeskError:
             return  # the cells show their spread and consensus; the next refresh reads them again
 
@@ -326,14 +217,12 @@ class ModerationScreen(QWidget):
         if grid is None or since is None or self.reference is None:
             return False
         try:
-            with self.db.reader() as session:
-                tender = get_tender(session, self.reference)
-                if not refresh_consensus(session, tender, grid, since):
-                    return False
-                locked = lock_reason(session, tender)
-                self.editable = tender.status.value == "moderation" and not locked and not self.db.read_only
+            status = moderation.refresh_consensus(self.db, self.reference, grid, since)
         except SvdeskError:
             return False
+        if status is None:
+            return False
+        self.editable = status.open_for(TenderStatus.MODERATION)
         self.model.cells_changed()
         self._show_summary()
         self.show_cell(self.grid.currentIndex())
@@ -359,7 +248,7 @@ class ModerationScreen(QWidget):
         self.rationale.setPlainText("")
 
     def show_cell(self, index: QModelIndex) -> None:
-        self.detail: CellDetail | None = None
+        self.detail = None
         if not index.isValid() or self.reference is None:
             self._clear()
             return
@@ -367,8 +256,7 @@ class ModerationScreen(QWidget):
         grid = self.model.grid
         assert grid is not None
         try:
-            with self.db.reader() as session:
-                d = self.detail = cell_detail(session, get_tender(session, self.reference), c.bidder, c.question)
+            d = self.detail = moderation.cell_detail(self.db, self.reference, c.bidder, c.question)
         except SvdeskError as exc:
             self._clear()
             self.message.setText(str(exc))
@@ -402,39 +290,34 @@ class ModerationScreen(QWidget):
         self.save.setEnabled(self.editable)
         self.message.setText("")
 
-    def _write(self, bidder: str, question: str, score: float, text: str, version: int | None = None):
+    def _write(
+        self, bidder: str, question: str, score: float, text: str, version: int | None = None
+    ) -> Outcome[GridCell] | None:
         """Save one consensus score (one transaction) and show the cell afresh; None when refused."""
         if version is None and self.model.grid is not None:  # an undo or redo: the row as it is now
             version = self.model.grid.cell(bidder, question).version
         try:
-            with self.db.transaction() as session:
-                tender = get_tender(session, self.reference)
-                before = record_version(session, tender)
-                result = set_moderated(
-                    session, tender, self.actor, bidder, question, score, text, expected_version=version
-                )
-                after = record_version(session, tender)
-            # The grid on show was read at `before` and this edit is the only change since: with the
-            # cell read afresh below it shows `after`, and need not be read whole when shown again.
-            if before == self.loaded_version and after.follows(before):
-                self.loaded_version = after
-            with self.db.reader() as session:
-                cell = grid_cell(session, get_tender(session, self.reference), bidder, question)
+            saved = moderation.set_consensus(
+                self.db, self.actor, self.reference, bidder, question, score, text, expected_version=version
+            )
         except SvdeskError as exc:
             self.message.setText(str(exc))
             return None
-        self.model.replace_cell(cell)
+        # With the saved cell read afresh the grid shows the record after this edit: when the edit
+        # is the only change since the grid was read, it need not be read whole when shown again.
+        self.keep_current(saved)
+        self.model.replace_cell(saved.value)
         self._show_summary()
         self.show_cell(self.grid.currentIndex())
-        return result
+        return saved
 
     def refresh_pledges_if_shown(self) -> None:
         """The Pledges tab is read when it is opened, and again only if the record changed since."""
         if self.modes.currentIndex() != 1 or self.reference is None:
             return
+        version: RecordVersion | None
         try:
-            with self.db.reader() as session:
-                version = record_version(session, get_tender(session, self.reference))
+            version = reads.version(self.db, self.reference)
         except SvdeskError:
             version = None
         if version is None or version != self.pledges_version:
@@ -445,10 +328,7 @@ class ModerationScreen(QWidget):
         self.pledges_version = None
         if self.reference is not None:
             try:
-                with self.db.reader() as session:
-                    tender = get_tender(session, self.reference)
-                    self.pledges_version = record_version(session, tender)
-                    self.pledge_rows = pledges_to_reconcile(session, tender)
+                self.pledge_rows, self.pledges_version = moderation.pledges_to_reconcile(self.db, self.reference)
             except SvdeskError as exc:
                 self.pledge_message.setText(str(exc))
         self.pledge_model.set_rows(self.pledge_rows, _reconciliation_texts)  # formatted when shown
@@ -462,7 +342,7 @@ class ModerationScreen(QWidget):
     def reconcile(self, quantity: float | None | str, reason: str | None = None) -> bool:
         """Record the panel's agreed view of the selected pledge (the accepted quantity and why)."""
         row = self.pledge_table.currentIndex().row()
-        if not self.editable or not 0 <= row < len(getattr(self, "pledge_rows", [])):
+        if not self.editable or not 0 <= row < len(self.pledge_rows):
             self.pledge_message.setText("Select a pledge first.")
             return False
         p = self.pledge_rows[row]
@@ -473,15 +353,13 @@ class ModerationScreen(QWidget):
             if not ok:
                 return False
             quantity = value
+        accepted = None if quantity is None else float(quantity)
         if quantity is not None and reason is None:
             reason, ok = QInputDialog.getText(self, "Reason", "The panel's reason:")
             if not ok:
                 return False
         try:
-            with self.db.transaction() as session:
-                adjust_pledge(
-                    session, get_tender(session, self.reference), self.actor, p.bidder, p.ref, quantity, reason or ""
-                )
+            moderation.adjust_pledge(self.db, self.actor, self.reference, p.bidder, p.ref, accepted, reason or "")
         except SvdeskError as exc:
             self.pledge_message.setText(str(exc))
             return False
@@ -504,9 +382,9 @@ class ModerationScreen(QWidget):
         result = self._write(c.bidder, c.question, score, text, c.version)
         if result is None:
             return False
-        if self.undo_stack is not None and c.consensus is not None:
+        if c.consensus is not None:
             previous = (c.consensus, c.consensus_rationale)
-            self.undo_stack.push(
+            self.desk.undo_stack.push(
                 EditCommand(
                     f"consensus of {c.question} for {c.bidder}",
                     undo=lambda: self._write(c.bidder, c.question, *previous) is not None,

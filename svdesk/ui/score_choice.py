@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QRadioButton, QWidget
 
-from svdesk.model.services.panel_views import ScaleView
+from svdesk.app.scoring import ScaleView
 
 
 class ScoreChoice(QWidget):
@@ -21,17 +21,19 @@ class ScoreChoice(QWidget):
         self._layout = QHBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self.points: list[float] = []
+        self._labels: list[tuple[float, str]] | None = None  # the scale the buttons show
 
     def set_scale(self, scale: ScaleView) -> None:
         labels = [(p, scale.descriptors.get(p, "")) for p in scale.points]
-        if labels == getattr(self, "_labels", None):
+        if labels == self._labels:
             return  # same scale: keep the buttons (rebuilding on every cell would flicker)
         self._labels = labels
         while self._layout.count():
             item = self._layout.takeAt(0)
-            if item.widget() is not None:
-                self.group.removeButton(item.widget())
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if isinstance(widget, QRadioButton):  # the stretch after them has no widget
+                self.group.removeButton(widget)
+                widget.deleteLater()
         self.points = [p for p, _ in labels]
         for i, (point, label) in enumerate(labels):
             button = QRadioButton(f"{point:g}  {label}".strip())

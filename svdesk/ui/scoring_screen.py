@@ -6,25 +6,18 @@ Alt+Left / Alt+Right move without saving. Each save is one transaction; nothing 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QButtonGroup,
     QCheckBox,
     QComboBox,
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
-    QRadioButton,
     QScrollArea,
     QSplitter,
     QStackedWidget,
@@ -34,94 +27,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from svdesk.model.errors import SvdeskError
-from svdesk.model.services import workflow
-from svdesk.model.services.panel_views import ScoringItem, own_score, scale_view, scoring_worklist
-from svdesk.model.services.pledge_reviews import PledgeItem, member_pledges, review_pledge
-from svdesk.model.services.tenders import get_tender, lock_reason, set_score
+from svdesk.app import scoring
+from svdesk.app.errors import SvdeskError
+from svdesk.app.scoring import PledgeItem, ScoringItem
+from svdesk.ui.declaration_form import DeclarationForm
+from svdesk.ui.declaration_form import html as _html
 from svdesk.ui.long_list import LongList
 from svdesk.ui.models import RowsModel
 from svdesk.ui.score_choice import ScoreChoice
+from svdesk.ui.screen_base import Desk, Refresh, TenderScreen
 from svdesk.ui.undo import EditCommand
 
-if TYPE_CHECKING:
-    from svdesk.model.db import Database
 
+class ScoringScreen(TenderScreen):
+    """Read when the tender (or the database) changes, not when the record moves: what a member
+    is scoring is theirs alone, and re-reading 8,000 items would move them off the one they are on."""
 
-class DeclarationForm(QWidget):
-    """Before seeing any bid, a member declares for every bidder: no conflict, or a conflict with details."""
+    refresh_policy = Refresh.WHEN_CHANGED
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.intro = QLabel(wordWrap=True)
-        self.rows = QFormLayout()
-        self.save_button = QPushButton("Save declarations and start scoring", objectName="saveDeclarations")
-        self.message = QLabel(objectName="declarationMessage", wordWrap=True)
-        self.message.setStyleSheet("color: #8a1c1c")
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        box = QGroupBox("Conflicts of interest")
-        box.setLayout(self.rows)
-        layout.addWidget(box)
-        layout.addWidget(self.message)
-        layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addStretch(1)
-        self.choices: dict[str, tuple[QRadioButton, QRadioButton, QLineEdit]] = {}
-
-    def set_bidders(self, member: str, bidders: list[tuple[str, bool | None, str]]) -> None:
-        """bidders: (name, conflict or None if not yet declared, details)."""
-        while self.rows.rowCount():
-            self.rows.removeRow(0)
-        self.choices.clear()
-        self.intro.setText(
-            f"<b>{_html(member)}</b>, before you see any bid, declare for each bidder whether you "
-            "have a conflict of interest (a past or present job, a financial or family interest). "
-            "A declared conflict stops you scoring that bid and is printed in the evaluation report."
-        )
-        for name, conflict, details in bidders:
-            none = QRadioButton("No conflict")
-            some = QRadioButton("Conflict:")
-            none.setAccessibleName(f"No conflict with {name}")
-            some.setAccessibleName(f"Conflict with {name}")
-            group = QButtonGroup(self)
-            group.addButton(none)
-            group.addButton(some)
-            text = QLineEdit(details)
-            text.setPlaceholderText("describe the interest")
-            text.setAccessibleName(f"Details of the conflict with {name}")
-            if conflict is True:
-                some.setChecked(True)
-            elif conflict is False:
-                none.setChecked(True)
-            row = QWidget()
-            h = QHBoxLayout(row)
-            h.setContentsMargins(0, 0, 0, 0)
-            h.addWidget(none)
-            h.addWidget(some)
-            h.addWidget(text, 1)
-            self.rows.addRow(QLabel(name), row)
-            self.choices[name] = (none, some, text)
-
-    def answers(self) -> tuple[list[tuple[str, bool, str]], list[str]]:
-        out, missing = [], []
-        for name, (none, some, text) in self.choices.items():
-            if not none.isChecked() and not some.isChecked():
-                missing.append(name)
-            else:
-                out.append((name, some.isChecked(), text.text()))
-        return out, missing
-
-
-class ScoringScreen(QWidget):
-    def __init__(self, db: Database, actor: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.db = db
-        self.actor = actor
-        self.reference: str | None = None
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        super().__init__(desk, parent)
         self.items: list[ScoringItem] = []
         self.index = -1
         self.editable = False
-        self.undo_stack = None  # set by the main window
+        self.pledge_items: list[PledgeItem] = []
+        self.pledges_stale = True  # the Pledges tab is read when it is opened
+        self._positions_of: list[int] | None = None  # the jump list's rows, and each item's row in it
+        self._positions: dict[int, int] = {}
 
         self.member = QComboBox(objectName="scoringMember")
         self.member.setAccessibleName("Panel member scoring")
@@ -254,46 +186,41 @@ class ScoringScreen(QWidget):
 
     # --- loading ------------------------------------------------------------------------------------
 
-    def set_tender(self, reference: str | None) -> None:
-        self.reference = reference
+    def load(self) -> None:
+        """The tender's evaluators, then the first one's worklist (or their declarations)."""
         self.member.blockSignals(True)
         self.member.clear()
-        if reference is not None:
-            with self.db.reader() as session:
-                tender = get_tender(session, reference)
-                for m in tender.panel:
-                    if m.role.value == "evaluator":
-                        self.member.addItem(f"{m.name} (evaluator)", m.name)
+        if self.reference is not None:
+            for name in scoring.evaluators(self.db, self.reference):
+                self.member.addItem(f"{name} (evaluator)", name)
         self.member.blockSignals(False)
         self.load_member()
+
+    def catch_up(self) -> None:
+        """The record moved (another member's work, or this member's own): nothing is read again."""
 
     def load_member(self) -> None:
         name = self.member.currentData()
         if self.reference is None or name is None:
             self._block("No evaluators on this tender's panel yet.")
             return
-        with self.db.reader() as session:
-            tender = get_tender(session, self.reference)
-            status = tender.status.value
-            locked = lock_reason(session, tender)
-            scale = scale_view(tender)
-            views = workflow.declarations(session, tender, member=name)
-            items = scoring_worklist(session, tender, name) if all(d.declared for d in views) else None
-        self.choice.set_scale(scale)
-        self.editable = status == "scoring" and not locked and not self.db.read_only
-        if status == "draft":
+        work = scoring.worklist(self.db, self.reference, name)
+        self.choice.set_scale(work.scale)
+        self.editable = work.editable
+        status = work.status
+        if status.value == "draft":
             self._block("Scoring has not opened yet: the officer opens it once the tender is set up.")
             return
-        if items is None:
+        if work.items is None:
             if not self.editable:
                 self._block(f"{name} has not declared conflicts of interest; scoring is closed.")
                 return
             self.declarations.set_bidders(
-                name, [(d.bidder, d.conflict if d.declared else None, d.details) for d in views]
+                name, [(d.bidder, d.conflict if d.declared else None, d.details) for d in work.declarations]
             )
             self.pages.setCurrentIndex(1)
             return
-        self.items = items
+        items = self.items = work.items
         self.pages.setCurrentIndex(2)
         self.pledges_stale = True
         self._fill_pledges_if_shown()
@@ -301,7 +228,7 @@ class ScoringScreen(QWidget):
         first_left = next((i for i, it in enumerate(items) if not it.done), 0)
         self.go(first_left)
         if not self.editable:
-            self.message.setText("Read only: " + (locked or f"the tender is in {status.replace('_', ' ')}."))
+            self.message.setText("Read only: " + (status.locked or f"the tender is in {status.label}."))
 
     def _block(self, text: str) -> None:
         self.items, self.index = [], -1
@@ -331,7 +258,7 @@ class ScoringScreen(QWidget):
         self.progress.setValue(done)
 
     def _jump_position(self, rows: list[int]) -> dict[int, int]:
-        if getattr(self, "_positions_of", None) is not rows:
+        if self._positions_of is not rows:
             self._positions_of, self._positions = rows, {item: row for row, item in enumerate(rows)}
         return self._positions
 
@@ -373,7 +300,7 @@ class ScoringScreen(QWidget):
     def _read_rationale(self, it: ScoringItem) -> None:
         member = self.member.currentData()
         try:
-            fresh = self._read(lambda s, t: own_score(s, t, member, it.bidder, it.question))
+            fresh = scoring.own_score(self.db, self.reference, member, it.bidder, it.question)
         except SvdeskError as exc:
             self.message.setText(str(exc))
             return
@@ -388,10 +315,7 @@ class ScoringScreen(QWidget):
             return
         member = self.member.currentData()
         try:
-            with self.db.transaction() as session:
-                tender = get_tender(session, self.reference)
-                for bidder, conflict, details in answers:
-                    workflow.declare(session, tender, member, bidder, conflict, details, actor=self.actor)
+            scoring.declare(self.db, self.actor, self.reference, member, answers)
         except SvdeskError as exc:
             self.declarations.message.setText(str(exc))
             return
@@ -411,15 +335,15 @@ class ScoringScreen(QWidget):
             return False
         if (score, text) == (it.score, it.rationale):
             return True
-        previous = (it.score, it.rationale)
+        before, before_text = it.score, it.rationale or ""
         if not self._write(it, score, text):
             return False
         self.message.setText(f"Saved {it.question} for {it.bidder}.")
-        if self.undo_stack is not None and previous[0] is not None:
-            self.undo_stack.push(
+        if before is not None:
+            self.desk.undo_stack.push(
                 EditCommand(
                     f"score of {it.question} for {it.bidder}",
-                    undo=lambda: self._write(it, *previous, refresh=True),
+                    undo=lambda: self._write(it, before, before_text, refresh=True),
                     redo=lambda: self._write(it, score, text, refresh=True),
                 )
             )
@@ -429,46 +353,40 @@ class ScoringScreen(QWidget):
         """Save one score (one transaction); an undo or redo saves through here too."""
         member = self.member.currentData()
         try:
-            with self.db.transaction() as session:
-                result = set_score(
-                    session,
-                    get_tender(session, self.reference),
-                    member,
-                    it.bidder,
-                    it.question,
-                    score,
-                    text,
-                    actor=self.actor,
-                    expected_version=it.version,
-                )
-                version = result.value.version
+            saved = scoring.set_score(
+                self.db,
+                self.actor,
+                self.reference,
+                member,
+                it.bidder,
+                it.question,
+                score,
+                text,
+                expected_version=it.version,
+            )
         except SvdeskError as exc:
             self.message.setText(str(exc))
             return False
-        it.score, it.rationale, it.version = score, text, version
+        it.score, it.rationale, it.version = score, text, saved.value
         if refresh and 0 <= self.index < len(self.items) and self.items[self.index] is it:
             self.go(self.index)
         return True
 
     def _fill_pledges_if_shown(self) -> None:
         """A member's 12,000 pledges on a framework are read when the Pledges tab is opened, not before."""
-        if self.modes.currentIndex() == 1 and getattr(self, "pledges_stale", True) and self.reference is not None:
+        if self.modes.currentIndex() == 1 and self.pledges_stale and self.reference is not None:
             self._fill_pledges()
 
     def _fill_pledges(self) -> None:
         self.pledges_stale = False
         name = self.member.currentData()
-        self.pledge_items = self._read(lambda s, t: member_pledges(s, t, name))
+        self.pledge_items = scoring.member_pledges(self.db, self.reference, name)
         self.pledge_model.set_rows(self.pledge_items, _pledge_texts)  # formatted when shown: 12,000 on a framework
         if len(self.pledge_items) <= 500:
             self.pledges.resizeColumnsToContents()
         self.pledges.setColumnWidth(2, 300)
         for b in (self.review_accept, self.review_reduce, self.review_reject):
             b.setEnabled(self.editable)
-
-    def _read(self, fn):
-        with self.db.reader() as session:
-            return fn(session, get_tender(session, self.reference))
 
     def review(self, decision: str, quantity: float | None = None, reason: str | None = None) -> bool:
         row = self.pledges.currentIndex().row()
@@ -495,18 +413,17 @@ class ScoringScreen(QWidget):
             if not ok:
                 return False
         try:
-            with self.db.transaction() as session:
-                review_pledge(
-                    session,
-                    get_tender(session, self.reference),
-                    self.member.currentData(),
-                    p.bidder,
-                    p.ref,
-                    decision,
-                    quantity,
-                    reason or "",
-                    actor=self.actor,
-                )
+            scoring.review_pledge(
+                self.db,
+                self.actor,
+                self.reference,
+                self.member.currentData(),
+                p.bidder,
+                p.ref,
+                decision,
+                quantity,
+                reason or "",
+            )
         except SvdeskError as exc:
             self.message.setText(str(exc))
             return False
@@ -535,7 +452,3 @@ def _pledge_texts(p: PledgeItem) -> tuple[str, ...]:
     if p.reason:
         view += f": {p.reason}"
     return (p.bidder, p.ref, p.description, p.unit, f"{p.quantity:,.6g}", f"£{p.value:,.2f}", view)
-
-
-def _html(value: str) -> str:
-    return (value or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br>")

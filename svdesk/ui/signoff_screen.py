@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -14,26 +16,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from svdesk.model.services import workflow
-from svdesk.model.services.tenders import active_signatures, lock_reason
-from svdesk.model.services.verify import VerifyReport, verify_in_own_connection
+from svdesk.app import signoff
+from svdesk.app.signoff import Status, VerifyReport
+from svdesk.app.unit import Outcome
 from svdesk.ui.background import run_in_process
 from svdesk.ui.record_views import RecordPanel
-from svdesk.ui.screen_base import TenderScreen
-
-READINESS = {
-    "draft": workflow.readiness_to_score,
-    "scoring": workflow.readiness_to_moderate,
-    "moderation": workflow.readiness_to_sign,
-}
+from svdesk.ui.screen_base import Desk, Refresh, TenderScreen
 
 
 class SignOffScreen(TenderScreen):
+    """Read each time it is shown: it verifies the record (in the helper process) every time."""
+
+    refresh_policy = Refresh.ALWAYS
     verified = Signal()  # a verification finished and is on screen
     signed = Signal()  # a signature was recorded or refused (signing runs in the helper process)
 
-    def __init__(self, db, actor, parent: QWidget | None = None) -> None:
-        super().__init__(db, actor, parent)
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        super().__init__(desk, parent)
         self._verifications_due = 0  # answers asked for and not yet arrived
         self.signing_now = False
         self.status = QLabel(objectName="workflowStatus", wordWrap=True)
@@ -72,41 +71,31 @@ class SignOffScreen(TenderScreen):
         layout.addWidget(self.record, 1)
         layout.addWidget(self.message)
 
-    def reload(self) -> None:
+    def load(self) -> None:
         if self.reference is None:
             return
-
-        def look(s, t):
-            check = READINESS.get(t.status.value)
-            return (
-                t.status.value,
-                check(s, t) if check else None,
-                lock_reason(s, t),
-                [f"{x.name} ({x.role}) signed {x.signed_at.replace('T', ' ')}" for x in active_signatures(s, t)],
-                workflow.unsigned_members(s, t),
-            )
-
-        status, readiness, locked, signed, unsigned = self.read(look)
-        text = f"<b>Status: {status.replace('_', ' ')}</b>"
+        view = signoff.signoff_view(self.db, self.reference)
+        status, readiness, unsigned = view.status.value, view.readiness, view.unsigned
+        signed = [f"{x.name} ({x.role}) signed {x.signed_at.replace('T', ' ')}" for x in view.signatures]
+        text = f"<b>Status: {view.status.label}</b>"
         if readiness is not None:
-            step = {"signed_off": "sign-off"}.get(readiness.target.value, readiness.target.value)
             text += (
-                f"<br>Ready for {step}."
+                f"<br>Ready for {readiness.step}."
                 if readiness.ready
-                else f"<br>Before {step}: " + "; ".join(_html(m) for m in readiness.missing)
+                else f"<br>Before {readiness.step}: " + "; ".join(_html(m) for m in readiness.missing)
             )
         self.status.setText(text)
         self.signer.clear()
         for name in unsigned:
             self.signer.addItem(name, name)
-        writable = not self.db.read_only
+        writable = view.status.writable
         self.open_scoring.setEnabled(writable and status == "draft")
         self.open_moderation.setEnabled(writable and status == "scoring")
         self.sign.setEnabled(writable and status == "moderation" and bool(unsigned) and not self.signing_now)
         self.signer.setEnabled(self.sign.isEnabled())
         self.award.setEnabled(writable and status == "signed_off")
         self.reopen.setEnabled(writable and status != "draft")
-        self.record.show_record(locked_reason=locked, signatures=signed, unsigned=unsigned)
+        self.record.show_record(locked_reason=view.status.locked, signatures=signed, unsigned=unsigned)
         self.verify_in_background()
 
     def verify_in_background(self) -> None:
@@ -118,7 +107,7 @@ class SignOffScreen(TenderScreen):
         self._verifications_due += 1
         self.record.show_verifying()
         self.verifier = run_in_process(
-            verify_in_own_connection,
+            signoff.verify_in_own_connection,
             self.db.url,
             self.reference,
             on_done=self._verification_arrived,
@@ -144,15 +133,12 @@ class SignOffScreen(TenderScreen):
                 return False
         if action == "sign":
             return self.sign_in_background(self.signer.currentData())
-        actions = {
-            "open-scoring": lambda s, t: workflow.open_scoring(s, t, self.actor),
-            "open-moderation": lambda s, t: workflow.open_moderation(s, t, self.actor),
-            "award": lambda s, t: workflow.award(s, t, self.actor),
-            "reopen": lambda s, t: workflow.reopen(s, t, self.actor, reason or ""),
-        }
-        ok = self.edit(actions[action], "Done.")
+        done = self.edit(self._step(action, reason or ""), "Done.")
         self.reload()
-        return bool(ok)
+        return done is not None
+
+    def _step(self, action: str, reason: str) -> Callable[[], Outcome[Status]]:
+        return lambda: signoff.advance(self.db, self.actor, self.reference, action, reason=reason)
 
     def sign_in_background(self, member: str | None) -> bool:
         """Back up, then sign, in the helper process (about a second on a framework) behind a busy bar.
@@ -164,8 +150,9 @@ class SignOffScreen(TenderScreen):
         self.signing_now = True  # one signature at a time, until its answer is shown
         self.sign.setEnabled(False)
         self.signing = run_in_process(
-            workflow.sign_in_own_connection,
+            signoff.sign_in_own_connection,
             self.db.url,
+            self.actor,
             self.reference,
             member,
             on_done=self._signed,

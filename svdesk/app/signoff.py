@@ -1,0 +1,185 @@
+"""The workflow's steps (open scoring, open moderation, sign, award, reopen), what each still needs,
+and the record's verification.
+
+`sign` is the one path to a signature, for the window and the command line: it takes the backup
+before it and runs the signing in its own transaction. The window runs it in its helper process
+(`sign_in_own_connection`): fingerprinting a framework's record is half a second of Python and the
+backup as long again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from svdesk.app.database import Database
+from svdesk.app.status import Status, status_of
+from svdesk.app.unit import Actor, Outcome, change, look
+from svdesk.model.db import database_of_its_own
+from svdesk.model.entities import Tender
+from svdesk.model.errors import ValidationError, WorkflowError
+from svdesk.model.kinds import TenderStatus
+from svdesk.model.services import tenders, verify, workflow
+from svdesk.model.services.verify import VerifyReport, verify_in_own_connection
+
+__all__ = [
+    "STEPS",
+    "Readiness",
+    "SignOffView",
+    "Signed",
+    "Status",
+    "VerifyReport",
+    "advance",
+    "award",
+    "open_moderation",
+    "open_scoring",
+    "readiness",
+    "reopen",
+    "sign",
+    "sign_in_own_connection",
+    "signoff_view",
+    "verify_in_own_connection",
+    "verify_record",
+]
+
+STEPS = ("open-scoring", "open-moderation", "sign", "award", "reopen")
+BACKUP_LABEL = "pre-signoff"
+
+# the next step from each status, and the check of what it still needs
+_CHECKS: dict[TenderStatus, Callable[[Session, Tender], workflow.Readiness]] = {
+    TenderStatus.DRAFT: workflow.readiness_to_score,
+    TenderStatus.SCORING: workflow.readiness_to_moderate,
+    TenderStatus.MODERATION: workflow.readiness_to_sign,
+}
+_STEP_NAMES = {TenderStatus.SIGNED_OFF: "sign-off"}
+
+
+@dataclass(frozen=True)
+class Readiness:
+    step: str  # the next step: "scoring", "moderation" or "sign-off"
+    missing: tuple[str, ...]  # what it still needs, in words
+
+    @property
+    def ready(self) -> bool:
+        return not self.missing
+
+
+@dataclass(frozen=True)
+class Signed:
+    name: str
+    role: str
+    signed_at: str  # ISO 8601, to the second
+
+
+@dataclass(frozen=True)
+class SignOffView:
+    status: Status
+    readiness: Readiness | None  # None once signed off or awarded
+    signatures: list[Signed]  # in force (not withdrawn by a reopening)
+    unsigned: list[str]  # panel members still to sign, in panel order
+
+
+def _readiness(session: Session, tender: Tender) -> Readiness | None:
+    check = _CHECKS.get(tender.status)
+    if check is None:
+        return None
+    found = check(session, tender)
+    return Readiness(_STEP_NAMES.get(found.target, found.target.value), tuple(found.missing))
+
+
+def readiness(db: Database, reference: str | None) -> Readiness | None:
+    """What the tender's next step still needs (None once signed off or awarded)."""
+    return look(db, reference, _readiness)
+
+
+def signoff_view(db: Database, reference: str | None) -> SignOffView:
+    def read(session: Session, tender: Tender) -> SignOffView:
+        return SignOffView(
+            status_of(db, session, tender),
+            _readiness(session, tender),
+            [Signed(s.name, s.role, s.signed_at) for s in tenders.active_signatures(session, tender)],
+            workflow.unsigned_members(session, tender),
+        )
+
+    return look(db, reference, read)
+
+
+# --- the steps ------------------------------------------------------------------------------------------
+
+
+def _step(
+    db: Database, reference: str | None, step: Callable[[Session, Tender], object], backup: str | None = None
+) -> Outcome[Status]:
+    """One step in one transaction (after the backup named, if any); where the tender stands after it."""
+
+    def edit(session: Session, tender: Tender) -> Status:
+        step(session, tender)
+        session.flush()
+        return status_of(db, session, tender)
+
+    return change(db, reference, edit, backup=backup)
+
+
+def open_scoring(db: Database, actor: Actor, reference: str | None) -> Outcome[Status]:
+    """Refused (WorkflowError) with what is missing: weights, bids, questions, measures, evaluators."""
+    return _step(db, reference, lambda s, t: workflow.open_scoring(s, t, actor))
+
+
+def open_moderation(db: Database, actor: Actor, reference: str | None) -> Outcome[Status]:
+    """Refused until every evaluator has declared and scored everything they may score."""
+    return _step(db, reference, lambda s, t: workflow.open_moderation(s, t, actor))
+
+
+def award(db: Database, actor: Actor, reference: str | None) -> Outcome[Status]:
+    return _step(db, reference, lambda s, t: workflow.award(s, t, actor))
+
+
+def reopen(db: Database, actor: Actor, reference: str | None, reason: str) -> Outcome[Status]:
+    """One stage back, with the reason on the record; signatures are withdrawn, never deleted."""
+    return _step(db, reference, lambda s, t: workflow.reopen(s, t, actor, reason))
+
+
+def sign(db: Database, actor: Actor, reference: str | None, member: str) -> Outcome[Status]:
+    """`member` signs the moderated evaluation, after a backup of the database file; once every
+    member has signed, the tender is signed off and locked.
+
+    The signature and its audit entry are the member's own; `actor` is who is at the keyboard (the
+    panel-identity work checks that they are the member)."""
+    del actor  # the identity work records and checks it; today the signer is the member named
+    if db.read_only:  # refused before the backup, not after it
+        raise WorkflowError(f"{db.display_name} is open read-only: {db.read_only_reason}")
+    return _step(db, reference, lambda s, t: workflow.sign(s, t, member), backup=BACKUP_LABEL)
+
+
+def sign_in_own_connection(url: str, actor: Actor, reference: str, member: str) -> str:
+    """`sign` on connections of its own, disposed after; the signer's name. The window's helper
+    process runs it (see the module's docstring)."""
+    with database_of_its_own(url) as db:
+        sign(db, actor, reference, member)
+    return member
+
+
+def advance(
+    db: Database, actor: Actor, reference: str | None, step: str, *, member: str | None = None, reason: str = ""
+) -> Outcome[Status]:
+    """One of `STEPS` by name (as the command line and the sign-off screen name them)."""
+    if step == "sign":
+        if not member:
+            raise ValidationError("signing needs the name of the panel member who signs")
+        return sign(db, actor, reference, member)
+    steps: dict[str, Callable[[], Outcome[Status]]] = {
+        "open-scoring": lambda: open_scoring(db, actor, reference),
+        "open-moderation": lambda: open_moderation(db, actor, reference),
+        "award": lambda: award(db, actor, reference),
+        "reopen": lambda: reopen(db, actor, reference, reason),
+    }
+    if step not in steps:
+        raise ValidationError(f"no step {step!r} (the steps: {', '.join(STEPS)})")
+    return steps[step]()
+
+
+def verify_record(db: Database, reference: str | None) -> VerifyReport:
+    """Replay the audit log against the record and check every signature (in this process)."""
+    return look(db, reference, verify.verify_tender)

@@ -1,0 +1,89 @@
+"""The declarations a panel member makes before seeing any bid: for every bidder, no conflict of
+interest, or a conflict with its details."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+class DeclarationForm(QWidget):
+    """Before seeing any bid, a member declares for every bidder: no conflict, or a conflict with details."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.intro = QLabel(wordWrap=True)
+        self.rows = QFormLayout()
+        self.save_button = QPushButton("Save declarations and start scoring", objectName="saveDeclarations")
+        self.message = QLabel(objectName="declarationMessage", wordWrap=True)
+        self.message.setStyleSheet("color: #8a1c1c")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        box = QGroupBox("Conflicts of interest")
+        box.setLayout(self.rows)
+        layout.addWidget(box)
+        layout.addWidget(self.message)
+        layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addStretch(1)
+        self.choices: dict[str, tuple[QRadioButton, QRadioButton, QLineEdit]] = {}
+
+    def set_bidders(self, member: str, bidders: list[tuple[str, bool | None, str]]) -> None:
+        """bidders: (name, conflict or None if not yet declared, details)."""
+        while self.rows.rowCount():
+            self.rows.removeRow(0)
+        self.choices.clear()
+        self.intro.setText(
+            f"<b>{html(member)}</b>, before you see any bid, declare for each bidder whether you "
+            "have a conflict of interest (a past or present job, a financial or family interest). "
+            "A declared conflict stops you scoring that bid and is printed in the evaluation report."
+        )
+        for name, conflict, details in bidders:
+            none = QRadioButton("No conflict")
+            some = QRadioButton("Conflict:")
+            none.setAccessibleName(f"No conflict with {name}")
+            some.setAccessibleName(f"Conflict with {name}")
+            group = QButtonGroup(self)
+            group.addButton(none)
+            group.addButton(some)
+            text = QLineEdit(details)
+            text.setPlaceholderText("describe the interest")
+            text.setAccessibleName(f"Details of the conflict with {name}")
+            if conflict is True:
+                some.setChecked(True)
+            elif conflict is False:
+                none.setChecked(True)
+            row = QWidget()
+            h = QHBoxLayout(row)
+            h.setContentsMargins(0, 0, 0, 0)
+            h.addWidget(none)
+            h.addWidget(some)
+            h.addWidget(text, 1)
+            self.rows.addRow(QLabel(name), row)
+            self.choices[name] = (none, some, text)
+
+    def answers(self) -> tuple[list[tuple[str, bool, str]], list[str]]:
+        """(bidder, conflict, details) for each bidder declared, and the bidders not yet declared."""
+        out: list[tuple[str, bool, str]] = []
+        missing: list[str] = []
+        for name, (none, some, text) in self.choices.items():
+            if not none.isChecked() and not some.isChecked():
+                missing.append(name)
+            else:
+                out.append((name, some.isChecked(), text.text()))
+        return out, missing
+
+
+def html(value: str) -> str:
+    """Text shown in a rich-text label: markup escaped, line breaks kept."""
+    return (value or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br>")
