@@ -157,7 +157,8 @@ def test_a_refused_edit_is_not_left_on_screen(qtbot, tmp_path, demo_path):
     before = bids.grid_model.data(bids.grid_model.index(0, 0))
     bids.grid_model.setData(bids.grid_model.index(0, 0), "-12")  # a negative quantity is refused
     assert bids.message.text().endswith("quantity: must be 0 or more")
-    assert bids.loaded_version is None  # refused: the screen will be read again when shown
+    # refused: the grid is read again at once, so what is saved is what is shown
+    assert bids.grid_model.data(bids.grid_model.index(0, 0)) == before
     win.tabs.setCurrentWidget(win.results_box)
     win.tabs.setCurrentWidget(bids)
     assert bids.grid_model.data(bids.grid_model.index(0, 0)) == before

@@ -245,5 +245,5 @@ class SetupScreen(TenderScreen):
             labels[point] = cell.text() if cell is not None else ""
         self.edit(
             lambda: su.set_scale(self.db, self.actor, self.reference, view.scale_max, view.scale_step, labels),
-            "Descriptors saved."
+            "Descriptors saved.",
         )
