@@ -25,6 +25,7 @@ __all__ = [
     "list_backups",
     "open_database",
     "open_locked",
+    "open_read_only",
     "restore",
     "schema_revision",
 ]

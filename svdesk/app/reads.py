@@ -38,7 +38,7 @@ __all__ = [
     "list_tenders",
     "lock_reason",
     "results",
-    "results_document",
+    "results_json",
     "standing",
     "tender_choices",
     "version",

@@ -12,7 +12,7 @@ from svdesk.model.entities import Tender
 from svdesk.model.kinds import TenderStatus
 from svdesk.model.services.tenders import lock_reason
 
-__all__ = ["Status", "TenderStatus", "status_of"]
+__all__ = ["Status", "TenderStatus"]  # status_of composes inside the other use cases' units of work
 
 
 @dataclass(frozen=True)
