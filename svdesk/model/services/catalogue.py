@@ -7,6 +7,7 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NotRequired, TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -39,6 +40,44 @@ LABELS = {
 }
 
 
+class FrameworkMeta(TypedDict):
+    """A framework's header: the built-in file's "framework" object, or an import's name and version."""
+
+    name: str
+    version: NotRequired[str]
+    source: NotRequired[str]
+    licence: NotRequired[str]
+
+
+class TagData(TypedDict):
+    kind: str
+    value: str
+
+
+class MeasureData(TypedDict):
+    """One measure as the built-in file holds it (sources, gaps, tags) or an import reads it (source)."""
+
+    ref: str
+    measure: NotRequired[str | None]
+    question: NotRequired[str | None]
+    unit: NotRequired[str | None]
+    proxy_value: NotRequired[float | None]
+    source: NotRequired[str]
+    sources: NotRequired[dict[str, str | None] | None]  # field -> where it came from
+    gaps: NotRequired[list[str]]
+    tags: NotRequired[list[TagData]]
+
+
+class OutcomeData(TypedDict):
+    name: str
+    measures: list[MeasureData]
+
+
+class ThemeData(TypedDict):
+    name: str
+    outcomes: list[OutcomeData]
+
+
 @dataclass(frozen=True)
 class CatalogueMeasure:
     """A catalogue measure as plain data, for lists, trees and look-ups."""
@@ -57,7 +96,7 @@ class CatalogueMeasure:
     tags: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
 
-def _add_framework(session: Session, meta: dict, themes: list[dict], builtin: bool) -> Framework:
+def _add_framework(session: Session, meta: FrameworkMeta, themes: list[ThemeData], builtin: bool) -> Framework:
     fw = Framework(
         name=meta["name"],
         version=meta.get("version", ""),
@@ -191,7 +230,7 @@ def _header_map(row: list[object]) -> dict[str, int]:
     return found
 
 
-def read_framework_file(path: Path) -> tuple[list[dict], list[Problem]]:
+def read_framework_file(path: Path) -> tuple[list[ThemeData], list[Problem]]:
     """Parse rows into themes/outcomes/measures; return every problem found, write nothing."""
     rows = _read_rows(path)
     header_idx, columns = None, {}
@@ -212,7 +251,7 @@ def read_framework_file(path: Path) -> tuple[list[dict], list[Problem]]:
             source=str(path),
         )
     problems: list[Problem] = []
-    themes: dict[str, dict] = {}
+    themes: dict[str, dict[str, OutcomeData]] = {}  # theme -> outcome -> its measures, in order read
     seen: dict[str, int] = {}
     theme = outcome = ""
     for i, row in enumerate(rows[header_idx + 1 :], start=header_idx + 2):
@@ -248,8 +287,7 @@ def read_framework_file(path: Path) -> tuple[list[dict], list[Problem]]:
                     Problem(f"{where}, column {LABELS['proxy_value']}", f"{raw_proxy!r} is not a proxy value")
                 )
                 continue
-        t = themes.setdefault(theme, {"name": theme, "outcomes": {}})
-        o = t["outcomes"].setdefault(outcome, {"name": outcome, "measures": []})
+        o = themes.setdefault(theme, {}).setdefault(outcome, {"name": outcome, "measures": []})
         o["measures"].append(
             {
                 "ref": ref,
@@ -261,7 +299,7 @@ def read_framework_file(path: Path) -> tuple[list[dict], list[Problem]]:
         )
     if not seen and not problems:
         problems.append(Problem("", "no measures found under the header row"))
-    result = [{"name": t["name"], "outcomes": list(t["outcomes"].values())} for t in themes.values()]
+    result: list[ThemeData] = [{"name": t, "outcomes": list(outcomes.values())} for t, outcomes in themes.items()]
     return result, problems
 
 
@@ -271,17 +309,17 @@ def import_framework(
     themes, problems = read_framework_file(path)
     if problems:
         raise ValidationError(problems, source=str(path))
-    meta = {
+    meta: FrameworkMeta = {
         "name": name or path.stem,
         "version": version,
         "licence": licence,
         "source": source or f"imported from {path.name}",
     }
     clash = session.scalars(
-        select(Framework).where(Framework.name == meta["name"], Framework.version == meta["version"])
+        select(Framework).where(Framework.name == meta["name"], Framework.version == version)
     ).first()
     if clash is not None:
         raise ValidationError(
-            f"a framework named {meta['name']!r} version {meta['version']!r} already exists", source=str(path)
+            f"a framework named {meta['name']!r} version {version!r} already exists", source=str(path)
         )
     return _add_framework(session, meta, themes, builtin=False)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from svdesk.model.entities import (
+    Base,
     Bidder,
     Declaration,
     ModeratedScore,
@@ -47,7 +48,11 @@ class TenderOverview:
     stages: list[Stage]
 
 
-def _count(*where: Any, of: Any = None, join: tuple = ()) -> Any:
+# A count's FROM and JOIN: (the table counted, the table it joins, the ON clause).
+CountJoin = tuple[type[Base], type[Base], ColumnElement[bool]]
+
+
+def _count(*where: Any, of: Any = None, join: CountJoin | tuple[()] = ()) -> Any:
     stmt = select(func.count() if of is None else func.count(func.distinct(of)))
     if join:
         stmt = stmt.select_from(join[0]).join(*join[1:])

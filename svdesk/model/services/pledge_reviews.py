@@ -196,7 +196,7 @@ def pledges_to_reconcile(session: Session, tender: Tender) -> list[PledgeReconci
         .order_by(Bidder.position, TenderMeasure.position)
     ):
         rows[pid] = PledgeReconciliation(bname, ref, unit, quantity, accepted, reason)
-    for pid, name, decision, quantity, why in session.execute(
+    for pid, name, decision, view_quantity, why in session.execute(
         select(
             PledgeReview.pledge_id,
             PanelMember.name,
@@ -208,5 +208,5 @@ def pledges_to_reconcile(session: Session, tender: Tender) -> list[PledgeReconci
         .where(PanelMember.tender_id == tender.id)
         .order_by(PanelMember.position)
     ):
-        rows[pid].views.append((name, decision, quantity, why))
+        rows[pid].views.append((name, decision, view_quantity, why))
     return list(rows.values())

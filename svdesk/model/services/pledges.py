@@ -263,4 +263,3 @@ def apply_import(session: Session, tender: Tender, plan: PledgeImportPlan, actor
             reason=f"imported from {Path(plan.file).name}",
         )
     session.flush()
-

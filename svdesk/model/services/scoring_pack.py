@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -34,6 +35,10 @@ from svdesk.model.services.tenders import (
     set_score,
 )
 from svdesk.model.spreadsheet import MAX_CELL_CHARS, check_xlsx_container, open_workbook_safely, parse_number
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 PACK_FORMAT = "svdesk-scoring-pack/1"
 SCORES_SHEET = "Scores"
@@ -95,7 +100,7 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_meta(wb) -> dict[str, object]:
+def _read_meta(wb: Workbook) -> dict[str, object]:
     meta: dict[str, object] = {}
     for row in wb[META_SHEET].iter_rows(max_row=50, max_col=2, values_only=True):
         if row and isinstance(row[0], str):
@@ -139,7 +144,7 @@ def _read_scoring_pack(path: Path) -> ScoringPack:
         wb.close()
 
 
-def _read_rows(ws, where: str, scale: tuple[float, float] | None) -> list[PackRow]:
+def _read_rows(ws: Worksheet, where: str, scale: tuple[float, float] | None) -> list[PackRow]:
     problems: list[Problem] = []
     out: list[PackRow] = []
     seen: dict[str, int] = {}
@@ -168,7 +173,9 @@ def _read_rows(ws, where: str, scale: tuple[float, float] | None) -> list[PackRo
     return out
 
 
-def _read_row(number: int, values: tuple, scale: tuple[float, float] | None) -> tuple[PackRow | None, list[Problem]]:
+def _read_row(
+    number: int, values: tuple[object, ...], scale: tuple[float, float] | None
+) -> tuple[PackRow | None, list[Problem]]:
     def at(column: str) -> str:
         return f"{SCORES_SHEET}!{column}{number}"
 

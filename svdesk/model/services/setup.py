@@ -8,8 +8,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from svdesk.model import audit, state
 from svdesk.model.entities import (
@@ -53,6 +53,11 @@ def _number(value: Any, what: str, minimum: float = 0.0, positive: bool = False)
     if value < minimum:
         raise ValidationError(f"{what}: must be {minimum:g} or more")
     return float(value)
+
+
+def _next_position(session: Session, position: InstrumentedAttribute[int], *where: ColumnElement[bool]) -> int:
+    """One past the highest position among these rows (0 for the first): an aggregate is always one row."""
+    return session.execute(select(func.coalesce(func.max(position), -1)).where(*where)).scalar_one() + 1
 
 
 def _text(value: str, what: str, max_len: int = 100_000) -> str:
@@ -217,12 +222,7 @@ def add_measure(
         raise ValidationError(f"{known.ref}: give a reason for using a proxy other than the catalogue's")
     if known.proxy_value is None and not why:
         why = "proxy set for this tender (none in the catalogue)"
-    position = (
-        session.scalar(
-            select(func.coalesce(func.max(TenderMeasure.position), -1)).where(TenderMeasure.tender_id == tender.id)
-        )
-        + 1
-    )
+    position = _next_position(session, TenderMeasure.position, TenderMeasure.tender_id == tender.id)
     m = TenderMeasure(
         tender_id=tender.id,
         catalogue_measure_id=known.id,
@@ -309,12 +309,7 @@ def save_question(
     q = session.scalars(select(Question).where(Question.tender_id == tender.id, Question.code == code)).first()
     before = state.question_value(q) if q else None
     if q is None:
-        position = (
-            session.scalar(
-                select(func.coalesce(func.max(Question.position), -1)).where(Question.tender_id == tender.id)
-            )
-            + 1
-        )
+        position = _next_position(session, Question.position, Question.tender_id == tender.id)
         q = Question(tender_id=tender.id, code=code, position=position, section=sec, text="", weight=0)
         session.add(q)
     q.section, q.text, q.weight = sec, _text(text, f"{code} text"), _number(weight, f"{code} weight")
@@ -347,9 +342,7 @@ def add_bidder(session: Session, tender: Tender, actor: str, name: str, price: f
     name = _text(name, "bidder name", 300)
     if session.scalars(select(Bidder.id).where(Bidder.tender_id == tender.id, Bidder.name == name)).first():
         raise ValidationError(f"a bidder named {name!r} already exists")
-    position = (
-        session.scalar(select(func.coalesce(func.max(Bidder.position), -1)).where(Bidder.tender_id == tender.id)) + 1
-    )
+    position = _next_position(session, Bidder.position, Bidder.tender_id == tender.id)
     b = Bidder(tender_id=tender.id, name=name, price=_number(price, f"{name} price", positive=True), position=position)
     session.add(b)
     session.flush()
@@ -418,12 +411,7 @@ def add_member(session: Session, tender: Tender, actor: str, name: str, role: st
         select(PanelMember.id).where(PanelMember.tender_id == tender.id, PanelMember.name == name)
     ).first():
         raise ValidationError(f"{name!r} is already on the panel")
-    position = (
-        session.scalar(
-            select(func.coalesce(func.max(PanelMember.position), -1)).where(PanelMember.tender_id == tender.id)
-        )
-        + 1
-    )
+    position = _next_position(session, PanelMember.position, PanelMember.tender_id == tender.id)
     m = PanelMember(tender_id=tender.id, name=name, role=Role(role), position=position)
     session.add(m)
     session.flush()

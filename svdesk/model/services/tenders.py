@@ -11,11 +11,12 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from svdesk.model import audit, state
 from svdesk.model.entities import (
+    Base,
     Bidder,
     Declaration,
     ModeratedScore,
@@ -36,6 +37,9 @@ from svdesk.model.rows import plain_rows
 from svdesk.model.scoring import score_problem
 
 LOCKED_STATES = (TenderStatus.SIGNED_OFF, TenderStatus.AWARDED)
+
+# A count's FROM and JOIN: (the table counted, the table it joins, the ON clause).
+CountJoin = tuple[type[Base], type[Base], ColumnElement[bool]]
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,7 @@ class SaveResult:
 def list_tenders(session: Session) -> list[TenderSummary]:
     """Every tender, newest first, with its counts: one SELECT (counts as correlated subqueries)."""
 
-    def count(*where: Any, join: tuple | None = None) -> Any:
+    def count(*where: Any, join: CountJoin | None = None) -> Any:
         stmt = select(func.count())
         if join is not None:
             stmt = stmt.select_from(join[0]).join(*join[1:])
@@ -302,14 +306,15 @@ def set_moderated(
     ).first()
     check_version(existing, expected_version, f"the consensus score of {question_code} for {bidder_name}")
     before = state.score_value(existing.score, existing.rationale) if existing else None
+    changed = True
     if existing is None:
         existing = ModeratedScore(bidder_id=bidder.id, question_id=question.id, score=value, rationale=text)
         session.add(existing)
     elif (existing.score, existing.rationale) != (value, text):
         existing.score, existing.rationale = value, text
     else:
-        before = "unchanged"
-    if before != "unchanged":
+        changed = False
+    if changed:
         audit.record(
             session,
             tender.uid,

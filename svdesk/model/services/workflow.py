@@ -6,10 +6,11 @@ conflicts of interest and the sign-off live here too: they are steps of the same
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from svdesk.model import audit, state, state_encoding
@@ -52,7 +53,10 @@ class Readiness:
         return not self.missing
 
 
-def _ids(session: Session, tender: Tender):
+def _ids(
+    session: Session, tender: Tender
+) -> tuple[Sequence[Row[int, str, float]], Sequence[Row[int, str, Section]], Sequence[Row[int, str, Role]]]:
+    """The tender's bidders (id, name, price), questions (id, code, section) and panel (id, name, role), in order."""
     bidders = session.execute(
         select(Bidder.id, Bidder.name, Bidder.price).where(Bidder.tender_id == tender.id).order_by(Bidder.position)
     ).all()
