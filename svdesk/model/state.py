@@ -1,10 +1,13 @@
 """The evaluation's canonical content, as a flat map of entity key -> value.
 
-One function describes what "the record" is. It serves three purposes:
-- the audit log stores each change as (key, before, after) in exactly these shapes;
-- `verify` replays the log and compares the result with this map read from the database, so an
-  edit made behind the app's back (e.g. with the sqlite3 shell) is named precisely;
-- the sign-off fingerprint is the SHA-256 of this map (without status and signatures).
+What "the record" is, is described once, in `record_shape.py`; this module derives from it:
+- the writers' values: the audit log stores each change as (key, before, after) in exactly these
+  shapes (`tender_value`, `pledge_key`, ... : the names the services call);
+- the snapshot: `read_record` reads a tender's rows, `state_of` makes the map `verify` compares
+  with the replayed log, so an edit made behind the app's back (e.g. with the sqlite3 shell) is
+  named precisely;
+- the sign-off fingerprint: the SHA-256 of this map keyed by names (without what is not
+  fingerprinted: signatures and the workflow status). `state_encoding` writes the same bytes fast.
 
 Keys use database ids (stable under renames); values carry the names a person reads.
 """
@@ -15,150 +18,134 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from svdesk.model import record_shape as shape
 from svdesk.model.audit import canonical_json
 from svdesk.model.entities import (
     Bidder,
     Declaration,
-    ModeratedScore,
     PanelMember,
     Pledge,
     PledgeReview,
     Question,
-    ScaleDescriptor,
-    Score,
     Signature,
     Tender,
     TenderMeasure,
 )
+from svdesk.model.record_spec import Kind, Part, Readable
 from svdesk.model.rows import plain_rows
 
+SMALL: tuple[Kind, ...] = tuple(k for k in shape.KINDS if not k.bulk)
+BULK: tuple[Kind, ...] = tuple(k for k in shape.KINDS if k.bulk)
 # Parts of the state that change by the workflow itself, not the evaluation's content.
-NOT_FINGERPRINTED = ("signature/",)
-STATUS_FIELD = "status"
+NOT_FINGERPRINTED: tuple[str, ...] = tuple(f"{k.name}/" for k in shape.KINDS if not k.fingerprinted)
+UNPRINTED_FIELDS: dict[str, frozenset[str]] = {k.name: k.unprinted for k in shape.KINDS if k.unprinted}
+# The kinds of entity whose key carries ids of other entities, and which kinds those ids are.
+KEY_PARTS: dict[str, tuple[str, ...]] = {
+    k.name: tuple(p.kind for p in k.key) for k in shape.KINDS if k.readable is Readable.NAMES
+}
+NAMED_BY: dict[str, str] = {k.name: k.named_by for k in shape.KINDS if k.named_by is not None}
+_READS_AS_KIND = frozenset(k.name for k in shape.KINDS if k.readable is Readable.KIND)
+
+
+# --- the writers' values (what the services record in the audit log) --------------------------------
+
+
+def value_of(kind: Kind, obj: Any, parts: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The value of a mapped object of `kind`; `parts` may give a part's map already read."""
+    value = kind.value(obj)
+    for part in kind.parts:
+        value[part.name] = parts[part.name] if parts is not None and part.name in parts else part.of_object(obj)
+    return value
 
 
 def tender_key(t: Tender) -> str:
-    return f"tender/{t.id}"
+    return shape.TENDER.key_of(t.id)
 
 
 def tender_value(t: Tender, descriptors: dict[str, str] | None = None) -> dict[str, Any]:
-    return {
-        "reference": t.reference,
-        "title": t.title,
-        "contract_value": t.contract_value,
-        "weight_price": t.weight_price,
-        "weight_quality": t.weight_quality,
-        "weight_social_value": t.weight_social_value,
-        "sv_quantitative_share": t.sv_quantitative_share,
-        "quantitative_method": t.quantitative_method.value,
-        "scale_max": t.scale_max,
-        "scale_step": t.scale_step,
-        "descriptors": descriptors if descriptors is not None else {f"{d.score:g}": d.label for d in t.descriptors},
-        "hide_prices_from_quality": t.hide_prices_from_quality,
-        STATUS_FIELD: t.status.value,
-    }
+    return value_of(shape.TENDER, t, None if descriptors is None else {"descriptors": descriptors})
 
 
 def measure_key(m: TenderMeasure) -> str:
-    return f"measure/{m.id}"
+    return shape.MEASURE.key_of(m.id)
 
 
 def measure_value(m: TenderMeasure) -> dict[str, Any]:
-    return {
-        "ref": m.ref,
-        "description": m.description,
-        "unit": m.unit,
-        "proxy_value": m.proxy_value,
-        "catalogue_proxy_value": m.catalogue_proxy_value,
-        "proxy_override_reason": m.proxy_override_reason,
-    }
+    return shape.MEASURE.value(m)
 
 
 def question_key(q: Question) -> str:
-    return f"question/{q.id}"
+    return shape.QUESTION.key_of(q.id)
 
 
 def question_value(q: Question) -> dict[str, Any]:
-    return {
-        "code": q.code,
-        "section": q.section.value,
-        "title": q.title,
-        "text": q.text,
-        "guidance": q.guidance,
-        "weight": q.weight,
-        "minimum_score": q.minimum_score,
-    }
+    return shape.QUESTION.value(q)
 
 
 def bidder_key(b: Bidder) -> str:
-    return f"bidder/{b.id}"
+    return shape.BIDDER.key_of(b.id)
 
 
 def bidder_value(b: Bidder) -> dict[str, Any]:
-    return {"name": b.name, "price": b.price}
+    return shape.BIDDER.value(b)
 
 
 def member_key(m: PanelMember) -> str:
-    return f"member/{m.id}"
+    return shape.MEMBER.key_of(m.id)
 
 
 def member_value(m: PanelMember) -> dict[str, Any]:
-    return {"name": m.name, "role": m.role.value}
+    return shape.MEMBER.value(m)
 
 
 def pledge_key(bidder_id: int, measure_id: int) -> str:
-    return f"pledge/{bidder_id}/{measure_id}"
+    return shape.PLEDGE.key_of(bidder_id, measure_id)
 
 
 def pledge_value(p: Pledge) -> dict[str, Any]:
-    return {"quantity": p.quantity, "accepted": p.accepted_quantity, "reason": p.adjustment_reason}
+    return shape.PLEDGE.value(p)
 
 
 def score_key(bidder_id: int, question_id: int, member_id: int) -> str:
-    return f"score/{bidder_id}/{question_id}/{member_id}"
+    return shape.SCORE.key_of(bidder_id, question_id, member_id)
 
 
 def score_value(score: float, rationale: str) -> dict[str, Any]:
-    return {"score": score, "rationale": rationale}
+    """The value of a score or a consensus score (the two kinds record the same fields)."""
+    return shape.SCORE.value_of_columns(score, rationale)
 
 
 def moderated_key(bidder_id: int, question_id: int) -> str:
-    return f"moderated/{bidder_id}/{question_id}"
+    return shape.MODERATED.key_of(bidder_id, question_id)
 
 
 def declaration_key(member_id: int, bidder_id: int) -> str:
-    return f"declaration/{member_id}/{bidder_id}"
+    return shape.DECLARATION.key_of(member_id, bidder_id)
 
 
 def declaration_value(d: Declaration) -> dict[str, Any]:
-    return {"conflict": d.conflict, "details": d.details}
+    return shape.DECLARATION.value(d)
 
 
 def review_key(member_id: int, bidder_id: int, measure_id: int) -> str:
-    return f"review/{member_id}/{bidder_id}/{measure_id}"
+    return shape.REVIEW.key_of(member_id, bidder_id, measure_id)
 
 
 def review_value(r: PledgeReview) -> dict[str, Any]:
-    return {"decision": r.decision, "accepted": r.accepted_quantity, "reason": r.reason}
+    return shape.REVIEW.value(r)
 
 
 def signature_key(s: Signature) -> str:
-    return f"signature/{s.id}"
+    return shape.SIGNATURE.key_of(s.id)
 
 
 def signature_value(s: Signature) -> dict[str, Any]:
-    return {
-        "member_id": s.member_id,
-        "name": s.name,
-        "role": s.role,
-        "signed_at": s.signed_at,
-        "fingerprint": s.fingerprint,
-        "audit_head": s.audit_head,
-        "withdrawn": s.withdrawn,
-    }
+    return shape.SIGNATURE.value(s)
+
+
+# --- the snapshot ---------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -166,10 +153,12 @@ class Record:
     """The rows of one tender's record, read once with plain-column SELECTs (no ORM objects).
 
     Everything that reads the whole record (`current_state`, `verify`, the report data) starts
-    from this, so a report reads the 80,000 scores once. Small tables are in position order.
+    from this, so a report reads the 80,000 scores once. Each attribute holds the rows of the kind
+    (or part) of `record_shape` whose `rows` names it, laid out as its `columns`: key ids, fields,
+    then the columns read for the reports; the small tables in position order.
     """
 
-    descriptors: list[tuple[float, str]]  # (score, label) by score
+    descriptors: list[Any]  # (score, label) by score
     # (id, ref, description, unit, proxy_value, catalogue_proxy_value, proxy_override_reason, theme, position)
     measures: list[Any]
     # (id, code, section, title, text, guidance, weight, minimum_score, position)
@@ -185,176 +174,57 @@ class Record:
     signatures: list[Any]
 
 
+def _reads() -> tuple[Kind | Part, ...]:
+    """What `read_record` reads, the tender's own rows first (the others are found by their ids)."""
+    reads: list[Kind | Part] = [part for kind in shape.KINDS for part in kind.parts]
+    reads += [kind for kind in shape.KINDS if kind.rows is not None]
+    return tuple(sorted(reads, key=lambda r: r.scope is None or r.scope.of != "tender"))
+
+
+READS = _reads()
+_SCOPES = frozenset(r.scope.of for r in READS if r.scope is not None) - {"tender"}
+
+
+def rows_name(read: Kind | Part) -> str:
+    """The `Record` attribute holding the rows of a kind or part."""
+    if read.rows is None:
+        raise TypeError(f"{read.name} is not read as rows")
+    return read.rows
+
+
+def rows_of(record: Record, read: Kind | Part) -> list[Any]:
+    rows: list[Any] = getattr(record, rows_name(read))
+    return rows
+
+
 def read_record(session: Session, tender: Tender) -> Record:
     """Read the whole record of one tender: one SELECT of plain columns per table."""
-    tid = tender.id
-    bidders = plain_rows(
-        session,
-        select(Bidder.id, Bidder.name, Bidder.price, Bidder.position)
-        .where(Bidder.tender_id == tid)
-        .order_by(Bidder.position, Bidder.id),
-    )
-    members = plain_rows(
-        session,
-        select(PanelMember.id, PanelMember.name, PanelMember.role, PanelMember.position)
-        .where(PanelMember.tender_id == tid)
-        .order_by(PanelMember.position, PanelMember.id),
-    )
-    bidder_ids = [b[0] for b in bidders] or [-1]
-    member_ids = [m[0] for m in members] or [-1]
-    return Record(
-        descriptors=plain_rows(
-            session,
-            select(ScaleDescriptor.score, ScaleDescriptor.label)
-            .where(ScaleDescriptor.tender_id == tid)
-            .order_by(ScaleDescriptor.score),
-        ),
-        measures=plain_rows(
-            session,
-            select(
-                TenderMeasure.id,
-                TenderMeasure.ref,
-                TenderMeasure.description,
-                TenderMeasure.unit,
-                TenderMeasure.proxy_value,
-                TenderMeasure.catalogue_proxy_value,
-                TenderMeasure.proxy_override_reason,
-                TenderMeasure.theme,
-                TenderMeasure.position,
-            )
-            .where(TenderMeasure.tender_id == tid)
-            .order_by(TenderMeasure.position, TenderMeasure.id),
-        ),
-        questions=plain_rows(
-            session,
-            select(
-                Question.id,
-                Question.code,
-                Question.section,
-                Question.title,
-                Question.text,
-                Question.guidance,
-                Question.weight,
-                Question.minimum_score,
-                Question.position,
-            )
-            .where(Question.tender_id == tid)
-            .order_by(Question.position, Question.id),
-        ),
-        bidders=bidders,
-        members=members,
-        pledges=plain_rows(
-            session,
-            select(
-                Pledge.bidder_id,
-                Pledge.tender_measure_id,
-                Pledge.quantity,
-                Pledge.accepted_quantity,
-                Pledge.adjustment_reason,
-            ).where(Pledge.bidder_id.in_(bidder_ids)),
-        ),
-        scores=plain_rows(
-            session,
-            select(Score.bidder_id, Score.question_id, Score.member_id, Score.score, Score.rationale).where(
-                Score.member_id.in_(member_ids)
-            ),
-        ),
-        moderated=plain_rows(
-            session,
-            select(
-                ModeratedScore.bidder_id, ModeratedScore.question_id, ModeratedScore.score, ModeratedScore.rationale
-            ).where(ModeratedScore.bidder_id.in_(bidder_ids)),
-        ),
-        declarations=plain_rows(
-            session,
-            select(Declaration.member_id, Declaration.bidder_id, Declaration.conflict, Declaration.details).where(
-                Declaration.member_id.in_(member_ids)
-            ),
-        ),
-        reviews=plain_rows(
-            session,
-            select(
-                PledgeReview.member_id,
-                Pledge.bidder_id,
-                Pledge.tender_measure_id,
-                PledgeReview.decision,
-                PledgeReview.accepted_quantity,
-                PledgeReview.reason,
-            )
-            .join(Pledge, PledgeReview.pledge_id == Pledge.id)
-            .where(Pledge.bidder_id.in_(bidder_ids)),
-        ),
-        signatures=plain_rows(
-            session,
-            select(
-                Signature.id,
-                Signature.member_id,
-                Signature.name,
-                Signature.role,
-                Signature.signed_at,
-                Signature.fingerprint,
-                Signature.audit_head,
-                Signature.withdrawn,
-            )
-            .where(Signature.tender_id == tid)
-            .order_by(Signature.id),
-        ),
-    )
+    ids: dict[str, Any] = {"tender": tender.id}
+    rows: dict[str, list[Any]] = {}
+    for read in READS:
+        got = rows[rows_name(read)] = plain_rows(session, read.statement(ids))
+        if isinstance(read, Kind) and read.name in _SCOPES:
+            ids[read.name] = [r[0] for r in got] or [-1]
+    return Record(**rows)
 
 
-def _small_state(tender: Tender, record: Record) -> dict[str, Any]:
-    """The state of everything but the three large tables (pledges, scores, moderated scores)."""
+def small_state(tender: Tender, record: Record) -> dict[str, Any]:
+    """The state of everything but the bulk kinds (pledges, scores, moderated scores)."""
     state: dict[str, Any] = {}
-    state[tender_key(tender)] = tender_value(tender, {f"{score:g}": label for score, label in record.descriptors})
-    for mid, ref, description, unit, proxy, catalogue_proxy, why, _theme, _pos in record.measures:
-        state[f"measure/{mid}"] = {
-            "ref": ref,
-            "description": description,
-            "unit": unit,
-            "proxy_value": proxy,
-            "catalogue_proxy_value": catalogue_proxy,
-            "proxy_override_reason": why,
-        }
-    for qid, code, section, title, text, guidance, weight, minimum, _pos in record.questions:
-        state[f"question/{qid}"] = {
-            "code": code,
-            "section": section.value,
-            "title": title,
-            "text": text,
-            "guidance": guidance,
-            "weight": weight,
-            "minimum_score": minimum,
-        }
-    for bid, name, price, _pos in record.bidders:
-        state[f"bidder/{bid}"] = {"name": name, "price": price}
-    for mid, name, role, _pos in record.members:
-        state[f"member/{mid}"] = {"name": name, "role": role.value}
-    for mid, bid, conflict, details in record.declarations:
-        state[f"declaration/{mid}/{bid}"] = {"conflict": conflict, "details": details}
-    for mid, bid, measure_id, decision, acc, why in record.reviews:
-        state[f"review/{mid}/{bid}/{measure_id}"] = {"decision": decision, "accepted": acc, "reason": why}
-    for sid, member_id, name, role, signed_at, fingerprint, head, withdrawn in record.signatures:
-        state[f"signature/{sid}"] = {
-            "member_id": member_id,
-            "name": name,
-            "role": role,
-            "signed_at": signed_at,
-            "fingerprint": fingerprint,
-            "audit_head": head,
-            "withdrawn": withdrawn,
-        }
+    for kind in SMALL:
+        if kind.rows is None:  # the tender itself
+            parts = {part.name: part.of_rows(rows_of(record, part)) for part in kind.parts}
+            state[kind.key_of(tender.id)] = value_of(kind, tender, parts)
+        else:
+            kind.fill(rows_of(record, kind), state)
     return state
 
 
 def state_of(tender: Tender, record: Record) -> dict[str, Any]:
-    """The canonical state map of a record read by `read_record` (same shapes as the *_value functions)."""
-    state = _small_state(tender, record)
-    for bid, mid, qty, acc, why in record.pledges:
-        state[f"pledge/{bid}/{mid}"] = {"quantity": qty, "accepted": acc, "reason": why}
-    for bid, qid, mid, sc, why in record.scores:
-        state[f"score/{bid}/{qid}/{mid}"] = {"score": sc, "rationale": why}
-    for bid, qid, sc, why in record.moderated:
-        state[f"moderated/{bid}/{qid}"] = {"score": sc, "rationale": why}
+    """The canonical state map of a record read by `read_record` (the writers' shapes)."""
+    state = small_state(tender, record)
+    for kind in BULK:
+        kind.fill(rows_of(record, kind), state)
     return state
 
 
@@ -363,51 +233,39 @@ def current_state(session: Session, tender: Tender) -> dict[str, Any]:
     return state_of(tender, read_record(session, tender))
 
 
+# --- names and the fingerprint ---------------------------------------------------------------------------
+
+
 def names_for(state: dict[str, Any]) -> dict[str, dict[str, str]]:
-    """id -> readable name for each kind, from the state itself."""
-    names: dict[str, dict[str, str]] = {"bidder": {}, "question": {}, "member": {}, "measure": {}}
-    field = {"bidder": "name", "question": "code", "member": "name", "measure": "ref"}
+    """id -> readable name for each kind that names rows, from the state itself."""
+    names: dict[str, dict[str, str]] = {kind: {} for kind in NAMED_BY}
     for key, value in state.items():
         kind, _, ident = key.partition("/")
         if kind in names and isinstance(value, dict):
-            names[kind][ident] = str(value.get(field[kind], ident))
+            names[kind][ident] = str(value.get(NAMED_BY[kind], ident))
     return names
-
-
-# The kinds of entity whose key carries ids of other entities, and which kinds those ids are.
-KEY_PARTS: dict[str, tuple[str, ...]] = {
-    "pledge": ("bidder", "measure"),
-    "score": ("bidder", "question", "member"),
-    "moderated": ("bidder", "question"),
-    "declaration": ("member", "bidder"),
-    "review": ("member", "bidder", "measure"),
-    "measure": ("measure",),
-    "question": ("question",),
-    "bidder": ("bidder",),
-    "member": ("member",),
-}
 
 
 def readable_key(key: str, names: dict[str, dict[str, str]]) -> str:
     """'score/3/7/2' -> 'score/Weaver Valley Care Ltd/Q1/Tom Ellis' (ids replaced by names)."""
     kind, *ids = key.split("/")
     order = KEY_PARTS.get(kind)
-    if kind == "tender":
-        return "tender"
+    if kind in _READS_AS_KIND:
+        return kind
     if order is None or len(order) != len(ids):
         return key
     return "/".join([kind, *(names[k].get(i, f"#{i}") for k, i in zip(order, ids, strict=True))])
 
 
-def _readable_keys(keys: list[str], names: dict[str, dict[str, str]]) -> list[str]:
+def readable_keys(keys: list[str], names: dict[str, dict[str, str]]) -> list[str]:
     """`readable_key` of many keys at once (the fingerprint renames every key of the record)."""
     lookups = {kind: [names[k] for k in order] for kind, order in KEY_PARTS.items()}
     out = []
     for key in keys:
         kind, *ids = key.split("/")
         parts = lookups.get(kind)
-        if kind == "tender":
-            out.append("tender")
+        if kind in _READS_AS_KIND:
+            out.append(kind)
         elif parts is None or len(parts) != len(ids):
             out.append(key)
         else:
@@ -415,15 +273,21 @@ def _readable_keys(keys: list[str], names: dict[str, dict[str, str]]) -> list[st
     return out
 
 
+def unprinted_fields(key: str) -> frozenset[str] | None:
+    """The fields of this key's value that the fingerprint leaves out, if any."""
+    kind, slash, _ = key.partition("/")
+    return UNPRINTED_FIELDS.get(kind) if slash else None
+
+
 def content_fingerprint(state: dict[str, Any]) -> str:
-    """SHA-256 of the evaluation's content: everything but signatures and the workflow status.
+    """SHA-256 of the evaluation's content: everything fingerprinted (not signatures nor the status).
 
     Keyed by names, not database ids, so the same evaluation loaded elsewhere has the same print.
     """
     keys = [key for key in state if not key.startswith(NOT_FINGERPRINTED)]
-    values = [
-        {k: v for k, v in state[key].items() if k != STATUS_FIELD} if key.startswith("tender/") else state[key]
-        for key in keys
-    ]
-    content = dict(zip(_readable_keys(keys, names_for(state)), values, strict=True))
+    values = []
+    for key in keys:
+        drop = unprinted_fields(key)
+        values.append({k: v for k, v in state[key].items() if k not in drop} if drop else state[key])
+    content = dict(zip(readable_keys(keys, names_for(state)), values, strict=True))
     return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()

@@ -12,7 +12,6 @@ Three checks, each naming the first thing that no longer matches:
 from __future__ import annotations
 
 import json
-from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,10 +19,11 @@ from sqlalchemy.orm import Session
 
 from svdesk.model import audit, state, state_encoding
 from svdesk.model.entities import Tender
+from svdesk.model.kinds import SNAPSHOTS
 from svdesk.model.rows import bulk_work
 from svdesk.model.services.tenders import active_signatures, get_tender
 
-SNAPSHOT_ACTIONS = ("tender.load", "tender.create")
+SNAPSHOT_ACTIONS = SNAPSHOTS  # the whole-record kinds a chain starts from
 
 
 @dataclass
@@ -51,7 +51,7 @@ class VerifyReport:
         }
 
 
-def replay(entries: list) -> dict[str, Any]:
+def replay(entries: list[Any]) -> dict[str, Any]:
     expected: dict[str, Any] = {}
     for e in entries:
         after = json.loads(e.after)
@@ -99,24 +99,6 @@ def _differences(expected: dict[str, Any], actual: dict[str, Any]) -> list[str]:
     return out
 
 
-def _at_snapshot(members: list[str], first_before: dict[str, str]) -> list[str]:
-    """The sorted members with each key changed since the snapshot set back to its value before."""
-    if len(first_before) > 256:  # many changes (a tender built in the app): filter in one pass
-        kept = [m for m in members if m[1 : m.index('"', 1)] not in first_before]
-        kept += [f'"{key}":{before}' for key, before in first_before.items() if before != "null"]
-        kept.sort()
-        return kept
-    members = list(members)
-    for key, before in first_before.items():
-        prefix = f'"{key}":'
-        i = bisect_left(members, prefix)
-        if i < len(members) and members[i].startswith(prefix):
-            del members[i]
-        if before != "null":
-            insort(members, prefix + before)
-    return members
-
-
 def _replay_matches(entries: list[Any], encoded: state_encoding.EncodedState) -> bool:
     """True when `replay(entries)` equals the database's state (`encoded`), shown cheaply.
 
@@ -145,21 +127,7 @@ def _replay_matches(entries: list[Any], encoded: state_encoding.EncodedState) ->
             want = json.loads(after)
             if (have is not None or want is not None) and (have is None or json.loads(have) != want):
                 return False
-        members = _at_snapshot(encoded.members, first_before)
-        at_snapshot = "{" + ",".join(members) + "}"
-        snapshot: str = entries[last].after
-        end = len(snapshot) - 1  # the snapshot is {..."state":<at_snapshot>}: compared in place, not copied
-        start = end - len(at_snapshot)
-        if start >= 9 and snapshot.endswith("}") and snapshot.startswith(at_snapshot, start, end):
-            if snapshot[:start] == '{"state":':
-                return True
-            if snapshot.startswith(',"state":', start - 9, start):
-                # what precedes "state" must be whole members of the object (e.g. "source"), so that
-                # the snapshot's "state" is exactly `at_snapshot`
-                head = json.loads(snapshot[: start - 9] + "}")
-                return isinstance(head, dict) and bool(head) and "state" not in head
-        # The same values written differently (a number the log holds as an int): compare decoded.
-        return json.loads(at_snapshot) == json.loads(snapshot)["state"]
+        return state_encoding.snapshot_holds(entries[last].after, encoded.text_with(first_before))
     except (ValueError, TypeError, KeyError):
         return False
 

@@ -1,0 +1,277 @@
+"""The record, described once: every audited kind of row, its key, its fields and how each is written.
+
+The audit log stores each change as (key, before, after) in exactly these shapes; `verify` replays
+the log and compares it with the record read from the database; the sign-off fingerprint is the
+SHA-256 of the record keyed by names. All three are derived from this description (`state.py`,
+`state_encoding.py`; the vocabulary is `record_spec.py`), so they cannot drift apart.
+
+Keys use database ids (stable under renames); values carry the names a person reads. Every
+mapped column of every entity is accounted for here: part of the record, or listed with the reason
+it is not (tests/test_record_shape.py holds the description to the mappings).
+
+Changing what a kind records changes the fingerprint of every record signed before: existing
+signatures would no longer verify. Add a field only with a migration of the recorded prints.
+"""
+
+from __future__ import annotations
+
+from svdesk.model.entities import (
+    AuditEntry,
+    Bidder,
+    Declaration,
+    Framework,
+    Measure,
+    MeasureTag,
+    ModeratedScore,
+    Outcome,
+    PanelMember,
+    Pledge,
+    PledgeReview,
+    Question,
+    ScaleDescriptor,
+    Score,
+    Signature,
+    Tender,
+    TenderMeasure,
+    Theme,
+)
+from svdesk.model.record_spec import Codec, Field, KeyPart, Kind, Part, Readable, Scope
+
+TEXT, NUMBER, OPTIONAL_NUMBER = Codec.TEXT, Codec.NUMBER, Codec.OPTIONAL_NUMBER
+FLAG, CHOICE, OPTIONAL_ID = Codec.FLAG, Codec.CHOICE, Codec.OPTIONAL_ID
+
+ID = "the database id: the row's key"
+OF_TENDER = "the tender the row belongs to: the record is one tender's"
+POSITION = "display order, set when the row is added and never edited; not part of the evaluation"
+VERSION = "the optimistic-lock counter of concurrent edits, not content"
+WHEN = "when the row was written: the audit entry of the change records who and when"
+
+TENDER = Kind(
+    name="tender",
+    entity=Tender,
+    key=(KeyPart("tender", Tender.id),),
+    fields=(
+        Field("reference", Tender.reference, TEXT),
+        Field("title", Tender.title, TEXT),
+        Field("contract_value", Tender.contract_value, NUMBER),
+        Field("weight_price", Tender.weight_price, NUMBER),
+        Field("weight_quality", Tender.weight_quality, NUMBER),
+        Field("weight_social_value", Tender.weight_social_value, NUMBER),
+        Field("sv_quantitative_share", Tender.sv_quantitative_share, NUMBER),
+        Field("quantitative_method", Tender.quantitative_method, CHOICE),
+        Field("scale_max", Tender.scale_max, NUMBER),
+        Field("scale_step", Tender.scale_step, NUMBER),
+        Field("hide_prices_from_quality", Tender.hide_prices_from_quality, FLAG),
+        Field("status", Tender.status, CHOICE, fingerprinted=False),  # the workflow's own step
+    ),
+    parts=(
+        Part(
+            name="descriptors",
+            rows="descriptors",
+            relationship=Tender.descriptors,
+            key=ScaleDescriptor.score,
+            value=ScaleDescriptor.label,
+            scope=Scope(ScaleDescriptor.tender_id, "tender"),
+            order_by=(ScaleDescriptor.score,),
+            not_recorded={"id": "a descriptor is keyed by its score"},
+        ),
+    ),
+    rows=None,  # the tender is read as the object itself
+    scope=None,
+    readable=Readable.KIND,
+    not_recorded={
+        "uid": "the audit chain's identity of the tender: the log is kept under it, not in it",
+        "created_at": WHEN,
+        "version": VERSION,
+    },
+)
+
+MEASURE = Kind(
+    name="measure",
+    entity=TenderMeasure,
+    key=(KeyPart("measure", TenderMeasure.id),),
+    fields=(
+        Field("ref", TenderMeasure.ref, TEXT),
+        Field("description", TenderMeasure.description, TEXT),
+        Field("unit", TenderMeasure.unit, TEXT),
+        Field("proxy_value", TenderMeasure.proxy_value, NUMBER),
+        Field("catalogue_proxy_value", TenderMeasure.catalogue_proxy_value, OPTIONAL_NUMBER),
+        Field("proxy_override_reason", TenderMeasure.proxy_override_reason, TEXT),
+    ),
+    rows="measures",
+    scope=Scope(TenderMeasure.tender_id, "tender"),
+    order_by=(TenderMeasure.position, TenderMeasure.id),
+    also_read=(TenderMeasure.theme, TenderMeasure.position),
+    named_by="ref",
+    not_recorded={
+        "catalogue_measure_id": "provenance only: the catalogue row it was copied from (set null if deleted)",
+        "theme": "the catalogue's heading, copied with the measure for the reports; never edited in a tender",
+        "position": POSITION,
+    },
+)
+
+QUESTION = Kind(
+    name="question",
+    entity=Question,
+    key=(KeyPart("question", Question.id),),
+    fields=(
+        Field("code", Question.code, TEXT),
+        Field("section", Question.section, CHOICE),
+        Field("title", Question.title, TEXT),
+        Field("text", Question.text, TEXT),
+        Field("guidance", Question.guidance, TEXT),
+        Field("weight", Question.weight, NUMBER),
+        Field("minimum_score", Question.minimum_score, OPTIONAL_NUMBER),
+    ),
+    rows="questions",
+    scope=Scope(Question.tender_id, "tender"),
+    order_by=(Question.position, Question.id),
+    also_read=(Question.position,),
+    named_by="code",
+    not_recorded={"position": POSITION},
+)
+
+BIDDER = Kind(
+    name="bidder",
+    entity=Bidder,
+    key=(KeyPart("bidder", Bidder.id),),
+    fields=(Field("name", Bidder.name, TEXT), Field("price", Bidder.price, NUMBER)),
+    rows="bidders",
+    scope=Scope(Bidder.tender_id, "tender"),
+    order_by=(Bidder.position, Bidder.id),
+    also_read=(Bidder.position,),
+    named_by="name",
+    not_recorded={"position": POSITION},
+)
+
+MEMBER = Kind(
+    name="member",
+    entity=PanelMember,
+    key=(KeyPart("member", PanelMember.id),),
+    fields=(Field("name", PanelMember.name, TEXT), Field("role", PanelMember.role, CHOICE)),
+    rows="members",
+    scope=Scope(PanelMember.tender_id, "tender"),
+    order_by=(PanelMember.position, PanelMember.id),
+    also_read=(PanelMember.position,),
+    named_by="name",
+    not_recorded={"position": POSITION},
+)
+
+PLEDGE = Kind(
+    name="pledge",
+    entity=Pledge,
+    key=(KeyPart("bidder", Pledge.bidder_id), KeyPart("measure", Pledge.tender_measure_id)),
+    fields=(
+        Field("quantity", Pledge.quantity, NUMBER),
+        Field("accepted", Pledge.accepted_quantity, OPTIONAL_NUMBER),
+        Field("reason", Pledge.adjustment_reason, TEXT),
+    ),
+    rows="pledges",
+    scope=Scope(Pledge.bidder_id, "bidder"),
+    bulk=True,
+    not_recorded={"id": "a pledge is keyed by its bidder and measure", "version": VERSION},
+)
+
+SCORE = Kind(
+    name="score",
+    entity=Score,
+    key=(
+        KeyPart("bidder", Score.bidder_id),
+        KeyPart("question", Score.question_id),
+        KeyPart("member", Score.member_id),
+    ),
+    fields=(Field("score", Score.score, NUMBER), Field("rationale", Score.rationale, TEXT)),
+    rows="scores",
+    scope=Scope(Score.member_id, "member"),
+    bulk=True,
+    not_recorded={"id": "a score is keyed by its bid, question and member", "updated_at": WHEN, "version": VERSION},
+)
+
+MODERATED = Kind(
+    name="moderated",
+    entity=ModeratedScore,
+    key=(KeyPart("bidder", ModeratedScore.bidder_id), KeyPart("question", ModeratedScore.question_id)),
+    fields=(Field("score", ModeratedScore.score, NUMBER), Field("rationale", ModeratedScore.rationale, TEXT)),
+    rows="moderated",
+    scope=Scope(ModeratedScore.bidder_id, "bidder"),
+    bulk=True,
+    not_recorded={"id": "a consensus score is keyed by its bid and question", "updated_at": WHEN, "version": VERSION},
+)
+
+DECLARATION = Kind(
+    name="declaration",
+    entity=Declaration,
+    key=(KeyPart("member", Declaration.member_id), KeyPart("bidder", Declaration.bidder_id)),
+    fields=(Field("conflict", Declaration.conflict, FLAG), Field("details", Declaration.details, TEXT)),
+    rows="declarations",
+    scope=Scope(Declaration.member_id, "member"),
+    not_recorded={"id": "a declaration is keyed by its member and bidder", "declared_at": WHEN},
+)
+
+REVIEW = Kind(
+    name="review",
+    entity=PledgeReview,
+    key=(
+        KeyPart("member", PledgeReview.member_id),
+        KeyPart("bidder", Pledge.bidder_id),
+        KeyPart("measure", Pledge.tender_measure_id),
+    ),
+    fields=(
+        Field("decision", PledgeReview.decision, TEXT),
+        Field("accepted", PledgeReview.accepted_quantity, OPTIONAL_NUMBER),
+        Field("reason", PledgeReview.reason, TEXT),
+    ),
+    rows="reviews",
+    scope=Scope(Pledge.bidder_id, "bidder"),
+    join=(Pledge, PledgeReview.pledge_id == Pledge.id),
+    not_recorded={
+        "id": "a review is keyed by its member and the pledge's bidder and measure",
+        "pledge_id": "the pledge, named in the key by its bidder and measure",
+        "version": VERSION,
+    },
+)
+
+SIGNATURE = Kind(
+    name="signature",
+    entity=Signature,
+    key=(KeyPart("signature", Signature.id),),
+    fields=(
+        Field("member_id", Signature.member_id, OPTIONAL_ID),
+        Field("name", Signature.name, TEXT),
+        Field("role", Signature.role, TEXT),
+        Field("signed_at", Signature.signed_at, TEXT),
+        Field("fingerprint", Signature.fingerprint, TEXT),
+        Field("audit_head", Signature.audit_head, TEXT),
+        Field("withdrawn", Signature.withdrawn, FLAG),
+    ),
+    rows="signatures",
+    scope=Scope(Signature.tender_id, "tender"),
+    order_by=(Signature.id,),
+    readable=Readable.IDS,
+    fingerprinted=False,  # a signature is of the content: it cannot be part of it
+)
+
+# In the order of the state: the small kinds as listed, then the bulk kinds as listed (`state.state_of`).
+KINDS: tuple[Kind, ...] = (
+    TENDER,
+    MEASURE,
+    QUESTION,
+    BIDDER,
+    MEMBER,
+    PLEDGE,
+    SCORE,
+    MODERATED,
+    DECLARATION,
+    REVIEW,
+    SIGNATURE,
+)
+
+# The mapped entities that are not part of any tender's record.
+NOT_AUDITED: dict[type, str] = {
+    Framework: "the measure catalogue: a tender's measures are frozen copies (measure/...)",
+    Theme: "the measure catalogue",
+    Outcome: "the measure catalogue",
+    Measure: "the measure catalogue",
+    MeasureTag: "the measure catalogue",
+    AuditEntry: "the audit log itself: the record is what it describes",
+}
