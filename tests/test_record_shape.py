@@ -40,6 +40,9 @@ DATA = Path(__file__).parent / "data"
 FIXTURE = DATA / "pre_shape_record.sqlite"
 RECORDED = json.loads((DATA / "pre_shape_record.json").read_text(encoding="utf-8"))["tenders"]
 KINDS = {kind.name: kind for kind in record_shape.KINDS}
+# kinds added after the fixture was made (the panel's details and the members' keys): an earlier
+# record has no rows of them, which is why adding them left its snapshot and fingerprint as they were
+ADDED_SINCE = {"detail", "key", "seal"}
 
 
 # --- the description is complete ----------------------------------------------------------------------
@@ -106,7 +109,7 @@ def test_the_kinds_hold_together():
     reads = [read.rows for read in state.READS]
     assert sorted(reads) == sorted(f.name for f in dataclasses.fields(state.Record))
     # the derived tables are the ones the rest of the app has always read
-    assert state.NOT_FINGERPRINTED == ("signature/",)
+    assert state.NOT_FINGERPRINTED == ("signature/", "key/", "seal/")
     assert dict(state.UNPRINTED_FIELDS) == {"tender": {"status"}}
     assert state.NAMED_BY == {"measure": "ref", "question": "code", "bidder": "name", "member": "name"}
     assert state.KEY_PARTS == {
@@ -119,9 +122,11 @@ def test_the_kinds_hold_together():
         "question": ("question",),
         "bidder": ("bidder",),
         "member": ("member",),
+        "detail": ("member",),
     }
     assert [k.name for k in state.SMALL + state.BULK] == [
         *("tender", "measure", "question", "bidder", "member", "declaration", "review", "signature"),
+        *("detail", "key", "seal"),
         *("pledge", "score", "moderated"),
     ]
 
@@ -166,8 +171,8 @@ def test_the_record_written_before_covers_every_kind_and_change(before):
         for reference in RECORDED:
             kinds |= {key.split("/")[0] for key in state.current_state(s, get_tender(s, reference))}
         logged = {e.split("/")[0] for e in s.scalars(select(AuditEntry.entity)) if "/" in e}
-    assert kinds == set(KINDS)
-    assert logged == set(KINDS)
+    assert kinds == set(KINDS) - ADDED_SINCE
+    assert logged == set(KINDS) - ADDED_SINCE
 
 
 @pytest.mark.parametrize("reference", sorted(RECORDED))
@@ -256,4 +261,13 @@ def test_the_record_rows_keep_the_layout_the_reports_unpack():
             *("Signature.id", "Signature.member_id", "Signature.name", "Signature.role", "Signature.signed_at"),
             *("Signature.fingerprint", "Signature.audit_head", "Signature.withdrawn"),
         ],
+        "member_details": [
+            *("MemberDetail.member_id", "MemberDetail.email", "MemberDetail.withdrawn"),
+            *("MemberDetail.withdrawal_reason", "MemberDetail.withdrawn_at"),
+        ],
+        "keys": [
+            *("MemberKey.id", "MemberKey.member_id", "MemberKey.public_key", "MemberKey.key_fingerprint"),
+            *("MemberKey.enrolled_at", "MemberKey.reason", "MemberKey.retired"),
+        ],
+        "seals": ["SignatureSeal.signature_id", "SignatureSeal.key_id", "SignatureSeal.seal"],
     }

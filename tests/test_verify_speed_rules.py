@@ -176,6 +176,9 @@ def a_record(names, scores, moderated, pledges, signatures=()) -> state.Record:
         declarations=[(1, 1, False, "")],
         reviews=[],
         signatures=list(signatures),
+        member_details=[],
+        keys=[],
+        seals=[],
     )
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -360,6 +361,52 @@ class Signature(Base):
     fingerprint: Mapped[str] = mapped_column(String(64))
     audit_head: Mapped[str] = mapped_column(String(64))
     withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)  # set when the tender is reopened
+
+
+class MemberDetail(Base):
+    """What the panel set-up records of a member beyond name and role: how to reach them, and a
+    withdrawal (a member who has acted is withdrawn with a reason, never removed)."""
+
+    __tablename__ = "member_detail"
+    member_id: Mapped[int] = mapped_column(ForeignKey("panel_member.id", ondelete="CASCADE"), primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), default="")
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
+    withdrawal_reason: Mapped[str] = mapped_column(Text, default="")
+    withdrawn_at: Mapped[str] = mapped_column(String(40), default="")
+
+
+class MemberKey(Base):
+    """A person's enrolment: the Ed25519 key pair made when they chose their own passphrase.
+
+    The public key is part of the record (and printed in the reports' sign-off block); the private
+    key is kept only sealed under a key derived from the passphrase, which svdesk never stores. A
+    re-enrolment (a forgotten passphrase) retires the old key, which still verifies what it signed.
+    """
+
+    __tablename__ = "member_key"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("panel_member.id", ondelete="CASCADE"), index=True)
+    public_key: Mapped[str] = mapped_column(String(64))  # hex of the 32-byte Ed25519 public key
+    key_fingerprint: Mapped[str] = mapped_column(String(64))  # SHA-256 of the public key, hex
+    enrolled_at: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text, default="")  # why a person was enrolled again
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the secret half, never part of the record
+    sealed_private_key: Mapped[bytes] = mapped_column(LargeBinary)  # nonce + AES-GCM ciphertext
+    kdf: Mapped[str] = mapped_column(String(100))  # e.g. "scrypt n=32768 r=8 p=1"
+    salt: Mapped[bytes] = mapped_column(LargeBinary)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[str] = mapped_column(String(40), default="")  # slowed after failed attempts
+
+
+class SignatureSeal(Base):
+    """The member's Ed25519 signature over what a sign-off signed (its fingerprint and audit head),
+    made with the key enrolled for them at the time."""
+
+    __tablename__ = "signature_seal"
+    signature_id: Mapped[int] = mapped_column(ForeignKey("signature.id", ondelete="CASCADE"), primary_key=True)
+    key_id: Mapped[int] = mapped_column(ForeignKey("member_key.id", ondelete="RESTRICT"), index=True)
+    seal: Mapped[str] = mapped_column(String(128))  # hex of the 64-byte signature
 
 
 class PledgeReview(Base):

@@ -22,6 +22,8 @@ from svdesk.model.entities import (
     Framework,
     Measure,
     MeasureTag,
+    MemberDetail,
+    MemberKey,
     ModeratedScore,
     Outcome,
     PanelMember,
@@ -31,6 +33,7 @@ from svdesk.model.entities import (
     ScaleDescriptor,
     Score,
     Signature,
+    SignatureSeal,
     Tender,
     TenderMeasure,
     Theme,
@@ -251,6 +254,62 @@ SIGNATURE = Kind(
     fingerprinted=False,  # a signature is of the content: it cannot be part of it
 )
 
+# Issue 13's kinds (panel set-up and identity). Old records have no rows of them, so adding them
+# leaves every earlier snapshot and fingerprint as it was.
+MEMBER_DETAIL = Kind(
+    name="detail",
+    entity=MemberDetail,
+    key=(KeyPart("member", MemberDetail.member_id),),
+    fields=(
+        Field("email", MemberDetail.email, TEXT),
+        Field("withdrawn", MemberDetail.withdrawn, FLAG),
+        Field("withdrawal_reason", MemberDetail.withdrawal_reason, TEXT),
+        Field("withdrawn_at", MemberDetail.withdrawn_at, TEXT),
+    ),
+    rows="member_details",
+    scope=Scope(MemberDetail.member_id, "member"),
+)
+
+KEY = Kind(
+    name="key",
+    entity=MemberKey,
+    key=(KeyPart("key", MemberKey.id),),
+    fields=(
+        Field("member_id", MemberKey.member_id, OPTIONAL_ID),
+        Field("public_key", MemberKey.public_key, TEXT),
+        Field("key_fingerprint", MemberKey.key_fingerprint, TEXT),
+        Field("enrolled_at", MemberKey.enrolled_at, TEXT),
+        Field("reason", MemberKey.reason, TEXT),
+        Field("retired", MemberKey.retired, FLAG),
+    ),
+    rows="keys",
+    scope=Scope(MemberKey.member_id, "member"),
+    order_by=(MemberKey.id,),
+    readable=Readable.IDS,
+    fingerprinted=False,  # who may sign, not what is signed: enrolling after a signature changes nothing signed
+    not_recorded={
+        "sealed_private_key": "the secret half, sealed under the member's passphrase: never in the record",
+        "kdf": "how the sealing key is derived from the passphrase: part of the secret half",
+        "salt": "part of the secret half",
+        "failed_attempts": "the throttle of wrong passphrases, not the evaluation",
+        "locked_until": "the throttle of wrong passphrases, not the evaluation",
+    },
+)
+
+SEAL = Kind(
+    name="seal",
+    entity=SignatureSeal,
+    key=(KeyPart("signature", SignatureSeal.signature_id),),
+    fields=(
+        Field("key_id", SignatureSeal.key_id, OPTIONAL_ID),
+        Field("seal", SignatureSeal.seal, TEXT),
+    ),
+    rows="seals",
+    scope=Scope(SignatureSeal.signature_id, "signature"),
+    readable=Readable.IDS,
+    fingerprinted=False,  # of a signature, which is not part of the content either
+)
+
 # In the order of the state: the small kinds as listed, then the bulk kinds as listed (`state.state_of`).
 KINDS: tuple[Kind, ...] = (
     TENDER,
@@ -264,6 +323,9 @@ KINDS: tuple[Kind, ...] = (
     DECLARATION,
     REVIEW,
     SIGNATURE,
+    MEMBER_DETAIL,
+    KEY,
+    SEAL,
 )
 
 # The mapped entities that are not part of any tender's record.

@@ -172,6 +172,9 @@ class Record:
     reviews: list[Any]  # (member_id, bidder_id, measure_id, decision, accepted_quantity, reason)
     # (id, member_id, name, role, signed_at, fingerprint, audit_head, withdrawn) by id
     signatures: list[Any]
+    member_details: list[Any]  # (member_id, email, withdrawn, withdrawal_reason, withdrawn_at)
+    keys: list[Any]  # (id, member_id, public_key, key_fingerprint, enrolled_at, reason, retired) by id
+    seals: list[Any]  # (signature_id, key_id, seal)
 
 
 def _reads() -> tuple[Kind | Part, ...]:
