@@ -26,9 +26,16 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 
 
+ACTOR_REFUSED = (
+    "--actor is no longer accepted: the record names the person acting (the login, or the panel member "
+    "signed in), never a name given on the command line"
+)
+
+
 def _actor(args: argparse.Namespace) -> str:
-    if getattr(args, "actor", None):
-        return str(args.actor)
+    """Who acts, for the audit log: the login (the identity work makes it the person signed in).
+    Never a name from the command line: `main` refuses `--actor` before any command runs."""
+    del args
     try:
         return getpass.getuser()
     except Exception:  # no login name in some containers
@@ -258,11 +265,28 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print(f"  audit log: {report.entries} entries, head {report.audit_head}")
         print(f"  content fingerprint: {report.fingerprint}")
         for sig in report.signatures:
-            mark = "ok" if sig["fingerprint_matches"] and sig["audit_head_found"] else "MISMATCH"
-            print(f"  signed by {sig['name']} ({sig['role']}) at {sig['signed_at']}: {mark}")
+            sealed = sig["seal"] != "does not verify"
+            mark = "ok" if sig["fingerprint_matches"] and sig["audit_head_found"] and sealed else "MISMATCH"
+            print(f"  signed by {sig['name']} ({sig['role']}) at {sig['signed_at']}: {mark}; {_seal_said(sig)}")
+        for old in report.replaced:
+            source = f" from {old['source']}" if old["source"] else ""
+            print(
+                f"  replaced an earlier tender (chain {old['tender_uid']}, {old['entries']} entries kept, "
+                f"head {old['head']}): by {old['replaced_by']} at {old['replaced_at']}{source}"
+            )
         for problem in report.problems:
             print(f"  - {problem}")
     return EXIT_OK if report.ok else EXIT_BAD_INPUT
+
+
+def _seal_said(sig: dict[str, Any]) -> str:
+    """'key 90f8 53db cbe3 2a3d, seal verifies', or that the signature was made before seals."""
+    from svdesk.app.identity import UNSEALED, shown_fingerprint
+
+    if sig["seal"] == "unsealed":
+        return UNSEALED
+    key = f"key {shown_fingerprint(sig['key_fingerprint'])}, " if sig["key_fingerprint"] else ""
+    return f"{key}seal {'verifies' if sig['seal_verifies'] else 'DOES NOT VERIFY'}"
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -316,12 +340,18 @@ def cmd_advance(args: argparse.Namespace) -> int:
     """Move the tender on (or back, with a reason); signing takes a backup first (in the use case)."""
     from svdesk.app import signoff
 
-    if args.action == "sign" and not args.member:
-        raise SvdeskError("sign needs --member NAME (the panel member signing)")
+    signer, passphrase = None, ""
+    if args.action == "sign":
+        from svdesk.app import identity
+        from svdesk.cli_identity import read_passphrase
+
+        if not args.member:
+            raise SvdeskError("sign needs --member NAME (the panel member signing)")
+        passphrase = read_passphrase(args.member)  # asked before the database is opened
     with _open(args, write=True) as db:
-        outcome = signoff.advance(
-            db, _actor(args), args.tender, args.action, member=args.member, reason=args.reason or ""
-        )
+        if args.action == "sign":
+            signer = identity.sign_in(db, args.tender, args.member, passphrase)
+        outcome = signoff.advance(db, _actor(args), args.tender, args.action, signer=signer, reason=args.reason or "")
     status = outcome.value
     print(f"{status.reference}: {args.action.replace('-', ' ')} done; the tender is now in {status.label}")
     return EXIT_OK
@@ -392,8 +422,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--db", default=argparse.SUPPRESS, help="database file or postgresql:// URL (default: your svdesk database)"
     )
     common.add_argument(
-        "--actor", default=argparse.SUPPRESS, help="name recorded in the audit log (default: login name)"
-    )
+        "--actor", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )  # refused (ACTOR_REFUSED): kept only so that an old script is told why, not "unrecognized arguments"
 
     parser = argparse.ArgumentParser(prog="svdesk", description="Social value tender evaluation.", parents=[common])
     # No set_defaults(db=...) here: the parents share the --db action object, so a default set on this
@@ -442,7 +472,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("action", choices=["open-scoring", "open-moderation", "sign", "award", "reopen"])
     p.add_argument("--tender")
-    p.add_argument("--member", help="for sign: the panel member signing")
+    p.add_argument(
+        "--member", help="for sign: the panel member signing (their passphrase is asked, or SVDESK_PASSPHRASE)"
+    )
     p.add_argument("--reason", help="for reopen: why, for the record")
     p.set_defaults(func=cmd_advance)
 
@@ -508,6 +540,11 @@ def build_parser() -> argparse.ArgumentParser:
     ci.add_argument("--licence")
     ci.add_argument("--source")
     ci.set_defaults(func=cmd_catalogue, catalogue_action="import")
+
+    from svdesk import cli_identity, cli_panel  # `panel` and `declare`, in modules of their own
+
+    panel_actions = cli_panel.register(sub, common)  # returns the `panel` actions' sub-parsers, for more actions
+    cli_identity.register(panel_actions, common)  # `panel enrol` and `panel reset`
     return parser
 
 
@@ -517,6 +554,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for option in ("db", "actor"):  # given before or after the subcommand, or not at all
         if not hasattr(args, option):
             setattr(args, option, None)
+    if args.actor is not None:
+        print(f"svdesk: {ACTOR_REFUSED}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     if getattr(args, "self_check", False):
         from svdesk.selfcheck import run_self_check
 

@@ -4,7 +4,8 @@ Verifying a framework's record is half a second of pure Python. In a thread it w
 interpreter lock against the event loop, and every repaint would wait for it. In a second process
 it runs on the other core. The jobs are use cases on a database connection of their own:
 `svdesk.app.signoff.verify_in_own_connection` and `sign_in_own_connection` (the one signing path,
-backup first), and `svdesk.app.database.back_up_in_own_connection`.
+backup first), `svdesk.app.identity.sign_in_with_own_connection` (a member's key unsealed: the key
+derivation is a tenth of a second by design) and `svdesk.app.database.back_up_in_own_connection`.
 
 The helper is spawned, not forked: a fork of a Qt process with live threads and SQLite connections
 is not safe. It starts once, in about a third of a second, and then serves every job. It cannot

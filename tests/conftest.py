@@ -59,6 +59,7 @@ def signed_db(tmp_path_factory):
     from svdesk.model.services import workflow as wf
     from svdesk.model.services.tenders import adjust_pledge, get_tender, set_moderated
     from svdesk.model.services.verify import verify_tender
+    from tests.keys import signed_in
 
     REF = "CWAC-2026-0142"  # noqa: N806
     path = tmp_path_factory.mktemp("tamper") / "signed.sqlite"
@@ -77,8 +78,9 @@ def signed_db(tmp_path_factory):
         )
         adjust_pledge(s, t, "Gwen Roberts", "Dee Community Care CIC", "NT1", 3, "Only 3 posts are evidenced.")
     for member in ("Tom Ellis", "Gwen Roberts", "Sam Okafor", "Alan Whitfield"):
+        signer = signed_in(db, REF, member)  # each enrols, then signs in with their passphrase
         with db.transaction() as s:
-            wf.sign(s, get_tender(s, REF), member)
+            wf.sign(s, get_tender(s, REF), signer)
     with db.reader() as s:
         assert verify_tender(s, get_tender(s, REF)).ok
     db.dispose()

@@ -7,6 +7,7 @@ from svdesk.app import moderation, panel, reads, scoring, signoff
 from svdesk.app.database import list_backups, open_database
 from svdesk.app.errors import StaleEditError, ValidationError, WorkflowError
 from svdesk.model.demo import load_demo
+from tests.keys import signed_in
 
 REF = "CWAC-2026-0142"  # the demo: in moderation, every cell agreed
 PANEL = ("Tom Ellis", "Gwen Roberts", "Sam Okafor", "Alan Whitfield")
@@ -48,7 +49,7 @@ def scoring_open(tmp_path):
 def test_the_panel_is_listed_added_to_and_removed_from(demo):
     assert [m.name for m in panel.members(demo, REF)] == list(PANEL)
     assert panel.evaluators(demo, REF) == list(PANEL[:3])
-    with pytest.raises(ValidationError, match="has given .* scores and cannot be removed"):
+    with pytest.raises(ValidationError, match="has made 20 scores, .* and cannot be removed.*withdraw them"):
         panel.remove_member(demo, "Priya", REF, "Tom Ellis")
     before = reads.version(demo, REF)
     added = panel.add_member(demo, "Priya", REF, "Rhys Jones", "moderator")
@@ -79,7 +80,14 @@ def test_a_member_declares_then_scores_blind_with_the_stale_edit_check(scoring_o
     scoring.review_pledge(db, "Tom", "P-1", "Tom", "Acme Roads", "NT1", "reduce", 6, "Evidence: 6 posts")
     (pledge,) = scoring.member_pledges(db, "P-1", "Tom")
     assert (pledge.decision, pledge.accepted) == ("reduce", 6)
+    with pytest.raises(WorkflowError, match="Sam must declare"):  # no bid's pledges before the declarations
+        scoring.member_pledges(db, "P-1", "Sam")
+    with pytest.raises(WorkflowError, match="Sam must declare"):
+        scoring.own_score(db, "P-1", "Sam", "Acme Roads", "Q1")
+    scoring.declare(db, "Sam", "P-1", "Sam", [("Acme Roads", False, ""), ("Brightway Ltd", False, "")])
     assert scoring.member_pledges(db, "P-1", "Sam")[0].decision is None  # blind
+    with pytest.raises(WorkflowError, match="Tom declared a conflict of interest with Brightway Ltd"):
+        scoring.own_score(db, "P-1", "Tom", "Brightway Ltd", "Q1")
 
 
 def test_a_consensus_comes_back_as_its_cell_with_the_warning(demo):
@@ -117,7 +125,7 @@ def test_signing_backs_up_first_and_locks_once_everyone_has_signed(demo):
     with pytest.raises(ValidationError, match="panel member who signs"):
         signoff.advance(demo, "Priya", REF, "sign")
     for n, member in enumerate(PANEL, 1):
-        done = signoff.advance(demo, member, REF, "sign", member=member)
+        done = signoff.advance(demo, member, REF, "sign", signer=signed_in(demo, REF, member))
         assert len([b for b in list_backups(demo) if b.label == "pre-signoff"]) == n
     assert done.value.value == "signed_off" and done.value.label == "signed off" and done.value.locked
     view = signoff.signoff_view(demo, REF)
@@ -135,7 +143,8 @@ def test_signing_backs_up_first_and_locks_once_everyone_has_signed(demo):
 def test_the_helper_process_signs_through_the_same_use_case(demo):
     from svdesk.helper_process import submit
 
-    assert submit(signoff.sign_in_own_connection, demo.url, "Tom", REF, "Tom Ellis").result(timeout=120) == "Tom Ellis"
+    tom = signed_in(demo, REF, "Tom Ellis")  # what the helper is given pickles: plain values
+    assert submit(signoff.sign_in_own_connection, demo.url, "Tom", REF, tom).result(timeout=120) == "Tom Ellis"
     assert [b.label for b in list_backups(demo)].count("pre-signoff") == 1
     assert [s.name for s in signoff.signoff_view(demo, REF).signatures] == ["Tom Ellis"]
     report = submit(signoff.verify_in_own_connection, demo.url, REF).result(timeout=120)
@@ -143,6 +152,7 @@ def test_the_helper_process_signs_through_the_same_use_case(demo):
 
 
 def test_a_read_only_database_offers_no_edits(demo, tmp_path):
+    tom = signed_in(demo, REF, "Tom Ellis")
     ro = open_database(demo.path, read_only=True, read_only_reason="opened to look")
     try:
         assert not moderation.grid_view(ro, REF).editable
@@ -150,7 +160,7 @@ def test_a_read_only_database_offers_no_edits(demo, tmp_path):
         with pytest.raises(WorkflowError, match="read-only"):
             signoff.advance(ro, "Priya", REF, "reopen", reason="why")
         with pytest.raises(WorkflowError, match="read-only"):
-            signoff.sign(ro, "Tom Ellis", REF, "Tom Ellis")
+            signoff.sign(ro, "Tom Ellis", REF, tom)
         assert list_backups(demo) == []  # refused before any backup
     finally:
         ro.dispose()

@@ -1,5 +1,6 @@
 """The command line: the real entry point, exit codes, messages, and nothing written on bad input."""
 
+import getpass
 import json
 import os
 import subprocess
@@ -8,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from svdesk.app.database import open_database
 from svdesk.cli import main
 from svdesk.resources import resource_path
 from tests.factory import minimal_doc, seed003_tender_doc, write_doc
+from tests.keys import enrol, passphrase_of
 from tests.sheets import plain_workbook, styled_workbook
 
 DEMO = str(resource_path("demo", "demo_evaluation.json"))
@@ -200,13 +203,20 @@ def test_default_database_lives_in_the_user_data_dir(capsys, tmp_path):
     assert code == 0 and json.loads(out)["tender"] == "CWAC-2026-0142"
 
 
-def test_status_and_advance_through_sign_off(capsys, tmp_path):
+def test_status_and_advance_through_sign_off(capsys, tmp_path, monkeypatch):
     db = str(tmp_path / "w.sqlite")
     run(capsys, "load", DEMO, "--db", db)
     code, out, _ = run(capsys, "status", "--db", db)
     assert code == 0 and "ready for sign-off: yes" in out and "Scoring 55/55" in out
+    opened = open_database(db)
+    enrol(opened, None)  # the demo loads its members unenrolled: each enrols, choosing a passphrase
+    opened.dispose()
     for member in ("Tom Ellis", "Gwen Roberts", "Sam Okafor"):
+        monkeypatch.setenv("SVDESK_PASSPHRASE", passphrase_of(member))
         assert run(capsys, "advance", "sign", "--member", member, "--db", db)[0] == 0
+    code, _, err = run(capsys, "advance", "sign", "--member", "Alan Whitfield", "--db", db)  # Sam's passphrase
+    assert code == 2 and "the passphrase for Alan Whitfield is not right; nothing was done" in err
+    monkeypatch.setenv("SVDESK_PASSPHRASE", passphrase_of("Alan Whitfield"))
     code, out, _ = run(capsys, "advance", "sign", "--member", "Alan Whitfield", "--db", db)
     assert code == 0 and "now in signed off" in out
     assert len(list((tmp_path / "backups").glob("w.pre-signoff.*.sqlite"))) == 4
@@ -264,13 +274,13 @@ def test_export_workbook_and_scoring_pack_round_trip(capsys, tmp_path):
 def test_db_given_before_the_subcommand_is_the_one_used(capsys, tmp_path):
     demo = str(resource_path("demo", "demo_evaluation.json"))
     before, after = tmp_path / "before.sqlite", tmp_path / "after.sqlite"
-    assert main(["--db", str(before), "--actor", "Priya", "load", demo]) == 0
+    assert main(["--db", str(before), "load", demo]) == 0
     assert main(["load", "--db", str(after), demo]) == 0
     assert before.exists() and after.exists()
     assert main(["--db", str(before), "results", "--json"]) == 0
     capsys.readouterr()
     assert main(["--db", str(before), "verify"]) == 0
-    assert "Priya" in [row.actor for row in _history(before)]
+    assert getpass.getuser() in [row.actor for row in _history(before)]  # the login, never a name given
 
 
 def _history(path):

@@ -1,7 +1,7 @@
 """A whole evaluation driven through the GUI, asserting on the stored record; and accessibility."""
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -17,7 +17,7 @@ from svdesk.model.services import open_svdesk_database
 from svdesk.model.services.results import results_document
 from svdesk.model.services.tenders import get_tender, scores_visible_to
 from svdesk.model.services.verify import verify_tender
-from svdesk.ui.main_window import MainWindow
+from svdesk.ui.main_window import PANEL, MainWindow
 from tests.sheets import plain_workbook, seed003_rows
 
 
@@ -97,28 +97,67 @@ def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot):
             and gm.data(gm.index(n + 1, column)) == f"£{accepted:,.2f}"
         )
     assert any(c.accepted == 20 for c in gm.grid.cells.values())
-    # Open scoring; two members score
-    from svdesk.app import panel
+    # The panel, on its screen: the officer adds everyone (herself too); each member enrols, typing
+    # the passphrase they choose, twice
+    from tests.keys import passphrase_of
 
+    w.tabs.setCurrentWidget(w.panel)
+    left = Qt.MouseButton.LeftButton
+    for name, role in (("Priya", "Procurement"), ("Tom", ""), ("Gwen", ""), ("Alan", "Chair")):
+        qtbot.mouseClick(w.panel.add, left)
+        dialog = w.panel.add_dialog
+        qtbot.keyClicks(dialog.name, name)
+        qtbot.keyClicks(dialog.role, role)  # typing a role's first letters picks it; Evaluator is the default
+        qtbot.keyClicks(dialog.email, f"{name.lower()}@highways.example")
+        qtbot.keyClick(dialog.email, Qt.Key.Key_Return)
+        assert w.panel.message.text() == f"Added {name}.", w.panel.message.text()
+    assert [(r.name, r.role) for r in w.panel.rows] == [
+        ("Priya", "officer"), ("Tom", "evaluator"), ("Gwen", "evaluator"), ("Alan", "chair"),
+    ]  # fmt: skip
+    for name in ("Tom", "Gwen", "Alan"):
+        qtbot.mouseClick(w.panel.enrol_buttons[name], left)
+        dialog = w.panel.enrol_dialog
+        qtbot.keyClicks(dialog.passphrase, passphrase_of(name))
+        qtbot.keyClicks(dialog.again, passphrase_of(name))
+        qtbot.keyClick(dialog.again, Qt.Key.Key_Return)
+        assert w.panel.message.text().startswith(f"Enrolled {name}: key "), w.panel.message.text()
+    assert w.stages_model.data(w.stages_model.index(PANEL)).endswith("Panel: 4 members, 3 enrolled")
+    # Open scoring; two members score
     w.tabs.setCurrentWidget(w.signoff)
-    for name, role in (("Tom", "evaluator"), ("Gwen", "evaluator"), ("Alan", "chair")):
-        w.signoff.edit(lambda n=name, r=role: panel.add_member(w.db, "Priya", "GUI-1", n, r))
-    w.signoff.reload()
     assert w.signoff.step("open-scoring"), w.signoff.message.text()
+    # Each evaluator signs in on the Scoring screen with their own passphrase ("Sign in…", then
+    # "Switch person…" for the next), declares, and scores only their own worklist
+    from tests.sign_in_steps import offered, sign_in
+
     w.tabs.setCurrentWidget(w.scoring)
-    w.scoring.reload()
     for member, mark in (("Tom", 3), ("Gwen", 4)):
-        w.scoring.member.setCurrentIndex(w.scoring.member.findData(member))
+        qtbot.mouseClick(w.scoring.switch if w.scoring.switch.isVisible() else w.scoring.sign_in_button, left)
+        assert offered(w.scoring.sign_in_dialog) == ["Tom", "Gwen", "Alan"]  # the enrolled
+        assert w.scoring.sign_in_dialog.chosen() == member  # the next evaluator first
+        sign_in(qtbot, w.scoring.sign_in_dialog, member)
+        assert w.presence.label.text() == f"Signed in: {member} (evaluator) \u2014"
         for none, _some, _details in w.scoring.declarations.choices.values():
-            none.setChecked(True)
-        w.scoring.save_declarations()
+            qtbot.mouseClick(none, left)
+        qtbot.mouseClick(w.scoring.declarations.save_button, left)
+        assert w.scoring.items and all(it.score is None for it in w.scoring.items)  # Tom's never show to Gwen
         while any(not it.done for it in w.scoring.items):
             w.scoring.choice.set_value(mark)
             w.scoring.rationale.setPlainText(f"{member}: section 2 evidences named staff and a plan.")
-            w.scoring.save_and_next()
+            qtbot.mouseClick(w.scoring.save_next, left)
+    # The chair signs in there too, to declare (she does not score)
+    qtbot.mouseClick(w.scoring.switch, left)
+    sign_in(qtbot, w.scoring.sign_in_dialog, "Alan")
+    for none, _some, _details in w.scoring.declarations.choices.values():
+        qtbot.mouseClick(none, left)
+    qtbot.mouseClick(w.scoring.declarations.save_button, left)
+    assert "They have declared for every bidder." in w.scoring.blocked.text()
     assert w.signoff.step("open-moderation"), w.signoff.message.text()
-    # Moderate every cell
+    # Moderate every cell: Alan signs out (the status bar) and in again, to record the consensus
+    qtbot.mouseClick(w.presence.button, left)
+    assert w.presence.label.text() == "Not signed in"
     w.tabs.setCurrentWidget(w.moderation)
+    qtbot.mouseClick(w.moderation.sign_in_button, left)
+    sign_in(qtbot, w.moderation.sign_in_dialog, "Alan")
     grid = w.moderation.model
     for r in range(grid.rowCount()):
         for c in range(grid.columnCount()):
@@ -126,12 +165,14 @@ def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot):
             w.moderation.choice.set_value(4 if r != 2 or c != 0 else 1)
             w.moderation.rationale.setPlainText("Agreed: the bid names staff (section 2) and a dated plan.")
             assert w.moderation.save_consensus(), w.moderation.message.text()
-    # Sign off: everyone signs, the tender locks
+    # Sign off: everyone signs, each signed in with their own passphrase (Alan is signed in already)
     w.tabs.setCurrentWidget(w.signoff)
-    while w.signoff.signer.count():
-        member = w.signoff.signer.currentData()
+    while w.signoff.unsigned:
+        member = w.signoff.unsigned[0] if w.signoff.signer_now() is None else w.signoff.signer_now().member
         with qtbot.waitSignal(w.signoff.signed, timeout=60_000):  # signing runs in the helper process
-            assert w.signoff.step("sign")
+            qtbot.mouseClick(w.signoff.sign, left)
+            if w.signoff.sign_in_dialog is not None and w.signoff.sign_in_dialog.isVisible():
+                sign_in(qtbot, w.signoff.sign_in_dialog, member)
         assert f"{member} signed." in w.signoff.message.text(), w.signoff.message.text()
     assert "signed off and locked" in w.banner.text()
     from svdesk.model.backups import backup_dir

@@ -9,18 +9,28 @@ from svdesk.model.services import open_svdesk_database
 from svdesk.model.services import setup as su
 from svdesk.model.services import workflow as wf
 from svdesk.model.services.tenders import get_tender, scores_visible_to
-from svdesk.ui.main_window import MainWindow
+from svdesk.ui.main_window import MODERATION, MainWindow
 from svdesk.ui.moderation_screen import CellRole, ModerationScreen
 from svdesk.ui.scoring_screen import ScoringScreen
 from svdesk.ui.screen_base import Desk
+from tests.keys import signed_in
 
 
-def _screen(cls, db, actor, reference):
-    """A stage screen on its own, as the window builds it, showing `reference`."""
+def _screen(cls, db, actor, reference, person=None):
+    """A stage screen on its own, as the window builds it, showing `reference`; `person` signed in
+    (enrolled first if they have not been)."""
     screen = cls(Desk(db, actor, QUndoStack()))
+    if person is not None:
+        screen.desk.sign_in(signed_in(db, reference, person))
     screen.show_tender(reference)
     screen.bring_up_to_date(None)
     return screen
+
+
+def _switch(screen, db, reference, person):
+    """`person` signs in at the screen's desk (Switch person…), and the screen shows their work."""
+    screen.desk.sign_in(signed_in(db, reference, person))
+    screen.bring_up_to_date(None)
 
 
 @pytest.fixture
@@ -52,11 +62,11 @@ def scoring_db(tmp_path):
 
 
 def test_scoring_a_whole_bid_set_by_keyboard(qtbot, scoring_db):
-    screen = _screen(ScoringScreen, scoring_db, "Tom", "P-1")
+    screen = _screen(ScoringScreen, scoring_db, "Priya", "P-1", person="Tom")
     qtbot.addWidget(screen)
     screen.show()
     qtbot.waitExposed(screen)
-    screen.member.setCurrentIndex(screen.member.findData("Tom"))
+    assert screen.scorer == "Tom"
     assert screen.pages.currentIndex() == 1  # declarations first
     screen.save_declarations()
     assert "Declare for every bidder first" in screen.declarations.message.text()
@@ -99,9 +109,8 @@ def test_scoring_a_whole_bid_set_by_keyboard(qtbot, scoring_db):
     }
     assert decl[("Tom", "Brightway Ltd")] is True
 
-    again = _screen(ScoringScreen, scoring_db, "Tom", "P-1")  # opened afresh: each rationale is read when shown
+    again = _screen(ScoringScreen, scoring_db, "Priya", "P-1", person="Tom")  # afresh: rationales read when shown
     qtbot.addWidget(again)
-    again.member.setCurrentIndex(again.member.findData("Tom"))
     again.go(0)
     assert again.rationale.toPlainText() == "Section 3 names 4 site leads" and again.choice.value() == 4
     again.go(1)
@@ -117,16 +126,16 @@ def test_another_members_scores_never_show(qtbot, scoring_db):
         from svdesk.model.services.tenders import set_score
 
         set_score(s, t, "Sam", "Acme Roads", "Q1", 5, "Sam's private view")
-    screen = _screen(ScoringScreen, scoring_db, "Tom", "P-1")
+    screen = _screen(ScoringScreen, scoring_db, "Priya", "P-1", person="Tom")
     qtbot.addWidget(screen)
-    screen.member.setCurrentIndex(screen.member.findData("Tom"))
+    assert screen.scorer == "Tom" and screen.items
     assert all(it.score is None and it.rationale == "" for it in screen.items)
 
 
 def test_moderation_grid_flags_spread_and_saves_consensus(qtbot, tmp_path):
     db = open_svdesk_database(tmp_path / "m.sqlite")
     load_demo(db)
-    screen = _screen(ModerationScreen, db, "Alan Whitfield", "CWAC-2026-0142")
+    screen = _screen(ModerationScreen, db, "Priya", "CWAC-2026-0142", person="Alan Whitfield")
     qtbot.addWidget(screen)
     screen.show()
     m = screen.model
@@ -173,6 +182,7 @@ def test_main_window_has_scoring_and_moderation_tabs(qtbot, tmp_path):
     tabs = [win.tabs.tabText(i) for i in range(win.tabs.count())]
     assert tabs == [
         "Setup",
+        "Panel",
         "Measures",
         "Questions",
         "Bids && pledges",
@@ -185,12 +195,12 @@ def test_main_window_has_scoring_and_moderation_tabs(qtbot, tmp_path):
         "Declarations",
     ]
     # the stages on the left open their screens
-    win.stage_list.clicked.emit(win.stages_model.index(5))
+    win.stage_list.clicked.emit(win.stages_model.index(MODERATION))
     assert win.tabs.currentWidget() is win.moderation
     win.tabs.setCurrentWidget(win.moderation)
     assert win.moderation.model.rowCount() == 4
     win.tabs.setCurrentWidget(win.scoring)
-    assert "closed" in win.scoring.blocked.text() or win.scoring.pages.currentIndex() == 2
+    assert "No one is signed in" in win.scoring.blocked.text()  # scoring is bound to the person signed in
     db.dispose()
 
 
@@ -199,6 +209,7 @@ def test_undo_and_redo_save_through_the_services(qtbot, tmp_path):
     load_demo(db)
     win = MainWindow(db, QSettings(str(tmp_path / "u.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(win)
+    win.desk.sign_in(signed_in(db, "CWAC-2026-0142", "Alan Whitfield"))  # the chair records the consensus
     mod = win.moderation
     win.tabs.setCurrentWidget(mod)
     mod.grid.setCurrentIndex(mod.model.index(0, 0))
@@ -232,9 +243,8 @@ def test_members_review_pledges_blind_and_the_panel_reconciles(qtbot, scoring_db
         for m in ("Tom", "Sam"):
             for b in ("Acme Roads", "Brightway Ltd"):
                 wf.declare(s, t, m, b, False)
-    screen = _screen(ScoringScreen, scoring_db, "Tom", "P-1")
+    screen = _screen(ScoringScreen, scoring_db, "Priya", "P-1", person="Tom")
     qtbot.addWidget(screen)
-    screen.member.setCurrentIndex(screen.member.findData("Tom"))
     assert screen.pledge_model.rowCount() == 0  # read when the Pledges tab is opened
     screen.modes.setCurrentIndex(1)
     assert screen.pledge_model.rowCount() == 1 and "307,820.00" in screen.pledge_model.text(0, 5)
@@ -242,7 +252,9 @@ def test_members_review_pledges_blind_and_the_panel_reconciles(qtbot, scoring_db
     assert not screen.review("reduce", 12, "Evidence: 12 posts")  # more than pledged
     assert "not less than the 10 pledged" in screen.message.text()
     assert screen.review("reduce", 6, "Evidence: only 6 named posts")
-    screen.member.setCurrentIndex(screen.member.findData("Sam"))
+    _switch(screen, scoring_db, "P-1", "Sam")
+    screen.modes.setCurrentIndex(0)
+    screen.modes.setCurrentIndex(1)  # Sam opens the Pledges tab
     assert screen.pledge_model.text(0, 6).startswith("\u2013 not reviewed")  # blind: Tom's view is not shown
     screen.pledges.selectRow(0)
     assert screen.review("accept")
@@ -261,7 +273,7 @@ def test_members_review_pledges_blind_and_the_panel_reconciles(qtbot, scoring_db
                 for q in ("Q1", "SV1"):
                     set_score(s, t, m, b, q, 3, "Section 2 evidence.")
         wf.open_moderation(s, t, "Priya")
-    mod = _screen(ModerationScreen, scoring_db, "Alan", "P-1")
+    mod = _screen(ModerationScreen, scoring_db, "Priya", "P-1", person="Tom")  # a panel member records it
     qtbot.addWidget(mod)
     mod.modes.setCurrentIndex(1)
     assert "Tom: reduce to 6 (Evidence: only 6 named posts)" in mod.pledge_model.text(0, 3)

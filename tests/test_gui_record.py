@@ -7,11 +7,11 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from svdesk.model.demo import load_demo
 from svdesk.model.instance_lock import InstanceLock
 from svdesk.model.services import open_svdesk_database
-from svdesk.model.services import workflow as wf
 from svdesk.model.services.tenders import get_tender, set_moderated
 from svdesk.ui.main_window import MainWindow
 from svdesk.ui.opening import open_for_gui
 from svdesk.ui.record_views import HistoryModel
+from tests.keys import sign
 
 REF = "CWAC-2026-0142"
 
@@ -86,9 +86,10 @@ def test_declarations_and_record_tabs(qtbot, window):
         "evaluator",
         "Northgate Homecare Ltd",
         "CONFLICT: Employed by Northgate Homecare Ltd as finance business partner until March 2025; "
-        "no continuing financial interest.",
+        "no continuing financial interest. (recorded outside svdesk)",  # the demo's came with its file
     ) in rows
     assert "1 conflict(s) declared" in window.declarations.summary.text()
+    assert "16 came with the evaluation file" in window.declarations.summary.text()
     rec = window.record
     with qtbot.waitSignal(window.signoff.verified, timeout=20000):  # verified off the event loop
         window.tabs.setCurrentWidget(window.signoff)
@@ -102,8 +103,7 @@ def test_declarations_and_record_tabs(qtbot, window):
 def test_signed_off_tender_shows_the_lock(qtbot, demo_path, tmp_path):
     db = open_svdesk_database(demo_path)
     for member in ("Tom Ellis", "Gwen Roberts", "Sam Okafor", "Alan Whitfield"):
-        with db.transaction() as s:
-            wf.sign(s, get_tender(s, REF), member)
+        sign(db, REF, member)
     db.dispose()
     win = MainWindow(open_for_gui(None, demo_path), QSettings(str(tmp_path / "t.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(win)

@@ -11,6 +11,8 @@ from svdesk.ui.moderation_screen import ModerationScreen
 from svdesk.ui.scoring_screen import ScoringScreen
 from svdesk.ui.screen_base import Desk, Refresh
 from svdesk.ui.signoff_screen import SignOffScreen
+from tests.keys import enrol, signed_in
+from tests.sign_in_steps import offered, sign_in, type_passphrase
 
 REF = "CWAC-2026-0142"
 
@@ -23,10 +25,12 @@ def demo(tmp_path):
     db.dispose()
 
 
-def _shown(qtbot, cls, db, actor, reference=REF):
-    """A screen as the window builds and first shows it."""
+def _shown(qtbot, cls, db, actor, reference=REF, person=None):
+    """A screen as the window builds and first shows it; `person` signed in (enrolled first if need be)."""
     screen = cls(Desk(db, actor, QUndoStack()))
     qtbot.addWidget(screen)
+    if person is not None:
+        screen.desk.sign_in(signed_in(db, reference, person))
     screen.show_tender(reference)
     screen.bring_up_to_date(reads.version(db, reference) if reference else None)
     return screen
@@ -67,7 +71,7 @@ def test_moderation_reads_only_the_consensus_again_after_another_members_save(qt
 
 
 def test_moderations_own_save_keeps_it_current_and_undo_goes_through_the_desk(qtbot, demo, monkeypatch):
-    screen = _shown(qtbot, ModerationScreen, demo, "Alan Whitfield")
+    screen = _shown(qtbot, ModerationScreen, demo, "Priya", person="Alan Whitfield")
     screen.grid.setCurrentIndex(screen.model.index(0, 0))
     screen.choice.choose_index(3)
     screen.rationale.setPlainText("On reflection: 3, the academy is not funded (section 1.3).")
@@ -102,9 +106,9 @@ def test_moderation_shows_there_is_no_tender(qtbot, demo):
 
 def test_scoring_is_read_for_a_tender_not_each_time_the_record_moves(qtbot, demo, monkeypatch):
     signoff.reopen(demo, "Priya", REF, "Tom rescores Q4")  # back to scoring; everyone has declared
-    screen = _shown(qtbot, ScoringScreen, demo, "Tom Ellis")
+    screen = _shown(qtbot, ScoringScreen, demo, "Priya", person="Tom Ellis")
     assert screen.refresh_policy is Refresh.WHEN_CHANGED
-    assert [screen.member.itemData(i) for i in range(screen.member.count())] == scoring.evaluators(demo, REF)
+    assert screen.scorer == "Tom Ellis" and screen.evaluators == scoring.evaluators(demo, REF)
     assert screen.pages.currentIndex() == 2 and screen.editable and screen.items
     items = screen.items
     scoring.set_score(demo, "Gwen", REF, "Gwen Roberts", "Weaver Valley Care Ltd", "Q1", 2, "Section 1.3.")
@@ -118,7 +122,7 @@ def test_scoring_is_read_for_a_tender_not_each_time_the_record_moves(qtbot, demo
 
 def test_scoring_saves_and_undoes_through_the_use_case(qtbot, demo):
     signoff.reopen(demo, "Priya", REF, "Tom rescores Q1")
-    screen = _shown(qtbot, ScoringScreen, demo, "Tom Ellis")
+    screen = _shown(qtbot, ScoringScreen, demo, "Priya", person="Tom Ellis")
     screen.go(0)
     it = screen.items[0]
     before = (it.score, it.rationale)
@@ -127,6 +131,8 @@ def test_scoring_saves_and_undoes_through_the_use_case(qtbot, demo):
     assert screen.save_current()
     assert screen.message.text() == f"Saved {it.question} for {it.bidder}."
     assert scoring.own_score(demo, REF, "Tom Ellis", it.bidder, it.question).score == 1
+    newest = reads.history(demo, REF, it.bidder, it.question).rows[0]
+    assert newest.actor == "Tom Ellis"  # the person signed in, not the login name
     screen.desk.undo_stack.undo()
     fresh = scoring.own_score(demo, REF, "Tom Ellis", it.bidder, it.question)
     assert (fresh.score, fresh.rationale) == before and (it.score, it.rationale) == before
@@ -139,32 +145,51 @@ def test_scoring_says_when_it_has_not_opened(qtbot, tmp_path):
     try:
         setup.create_tender(db, "Priya", "D-1", "Draft", 100_000)
         panel.add_member(db, "Priya", "D-1", "Tom", "evaluator")
-        screen = _shown(qtbot, ScoringScreen, db, "Tom", "D-1")
+        screen = _shown(qtbot, ScoringScreen, db, "Priya", "D-1")
+        assert "No one is signed in" in screen.blocked.text() and screen.sign_in_button.isVisibleTo(screen)
+        screen.desk.sign_in(signed_in(db, "D-1", "Tom"))
+        screen.bring_up_to_date(None)
         assert "Scoring has not opened yet" in screen.blocked.text() and screen.pages.currentIndex() == 0
     finally:
         db.dispose()
 
 
+def test_signing_asks_the_members_passphrase_and_refuses_a_wrong_one(qtbot, demo):
+    enrol(demo, REF, ("Tom Ellis",))
+    screen = _shown(qtbot, SignOffScreen, demo, "Priya")
+    assert screen.sign.text() == "Sign in to sign off\u2026"
+    assert not screen.step("sign")  # no one signed in: the sign-in dialog first
+    dialog = screen.sign_in_dialog
+    assert offered(dialog) == ["Tom Ellis"]  # those still to sign who have enrolled
+    with qtbot.waitSignal(dialog.refused, timeout=30_000):
+        type_passphrase(qtbot, dialog, "Tom Ellis", "Gwen's passphrase, not Tom's")
+    assert dialog.problem.text() == "The passphrase for Tom Ellis is not right; nothing was done"
+    dialog.reject()  # the member gives up (Esc)
+    assert signoff.signoff_view(demo, REF).signatures == [] and list_backups(demo) == []
+    assert screen.sign.isEnabled() and screen.desk.signed_in is None
+
+
 def test_signoff_steps_and_a_signature_in_the_helper_process(qtbot, demo):
+    enrol(demo, REF)  # the demo loads its members unenrolled
     screen = _shown(qtbot, SignOffScreen, demo, "Priya")
     assert screen.refresh_policy is Refresh.ALWAYS
     assert "Status: moderation" in screen.status.text() and "Ready for sign-off." in screen.status.text()
     assert screen.sign.isEnabled() and not screen.open_scoring.isEnabled()
-    assert [screen.signer.itemData(i) for i in range(screen.signer.count())] == [
-        "Tom Ellis",
-        "Gwen Roberts",
-        "Sam Okafor",
-        "Alan Whitfield",
-    ]
-    with qtbot.waitSignal(screen.signed, timeout=60_000):
-        assert screen.step("sign")
+    assert screen.unsigned == ["Tom Ellis", "Gwen Roberts", "Sam Okafor", "Alan Whitfield"]
+    assert not screen.step("sign")  # who signs? the sign-in dialog, of those still to sign
+    assert offered(screen.sign_in_dialog) == screen.unsigned
+    with qtbot.waitSignal(screen.signed, timeout=60_000):  # signed in, then signing in the helper process
+        sign_in(qtbot, screen.sign_in_dialog, "Tom Ellis")
     assert screen.message.text() == "Tom Ellis signed."
+    assert "Tom Ellis (evaluator) is signed in and has signed." in screen.signer.text()
     assert [b.label for b in list_backups(demo)].count("pre-signoff") == 1
     assert "Tom Ellis (evaluator) signed" in screen.record.signatures.text()
+    assert "sealed with key " in screen.record.signatures.text()
     assert "being signed off" in screen.record.lock_label.text()
     assert screen.step("reopen", "A late clarification")  # the signature is withdrawn: moderation again
     assert screen.message.text() == "Done."
-    assert "Status: moderation" in screen.status.text() and screen.signer.count() == 4
+    assert "Status: moderation" in screen.status.text() and len(screen.unsigned) == 4
+    assert screen.sign.text() == "Sign off as Tom Ellis"  # Tom is still signed in, and may sign again
     assert screen.step("reopen", "Tom rescores Q4")
     assert "Status: scoring" in screen.status.text() and "Ready for moderation." in screen.status.text()
     assert screen.open_moderation.isEnabled() and not screen.sign.isEnabled()

@@ -36,7 +36,14 @@ STORED = {
     "pledge.review", "pledge.review.remove", "member.add", "member.remove", "score.set",
     "moderated.set", "declaration.set", "declaration.remove", "signature.add", "signature.withdraw",
     "status.draft", "status.scoring", "status.moderation", "status.signed_off", "status.awarded",
+    # issue 13: panel set-up
+    "member.set", "member.withdraw", "detail.set", "detail.remove",
+    # issue 13: members who prove who they are
+    "key.enrol", "key.reenrol", "key.retire", "signature.seal",
 }  # fmt: skip
+# Kinds earlier records hold that no service writes any more: a member who has declared is withdrawn,
+# never removed with their declarations.
+HISTORICAL = {"declaration.remove"}
 
 
 def test_the_stored_values_are_the_kinds():
@@ -121,6 +128,7 @@ def every_change(tmp_path_factory):
     file, and a tender built, scored, moderated, signed, awarded and reopened back to draft."""
     from svdesk.model.demo import load_demo
     from svdesk.model.services import open_svdesk_database
+    from svdesk.model.services import panel_setup as ps
     from svdesk.model.services import setup as su
     from svdesk.model.services import workflow as wf
     from svdesk.model.services.pledge_reviews import review_pledge
@@ -157,9 +165,15 @@ def every_change(tmp_path_factory):
         su.remove_measure(s, t, OFFICER, "NT3")  # its pledge goes with it
         for name, role in (("Tom", "evaluator"), ("Gwen", "evaluator"), ("Sam", "evaluator"), ("Alan", "chair")):
             su.add_member(s, t, OFFICER, name, role)
-        su.add_member(s, t, OFFICER, "Extra", "evaluator")
-        wf.declare(s, t, "Extra", "Northgate", False)
-        su.remove_member(s, t, OFFICER, "Extra")  # their declaration goes too
+        su.add_member(s, t, OFFICER, "Extra", "evaluator", "extra@council.example")
+        su.remove_member(s, t, OFFICER, "Extra")  # their details go too
+        ps.add_member(s, t, OFFICER, OFFICER, "officer")
+        ps.update_member(s, t, OFFICER, "Gwen", new_name="Gwen Roberts")
+        ps.update_member(s, t, OFFICER, "Gwen Roberts", new_name="Gwen")
+        ps.set_email(s, t, OFFICER, "Tom", "tom@council.example")
+        ps.add_member(s, t, OFFICER, "Leaver", "evaluator")
+        wf.declare(s, t, "Leaver", "Northgate", False)
+        ps.withdraw_member(s, t, OFFICER, "Leaver", "left the council")
         wf.open_scoring(s, t, OFFICER)
 
     def scoring(s, t):
@@ -184,8 +198,14 @@ def every_change(tmp_path_factory):
     edit(draft)
     edit(scoring)
     edit(moderation)
+    from svdesk.app import identity
+    from tests.keys import passphrase_of, signed_in
+
+    signed_in(db, "K-1", "Tom")  # enrols Tom, who then forgets his passphrase
+    identity.reenrol(db, OFFICER, "K-1", "Tom", passphrase_of("Tom"), "forgot the passphrase")
     for member in (*evaluators, "Alan"):
-        edit(lambda s, t, m=member: wf.sign(s, t, m))
+        signer = signed_in(db, "K-1", member)
+        edit(lambda s, t, signer=signer: wf.sign(s, t, signer))
     edit(lambda s, t: wf.award(s, t, "Alan"))
     for why in ("a bidder's challenge", "rescore Q2", "change the questions"):
         edit(lambda s, t, why=why: wf.reopen(s, t, "Alan", why))
@@ -199,7 +219,7 @@ def test_every_kind_written_is_a_member_and_every_member_is_written(every_change
     with every_change.reader() as s:
         written = set(s.scalars(select(AuditEntry.action).distinct()))
     assert written - STORED == set()  # nothing written that ChangeKind does not name
-    assert written == {k.value for k in ChangeKind}  # and no member that nothing writes
+    assert written == {k.value for k in ChangeKind} - HISTORICAL  # and no member that nothing writes
 
 
 def test_history_labels_every_kind_written(every_change):
@@ -212,7 +232,7 @@ def test_history_labels_every_kind_written(every_change):
 
         for summary in list_tenders(s):
             shown |= {row.action for row in tender_history(s, get_tender(s, summary.reference))}
-    assert shown == set(CHANGE_LABELS.values())
+    assert shown == {label for kind, label in CHANGE_LABELS.items() if kind.value not in HISTORICAL}
     assert not shown & STORED  # no raw code shown
 
 

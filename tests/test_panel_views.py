@@ -147,8 +147,9 @@ def test_the_stage_overview_counts_what_each_stage_has(demo_db):
 
     with demo_db.reader() as s:
         stages = [stage.summary for stage in tender_overview(s, get_tender(s)).stages]
-    assert stages[:6] == [
+    assert stages[:7] == [
         "Setup done",
+        "Panel: 4 members, 0 enrolled",
         "Measures: 8 chosen",
         "Questions: 4 quality, 1 social value",
         "Bids: 4, 4 with pledges",

@@ -11,6 +11,7 @@ from svdesk.model.services import open_svdesk_database
 from svdesk.model.services.record_version import RecordVersion, record_version
 from svdesk.model.services.tenders import get_tender, set_moderated
 from svdesk.ui.main_window import MainWindow
+from tests.keys import enrol, signed_in
 
 DEMO = "CWAC-2026-0142"
 WEAVER = "Weaver Valley Care Ltd"
@@ -124,6 +125,7 @@ def test_the_grid_reads_only_the_consensus_scores_when_nothing_else_changed(demo
 
 def test_the_panels_own_consensus_edit_does_not_reread_the_grid_but_shows_in_the_results(qtbot, tmp_path, demo_path):
     win = _window(qtbot, demo_path, tmp_path)
+    win.desk.sign_in(signed_in(win.db, DEMO, "Alan Whitfield"))  # the chair records the consensus
     mod = win.moderation
     win.tabs.setCurrentWidget(mod)
     grid = mod.model.grid
@@ -177,10 +179,12 @@ def test_one_signature_at_a_time(qtbot, tmp_path):
 
     db = open_svdesk_database(tmp_path / "sign.sqlite")
     load_demo(db)
+    enrol(db, None)
     db.dispose()
     win = _window(qtbot, tmp_path / "sign.sqlite", tmp_path)
     win.tabs.setCurrentWidget(win.signoff)
     screen = win.signoff
+    win.desk.sign_in(signed_in(win.db, DEMO, "Tom Ellis"))  # enrolled above; signed in with his passphrase
     with qtbot.waitSignal(screen.signed, timeout=60_000):
         assert screen.step("sign")
         assert not screen.step("sign") and not screen.sign.isEnabled()  # a second click while the first runs

@@ -13,11 +13,11 @@ from svdesk.export.reports import write_report
 from svdesk.model.demo import load_demo
 from svdesk.model.evaluation_file import parse_document, write_evaluation
 from svdesk.model.services import open_svdesk_database
-from svdesk.model.services import workflow as wf
 from svdesk.model.services.catalogue import measures_by_ref
 from svdesk.model.services.report_data import report_data
 from svdesk.model.services.tenders import get_tender, set_moderated
 from tests.hostile import HOSTILE_STRINGS, doc_with_string
+from tests.keys import sign
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is required")
 REF = "CWAC-2026-0142"
@@ -50,8 +50,7 @@ def signed(tmp_path_factory):
             "Appendix F is a week-by-week plan with named leads; clearer than Northgate Homecare Ltd's.",
         )
     for member in PANEL:
-        with db.transaction() as s:
-            wf.sign(s, get_tender(s, REF), member)
+        sign(db, REF, member)
     with db.reader() as s:
         data = report_data(s, get_tender(s, REF))
     yield db, data, folder

@@ -18,6 +18,7 @@ from svdesk.model.services.tenders import (
     set_score,
 )
 from svdesk.model.services.verify import verify_tender
+from tests.keys import sign, signed_in
 
 OFFICER = "Priya"
 
@@ -109,11 +110,13 @@ def test_happy_path_to_award_and_the_lock(sdb):
         wf.open_moderation(s, tender(s), OFFICER)
     moderate_all(sdb)
     for m in ("Tom", "Gwen", "Sam"):
+        signer = signed_in(sdb, "WF-1", m)
         with sdb.transaction() as s:
-            wf.sign(s, tender(s), m)
+            wf.sign(s, tender(s), signer)
             assert tender(s).status == TenderStatus.MODERATION
+    signer = signed_in(sdb, "WF-1", "Alan")
     with sdb.transaction() as s:
-        wf.sign(s, tender(s), "Alan")
+        wf.sign(s, tender(s), signer)
         assert tender(s).status == TenderStatus.SIGNED_OFF
     # locked: nothing can change scores, weights, measures, pledges or questions
     edits = [
@@ -152,8 +155,9 @@ def test_preconditions_say_what_is_missing(sdb):
         wf.open_moderation(s, tender(s), OFFICER)
     with sdb.transaction() as s:
         set_moderated(s, tender(s), "Alan", "Weaver Valley", "Q1", 4, "Named recruitment lead, section 3.")
+    signer = signed_in(sdb, "WF-1", "Alan")
     with pytest.raises(WorkflowError) as info, sdb.transaction() as s:
-        wf.sign(s, tender(s), "Alan")
+        wf.sign(s, tender(s), signer)
     assert "Q2 for Weaver Valley has no consensus score" in str(info.value)
     assert "Q1 for Northgate has no consensus score" in str(info.value)
 
@@ -244,8 +248,7 @@ def test_comparative_consensus_rationale_is_saved_with_a_warning(sdb):
 
 def test_reopen_withdraws_signatures_and_needs_a_reason(sdb):
     score_and_moderate_all(sdb)
-    with sdb.transaction() as s:
-        wf.sign(s, tender(s), "Tom")
+    sign(sdb, "WF-1", "Tom")
     with pytest.raises(WorkflowError, match="being signed off"), sdb.transaction() as s:
         set_moderated(s, tender(s), "Alan", "Northgate", "Q1", 4, "Evidence section 2.")
     with pytest.raises(ValidationError, match="needs a reason"), sdb.transaction() as s:

@@ -7,7 +7,8 @@ signature; the audit entry; the record version after the change), calls the mode
 plain results or raises a domain error (`svdesk.app.errors`). Callers never hold a session.
 
 One module per area: `setup`, `measures`, `questions`, `pledges` (bids, pledges, pledge sheets),
-`panel`, `scoring`, `moderation`, `signoff`, `packs` (offline scoring packs), `reports`, `reads`
-(views of the record), `catalogue`, `evaluation_files` and `database` (opening, backups, restore).
+`panel`, `identity` (enrolment, signing in), `scoring`, `moderation`, `signoff`, `packs` (offline
+scoring packs), `reports`, `reads` (views of the record), `catalogue`, `evaluation_files` and
+`database` (opening, backups, restore).
 `unit` is the unit of work they all run in.
 """

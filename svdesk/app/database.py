@@ -106,7 +106,10 @@ def back_up_in_own_connection(url: str, label: str = "manual") -> Path:
 
 
 def restore(db: Database, backup: Path) -> Path:
-    """Replace the database's content with a backup; returns the safety copy of what it held."""
+    """Replace the database's content with a backup; returns the safety copy of what it held.
+
+    Refused (WorkflowError, nothing changed) while the database holds a tender with signatures in
+    force that the backup would change or lose; the message names it and says how to proceed."""
     return backups.restore(db, backup)
 
 

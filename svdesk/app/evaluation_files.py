@@ -16,6 +16,7 @@ from svdesk.model import demo
 from svdesk.model.evaluation_dump import dump_evaluation
 from svdesk.model.evaluation_file import parse_document, read_json_file, write_evaluation
 from svdesk.model.services.catalogue import measures_by_ref
+from svdesk.model.services.locked_record import require_replaceable
 
 __all__ = ["Loaded", "dump", "load", "load_demo", "read_json_file"]
 
@@ -31,14 +32,16 @@ class Loaded:
 
 def load(db: Database, actor: Actor, path: Path, *, replace: bool = False, data: Any = None) -> Loaded:
     """Load an evaluation file as a new tender (or, with `replace`, over the tender with its
-    reference, after a backup). `data` is the file already read with `read_json_file` (the command
-    line reads it before it opens the database, so that a bad file touches nothing)."""
+    reference, after a backup; refused while that tender has signatures in force: reopen it first).
+    `data` is the file already read with `read_json_file` (the command line reads it before it opens
+    the database, so that a bad file touches nothing)."""
     if data is None:
         data = read_json_file(path)
 
     def write(session: Session) -> Loaded:
         doc = parse_document(data, measures_by_ref(session), source=str(path))
-        if replace:
+        if replace:  # a locked tender is refused before the backup, not after it
+            require_replaceable(session, doc.reference, path.name)
             take_backup(db, "pre-load")
         tender = write_evaluation(session, doc, actor, replace=replace, source=path.name)
         return Loaded(tender.reference, len(doc.bidders), len(doc.questions), len(doc.scores), len(doc.moderated))

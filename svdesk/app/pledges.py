@@ -23,6 +23,7 @@ from svdesk.model.kinds import ImportStatus
 from svdesk.model.pledge_sheet import PledgeSheet, read_pledge_sheet
 from svdesk.model.services import setup as model
 from svdesk.model.services import tenders
+from svdesk.model.services.locked_record import require_open
 from svdesk.model.services.pledges import ImportRow, PledgeImportPlan, apply_import, plan_import
 from svdesk.model.services.record_version import RecordVersion
 from svdesk.model.services.setup_views import PledgeCell, PledgeGrid
@@ -145,7 +146,9 @@ def apply_pledge_import(
     db: Database, actor: Actor, reference: str | None, preview: PledgeImport
 ) -> Outcome[PledgeImportPlan]:
     """Write a previewed import: a backup first, then one transaction in which the sheet becomes the
-    bidder's whole pledge. Refused, with nothing written, if the tender changed since the preview."""
+    bidder's whole pledge. Refused, with nothing written, if the tender changed since the preview,
+    and (before the backup) while it has signatures in force."""
+    look(db, reference, lambda s, t: require_open(s, t, f"Importing a pledge sheet into tender {t.reference}"))
 
     def run(session: Session, tender: Tender) -> PledgeImportPlan:
         plan = _plan(session, tender, preview.plan.bidder, preview.sheet, preview.add_measures)

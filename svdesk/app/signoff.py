@@ -20,8 +20,9 @@ from svdesk.app.unit import Actor, Outcome, change, look
 from svdesk.model.db import database_of_its_own
 from svdesk.model.entities import Tender
 from svdesk.model.errors import ValidationError, WorkflowError
+from svdesk.model.identity import SignedIn
 from svdesk.model.kinds import TenderStatus
-from svdesk.model.services import tenders, verify, workflow
+from svdesk.model.services import identity, tenders, verify, workflow
 from svdesk.model.services.verify import VerifyReport, verify_in_own_connection
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "Readiness",
     "SignOffView",
     "Signed",
+    "SignedIn",
     "Status",
     "VerifyReport",
     "advance",
@@ -71,6 +73,7 @@ class Signed:
     name: str
     role: str
     signed_at: str  # ISO 8601, to the second
+    key_fingerprint: str = ""  # of the key that sealed it ("" for a signature made before seals)
 
 
 @dataclass(frozen=True)
@@ -96,10 +99,12 @@ def readiness(db: Database, reference: str | None) -> Readiness | None:
 
 def signoff_view(db: Database, reference: str | None) -> SignOffView:
     def read(session: Session, tender: Tender) -> SignOffView:
+        signatures = tenders.active_signatures(session, tender)
+        sealed = identity.sealing_keys(session, (s.id for s in signatures))
         return SignOffView(
             status_of(db, session, tender),
             _readiness(session, tender),
-            [Signed(s.name, s.role, s.signed_at) for s in tenders.active_signatures(session, tender)],
+            [Signed(s.name, s.role, s.signed_at, sealed.get(s.id, "")) for s in signatures],
             workflow.unsigned_members(session, tender),
         )
 
@@ -141,34 +146,42 @@ def reopen(db: Database, actor: Actor, reference: str | None, reason: str) -> Ou
     return _step(db, reference, lambda s, t: workflow.reopen(s, t, actor, reason))
 
 
-def sign(db: Database, actor: Actor, reference: str | None, member: str) -> Outcome[Status]:
-    """`member` signs the moderated evaluation, after a backup of the database file; once every
-    member has signed, the tender is signed off and locked.
+def sign(db: Database, actor: Actor, reference: str | None, signer: SignedIn) -> Outcome[Status]:
+    """The signed-in member (`identity.sign_in`) signs the moderated evaluation, after a backup of
+    the database file: the signature, sealed with their key; once every member has signed, the
+    tender is signed off and locked.
 
-    The signature and its audit entry are the member's own; `actor` is who is at the keyboard (the
-    panel-identity work checks that they are the member)."""
-    del actor  # the identity work records and checks it; today the signer is the member named
+    Refused (nothing written) unless `signer` holds the key enrolled for that member of this tender.
+    The signature and its audit entry are the member's own; `actor` is who is at the keyboard."""
+    del actor  # the signature is the signed-in member's; binding the actor to them is the window's work
     if db.read_only:  # refused before the backup, not after it
         raise WorkflowError(f"{db.display_name} is open read-only: {db.read_only_reason}")
-    return _step(db, reference, lambda s, t: workflow.sign(s, t, member), backup=BACKUP_LABEL)
+    return _step(db, reference, lambda s, t: workflow.sign(s, t, signer), backup=BACKUP_LABEL)
 
 
-def sign_in_own_connection(url: str, actor: Actor, reference: str, member: str) -> str:
+def sign_in_own_connection(url: str, actor: Actor, reference: str, signer: SignedIn) -> str:
     """`sign` on connections of its own, disposed after; the signer's name. The window's helper
-    process runs it (see the module's docstring)."""
+    process runs it (see the module's docstring); `signer` pickles to it."""
     with database_of_its_own(url) as db:
-        sign(db, actor, reference, member)
-    return member
+        sign(db, actor, reference, signer)
+    return signer.member
 
 
 def advance(
-    db: Database, actor: Actor, reference: str | None, step: str, *, member: str | None = None, reason: str = ""
+    db: Database,
+    actor: Actor,
+    reference: str | None,
+    step: str,
+    *,
+    signer: SignedIn | None = None,
+    reason: str = "",
 ) -> Outcome[Status]:
-    """One of `STEPS` by name (as the command line and the sign-off screen name them)."""
+    """One of `STEPS` by name (as the command line and the sign-off screen name them); "sign"
+    needs the signed-in member."""
     if step == "sign":
-        if not member:
-            raise ValidationError("signing needs the name of the panel member who signs")
-        return sign(db, actor, reference, member)
+        if signer is None:
+            raise ValidationError("signing needs the panel member who signs, signed in with their passphrase")
+        return sign(db, actor, reference, signer)
     steps: dict[str, Callable[[], Outcome[Status]]] = {
         "open-scoring": lambda: open_scoring(db, actor, reference),
         "open-moderation": lambda: open_moderation(db, actor, reference),

@@ -15,6 +15,7 @@ from pathlib import Path
 from reportlab.platypus import Flowable, PageBreak
 
 from svdesk.export.award_report import criteria_rows
+from svdesk.export.declaration_words import summary_sentence
 from svdesk.export.files import safe_filename, write_atomically
 from svdesk.export.pdf_base import (
     DEFAULT_MARKING,
@@ -227,10 +228,7 @@ def assessment_summary(data: ReportData, supplier: str, marking: str = DEFAULT_M
     signed = {sig.name: sig for sig in data.signatures}
     story += [
         para("Evaluation and sign-off", "h2"),
-        para(
-            "Each member scored independently after declaring any conflict of interest, and the panel then "
-            "agreed the consensus scores above. The evaluation was signed off by:"
-        ),
+        para(f"{summary_sentence(data)} The evaluation was signed off by:"),
         *tables(
             [Column("Name", 60), Column("Role", 40), Column("Signed", 74)],
             [

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable
 
+from svdesk.export.declaration_words import declarations_statement
 from svdesk.export.files import write_atomically
 from svdesk.export.pdf_base import DEFAULT_MARKING, Column, build_pdf, long_text, markup, para, points, tables, text
 from svdesk.export.report_sections import cover, page_info, results_section, signoff_section
@@ -128,6 +129,7 @@ def award_report(data: ReportData, marking: str = DEFAULT_MARKING) -> bytes:
                     )
                 )
                 story += long_text(mod[q.code].rationale)
+    story += [para("Declarations of interest", "h2"), para(declarations_statement(data, table=False), "small")]
     story += [para("Sign-off", "h2"), *signoff_section(data)]
     return build_pdf(story, page_info(data, REPORT, marking))
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from reportlab.platypus import Flowable, PageBreak
 
 from svdesk.export.charts import components_chart
+from svdesk.export.declaration_words import declarations_statement
 from svdesk.export.files import write_atomically
 from svdesk.export.pdf_base import (
     DEFAULT_MARKING,
@@ -136,11 +137,7 @@ def _questions_section(data: ReportData) -> list[Flowable]:
 def _panel_section(data: ReportData) -> list[Flowable]:
     return [
         para("4. Panel and declarations of interest", "h2"),
-        para(
-            "Each member declared, before seeing any bid, whether they had a conflict of interest with each "
-            "bidder. A member with a declared conflict did not score that bid.",
-            "small",
-        ),
+        para(declarations_statement(data), "small"),
         *declarations_section(data),
     ]
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable
 
+from svdesk.export.declaration_words import declarations_statement
 from svdesk.export.files import write_atomically
 from svdesk.export.pdf_base import DEFAULT_MARKING, Column, build_pdf, gap, long_text, markup, para, tables, text
 from svdesk.export.report_sections import cover, page_info, signoff_section
@@ -103,6 +104,7 @@ def moderation_report(data: ReportData, marking: str = DEFAULT_MARKING) -> bytes
 
     section("Items with a high spread", flagged)
     section("All other items", others)
+    story += [para("Declarations of interest", "h2"), para(declarations_statement(data, table=False), "small")]
     story += [para("Sign-off", "h2"), *signoff_section(data)]
     return build_pdf(story, page_info(data, REPORT, marking))
 

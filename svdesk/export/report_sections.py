@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, PageBreak
 
+from svdesk.export.declaration_words import declaration_state
 from svdesk.export.pdf_base import (
     Column,
     PageInfo,
@@ -165,15 +166,7 @@ def results_section(data: ReportData) -> list[Flowable]:
 
 
 def declarations_section(data: ReportData) -> list[Flowable]:
-    rows = []
-    for d in data.declarations:
-        if not d.declared:
-            state = "Not declared"
-        elif d.conflict:
-            state = "CONFLICT: " + d.details
-        else:
-            state = "No conflict"
-        rows.append((d.member, d.role, d.bidder, state))
+    rows = [(d.member, d.role, d.bidder, declaration_state(d, data.loaded)) for d in data.declarations]
     conflicted = [i for i, d in enumerate(data.declarations) if d.conflict or not d.declared]
     return tables(
         [Column("Member", 35), Column("Role", 20), Column("Bidder", 45), Column("Declaration", 74)],

@@ -1,6 +1,7 @@
 """The offline scoring pack: an xlsx one evaluator fills in away from svdesk.
 
-The member sees only their own scores (blind scoring) and no bid they declared a conflict with.
+The member sees only their own scores (blind scoring) and no bid they declared a conflict with; a
+pack is issued only once the member has declared for every bidder (the conflict gate).
 The Scores sheet is protected with only the score and rationale cells open, and the score cell
 offers only points on the tender's scale. Protection and validation guide the evaluator; they are
 not the safeguard: svdesk.model.services.scoring_pack checks every cell again on import.
@@ -18,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from svdesk.export.files import write_atomically
 from svdesk.export.xlsx_layout import BOLD, TITLE, WRAP, header, put, put_row, widths, workbook_bytes, wrap_column
-from svdesk.model.errors import NotFoundError
+from svdesk.model.errors import NotFoundError, WorkflowError
 from svdesk.model.kinds import Section
 from svdesk.model.scoring import scale_points
 from svdesk.model.services.report_data import ReportData
@@ -36,9 +37,7 @@ def _protect(ws: Worksheet) -> None:
     ws.protection.formatRows = False
 
 
-def _instructions(
-    ws: Worksheet, data: ReportData, member: str, skipped: list[str], undeclared: list[str]
-) -> str | None:
+def _instructions(ws: Worksheet, data: ReportData, member: str, skipped: list[str]) -> str | None:
     """Fill the Instructions sheet; return the range holding every scale point, when it lists them all."""
     put(ws, 1, 1, "Scoring pack").font = TITLE
     facts = [
@@ -64,11 +63,6 @@ def _instructions(
     ]
     if skipped:
         steps.append(f"Not included (you declared a conflict of interest): {', '.join(skipped)}.")
-    if undeclared:
-        steps.append(
-            f"You have not yet declared any conflict of interest for: {', '.join(undeclared)}. "
-            "svdesk will not accept your scores until you have declared for every bidder."
-        )
     for i, line in enumerate(steps):
         cell = put(ws, row, 1, line)
         if i == 0:
@@ -183,13 +177,19 @@ def scoring_pack(data: ReportData, member: str) -> bytes:
     own = [d for d in data.declarations if d.member == member]
     skipped = [d.bidder for d in own if d.conflict]
     undeclared = [d.bidder for d in own if not d.declared]
+    if undeclared:  # the conflict gate: no bid reaches a member before they have declared for every bidder
+        raise WorkflowError(
+            f"{member} has not declared any conflict of interest for: {', '.join(undeclared)}; a scoring pack "
+            f"is issued only once they have declared for every bidder (svdesk declare --tender {data.reference} "
+            f"--member {member!r} --bidder NAME --none | --conflict TEXT, or the Scoring screen)"
+        )
     bidders = [b for b in data.bidders if b not in skipped]
 
     wb = Workbook()
     instructions = wb.active
     assert instructions is not None
     instructions.title = "Instructions"
-    scale_range = _instructions(instructions, data, member, skipped, undeclared)
+    scale_range = _instructions(instructions, data, member, skipped)
     _questions(wb.create_sheet("Questions"), data)
     scores = wb.create_sheet(SCORES_SHEET)
     _scores(scores, data, member, bidders, scale_range)

@@ -26,6 +26,7 @@ from svdesk.export.xlsx_layout import (
     StreamingBook,
 )
 from svdesk.model.kinds import QuantitativeMethod, TenderStatus
+from svdesk.model.services.declaration_source import OUTSIDE_SVDESK
 from svdesk.model.services.report_data import ReportData
 
 SHEETS = ("Summary", "Pledges", "Scores", "Moderation", "Measures", "Declarations")
@@ -235,12 +236,14 @@ def _measures(book: StreamingBook, name: str, data: ReportData) -> None:
 
 
 def _declarations(book: StreamingBook, name: str, data: ReportData) -> None:
-    titles = ("Member", "Role", "Bidder", "Declared", "Conflict", "Details")
+    titles = ("Member", "Role", "Bidder", "Declared", "Conflict", "Details", "Recorded")
     styles = book.column_styles((), len(titles), wrap=(6,))
-    with book.sheet(name, (22, 11, 30, 10, 10, 60), freeze="A2") as ws:
+    with book.sheet(name, (22, 11, 30, 10, 10, 60, 26), freeze="A2") as ws:
         _header(book, ws, 1, titles)
         for row, d in enumerate(data.declarations, start=2):
-            ws.row(row, (d.member, d.role, d.bidder, d.declared, d.conflict if d.declared else None, d.details), styles)
+            recorded = None if not d.declared else (OUTSIDE_SVDESK if d.outside_svdesk else "in svdesk")
+            values = (d.member, d.role, d.bidder, d.declared, d.conflict if d.declared else None, d.details, recorded)
+            ws.row(row, values, styles)
 
 
 def evaluation_workbook(data: ReportData) -> bytes:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from svdesk.model.db import Database, known_revisions, migrate
 from svdesk.model.errors import SvdeskError
+from svdesk.model.services.locked_record import require_restorable
 
 KEEP = 30
 
@@ -91,10 +92,14 @@ def check_backup(path: Path) -> None:
 
 
 def restore(db: Database, backup: Path) -> Path:
-    """Replace the database's content with a backup; the current content is backed up first."""
+    """Replace the database's content with a backup; the current content is backed up first.
+
+    Refused (nothing changed) when the database holds a tender with signatures in force that the
+    backup would change or lose: that tender is reopened with a reason first."""
     if db.read_only:
         raise SvdeskError(f"{db.display_name} is open read-only and cannot be restored")
     check_backup(backup)
+    require_restorable(db, backup)
     safety = backup_now(db, "pre-restore")
     db.engine.dispose()  # no pooled connection may keep reading the old pages
     source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)

@@ -6,11 +6,12 @@ Everything in one go in the caller's transaction, so a load is all-or-nothing; t
 
 from __future__ import annotations
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
 
 from svdesk.model import audit, state
 from svdesk.model.entities import (
+    AuditEntry,
     Base,
     Bidder,
     Declaration,
@@ -24,6 +25,7 @@ from svdesk.model.entities import (
     ScaleDescriptor,
     Score,
     Section,
+    Signature,
     Tender,
     TenderMeasure,
     TenderStatus,
@@ -31,6 +33,7 @@ from svdesk.model.entities import (
 from svdesk.model.errors import Problem, ValidationError
 from svdesk.model.evaluation_doc import EvaluationDoc
 from svdesk.model.kinds import ChangeKind
+from svdesk.model.services.locked_record import require_replaceable
 
 
 def _status_for(doc: EvaluationDoc) -> TenderStatus:
@@ -49,12 +52,27 @@ def _table(entity: type[Base]) -> Table:
     return table
 
 
+def _replaced(session: Session, tender: Tender) -> dict[str, object]:
+    """What the load entry records of the tender it replaces: its chain's id, length and head."""
+    last = session.execute(
+        select(AuditEntry.seq, AuditEntry.hash)
+        .where(AuditEntry.tender_uid == tender.uid)
+        .order_by(AuditEntry.seq.desc())
+        .limit(1)
+    ).first()
+    return {
+        "replaced_tender_uid": tender.uid,
+        "replaced_entries": last[0] if last else 0,
+        "replaced_head": last[1] if last else audit.GENESIS,
+    }
+
+
 def write_evaluation(
     session: Session, doc: EvaluationDoc, actor: str, replace: bool = False, source: str = ""
 ) -> Tender:
     """Insert the tender and everything in it. The caller's transaction makes it all-or-nothing."""
     existing = session.scalars(select(Tender).where(Tender.reference == doc.reference)).first()
-    replaced_uid = None
+    replaced: dict[str, object] | None = None
     if existing is not None:
         if not replace:
             raise ValidationError(
@@ -65,7 +83,12 @@ def write_evaluation(
                 ],
                 source or None,
             )
-        replaced_uid = existing.uid
+        # Nothing replaces a locked record; the replaced tender's chain stays in the log, and the new
+        # chain's first entry names it, with the head it had (`verify` reports the replacement).
+        require_replaceable(session, doc.reference, source)
+        replaced = _replaced(session, existing)
+        # its signatures first (their seals with them): a seal holds on to the key it was made with
+        session.execute(delete(Signature).where(Signature.tender_id == existing.id))
         session.delete(existing)
         session.flush()
     tender = Tender(
@@ -196,7 +219,7 @@ def write_evaluation(
         actor,
         ChangeKind.TENDER_LOAD,
         "tender",
-        {"replaced_tender_uid": replaced_uid} if replaced_uid else None,
+        replaced,
         {"source": source, "state": state.current_state(session, tender)},
     )
     return tender

@@ -48,6 +48,7 @@ class Role(Labelled):
     EVALUATOR = "evaluator"
     MODERATOR = "moderator"
     CHAIR = "chair"
+    OFFICER = "officer"  # the procurement officer who sets the tender up: neither scores nor signs
 
 
 class ImportStatus(Labelled):
@@ -82,12 +83,20 @@ class ChangeKind(enum.StrEnum):
     PLEDGE_REVIEW_REMOVE = "pledge.review.remove"
     MEMBER_ADD = "member.add"
     MEMBER_REMOVE = "member.remove"
+    MEMBER_UPDATE = "member.set"
+    MEMBER_WITHDRAW = "member.withdraw"
+    DETAIL_SET = "detail.set"
+    DETAIL_REMOVE = "detail.remove"
     SCORE_SET = "score.set"
     MODERATED_SET = "moderated.set"
     DECLARATION_SET = "declaration.set"
     DECLARATION_REMOVE = "declaration.remove"
     SIGNATURE_ADD = "signature.add"
     SIGNATURE_WITHDRAW = "signature.withdraw"
+    SIGNATURE_SEAL = "signature.seal"  # the member's Ed25519 seal over what a signature signed
+    KEY_ENROL = "key.enrol"  # a person's first key, made when they chose their passphrase
+    KEY_REENROL = "key.reenrol"  # a new key after a forgotten passphrase (with the reason)
+    KEY_RETIRE = "key.retire"  # the key a re-enrolment replaced: kept, it verifies what it signed
     # 'status.<status>': one member per TenderStatus (a test checks there is one for each)
     STATUS_DRAFT = "status.draft"
     STATUS_SCORING = "status.scoring"
@@ -125,12 +134,20 @@ CHANGE_LABELS: dict[ChangeKind, str] = {
     ChangeKind.PLEDGE_REVIEW_REMOVE: "Pledge review removed",
     ChangeKind.MEMBER_ADD: "Panel member added",
     ChangeKind.MEMBER_REMOVE: "Panel member removed",
+    ChangeKind.MEMBER_UPDATE: "Panel member changed",
+    ChangeKind.MEMBER_WITHDRAW: "Panel member withdrawn",
+    ChangeKind.DETAIL_SET: "Panel member's email set",
+    ChangeKind.DETAIL_REMOVE: "Panel member's details removed",
     ChangeKind.SCORE_SET: "Score",
     ChangeKind.MODERATED_SET: "Consensus score",
     ChangeKind.DECLARATION_SET: "Declaration",
     ChangeKind.DECLARATION_REMOVE: "Declaration removed",
     ChangeKind.SIGNATURE_ADD: "Signed",
     ChangeKind.SIGNATURE_WITHDRAW: "Signature withdrawn",
+    ChangeKind.SIGNATURE_SEAL: "Signature sealed",
+    ChangeKind.KEY_ENROL: "Key enrolled",
+    ChangeKind.KEY_REENROL: "Key enrolled again",
+    ChangeKind.KEY_RETIRE: "Key retired",
     ChangeKind.STATUS_DRAFT: "Status: draft",
     ChangeKind.STATUS_SCORING: "Status: scoring",
     ChangeKind.STATUS_MODERATION: "Status: moderation",
@@ -160,6 +177,7 @@ CONSENSUS_ONLY: frozenset[ChangeKind] = frozenset(
         ChangeKind.PLEDGE_REVIEW_REMOVE,
         ChangeKind.SIGNATURE_ADD,
         ChangeKind.SIGNATURE_WITHDRAW,
+        ChangeKind.SIGNATURE_SEAL,
     }
 )
 

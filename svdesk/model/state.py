@@ -25,11 +25,14 @@ from svdesk.model.audit import canonical_json
 from svdesk.model.entities import (
     Bidder,
     Declaration,
+    MemberDetail,
+    MemberKey,
     PanelMember,
     Pledge,
     PledgeReview,
     Question,
     Signature,
+    SignatureSeal,
     Tender,
     TenderMeasure,
 )
@@ -100,6 +103,14 @@ def member_value(m: PanelMember) -> dict[str, Any]:
     return shape.MEMBER.value(m)
 
 
+def detail_key(member_id: int) -> str:
+    return shape.MEMBER_DETAIL.key_of(member_id)
+
+
+def detail_value(d: MemberDetail) -> dict[str, Any]:
+    return shape.MEMBER_DETAIL.value(d)
+
+
 def pledge_key(bidder_id: int, measure_id: int) -> str:
     return shape.PLEDGE.key_of(bidder_id, measure_id)
 
@@ -143,6 +154,23 @@ def signature_key(s: Signature) -> str:
 
 def signature_value(s: Signature) -> dict[str, Any]:
     return shape.SIGNATURE.value(s)
+
+
+def key_key(k: MemberKey) -> str:
+    return shape.KEY.key_of(k.id)
+
+
+def key_value(k: MemberKey) -> dict[str, Any]:
+    """The public values of an enrolled key (never its sealed private half: `record_shape.KEY`)."""
+    return shape.KEY.value(k)
+
+
+def seal_key(s: SignatureSeal) -> str:
+    return shape.SEAL.key_of(s.signature_id)
+
+
+def seal_value(s: SignatureSeal) -> dict[str, Any]:
+    return shape.SEAL.value(s)
 
 
 # --- the snapshot ---------------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from svdesk.ui.lazy_tabs import LazyTabs
 from svdesk.ui.models import ObjectRole, StageListModel, TenderListModel
 from svdesk.ui.new_tender import NewTenderDialog
 from svdesk.ui.opening import OpenDatabase
+from svdesk.ui.presence import PresenceBar
 from svdesk.ui.record_views import DeclarationsPanel, HistoryPanel
 from svdesk.ui.report_actions import ReportActions
 from svdesk.ui.results_panel import ResultsPanel
@@ -44,16 +45,18 @@ if TYPE_CHECKING:  # the stage screens' modules are imported when each is first 
     from svdesk.ui.bids_screen import BidsScreen
     from svdesk.ui.measures_screen import MeasuresScreen
     from svdesk.ui.moderation_screen import ModerationScreen
+    from svdesk.ui.panel_screen import PanelScreen
     from svdesk.ui.questions_screen import QuestionsScreen
     from svdesk.ui.record_views import RecordPanel
     from svdesk.ui.scoring_screen import ScoringScreen
     from svdesk.ui.setup_screen import SetupScreen
     from svdesk.ui.signoff_screen import SignOffScreen
 
-SETUP, MEASURES, QUESTIONS, BIDS, SCORING, MODERATION, RESULTS, SIGNOFF, REPORTS = range(len(STAGES))
+SETUP, PANEL, MEASURES, QUESTIONS, BIDS, SCORING, MODERATION, RESULTS, SIGNOFF, REPORTS = range(len(STAGES))
 # the stage screens built when first needed: tab index -> (module, class)
 LAZY_SCREENS = {
     SETUP: ("svdesk.ui.setup_screen", "SetupScreen"),
+    PANEL: ("svdesk.ui.panel_screen", "PanelScreen"),
     MEASURES: ("svdesk.ui.measures_screen", "MeasuresScreen"),
     QUESTIONS: ("svdesk.ui.questions_screen", "QuestionsScreen"),
     BIDS: ("svdesk.ui.bids_screen", "BidsScreen"),
@@ -74,7 +77,7 @@ class MainWindow(QMainWindow):
             self, db if isinstance(db, OpenDatabase) else OpenDatabase(db, None), self.settings
         )
         self.databases.opened_another.connect(self._another_database)
-        self.databases.restored.connect(lambda: self.refresh_tenders())
+        self.databases.restored.connect(self._restored)
         self.current_reference: str | None = None
         self.summary_version: RecordVersion | None = None  # the record as the heading and results show it
         self.import_worker: Worker | None = None
@@ -114,6 +117,8 @@ class MainWindow(QMainWindow):
 
         self.undo_stack = QUndoStack(self)
         self.desk = Desk(self.db, login_name(), self.undo_stack)
+        # who is signed in (status bar, Tender > Sign in… / Sign out, the idle lock); the screens hear it from the desk
+        self.presence = PresenceBar(self, self.desk, self.settings, lambda: self.current_reference)
         self.history = HistoryPanel(self.desk)
         self.declarations = DeclarationsPanel(self.desk)
         self.reports = ReportActions(self)
@@ -181,6 +186,10 @@ class MainWindow(QMainWindow):
     @property
     def setup(self) -> SetupScreen:
         return cast("SetupScreen", self.tabs.screen_at(SETUP))
+
+    @property
+    def panel(self) -> PanelScreen:
+        return cast("PanelScreen", self.tabs.screen_at(PANEL))
 
     @property
     def measures(self) -> MeasuresScreen:
@@ -251,6 +260,8 @@ class MainWindow(QMainWindow):
         report_menu = self.menuBar().addMenu("&Reports")
         self.reports.populate(report_menu)
         tender_menu = self.menuBar().addMenu("&Tender")
+        self.presence.populate(tender_menu)
+        tender_menu.addSeparator()
         tender_menu.addAction(
             QAction("&Verify the record", self, shortcut=QKeySequence("Ctrl+Shift+V"), triggered=self.verify_now)
         )
@@ -293,9 +304,14 @@ class MainWindow(QMainWindow):
             return None
 
     def _another_database(self) -> None:
+        self.desk.sign_out()  # a person signed in to a tender of the database closed
         self.desk.db = self.db
         self.current_reference = None
         self._show_database()
+
+    def _restored(self) -> None:
+        self.desk.sign_out()  # the restored record may hold other keys: everyone signs in again
+        self.refresh_tenders()
 
     def _show_database(self) -> None:
         """A database is shown from its home, as at start-up: the Results of its newest tender."""
@@ -388,6 +404,7 @@ class MainWindow(QMainWindow):
     def show_tender(self, reference: str | None) -> None:
         changed = reference != self.current_reference
         self.current_reference = reference
+        self.presence.tender_shown(reference)  # someone signed in to another tender is signed out
         self.reports.set_enabled(reference is not None)
         if changed or any(screen.reference != reference for screen in self._screens()):
             # Each screen reads the tender when it is next shown; on a framework with 200 bids,

@@ -3,6 +3,10 @@
 Each cell shows the individual scores and, once agreed, the consensus; a cell whose spread reaches
 the threshold is flagged. Selecting a cell shows every member's score and rationale side by side,
 the mean as a suggestion, and the consensus score and rationale (required). Ctrl+Enter saves.
+
+Anyone may look at the grid (it is shown on the meeting room's projector); recording the consensus
+needs a panel member signed in (a moderator, the chair or an evaluator; not the procurement
+officer), and it is recorded as theirs.
 """
 
 from __future__ import annotations
@@ -27,8 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from svdesk.app import moderation, reads
+from svdesk.app import moderation, panel, reads
 from svdesk.app.errors import SvdeskError
+from svdesk.app.identity import SignedIn
 from svdesk.app.moderation import CellDetail, GridCell, PledgeReconciliation, TenderStatus
 from svdesk.app.reads import RecordVersion
 from svdesk.app.unit import Outcome
@@ -36,6 +41,7 @@ from svdesk.ui.models import RowsModel
 from svdesk.ui.moderation_grid import CellRole, ModerationGridModel
 from svdesk.ui.score_choice import ScoreChoice
 from svdesk.ui.screen_base import Desk, Refresh, TenderScreen
+from svdesk.ui.sign_in import SignInDialog, open_sign_in, person_text
 from svdesk.ui.undo import EditCommand
 
 __all__ = ["CellRole", "ModerationGridModel", "ModerationScreen"]
@@ -49,7 +55,8 @@ class ModerationScreen(TenderScreen):
 
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(desk, parent)
-        self.editable = False
+        self.open_for_edits = False  # the tender is in moderation, unlocked, the database writable
+        self.sign_in_dialog: SignInDialog | None = None
         self.detail: CellDetail | None = None  # the selected cell, read when it is selected
         self.pledges_version: RecordVersion | None = None  # the record as the Pledges tab shows it
         self.pledge_rows: list[PledgeReconciliation] = []
@@ -71,8 +78,12 @@ class ModerationScreen(TenderScreen):
         self.threshold.setMinimum(0.1)
         self.threshold.valueChanged.connect(self._threshold_changed)
         self.summary = QLabel(objectName="moderationSummary")
+        self.sign_in_button = QPushButton("&Sign in to record the consensus\u2026", objectName="moderationSignIn")
+        self.sign_in_button.clicked.connect(lambda: self.ask_sign_in())
+        self.sign_in_button.hide()
         bar = QHBoxLayout()
         bar.addWidget(self.summary, 1)
+        bar.addWidget(self.sign_in_button)
         bar.addWidget(QLabel("Flag a spread of"))
         bar.addWidget(self.threshold)
         bar.addWidget(QLabel("or more"))
@@ -173,7 +184,7 @@ class ModerationScreen(TenderScreen):
                 problem = str(exc)
             else:
                 problem = view.refused or ""
-                self.editable = view.editable
+                self.open_for_edits = view.editable
                 if first:
                     self.threshold.blockSignals(True)
                     self.threshold.setMaximum(view.scale_max)
@@ -222,19 +233,67 @@ class ModerationScreen(TenderScreen):
             return False
         if status is None:
             return False
-        self.editable = status.open_for(TenderStatus.MODERATION)
+        self.open_for_edits = status.open_for(TenderStatus.MODERATION)
         self.model.cells_changed()
         self._show_summary()
         self.show_cell(self.grid.currentIndex())
         return True
 
+    # --- who records the consensus ------------------------------------------------------------------
+
+    @property
+    def moderator(self) -> SignedIn | None:
+        """The panel member signed in, who records the consensus (None: no one, or the officer)."""
+        person = self.person
+        return person if person is not None and person.role != "officer" else None
+
+    @property
+    def editable(self) -> bool:
+        return self.open_for_edits and self.moderator is not None
+
+    def ask_sign_in(self) -> SignInDialog | None:
+        """A panel member signs in, to record the consensus as theirs."""
+        members = None
+        if self.reference is not None:
+            members = [m.name for m in panel.members(self.db, self.reference) if m.role != "officer"]
+        self.sign_in_dialog = open_sign_in(
+            self, self.desk, self.reference, only=members, purpose="The consensus is recorded under your name."
+        )
+        return self.sign_in_dialog
+
+    def signed_in_changed(self) -> None:
+        """Someone signed in or out: who may record the consensus changed (what is shown has not)."""
+        if self.model.grid is None:
+            self._show_who()
+            return
+        self._show_summary()
+        self.show_cell(self.grid.currentIndex())
+        for b in (self.pledge_accept, self.pledge_set):
+            b.setEnabled(self.editable)
+
+    def _show_who(self) -> None:
+        self.sign_in_button.setVisible(self.open_for_edits and self.moderator is None)
+        person = self.person
+        if person is not None and self.moderator is None:
+            self.sign_in_button.setToolTip(f"{person_text(person)} does not moderate: a panel member signs in")
+        else:
+            self.sign_in_button.setToolTip("")
+
     def _show_summary(self) -> None:
         grid = self.model.grid
+        self._show_who()
         if grid is None:
             return
+        moderator = self.moderator
+        if not self.open_for_edits:
+            who = "  \u00b7  read only"
+        elif moderator is None:
+            who = "  \u00b7  sign in as a panel member to record the consensus"
+        else:
+            who = f"  \u00b7  recording as {_html(person_text(moderator))}"
         self.summary.setText(
-            f"<b>{grid.done} of {len(grid.cells)}</b> agreed; {grid.to_discuss} high-spread "
-            "item(s) still to discuss" + ("" if self.editable else "  \u00b7  read only")
+            f"<b>{grid.done} of {len(grid.cells)}</b> agreed; {grid.to_discuss} high-spread item(s) still to discuss"
+            + who
         )
 
     def _threshold_changed(self, value: float) -> None:
@@ -294,11 +353,15 @@ class ModerationScreen(TenderScreen):
         self, bidder: str, question: str, score: float, text: str, version: int | None = None
     ) -> Outcome[GridCell] | None:
         """Save one consensus score (one transaction) and show the cell afresh; None when refused."""
+        moderator = self.moderator
+        if moderator is None:
+            self.message.setText("Sign in as a panel member to record the consensus; nothing was saved.")
+            return None
         if version is None and self.model.grid is not None:  # an undo or redo: the row as it is now
             version = self.model.grid.cell(bidder, question).version
         try:
             saved = moderation.set_consensus(
-                self.db, self.actor, self.reference, bidder, question, score, text, expected_version=version
+                self.db, moderator.member, self.reference, bidder, question, score, text, expected_version=version
             )
         except SvdeskError as exc:
             self.message.setText(str(exc))
@@ -358,8 +421,12 @@ class ModerationScreen(TenderScreen):
             reason, ok = QInputDialog.getText(self, "Reason", "The panel's reason:")
             if not ok:
                 return False
+        moderator = self.moderator
+        if moderator is None:
+            self.pledge_message.setText("Sign in as a panel member to record the panel's view; nothing was saved.")
+            return False
         try:
-            moderation.adjust_pledge(self.db, self.actor, self.reference, p.bidder, p.ref, accepted, reason or "")
+            moderation.adjust_pledge(self.db, moderator.member, self.reference, p.bidder, p.ref, accepted, reason or "")
         except SvdeskError as exc:
             self.pledge_message.setText(str(exc))
             return False

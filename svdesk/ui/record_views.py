@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -81,6 +82,8 @@ class DeclarationsModel(_RowsModel):
             state = (
                 "Not yet declared" if not d.declared else (f"CONFLICT: {d.details}" if d.conflict else "No conflict")
             )
+            if d.outside_svdesk:
+                state += " (recorded outside svdesk)"
             return (d.member, d.role, d.bidder, state)[index.column()]
         if role == Qt.ItemDataRole.BackgroundRole and (d.conflict or not d.declared):
             return QBrush(QColor("#fdecea") if d.conflict else QColor("#fff8e1"))
@@ -215,6 +218,12 @@ class DeclarationsPanel(TenderScreen):
         text = f"{len(rows)} declarations expected; {len(conflicts)} conflict(s) declared"
         if missing:
             text += f"; {len(missing)} not yet made"
+        outside = [r for r in rows if r.outside_svdesk]
+        if outside:
+            text += (
+                f"; {len(outside)} came with the evaluation file this tender was loaded from and were recorded "
+                "outside svdesk"
+            )
         self.summary.setText(text + ".")
 
 
@@ -265,16 +274,30 @@ class RecordPanel(QWidget):
         self.verify_button.setEnabled(False)
         self.verified.setText("Verifying the record\u2026 (the audit chain, the replay and each signature)")
 
-    def show_verification(self, fingerprint: str, audit_head: str, entries: int, problems: list[str]) -> None:
+    def show_verification(
+        self,
+        fingerprint: str,
+        audit_head: str,
+        entries: int,
+        problems: list[str],
+        replaced: Sequence[dict[str, Any]] = (),
+    ) -> None:
+        """`replaced`: the tenders this one replaced (`VerifyReport.replaced`), each said in a line."""
         self.verify_button.setEnabled(True)
         self.fingerprint.setText(fingerprint)
         self.audit_head.setText(f"{audit_head}  ({entries} entries)")
         if problems:
-            self.verified.setText(
-                "<b style='color:#8a1c1c'>Does not verify:</b><br>" + "<br>".join(_escape(p) for p in problems[:8])
-            )
+            text = "<b style='color:#8a1c1c'>Does not verify:</b><br>" + "<br>".join(_escape(p) for p in problems[:8])
         else:
-            self.verified.setText("Verified: the audit chain is intact and the content is exactly as recorded.")
+            text = "Verified: the audit chain is intact and the content is exactly as recorded."
+        for old in replaced:
+            source = f" from {old['source']}" if old["source"] else ""
+            when = str(old["replaced_at"])[:19].replace("T", " ")
+            text += "<br>" + _escape(
+                f"Replaced an earlier tender by {old['replaced_by']} at {when}{source}; "
+                f"its {old['entries']} audit entries are kept."
+            )
+        self.verified.setText(text)
 
     def show_verification_failed(self, message: str) -> None:
         self.verify_button.setEnabled(True)

@@ -1,5 +1,9 @@
 """Scoring, one panel member at a time: declare conflicts, then one bid and one question at a time.
 
+The screen is bound to the person signed in (`Desk.signed_in`): it shows their worklist and their
+scores only, and saves as them. Switch person… asks the next person's passphrase; with no evaluator
+signed in it says so and offers Sign in….
+
 Keyboard: digits choose a score, Ctrl+Enter saves and moves to the next item left to score,
 Alt+Left / Alt+Right move without saving. Each save is one transaction; nothing is kept unsaved.
 """
@@ -9,11 +13,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QPlainTextEdit,
     QProgressBar,
@@ -21,21 +22,23 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from svdesk.app import scoring
+from svdesk.app import reads, scoring
 from svdesk.app.errors import SvdeskError
+from svdesk.app.identity import SignedIn
 from svdesk.app.scoring import PledgeItem, ScoringItem
 from svdesk.ui.declaration_form import DeclarationForm
 from svdesk.ui.declaration_form import html as _html
 from svdesk.ui.long_list import LongList
 from svdesk.ui.models import RowsModel
+from svdesk.ui.pledge_review_page import PledgeReviewPage
 from svdesk.ui.score_choice import ScoreChoice
 from svdesk.ui.screen_base import Desk, Refresh, TenderScreen
+from svdesk.ui.sign_in import SignInDialog, next_after, open_sign_in, person_text
 from svdesk.ui.undo import EditCommand
 
 
@@ -54,17 +57,21 @@ class ScoringScreen(TenderScreen):
         self.pledges_stale = True  # the Pledges tab is read when it is opened
         self._positions_of: list[int] | None = None  # the jump list's rows, and each item's row in it
         self._positions: dict[int, int] = {}
+        self.scorer: str | None = None  # whose worklist is shown: the evaluator signed in
+        self.evaluators: list[str] = []  # the tender's, as last read
+        self.sign_in_dialog: SignInDialog | None = None
 
-        self.member = QComboBox(objectName="scoringMember")
-        self.member.setAccessibleName("Panel member scoring")
-        self.member.currentIndexChanged.connect(lambda _i: self.load_member())
+        self.who = QLabel(objectName="scoringWho")
+        self.switch = QPushButton("S&witch person\u2026", objectName="switchPerson")
+        self.switch.setToolTip("The next evaluator signs in with their own passphrase")
+        self.switch.clicked.connect(lambda: self.switch_person())
         self.progress = QProgressBar(objectName="scoringProgress")
         self.progress.setFormat("%v of %m scored")
         self.progress.setAccessibleName("Scoring progress")
         top = QHBoxLayout()
-        top.addWidget(QLabel("Scoring as"))
-        top.addWidget(self.member, 1)
-        top.addWidget(self.progress, 2)
+        top.addWidget(self.who)
+        top.addWidget(self.switch)
+        top.addWidget(self.progress, 1)
 
         self.declarations = DeclarationForm()
         self.declarations.save_button.clicked.connect(self.save_declarations)
@@ -134,42 +141,24 @@ class ScoringScreen(TenderScreen):
         self.pages = QStackedWidget()
         self.blocked = QLabel(objectName="scoringBlocked", wordWrap=True)
         self.blocked.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.pages.addWidget(self.blocked)  # 0: nothing to score / not open
+        self.sign_in_button = QPushButton("&Sign in\u2026", objectName="scoringSignIn")
+        self.sign_in_button.clicked.connect(lambda: self.switch_person())
+        blocked_page = QWidget()
+        bp = QVBoxLayout(blocked_page)
+        bp.addWidget(self.blocked)
+        bp.addWidget(self.sign_in_button, 0, Qt.AlignmentFlag.AlignLeft)
+        bp.addStretch(1)
+        self.pages.addWidget(blocked_page)  # 0: nothing to score / not open / no evaluator signed in
         self.pages.addWidget(self.declarations)  # 1
-        self.pledge_model = RowsModel(("Bid", "Ref", "Measure", "Unit", "Quantity", "Value", "Your view"), self)
-        self.pledges = QTableView(objectName="pledgeReviews")
-        self.pledges.setAccessibleName("Pledges to review")
-        self.pledges.setModel(self.pledge_model)
-        self.pledges.verticalHeader().setVisible(False)
-        self.pledges.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.pledges.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.pledges.horizontalHeader().setStretchLastSection(True)
-        self.review_accept = QPushButton("Accept", objectName="reviewAccept")
-        self.review_reduce = QPushButton("Reduce to…", objectName="reviewReduce")
-        self.review_reject = QPushButton("Reject…", objectName="reviewReject")
+        self.pledge_page = PledgeReviewPage()
+        self.pledge_model, self.pledges = self.pledge_page.model, self.pledge_page.table
+        self.review_accept, self.review_reduce, self.review_reject = self.pledge_page.buttons()
         self.review_accept.clicked.connect(lambda: self.review("accept"))
         self.review_reduce.clicked.connect(lambda: self.review("reduce"))
         self.review_reject.clicked.connect(lambda: self.review("reject"))
-        review_buttons = QHBoxLayout()
-        review_buttons.addWidget(QLabel("Your view of the selected pledge:"))
-        for b in (self.review_accept, self.review_reduce, self.review_reject):
-            review_buttons.addWidget(b)
-        review_buttons.addStretch(1)
-        pledge_page = QWidget()
-        pv = QVBoxLayout(pledge_page)
-        pv.addWidget(
-            QLabel(
-                "Each pledge with its measure, unit, quantity and £. Accept it, reduce it to what the "
-                "evidence supports, or reject it, with a reason (deliverability, relevance, double "
-                "counting, evidence). The panel reconciles the views in moderation.",
-                wordWrap=True,
-            )
-        )
-        pv.addWidget(self.pledges, 1)
-        pv.addLayout(review_buttons)
         self.modes = QTabWidget(objectName="scoringModes")
         self.modes.addTab(split, "Questions")
-        self.modes.addTab(pledge_page, "Pledges")
+        self.modes.addTab(self.pledge_page, "Pledges")
         self.modes.currentChanged.connect(lambda _i: self._fill_pledges_if_shown())
         self.pages.addWidget(self.modes)  # 2
         layout = QVBoxLayout(self)
@@ -187,23 +176,49 @@ class ScoringScreen(TenderScreen):
     # --- loading ------------------------------------------------------------------------------------
 
     def load(self) -> None:
-        """The tender's evaluators, then the first one's worklist (or their declarations)."""
-        self.member.blockSignals(True)
-        self.member.clear()
-        if self.reference is not None:
-            for name in scoring.evaluators(self.db, self.reference):
-                self.member.addItem(f"{name} (evaluator)", name)
-        self.member.blockSignals(False)
+        """The worklist (or the declarations) of the evaluator signed in; or why there is none."""
         self.load_member()
 
     def catch_up(self) -> None:
         """The record moved (another member's work, or this member's own): nothing is read again."""
 
+    def signed_in_changed(self) -> None:
+        """Another person (or no one): nothing of the last one's stays on screen; the new one's
+        worklist is read now if the screen is showing, else when it is next shown."""
+        self._block("")
+        self.scorer = None
+        if self.isVisible():
+            self.load_member()
+        else:
+            self.mark_stale()
+
+    def _show_who(self, person: SignedIn | None) -> None:
+        self.who.setText(f"Scoring as <b>{_html(person_text(person))}</b>" if person is not None else "Not signed in")
+        self.switch.setVisible(person is not None)  # with no one signed in, the page offers Sign in…
+        self.switch.setEnabled(self.reference is not None)
+
     def load_member(self) -> None:
-        name = self.member.currentData()
-        if self.reference is None or name is None:
+        person = self.person
+        self.scorer = None
+        self._show_who(person)
+        if self.reference is None:
+            self._block("No tender.")
+            return
+        self.evaluators = scoring.evaluators(self.db, self.reference)
+        if not self.evaluators:
             self._block("No evaluators on this tender's panel yet.")
             return
+        if person is None:
+            self._block(
+                "No one is signed in. Scoring shows only the signed-in evaluator's own worklist and "
+                "scores: sign in with your own passphrase.",
+                sign_in=True,
+            )
+            return
+        if person.member not in self.evaluators:
+            self._declare_only(person)
+            return
+        name = self.scorer = person.member
         work = scoring.worklist(self.db, self.reference, name)
         self.choice.set_scale(work.scale)
         self.editable = work.editable
@@ -230,12 +245,67 @@ class ScoringScreen(TenderScreen):
         if not self.editable:
             self.message.setText("Read only: " + (status.locked or f"the tender is in {status.label}."))
 
-    def _block(self, text: str) -> None:
+    def _declare_only(self, person: SignedIn) -> None:
+        """A member who does not score but signs (the chair, a moderator) declares here too, for
+        every bidder, before sign-off; then, as for the officer, the screen says that only evaluators score."""
+        assert self.reference is not None
+        views = [] if person.role == "officer" else reads.declarations(self.db, self.reference, person.member)
+        if any(not d.declared for d in views) and self.locked() is None:
+            self.scorer = person.member  # whose declarations are shown
+            self.declarations.set_bidders(
+                person.member, [(d.bidder, d.conflict if d.declared else None, d.details) for d in views]
+            )
+            self.pages.setCurrentIndex(1)
+            return
+        declared = " They have declared for every bidder." if views and all(d.declared for d in views) else ""
+        self._block(
+            f"{person_text(person)} is signed in: only evaluators score, each signed in as themselves.{declared} "
+            "An evaluator signs in to score.",
+            sign_in=True,
+        )
+
+    def _block(self, text: str, sign_in: bool = False) -> None:
+        """Nothing to score, and why; nothing of anyone's work stays on screen."""
         self.items, self.index = [], -1
+        self.pledge_items = []
+        self.pledge_page.show_pledges([], editable=False)
+        self.pledges_stale = True
+        self.jump_rows = []
+        self.jump_model.set_rows([], self._jump_text)
+        self.declarations.set_bidders("", [])
+        self.rationale.setPlainText("")
+        self.choice.set_value(None)
         self.blocked.setText(text)
+        self.sign_in_button.setVisible(sign_in)
         self.pages.setCurrentIndex(0)
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
+        self.progress.hide()  # nothing is being scored
+
+    def switch_person(self) -> SignInDialog | None:
+        """The next person signs in with their own passphrase (the one signed in now stays until
+        then): the next evaluator is offered first; the chair and the moderators sign in here too, to
+        declare their conflicts of interest."""
+        if self.reference is None:
+            return None
+        evaluators = self.evaluators or scoring.evaluators(self.db, self.reference)
+        person = self.person
+        self.sign_in_dialog = open_sign_in(
+            self,
+            self.desk,
+            self.reference,
+            member=next_after(evaluators, person.member if person is not None else None),
+            purpose="Scoring shows only your own worklist and scores.",
+        )
+        return self.sign_in_dialog
+
+    def _acting(self, member: str) -> SignedIn | None:
+        """The person signed in, if it is `member` (whose work is shown); else None, and says so."""
+        person = self.person
+        if person is None or person.member != member:
+            self.message.setText(f"Sign in as {member} to change {member}'s scores; nothing was saved.")
+            return None
+        return person
 
     def _fill_jump(self) -> None:
         # rows are indexes into the worklist, formatted only when shown: a framework's worklist
@@ -256,6 +326,7 @@ class ScoringScreen(TenderScreen):
         done = sum(1 for it in self.items if it.done)
         self.progress.setRange(0, max(len(self.items), 1))
         self.progress.setValue(done)
+        self.progress.show()
 
     def _jump_position(self, rows: list[int]) -> dict[int, int]:
         if self._positions_of is not rows:
@@ -298,7 +369,9 @@ class ScoringScreen(TenderScreen):
         self._fill_jump()
 
     def _read_rationale(self, it: ScoringItem) -> None:
-        member = self.member.currentData()
+        member = self.scorer
+        if member is None:
+            return
         try:
             fresh = scoring.own_score(self.db, self.reference, member, it.bidder, it.question)
         except SvdeskError as exc:
@@ -313,9 +386,12 @@ class ScoringScreen(TenderScreen):
         if missing:
             self.declarations.message.setText("Declare for every bidder first: " + ", ".join(missing))
             return
-        member = self.member.currentData()
+        person = self._acting(self.scorer) if self.scorer is not None else None
+        if person is None:
+            self.declarations.message.setText("Sign in as yourself to declare; nothing was saved.")
+            return
         try:
-            scoring.declare(self.db, self.actor, self.reference, member, answers)
+            scoring.declare(self.db, person.member, self.reference, person.member, answers)
         except SvdeskError as exc:
             self.declarations.message.setText(str(exc))
             return
@@ -336,26 +412,29 @@ class ScoringScreen(TenderScreen):
         if (score, text) == (it.score, it.rationale):
             return True
         before, before_text = it.score, it.rationale or ""
-        if not self._write(it, score, text):
+        member = self.scorer
+        if member is None or not self._write(it, score, text, member):
             return False
         self.message.setText(f"Saved {it.question} for {it.bidder}.")
-        if before is not None:
+        if before is not None:  # undone only by the same person, signed in
             self.desk.undo_stack.push(
                 EditCommand(
-                    f"score of {it.question} for {it.bidder}",
-                    undo=lambda: self._write(it, before, before_text, refresh=True),
-                    redo=lambda: self._write(it, score, text, refresh=True),
+                    f"{member}'s score of {it.question} for {it.bidder}",
+                    undo=lambda: self._write(it, before, before_text, member, refresh=True),
+                    redo=lambda: self._write(it, score, text, member, refresh=True),
                 )
             )
         return True
 
-    def _write(self, it: ScoringItem, score: float, text: str, refresh: bool = False) -> bool:
-        """Save one score (one transaction); an undo or redo saves through here too."""
-        member = self.member.currentData()
+    def _write(self, it: ScoringItem, score: float, text: str, member: str, refresh: bool = False) -> bool:
+        """Save one of `member`'s scores as them (one transaction), if they are the person signed in;
+        an undo or redo saves through here too."""
+        if self._acting(member) is None:
+            return False
         try:
             saved = scoring.set_score(
                 self.db,
-                self.actor,
+                member,
                 self.reference,
                 member,
                 it.bidder,
@@ -368,7 +447,7 @@ class ScoringScreen(TenderScreen):
             self.message.setText(str(exc))
             return False
         it.score, it.rationale, it.version = score, text, saved.value
-        if refresh and 0 <= self.index < len(self.items) and self.items[self.index] is it:
+        if refresh and self.scorer == member and 0 <= self.index < len(self.items) and self.items[self.index] is it:
             self.go(self.index)
         return True
 
@@ -379,14 +458,11 @@ class ScoringScreen(TenderScreen):
 
     def _fill_pledges(self) -> None:
         self.pledges_stale = False
-        name = self.member.currentData()
+        name = self.scorer
+        if name is None:
+            return
         self.pledge_items = scoring.member_pledges(self.db, self.reference, name)
-        self.pledge_model.set_rows(self.pledge_items, _pledge_texts)  # formatted when shown: 12,000 on a framework
-        if len(self.pledge_items) <= 500:
-            self.pledges.resizeColumnsToContents()
-        self.pledges.setColumnWidth(2, 300)
-        for b in (self.review_accept, self.review_reduce, self.review_reject):
-            b.setEnabled(self.editable)
+        self.pledge_page.show_pledges(self.pledge_items, self.editable)
 
     def review(self, decision: str, quantity: float | None = None, reason: str | None = None) -> bool:
         row = self.pledges.currentIndex().row()
@@ -394,30 +470,23 @@ class ScoringScreen(TenderScreen):
             self.message.setText("Select a pledge to review first.")
             return False
         p = self.pledge_items[row]
+        person = self._acting(self.scorer) if self.scorer is not None else None
+        if person is None:
+            return False
         if decision == "reduce" and quantity is None:
-            quantity, ok = QInputDialog.getDouble(
-                self,
-                f"Reduce {p.ref} for {p.bidder}",
-                f"Quantity you would accept (pledged {p.quantity:g}):",
-                0,
-                0,
-                p.quantity,
-                4,
-            )
-            if not ok:
+            quantity = self.pledge_page.ask_quantity(p)
+            if quantity is None:
                 return False
         if decision != "accept" and reason is None:
-            reason, ok = QInputDialog.getItem(
-                self, "Reason", "Why?", ["Deliverability: ", "Relevance: ", "Double counting: ", "Evidence: "], 3, True
-            )
-            if not ok:
+            reason = self.pledge_page.ask_reason()
+            if reason is None:
                 return False
         try:
             scoring.review_pledge(
                 self.db,
-                self.actor,
+                person.member,
                 self.reference,
-                self.member.currentData(),
+                person.member,
                 p.bidder,
                 p.ref,
                 decision,
@@ -443,12 +512,3 @@ class ScoringScreen(TenderScreen):
             self.message.setText(
                 "Everything is scored. Thank you: the officer can open moderation once every member has finished."
             )
-
-
-def _pledge_texts(p: PledgeItem) -> tuple[str, ...]:
-    view = {"accept": "accepted", "reject": "rejected", "reduce": f"reduced to {p.accepted or 0:g}"}.get(
-        p.decision or "", "\u2013 not reviewed"
-    )
-    if p.reason:
-        view += f": {p.reason}"
-    return (p.bidder, p.ref, p.description, p.unit, f"{p.quantity:,.6g}", f"£{p.value:,.2f}", view)

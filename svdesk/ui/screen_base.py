@@ -9,30 +9,61 @@ shown. A screen never holds a session: it calls the use-case layer (`svdesk.app`
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import ClassVar, TypeVar
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLabel, QWidget
 
 from svdesk.app.database import Database
 from svdesk.app.errors import SvdeskError
+from svdesk.app.identity import SignedIn
 from svdesk.app.reads import RecordVersion, lock_reason
 from svdesk.app.unit import Actor, Outcome
 
 T = TypeVar("T")
 
 
+class Presence(QObject):
+    """Tells whoever listens (the window, every screen) that the person signed in changed."""
+
+    changed = Signal()
+
+
 @dataclass
 class Desk:
     """What every screen works with, owned by the window: the database open now (File → Open
-    database replaces it), the acting person and the window's undo stack."""
+    database replaces it), the acting person, the window's undo stack, and who is signed in.
+
+    `actor` is who is at the keyboard as the operating system knows them (the login name, for the
+    officer's set-up edits). `signed_in` is the person who proved who they are with their passphrase
+    (`svdesk.app.identity.sign_in`): scoring, declaring, reviewing pledges, moderating and signing
+    act as them, and only them. It is held in memory for this window's session only."""
 
     db: Database
     actor: Actor
     undo_stack: QUndoStack
+    signed_in: SignedIn | None = None
+    presence: Presence = field(default_factory=Presence)  # `presence.changed`: someone signed in or out
+
+    def sign_in(self, person: SignedIn) -> None:
+        """`person` is now the one at the keyboard (the one signed in before is signed out)."""
+        self.signed_in = person
+        self.presence.changed.emit()
+
+    def sign_out(self) -> None:
+        """No one is signed in any more (their unsealed key is dropped); nothing if no one was."""
+        if self.signed_in is None:
+            return
+        self.signed_in = None
+        self.presence.changed.emit()
+
+    def person_for(self, reference: str | None) -> SignedIn | None:
+        """The person signed in, if they signed in to this tender."""
+        person = self.signed_in
+        return person if person is not None and reference is not None and person.reference == reference else None
 
 
 class Refresh(Enum):
@@ -56,6 +87,7 @@ class TenderScreen(QWidget):
         self._stale = True  # nothing read yet for this tender and database
         self.message = QLabel(wordWrap=True)
         self.message.setObjectName(f"{type(self).__name__}Message")
+        desk.presence.changed.connect(self.signed_in_changed)
 
     @property
     def db(self) -> Database:
@@ -64,6 +96,11 @@ class TenderScreen(QWidget):
     @property
     def actor(self) -> Actor:
         return self.desk.actor
+
+    @property
+    def person(self) -> SignedIn | None:
+        """Who is signed in to this screen's tender (None: no one, or someone of another tender)."""
+        return self.desk.person_for(self.reference)
 
     # --- what the window tells every screen ---------------------------------------------------------
 
@@ -79,6 +116,10 @@ class TenderScreen(QWidget):
     def mark_stale(self) -> None:
         self._stale = True
         self.loaded_version = None
+
+    def signed_in_changed(self) -> None:
+        """Someone signed in, switched or signed out (`desk.signed_in`): a screen bound to the person
+        shows what is theirs. Most screens show the same to everyone: nothing to do."""
 
     def bring_up_to_date(self, version: RecordVersion | None) -> None:
         """The screen is being shown and the record is at `version`: read what is out of date."""

@@ -1,4 +1,7 @@
-"""Sign-off: where the workflow stands, each member's signature, award and reopening; the record."""
+"""Sign-off: where the workflow stands, each member's signature, award and reopening; the record.
+
+A member signs as the person signed in (`Desk.signed_in`), sealing the signature with their key; with
+no one signed in who has still to sign, Sign asks for sign-in first (the sign-in dialog), then signs."""
 
 from __future__ import annotations
 
@@ -6,7 +9,6 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
@@ -16,12 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from svdesk.app import signoff
+from svdesk.app import identity, signoff
+from svdesk.app.identity import SignedIn
 from svdesk.app.signoff import Status, VerifyReport
 from svdesk.app.unit import Outcome
 from svdesk.ui.background import run_in_process
 from svdesk.ui.record_views import RecordPanel
 from svdesk.ui.screen_base import Desk, Refresh, TenderScreen
+from svdesk.ui.sign_in import SignInDialog, open_sign_in, person_text
 
 
 class SignOffScreen(TenderScreen):
@@ -35,12 +39,14 @@ class SignOffScreen(TenderScreen):
         super().__init__(desk, parent)
         self._verifications_due = 0  # answers asked for and not yet arrived
         self.signing_now = False
+        self.unsigned: list[str] = []  # the members still to sign, as last read
+        self.may_sign = False  # the tender is in moderation, writable, and someone has still to sign
+        self.sign_in_dialog: SignInDialog | None = None
         self.status = QLabel(objectName="workflowStatus", wordWrap=True)
         self.open_scoring = QPushButton("Open scoring", objectName="openScoring")
         self.open_moderation = QPushButton("Open moderation", objectName="openModeration")
-        self.signer = QComboBox(objectName="signer")
-        self.signer.setAccessibleName("Panel member signing")
-        self.sign = QPushButton("Sign off as this member", objectName="signButton")
+        self.signer = QLabel(objectName="signer")  # who signs: the person signed in
+        self.sign = QPushButton("Sign in to sign off\u2026", objectName="signButton")
         self.award = QPushButton("Record the award", objectName="awardButton")
         self.reopen = QPushButton("Reopen…", objectName="reopenButton")
         self.open_scoring.clicked.connect(lambda: self.step("open-scoring"))
@@ -76,7 +82,11 @@ class SignOffScreen(TenderScreen):
             return
         view = signoff.signoff_view(self.db, self.reference)
         status, readiness, unsigned = view.status.value, view.readiness, view.unsigned
-        signed = [f"{x.name} ({x.role}) signed {x.signed_at.replace('T', ' ')}" for x in view.signatures]
+        signed = [
+            f"{x.name} ({x.role}) signed {x.signed_at.replace('T', ' ')}"
+            + (f", sealed with key {identity.shown_fingerprint(x.key_fingerprint)}" if x.key_fingerprint else "")
+            for x in view.signatures
+        ]
         text = f"<b>Status: {view.status.label}</b>"
         if readiness is not None:
             text += (
@@ -85,14 +95,12 @@ class SignOffScreen(TenderScreen):
                 else f"<br>Before {readiness.step}: " + "; ".join(_html(m) for m in readiness.missing)
             )
         self.status.setText(text)
-        self.signer.clear()
-        for name in unsigned:
-            self.signer.addItem(name, name)
+        self.unsigned = list(unsigned)
         writable = view.status.writable
         self.open_scoring.setEnabled(writable and status == "draft")
         self.open_moderation.setEnabled(writable and status == "scoring")
-        self.sign.setEnabled(writable and status == "moderation" and bool(unsigned) and not self.signing_now)
-        self.signer.setEnabled(self.sign.isEnabled())
+        self.may_sign = writable and status == "moderation" and bool(unsigned)
+        self._show_signer()
         self.award.setEnabled(writable and status == "signed_off")
         self.reopen.setEnabled(writable and status != "draft")
         self.record.show_record(locked_reason=view.status.locked, signatures=signed, unsigned=unsigned)
@@ -117,7 +125,9 @@ class SignOffScreen(TenderScreen):
     def _verification_arrived(self, report: VerifyReport) -> None:
         self._verifications_due -= 1
         if self._verifications_due == 0:
-            self.record.show_verification(report.fingerprint, report.audit_head, report.entries, report.problems)
+            self.record.show_verification(
+                report.fingerprint, report.audit_head, report.entries, report.problems, report.replaced
+            )
             self.verified.emit()
 
     def _verification_failed(self, message: str) -> None:
@@ -132,7 +142,7 @@ class SignOffScreen(TenderScreen):
             if not ok:
                 return False
         if action == "sign":
-            return self.sign_in_background(self.signer.currentData())
+            return self.sign_as_signed_in()
         done = self.edit(self._step(action, reason or ""), "Done.")
         self.reload()
         return done is not None
@@ -140,24 +150,83 @@ class SignOffScreen(TenderScreen):
     def _step(self, action: str, reason: str) -> Callable[[], Outcome[Status]]:
         return lambda: signoff.advance(self.db, self.actor, self.reference, action, reason=reason)
 
-    def sign_in_background(self, member: str | None) -> bool:
-        """Back up, then sign, in the helper process (about a second on a framework) behind a busy bar.
+    # --- who signs ----------------------------------------------------------------------------------
+
+    def signer_now(self) -> SignedIn | None:
+        """The person signed in, if they have still to sign (not the officer, who does not sign)."""
+        person = self.person
+        if person is None or person.role == "officer" or person.member not in self.unsigned:
+            return None
+        return person
+
+    def signed_in_changed(self) -> None:
+        self._show_signer()
+
+    def _show_signer(self) -> None:
+        person, signer = self.person, self.signer_now()
+        if not self.may_sign:
+            self.signer.setText("")
+            self.sign.setText("Sign off")
+        elif signer is not None:
+            self.signer.setText(f"Signing as <b>{_html(person_text(signer))}</b>")
+            self.sign.setText(f"Sign off as {signer.member}")
+        else:
+            said = (
+                f"{_html(person_text(person))} is signed in and "
+                + ("does not sign." if person.role == "officer" else "has signed.")
+                if person is not None and self.unsigned
+                else ""
+            )
+            self.signer.setText(said)
+            self.sign.setText("Sign in to sign off\u2026")
+        self.signer.setVisible(bool(self.signer.text()))
+        self.sign.setEnabled(self.may_sign and not self.signing_now)
+
+    def sign_as_signed_in(self) -> bool:
+        """Sign as the person signed in; with no one signed in who has still to sign, the sign-in
+        dialog first (those still to sign), then the signature of whoever signs in.
+
+        True when signing has started; `signed` is emitted once it is done or refused."""
+        if not self._can_sign():
+            return False
+        signer = self.signer_now()
+        if signer is not None:
+            return self.sign_as(signer)
+        self.sign_in_dialog = open_sign_in(
+            self,
+            self.desk,
+            self.reference,
+            only=self.unsigned,
+            purpose="Your signature is sealed with your own key.",
+            then=self._signed_in,
+        )
+        return False
+
+    def _can_sign(self) -> bool:
+        return not (self.db.read_only or self.reference is None or self.signing_now)
+
+    def _signed_in(self, signer: SignedIn) -> None:
+        if not self.sign_as(signer):
+            self._sign_refused("the database or the tender changed while signing in: nothing was signed")
+
+    def sign_as(self, signer: SignedIn) -> bool:
+        """Back up, then sign as the signed-in member, in the helper process behind a busy bar.
 
         True when signing has started; `signed` is emitted once it is done or refused.
         """
-        if member is None or self.db.read_only or self.reference is None or self.signing_now:
+        if not self._can_sign():
             return False
         self.signing_now = True  # one signature at a time, until its answer is shown
         self.sign.setEnabled(False)
         self.signing = run_in_process(
             signoff.sign_in_own_connection,
             self.db.url,
-            self.actor,
+            signer.member,  # who is at the keyboard: the person signed in
             self.reference,
-            member,
+            signer,
             on_done=self._signed,
             on_failed=self._sign_refused,
-            progress=(self, f"Backing up, then recording {member}'s signature…"),
+            progress=(self, f"Backing up, then recording {signer.member}'s signature…"),
         )
         return True
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from svdesk.model.entities import (
     Base,
     Bidder,
     Declaration,
+    MemberDetail,
+    MemberKey,
     ModeratedScore,
     PanelMember,
     Pledge,
@@ -27,7 +29,18 @@ from svdesk.model.pledge_value import ACCEPTED_VALUE_SQL
 from svdesk.model.rows import plain_rows
 from svdesk.model.scoring import Weights, weights_problem
 
-STAGES = ("Setup", "Measures", "Questions", "Bids & pledges", "Scoring", "Moderation", "Results", "Sign-off", "Reports")
+STAGES = (
+    "Setup",
+    "Panel",
+    "Measures",
+    "Questions",
+    "Bids & pledges",
+    "Scoring",
+    "Moderation",
+    "Results",
+    "Sign-off",
+    "Reports",
+)
 
 
 @dataclass(frozen=True)
@@ -61,7 +74,10 @@ def _count(*where: Any, of: Any = None, join: CountJoin | tuple[()] = ()) -> Any
 
 def tender_overview(session: Session, tender: Tender) -> TenderOverview:
     tid = tender.id
-    evaluator = PanelMember.role == Role.EVALUATOR
+    # a withdrawn member is kept in the record but neither counted nor waited for
+    active = ~exists().where(MemberDetail.member_id == PanelMember.id, MemberDetail.withdrawn.is_(True))
+    evaluator = and_(PanelMember.role == Role.EVALUATOR, active)
+    enrolled = exists().where(MemberKey.member_id == PanelMember.id, MemberKey.retired.is_(False))
     counts = select(  # one round trip for every count
         _count(TenderMeasure.tender_id == tid),
         _count(Question.tender_id == tid, Question.section == Section.QUALITY),
@@ -69,7 +85,7 @@ def tender_overview(session: Session, tender: Tender) -> TenderOverview:
         _count(Bidder.tender_id == tid),
         _count(Bidder.tender_id == tid, of=Pledge.bidder_id, join=(Pledge, Bidder, Pledge.bidder_id == Bidder.id)),
         _count(PanelMember.tender_id == tid, evaluator),
-        _count(PanelMember.tender_id == tid, join=(Score, PanelMember, Score.member_id == PanelMember.id)),
+        _count(PanelMember.tender_id == tid, evaluator, join=(Score, PanelMember, Score.member_id == PanelMember.id)),
         _count(Bidder.tender_id == tid, join=(ModeratedScore, Bidder, ModeratedScore.bidder_id == Bidder.id)),
         _count(
             PanelMember.tender_id == tid,
@@ -77,10 +93,22 @@ def tender_overview(session: Session, tender: Tender) -> TenderOverview:
             Declaration.conflict.is_(True),
             join=(Declaration, PanelMember, Declaration.member_id == PanelMember.id),
         ),
+        _count(PanelMember.tender_id == tid, active),
+        _count(PanelMember.tender_id == tid, active, enrolled),
     )
-    (n_measures, n_quality, n_sv, n_bidders, with_pledges, n_evaluators, n_scores, n_moderated, conflicted) = (
-        int(n or 0) for n in plain_rows(session, counts)[0]
-    )
+    (
+        n_measures,
+        n_quality,
+        n_sv,
+        n_bidders,
+        with_pledges,
+        n_evaluators,
+        n_scores,
+        n_moderated,
+        conflicted,
+        n_members,
+        n_enrolled,
+    ) = (int(n or 0) for n in plain_rows(session, counts)[0])
     n_questions = n_quality + n_sv
 
     weights_ok = (
@@ -99,6 +127,13 @@ def tender_overview(session: Session, tender: Tender) -> TenderOverview:
 
     stages = [
         stage("Setup", int(setup_ok), 1, setup_ok, "Setup done" if setup_ok else "Setup: weights or details missing"),
+        stage(
+            "Panel",
+            n_enrolled,
+            n_members,
+            n_evaluators > 0,
+            f"Panel: {n_members} member{'' if n_members == 1 else 's'}, {n_enrolled} enrolled",
+        ),
         stage(
             "Measures", n_measures, n_measures, n_measures > 0 or not needs_measures, f"Measures: {n_measures} chosen"
         ),

@@ -17,7 +17,7 @@ from svdesk.model.errors import WorkflowError
 from svdesk.model.kinds import only_consensus_changed
 from svdesk.model.rows import bulk_work, plain_rows
 from svdesk.model.services.record_version import RecordVersion, changes_since
-from svdesk.model.services.tenders import find_bidder, find_member, find_question, require_status
+from svdesk.model.services.tenders import find_bidder, find_member, find_question, require_cleared, require_status
 from svdesk.model.services.workflow import conflicts
 from svdesk.model.sql_functions import joined_text
 
@@ -90,9 +90,12 @@ def scoring_worklist(session: Session, tender: Tender, member_name: str) -> list
 
 
 def own_score(session: Session, tender: Tender, member_name: str, bidder: str, question: str) -> ScoringItem:
-    """One item of a member's worklist read afresh, with the rationale (their own score only)."""
+    """One item of a member's worklist read afresh, with the rationale (their own score only).
+    Refused, as scoring it is, until they have declared for every bidder, and for a bid they declared
+    a conflict with."""
     member = find_member(session, tender, member_name)
     b = find_bidder(session, tender, bidder)
+    require_cleared(session, tender, member, b)
     q = find_question(session, tender, question)
     row = session.execute(
         select(Score.score, Score.rationale, Score.version).where(

@@ -23,6 +23,7 @@ from svdesk.model.rows import bulk_work
 from svdesk.model.services.tenders import (
     find_bidder,
     find_member,
+    require_acting,
     require_cleared,
     require_editable,
     require_status,
@@ -64,6 +65,7 @@ def review_pledge(
     require_editable(session, tender)
     require_status(tender, (TenderStatus.SCORING,), "reviewing pledges")
     member = find_member(session, tender, member_name)
+    require_acting(session, member, "review pledges")
     bidder = find_bidder(session, tender, bidder_name)
     require_cleared(session, tender, member, bidder)
     pledge = session.scalars(
@@ -130,8 +132,10 @@ def forget_reviews(session: Session, tender: Tender, pledge: Pledge, actor: str,
 
 @bulk_work()
 def member_pledges(session: Session, tender: Tender, member_name: str) -> list[PledgeItem]:
-    """The pledges this member reviews (not those of bids they declared a conflict with), with their view."""
+    """The pledges this member reviews (not those of bids they declared a conflict with), with their view.
+    Refused until they have declared for every bidder: no bid's content before the declarations."""
     member = find_member(session, tender, member_name)
+    require_cleared(session, tender, member)
     blocked = {b for m, b in conflicts(session, tender) if m == member.id}
     # plain columns, not objects: a framework has 12,000 pledges
     own = {

@@ -26,8 +26,9 @@ from svdesk.model.kinds import ChangeKind, ImportStatus
 from svdesk.model.pledge_sheet import PledgeSheet
 from svdesk.model.scoring import round2
 from svdesk.model.services.catalogue import measures_by_ref
+from svdesk.model.services.locked_record import require_open
 from svdesk.model.services.pledge_reviews import forget_reviews
-from svdesk.model.services.tenders import find_bidder, require_editable
+from svdesk.model.services.tenders import find_bidder
 
 MISMATCH_TOLERANCE = 1.0  # pounds
 
@@ -173,7 +174,7 @@ def plan_import(
 
 def apply_import(session: Session, tender: Tender, plan: PledgeImportPlan, actor: str, sheet: PledgeSheet) -> None:
     """Write the plan: the sheet becomes the bidder's whole pledge. One transaction (the caller's)."""
-    require_editable(session, tender)
+    require_open(session, tender, f"Importing a pledge sheet into tender {tender.reference}")
     bidder = find_bidder(session, tender, plan.bidder)
     measures = {
         m.ref.upper(): m

@@ -15,13 +15,14 @@ from typing import NamedTuple
 from sqlalchemy.orm import Session
 
 from svdesk import __version__
-from svdesk.model import state
+from svdesk.model import audit, state
 from svdesk.model.entities import Tender
 from svdesk.model.kinds import TenderStatus
 from svdesk.model.pledge_value import accepted_quantity, accepted_value, pledged_value
 from svdesk.model.rows import bulk_work
 from svdesk.model.scoring import Results, compute_results, question_shares
 from svdesk.model.services import workflow
+from svdesk.model.services.declaration_source import declaration_source
 from svdesk.model.services.results import scoring_input
 from svdesk.model.services.verify import verify_tender
 
@@ -130,6 +131,10 @@ class ReportData:
     verify_problems: list[str]
     generated_at: str = field(default_factory=lambda: datetime.now(UTC).strftime("%d %B %Y %H:%M UTC"))
     generator: str = f"svdesk {__version__}"
+    # loaded from an evaluation file: its declarations were recorded outside svdesk (declaration_source)
+    loaded: bool = False
+    loaded_from: str = ""
+    loaded_at: str = ""
 
     @property
     def final(self) -> bool:
@@ -192,7 +197,8 @@ def report_data(session: Session, tender: Tender) -> ReportData:
 def _report_data(session: Session, tender: Tender) -> ReportData:
     """Read the record once (plain rows) and build everything from it; `verify` gets the same read."""
     record = state.read_record(session, tender)
-    verify = verify_tender(session, tender, record=record)
+    entries = audit.read_entries(session, tender.uid)  # read once: for verify and the declarations' source
+    verify = verify_tender(session, tender, record=record, entries=entries)
     inp = scoring_input(session, tender)
     shares = question_shares(inp.questions, inp.weights, inp.sv_quantitative_share)
     bidder_of = {bid: name for bid, name, _price, _pos in record.bidders}
@@ -222,12 +228,21 @@ def _report_data(session: Session, tender: Tender) -> ReportData:
         for bid, qid, score, why in sorted(record.moderated, key=lambda m: (bidder_rank[m[0]], question_pos[m[1]]))
     ]
     declared = {(mid, bid): (conflict, details) for mid, bid, conflict, details in record.declarations}
+    source = declaration_source(session, tender, entries)
     declarations = []
     for mid, mname, role, _pos in record.members:
         for bid, bname, _price, _bpos in record.bidders:
             d = declared.get((mid, bid))
             declarations.append(
-                workflow.DeclarationView(mname, role.value, bname, d is not None, bool(d and d[0]), d[1] if d else "")
+                workflow.DeclarationView(
+                    mname,
+                    role.value,
+                    bname,
+                    d is not None,
+                    bool(d and d[0]),
+                    d[1] if d else "",
+                    d is not None and source.outside(mid, bid),
+                )
             )
     return ReportData(
         reference=tender.reference,
@@ -268,4 +283,7 @@ def _report_data(session: Session, tender: Tender) -> ReportData:
         audit_entries=verify.entries,
         verified=verify.ok,
         verify_problems=verify.problems,
+        loaded=source.loaded,
+        loaded_from=source.loaded_from,
+        loaded_at=source.loaded_at,
     )

@@ -26,10 +26,11 @@ from svdesk.model.entities import Tender, TenderStatus
 from svdesk.model.errors import Problem, ValidationError, WorkflowError
 from svdesk.model.sandbox import run_limited
 from svdesk.model.scoring import score_problem
+from svdesk.model.services.locked_record import require_open
 from svdesk.model.services.tenders import (
     declaration_for,
+    require_acting,
     require_cleared,
-    require_editable,
     require_status,
     scores_visible_to,
     set_score,
@@ -285,8 +286,9 @@ def plan_pack_import(session: Session, tender: Tender, pack: ScoringPack, member
         raise ValidationError(
             [Problem(f"{META_SHEET}!B3", f"this pack holds {owner.name}'s scores, not {member}'s")], source
         )
-    require_editable(session, tender)
+    require_open(session, tender, f"Importing a scoring pack into tender {tender.reference}")
     require_status(tender, (TenderStatus.SCORING,), "importing a scoring pack")
+    require_acting(session, owner, "score")  # a withdrawn member's or the officer's pack brings no scores
 
     bidders = {b.name: b for b in tender.bidders}
     by_key = {pack_row_key(b, q.code): (b, q.code) for b in bidders for q in tender.questions}

@@ -1,4 +1,5 @@
-"""Setting a tender up: details, weights, scale, measures, questions, bidders, pledges and panel.
+"""Setting a tender up: details, weights, scale, measures, questions, bidders and pledges (the panel is
+`panel_setup`'s; `add_member` and `remove_member` are re-exported here).
 
 Each function is one audited edit in the caller's transaction; each refuses a locked tender.
 """
@@ -14,12 +15,9 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from svdesk.model import audit, state
 from svdesk.model.entities import (
     Bidder,
-    Declaration,
-    PanelMember,
     Pledge,
     QuantitativeMethod,
     Question,
-    Role,
     ScaleDescriptor,
     Score,
     Section,
@@ -30,8 +28,10 @@ from svdesk.model.errors import NotFoundError, ValidationError
 from svdesk.model.kinds import ChangeKind
 from svdesk.model.scoring import Weights, score_problem, weights_problem
 from svdesk.model.services.catalogue import find_measure
+from svdesk.model.services.panel_setup import add_member as add_member  # the panel: its own module
+from svdesk.model.services.panel_setup import remove_member as remove_member
 from svdesk.model.services.pledge_reviews import forget_reviews
-from svdesk.model.services.tenders import find_bidder, find_member, find_question, require_editable
+from svdesk.model.services.tenders import find_bidder, find_question, require_editable
 from svdesk.model.units import quantity_problem
 
 DEFAULT_WEIGHTS = Weights(40, 50, 10)
@@ -399,44 +399,3 @@ def set_pledge(
         return
     session.flush()
     audit.record(session, tender.uid, actor, ChangeKind.PLEDGE_SET, key, before, state.pledge_value(p))
-
-
-# --- panel ----------------------------------------------------------------------------------------------
-
-
-def add_member(session: Session, tender: Tender, actor: str, name: str, role: str) -> PanelMember:
-    require_editable(session, tender)
-    name = _text(name, "panel member name", 200)
-    if session.scalars(
-        select(PanelMember.id).where(PanelMember.tender_id == tender.id, PanelMember.name == name)
-    ).first():
-        raise ValidationError(f"{name!r} is already on the panel")
-    position = _next_position(session, PanelMember.position, PanelMember.tender_id == tender.id)
-    m = PanelMember(tender_id=tender.id, name=name, role=Role(role), position=position)
-    session.add(m)
-    session.flush()
-    audit.record(session, tender.uid, actor, ChangeKind.MEMBER_ADD, state.member_key(m), None, state.member_value(m))
-    return m
-
-
-def remove_member(session: Session, tender: Tender, actor: str, name: str) -> None:
-    require_editable(session, tender)
-    m = find_member(session, tender, name)
-    scored = session.scalar(select(func.count()).select_from(Score).where(Score.member_id == m.id))
-    if scored:
-        raise ValidationError(f"{name} has given {scored} scores and cannot be removed from the panel")
-    for d in session.scalars(select(Declaration).where(Declaration.member_id == m.id)).all():
-        audit.record(
-            session,
-            tender.uid,
-            actor,
-            ChangeKind.DECLARATION_REMOVE,
-            state.declaration_key(m.id, d.bidder_id),
-            state.declaration_value(d),
-            None,
-            reason=f"{name} left the panel",
-        )
-        session.delete(d)
-    audit.record(session, tender.uid, actor, ChangeKind.MEMBER_REMOVE, state.member_key(m), state.member_value(m), None)
-    session.delete(m)
-    session.flush()

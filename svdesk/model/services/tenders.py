@@ -19,6 +19,7 @@ from svdesk.model.entities import (
     Base,
     Bidder,
     Declaration,
+    MemberDetail,
     ModeratedScore,
     PanelMember,
     Pledge,
@@ -178,6 +179,29 @@ def find_member(session: Session, tender: Tender, name: str) -> PanelMember:
     return found
 
 
+def withdrawn_member_ids(session: Session, tender: Tender) -> set[int]:
+    """The tender's members withdrawn from the panel: kept in the record, they act no more."""
+    return set(
+        session.scalars(
+            select(MemberDetail.member_id)
+            .join(PanelMember, MemberDetail.member_id == PanelMember.id)
+            .where(PanelMember.tender_id == tender.id, MemberDetail.withdrawn.is_(True))
+        ).all()
+    )
+
+
+def require_acting(session: Session, member: PanelMember, doing: str, *, officer_may: bool = False) -> None:
+    """A withdrawn member does nothing more; the procurement officer sets the tender up but does not
+    score, review pledges or sign (unless `officer_may`)."""
+    detail = session.get(MemberDetail, member.id)
+    if detail is not None and detail.withdrawn:
+        raise WorkflowError(
+            f"{member.name} was withdrawn from the panel ({detail.withdrawal_reason}) and cannot {doing}"
+        )
+    if member.role == Role.OFFICER and not officer_may:
+        raise WorkflowError(f"{member.name} is the procurement officer and cannot {doing}: only the panel does")
+
+
 def check_score(tender: Tender, score: float, rationale: str, what: str) -> tuple[float, str]:
     if isinstance(score, bool) or not isinstance(score, int | float):
         raise ValidationError(f"{what}: {score!r} is not a number")
@@ -252,6 +276,7 @@ def set_score(
     require_editable(session, tender)
     require_status(tender, (TenderStatus.SCORING,), "individual scoring")
     member = find_member(session, tender, member_name)
+    require_acting(session, member, "score")
     bidder = find_bidder(session, tender, bidder_name)
     question = find_question(session, tender, question_code)
     value, text = check_score(tender, score, rationale, f"{question_code} for {bidder_name}")

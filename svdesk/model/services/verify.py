@@ -5,8 +5,10 @@ Three checks, each naming the first thing that no longer matches:
 2. the replay: the audit log, replayed from the load/creation snapshot, gives exactly the
    content in the database (so an edit made behind the app's back is caught even before sign-off);
    shown byte for byte against the snapshot when it holds, else replayed in full to name what differs;
-3. the signatures: each one's fingerprint equals the content's fingerprint now, and its audit
-   head is an entry of the chain.
+3. the signatures: each one's fingerprint equals the content's fingerprint now, its audit head is
+   an entry of the chain, and its seal verifies with the key enrolled for its member
+   (`identity.check_seals`; a signature made before svdesk sealed signatures is reported unsealed,
+   and verifies as it did).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from svdesk.model import audit, state, state_encoding
 from svdesk.model.entities import Tender
 from svdesk.model.kinds import SNAPSHOTS
 from svdesk.model.rows import bulk_work
+from svdesk.model.services import identity
+from svdesk.model.services.replacements import replacements
 from svdesk.model.services.tenders import active_signatures, get_tender
 
 SNAPSHOT_ACTIONS = SNAPSHOTS  # the whole-record kinds a chain starts from
@@ -34,6 +38,7 @@ class VerifyReport:
     fingerprint: str
     signatures: list[dict[str, Any]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    replaced: list[dict[str, Any]] = field(default_factory=list)  # the tenders this one replaced (add_replacements)
 
     @property
     def ok(self) -> bool:
@@ -48,6 +53,7 @@ class VerifyReport:
             "fingerprint": self.fingerprint,
             "signatures": self.signatures,
             "problems": self.problems,
+            "replaced": self.replaced,
         }
 
 
@@ -132,6 +138,15 @@ def _replay_matches(entries: list[Any], encoded: state_encoding.EncodedState) ->
         return False
 
 
+def add_replacements(session: Session, tender: Tender, report: VerifyReport, entries: list[Any]) -> None:
+    """The tenders this one replaced (a replacing load), by whom, when and from which file; a kept
+    chain that no longer checks, or changed since, is a problem. `entries`: this tender's log, read."""
+    for r in replacements(session, tender.uid, entries):
+        report.replaced.append(r.as_dict())
+        if r.problem:
+            report.problems.append(f"the tender replaced at {r.replaced_at} (chain {r.tender_uid}): {r.problem}")
+
+
 def verify_in_own_connection(url: str, reference: str) -> VerifyReport:
     """Verify one tender over a read-only connection of its own, e.g. in a separate process.
 
@@ -145,15 +160,20 @@ def verify_in_own_connection(url: str, reference: str) -> VerifyReport:
         return verify_tender(session, get_tender(session, reference))
 
 
-def verify_tender(session: Session, tender: Tender, *, record: state.Record | None = None) -> VerifyReport:
-    """Verify one tender. `record` may pass in `state.read_record` already read in this session
-    (the report data reads the record once for both); the audit log is always read here."""
+def verify_tender(
+    session: Session, tender: Tender, *, record: state.Record | None = None, entries: list[Any] | None = None
+) -> VerifyReport:
+    """Verify one tender. `record` may pass in `state.read_record` already read in this session,
+    and `entries` the audit log as `audit.read_entries` read it (the report data reads each once)."""
     with bulk_work():
-        return _verify(session, tender, record)
+        return _verify(session, tender, record, entries)
 
 
-def _verify(session: Session, tender: Tender, record: state.Record | None) -> VerifyReport:
-    entries = audit.read_entries(session, tender.uid)  # storage order: what the chain check walks
+def _verify(
+    session: Session, tender: Tender, record: state.Record | None, entries: list[Any] | None = None
+) -> VerifyReport:
+    if entries is None:
+        entries = audit.read_entries(session, tender.uid)  # storage order: what the chain check walks
     chain = audit.check_chain(entries)
     if record is None:
         record = state.read_record(session, tender)
@@ -168,10 +188,13 @@ def _verify(session: Session, tender: Tender, record: state.Record | None) -> Ve
     in_order = sorted(entries, key=lambda e: e.seq)  # the replay follows the sequence, as `audit.history`
     if in_order[0].action not in SNAPSHOT_ACTIONS:
         report.problems.append("audit entry 1 is not the tender's creation or load")
+    add_replacements(session, tender, report, entries)
     if not _replay_matches(in_order, encoded):
         report.problems += _differences(replay(in_order), state.state_of(tender, record))
     hashes = {e.hash for e in entries}
-    for sig in active_signatures(session, tender):
+    in_force = active_signatures(session, tender)
+    seals = identity.check_seals(tender.reference, in_force, record.keys, record.seals)
+    for sig, seal in zip(in_force, seals, strict=True):
         ok_print = sig.fingerprint == fingerprint
         ok_head = sig.audit_head in hashes
         report.signatures.append(
@@ -183,8 +206,13 @@ def _verify(session: Session, tender: Tender, record: state.Record | None) -> Ve
                 "audit_head": sig.audit_head,
                 "fingerprint_matches": ok_print,
                 "audit_head_found": ok_head,
+                "key_fingerprint": seal.key_fingerprint,
+                "seal": seal.state,  # "verifies", "unsealed" (signed before svdesk sealed) or "does not verify"
+                "seal_verifies": seal.state == "verifies",
             }
         )
+        if seal.problem:
+            report.problems.append(seal.problem)
         if not ok_print:
             report.problems.append(
                 f"signature of {sig.name} ({sig.signed_at}): the evaluation's content has "

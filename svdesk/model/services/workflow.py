@@ -29,15 +29,20 @@ from svdesk.model.entities import (
     TenderStatus,
 )
 from svdesk.model.errors import ValidationError, WorkflowError
+from svdesk.model.identity import SignedIn
 from svdesk.model.kinds import ChangeKind
 from svdesk.model.rows import plain_rows
 from svdesk.model.scoring import Weights, weights_problem
+from svdesk.model.services import identity
+from svdesk.model.services.declaration_source import declaration_source
 from svdesk.model.services.tenders import (
     active_signatures,
     find_bidder,
     find_member,
+    require_acting,
     require_editable,
     require_status,
+    withdrawn_member_ids,
 )
 
 S = TenderStatus
@@ -105,7 +110,8 @@ def readiness_to_score(session: Session, tender: Tender) -> Readiness:
         and not session.scalars(select(TenderMeasure.id).where(TenderMeasure.tender_id == tender.id)).first()
     ):
         missing.append("no measures chosen for the pledged social value")
-    if not any(m.role == Role.EVALUATOR for m in members):
+    withdrawn = withdrawn_member_ids(session, tender)
+    if not any(m.role == Role.EVALUATOR and m.id not in withdrawn for m in members):
         missing.append("no evaluators on the panel")
     return Readiness(S.SCORING, missing)
 
@@ -128,8 +134,9 @@ def readiness_to_moderate(session: Session, tender: Tender) -> Readiness:
         ).all()
     )
     undeclared, unsubmitted = [], []
+    withdrawn = withdrawn_member_ids(session, tender)  # they score no more: nothing is waited for
     for mid, name, role in members:
-        if role != Role.EVALUATOR:
+        if role != Role.EVALUATOR or mid in withdrawn:
             continue
         todo = [b for b in bidders if (mid, b.id) not in declared]
         if todo:
@@ -173,7 +180,7 @@ def readiness_to_sign(session: Session, tender: Tender) -> Readiness:
         )
         for b, q, text in plain_rows(session, whole):
             have[(b, q)] = have[(b, q)] or bool(text.strip())
-    missing = []
+    missing = undeclared_panel(session, tender)
     complete = len(have) == len(bidders) * len(questions) and all(have.values())
     for b in [] if complete else bidders:  # the usual case at sign-off: nothing to name
         for q in questions:
@@ -185,6 +192,30 @@ def readiness_to_sign(session: Session, tender: Tender) -> Readiness:
     if tender.status != S.MODERATION:
         missing.insert(0, f"the tender is in {tender.status.label}, not moderation")
     return Readiness(S.SIGNED_OFF, missing)
+
+
+def undeclared_panel(session: Session, tender: Tender) -> list[str]:
+    """The sign-off's conflict gate: every member who signs (not withdrawn, not the officer) has
+    declared for every bidder. [] when they have, else one line naming each member and bidder."""
+    bidders = _ids(session, tender)[0]
+    declared = set(
+        session.execute(
+            select(Declaration.member_id, Declaration.bidder_id)
+            .join(PanelMember, Declaration.member_id == PanelMember.id)
+            .where(PanelMember.tender_id == tender.id)
+        ).all()
+    )
+    undeclared = []
+    for mid, name in signers(session, tender):
+        todo = [b.name for b in bidders if (mid, b.id) not in declared]
+        if todo:
+            undeclared.append(f"{name} (not for {', '.join(todo)})")
+    if not undeclared:
+        return []
+    return [
+        f"{len(undeclared)} member{'s have' if len(undeclared) > 1 else ' has'} not declared conflicts of "
+        f"interest for every bidder: {'; '.join(undeclared)}"
+    ]
 
 
 def _require(readiness: Readiness, doing: str) -> None:
@@ -275,6 +306,7 @@ def declare(
     """A member's declaration about one bidder. A conflict needs details."""
     require_editable(session, tender)
     member = find_member(session, tender, member_name)
+    require_acting(session, member, "declare", officer_may=True)
     bidder = find_bidder(session, tender, bidder_name)
     text = (details or "").strip()
     if conflict and not text:
@@ -316,6 +348,7 @@ class DeclarationView:
     declared: bool
     conflict: bool
     details: str
+    outside_svdesk: bool = False  # made, and came with an evaluation file: recorded outside svdesk
 
 
 def declarations(session: Session, tender: Tender, member: str | None = None) -> list[DeclarationView]:
@@ -331,11 +364,15 @@ def declarations(session: Session, tender: Tender, member: str | None = None) ->
             .where(PanelMember.tender_id == tender.id)
         )
     }
+    source = declaration_source(session, tender)
     out = []
     for mid, mname, role in members:
         for bid, bname, _price in bidders:
             d = got.get((mid, bid))
-            out.append(DeclarationView(mname, role.value, bname, d is not None, bool(d and d[0]), d[1] if d else ""))
+            outside = d is not None and source.outside(mid, bid)
+            out.append(
+                DeclarationView(mname, role.value, bname, d is not None, bool(d and d[0]), d[1] if d else "", outside)
+            )
     return out
 
 
@@ -346,9 +383,13 @@ def audit_head(session: Session, tender: Tender) -> str:
     return audit.verify_chain(session, tender.uid).head
 
 
-def sign(session: Session, tender: Tender, member_name: str) -> Signature:
-    """One member signs the moderated evaluation. When every member has signed, it is signed off and locked."""
-    member = find_member(session, tender, member_name)
+def sign(session: Session, tender: Tender, signer: SignedIn) -> Signature:
+    """A signed-in member signs the moderated evaluation: the signature, and its seal by the member's
+    key over what it signed (`identity.seal_message`). When every member has signed, it is signed
+    off and locked."""
+    member = find_member(session, tender, signer.member)
+    require_acting(session, member, "sign")
+    member, key = identity.signing_key(session, tender, signer)
     if tender.status != S.MODERATION:
         raise WorkflowError(f"signing is only possible at the end of moderation (the tender is {tender.status.label})")
     _require(readiness_to_sign(session, tender), "sign off")
@@ -379,13 +420,22 @@ def sign(session: Session, tender: Tender, member_name: str) -> Signature:
         None,
         state.signature_value(sig),
     )
+    identity.seal_signature(session, tender, sig, signer, key)
     signed = {s.member_id for s in active_signatures(session, tender)}
-    everyone = set(session.scalars(select(PanelMember.id).where(PanelMember.tender_id == tender.id)).all())
+    everyone = {mid for mid, _name in signers(session, tender)}
     if everyone <= signed:
         _set_status(session, tender, member.name, S.SIGNED_OFF)
     return sig
 
 
+def signers(session: Session, tender: Tender) -> list[tuple[int, str]]:
+    """(id, name) of the members who sign, in panel order: not the officer, not the withdrawn."""
+    withdrawn = withdrawn_member_ids(session, tender)
+    return [
+        (mid, name) for mid, name, role in _ids(session, tender)[2] if role != Role.OFFICER and mid not in withdrawn
+    ]
+
+
 def unsigned_members(session: Session, tender: Tender) -> list[str]:
     signed = {s.member_id for s in active_signatures(session, tender)}
-    return [name for mid, name, _role in _ids(session, tender)[2] if mid not in signed]
+    return [name for mid, name in signers(session, tender) if mid not in signed]
