@@ -1,7 +1,7 @@
 """A whole evaluation driven through the GUI, asserting on the stored record; and accessibility."""
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -31,6 +31,40 @@ def window(qtbot, tmp_path):
     win.db.dispose()
 
 
+def _measure_row(model, ref, parent=None):
+    """The catalogue tree's row of `ref`, found as a user finds it: by looking down the tree."""
+    from PySide6.QtCore import QModelIndex
+
+    from svdesk.ui.measures_screen import RefRole  # the role the tree keeps a measure's ref in
+
+    parent = parent or QModelIndex()
+    for row in range(model.rowCount(parent)):
+        index = model.index(row, 0, parent)
+        if index.data(RefRole) == ref:
+            return index
+        found = _measure_row(model, ref, index)
+        if found is not None:
+            return found
+    return None
+
+
+def _add_measure_by_clicks(qtbot, screen, ref):
+    screen.search.clear()
+    qtbot.keyClicks(screen.search, ref)
+    index = _measure_row(screen.tree.model(), ref)
+    assert index is not None, f"{ref} is not in the catalogue tree"
+    screen.tree.scrollTo(index)
+    qtbot.wait(20)  # the tree lays out the rows the search expanded
+    rect = screen.tree.visualRect(index)
+    assert rect.isValid(), f"{ref} is not shown in the tree"
+    # on the row's text, within the tree's (narrow, in a test window) viewport
+    at = QPoint(min(rect.left() + 10, screen.tree.viewport().width() - 5), rect.center().y())
+    qtbot.mouseClick(screen.tree.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    assert screen.selected_refs() == [ref]
+    qtbot.mouseClick(screen.add, Qt.MouseButton.LeftButton)
+    assert screen.message.text() == f"Added {ref}."
+
+
 def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot):
     w = window
     assert w.create_tender("GUI-1", "Highways maintenance", 2_400_000)
@@ -45,9 +79,8 @@ def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot):
     w.measures.search.setText("apprentice")
     assert w.measures.filter.rowCount() >= 1
     w.measures.search.setText("")
-    for ref in ("NT1", "NT3", "NT10", "NT18"):
-        w.measures.edit(lambda r=ref: measures.add_measure(w.measures.db, "Priya", "GUI-1", r), f"Added {ref}")
-    w.measures.reload()
+    for ref in ("NT1", "NT3", "NT10", "NT18"):  # typed into the search, clicked in the tree, added
+        _add_measure_by_clicks(qtbot, w.measures, ref)
     assert w.measures.chosen.rowCount() == 4
     # Questions
     w.tabs.setCurrentWidget(w.questions)
