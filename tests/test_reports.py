@@ -69,6 +69,12 @@ def test_evaluation_report_is_complete_and_matches_the_record(signed):
     assert "PROVISIONAL" not in text and "signed off and locked" in text
     for name in PANEL:
         assert re.search(rf"{name}\s+\w+\s+20\d\d-\d\d-\d\d", raw), name
+    # the sign-off block names the key each signature was sealed with, as a person compares it
+    for sig in data.signatures:
+        assert sig.key_fingerprint, sig.name
+        shown = " ".join(sig.key_fingerprint[i : i + 4] for i in range(0, 16, 4))
+        assert shown in text, sig.name
+    assert len({sig.key_fingerprint for sig in data.signatures}) == len(data.signatures)
     assert "CONFLICT: Employed by Northgate Homecare Ltd" in text
     assert "Sandstone Support Services is excluded: Q1 scored 1, below the minimum of 2" in text
     assert "The panel recommends award to Weaver Valley Care Ltd" in text

@@ -17,6 +17,7 @@ from svdesk.export.pdf_base import (
     tables,
     text,
 )
+from svdesk.model.identity import shown_fingerprint
 from svdesk.model.kinds import QuantitativeMethod, TenderStatus
 from svdesk.model.services.report_data import ReportData
 
@@ -185,11 +186,21 @@ def signoff_section(data: ReportData) -> list[Flowable]:
                 name,
                 role,
                 s.signed_at.replace("T", " ") if s else "not signed",
-                para(s.fingerprint[:32] + "\u2026", "mono") if s else "",
+                para(s.fingerprint[:24] + "\u2026", "mono") if s else "",
+                (para(shown_fingerprint(s.key_fingerprint), "mono") if s.key_fingerprint else "unsealed") if s else "",
             )
         )
     story: list[Flowable] = list(
-        tables([Column("Name", 45), Column("Role", 25), Column("Signed", 40), Column("Fingerprint signed", 64)], rows)
+        tables(
+            [
+                Column("Name", 38),
+                Column("Role", 20),
+                Column("Signed", 34),
+                Column("Fingerprint signed", 48),
+                Column("Sealed with key", 34),
+            ],
+            rows,
+        )
     )
     lock = (
         "The tender is signed off and locked: no score, weight, measure, pledge or question can change "

@@ -97,6 +97,7 @@ class SignatureRow:
     signed_at: str
     fingerprint: str
     audit_head: str
+    key_fingerprint: str = ""  # of the key that sealed it; "" for a signature made before seals
 
 
 @dataclass
@@ -274,8 +275,8 @@ def _report_data(session: Session, tender: Tender) -> ReportData:
         declarations=declarations,
         results=compute_results(inp),
         signatures=[
-            SignatureRow(name, role, signed_at, fingerprint, head)
-            for _id, _member, name, role, signed_at, fingerprint, head, withdrawn in record.signatures
+            SignatureRow(name, role, signed_at, fingerprint, head, _sealing_key(record, sig_id))
+            for sig_id, _member, name, role, signed_at, fingerprint, head, withdrawn in record.signatures
             if not withdrawn
         ],
         fingerprint=verify.fingerprint,
@@ -287,3 +288,10 @@ def _report_data(session: Session, tender: Tender) -> ReportData:
         loaded_from=source.loaded_from,
         loaded_at=source.loaded_at,
     )
+
+
+def _sealing_key(record: state.Record, signature_id: int) -> str:
+    """The fingerprint of the key whose seal is on the signature ("" when it has none)."""
+    key_of = {sig: key for sig, key, _seal in record.seals}
+    fingerprints = {key_id: fp for key_id, _member, _public, fp, *_rest in record.keys}
+    return fingerprints.get(key_of.get(signature_id, -1), "")
