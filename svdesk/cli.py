@@ -257,7 +257,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from svdesk.app import signoff
 
     with _open(args, write=False) as db:
-        report = signoff.verify_record(db, args.tender)
+        report = signoff.verify_record(db, args.tender, expect_head=args.expect_head)
     if args.json:
         print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:
@@ -273,6 +273,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
             print(
                 f"  replaced an earlier tender (chain {old['tender_uid']}, {old['entries']} entries kept, "
                 f"head {old['head']}): by {old['replaced_by']} at {old['replaced_at']}{source}"
+            )
+        if report.anchor is not None and report.anchor["found_at"] is not None:
+            since = report.anchor["since"]
+            print(
+                f"  expected head {report.anchor['expected'][:16]}…: entry {report.anchor['found_at']} of the chain"
+                + (f"; {since} change{'s' if since != 1 else ''} since" if since else "; the head now")
             )
         for problem in report.problems:
             print(f"  - {problem}")
@@ -514,6 +520,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("verify", parents=[common], help="check the audit chain, the record and the signatures")
     p.add_argument("--tender")
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--expect-head",
+        metavar="HASH",
+        help="the audit head printed in an issued document: the record must still hold it",
+    )
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("backup", parents=[common], help="back up now, list backups, or restore one")

@@ -40,6 +40,8 @@ STORED = {
     "member.set", "member.withdraw", "detail.set", "detail.remove",
     # issue 13: members who prove who they are
     "key.enrol", "key.reenrol", "key.retire", "signature.seal",
+    # issue 13: offline packs bound to their member, tender and export
+    "pack.issue", "pack.import",
 }  # fmt: skip
 # Kinds earlier records hold that no service writes any more: a member who has declared is withdrawn,
 # never removed with their declarations.

@@ -23,6 +23,7 @@ from svdesk.model.errors import ValidationError, WorkflowError
 from svdesk.model.identity import SignedIn
 from svdesk.model.kinds import TenderStatus
 from svdesk.model.services import identity, tenders, verify, workflow
+from svdesk.model.services.expected_head import check_expected_head
 from svdesk.model.services.verify import VerifyReport, verify_in_own_connection
 
 __all__ = [
@@ -193,6 +194,19 @@ def advance(
     return steps[step]()
 
 
-def verify_record(db: Database, reference: str | None) -> VerifyReport:
-    """Replay the audit log against the record and check every signature (in this process)."""
-    return look(db, reference, verify.verify_tender)
+def verify_record(db: Database, reference: str | None, expect_head: str | None = None) -> VerifyReport:
+    """Replay the audit log against the record and check every signature (in this process).
+
+    `expect_head`: the audit head printed in an issued document; the record must still hold it (a
+    log cut back together with the rows it created is otherwise a valid chain)."""
+
+    def read(session: Session, tender: Tender) -> VerifyReport:
+        report = verify.verify_tender(session, tender)
+        if expect_head is not None:
+            anchor = check_expected_head(session, tender, expect_head)
+            report.anchor = {"expected": anchor.expected, "found_at": anchor.found_at, "since": anchor.since}
+            if anchor.problem:
+                report.problems.append(anchor.problem)
+        return report
+
+    return look(db, reference, read)

@@ -409,6 +409,22 @@ class SignatureSeal(Base):
     seal: Mapped[str] = mapped_column(String(128))  # hex of the 64-byte signature
 
 
+class PackIssue(Base):
+    """An offline scoring pack as issued: a random pack id and the key of its MAC, which binds the
+    pack's Meta sheet and rows to this tender, member and export. The key never leaves the
+    database (the pack carries only the MAC); a pack is imported once."""
+
+    __tablename__ = "pack_issue"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pack_uid: Mapped[str] = mapped_column(String(64), unique=True)  # the random pack id in the Meta sheet
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("panel_member.id", ondelete="CASCADE"), index=True)
+    issued_at: Mapped[str] = mapped_column(String(40))
+    mac_key: Mapped[bytes] = mapped_column(LargeBinary)  # 32 random bytes, the pack's own: a secret
+    imported_at: Mapped[str | None] = mapped_column(String(40), nullable=True, default=None)
+    imported_by: Mapped[str] = mapped_column(String(200), default="")
+
+
 class PledgeReview(Base):
     """One panel member's view of one pledge while scoring: accept, reduce to a quantity, or reject.
 

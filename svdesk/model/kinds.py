@@ -97,6 +97,8 @@ class ChangeKind(enum.StrEnum):
     KEY_ENROL = "key.enrol"  # a person's first key, made when they chose their passphrase
     KEY_REENROL = "key.reenrol"  # a new key after a forgotten passphrase (with the reason)
     KEY_RETIRE = "key.retire"  # the key a re-enrolment replaced: kept, it verifies what it signed
+    PACK_ISSUE = "pack.issue"  # an offline scoring pack exported, bound to its member and tender
+    PACK_IMPORT = "pack.import"  # an issued pack imported (once)
     # 'status.<status>': one member per TenderStatus (a test checks there is one for each)
     STATUS_DRAFT = "status.draft"
     STATUS_SCORING = "status.scoring"
@@ -148,6 +150,8 @@ CHANGE_LABELS: dict[ChangeKind, str] = {
     ChangeKind.KEY_ENROL: "Key enrolled",
     ChangeKind.KEY_REENROL: "Key enrolled again",
     ChangeKind.KEY_RETIRE: "Key retired",
+    ChangeKind.PACK_ISSUE: "Scoring pack issued",
+    ChangeKind.PACK_IMPORT: "Scoring pack imported",
     ChangeKind.STATUS_DRAFT: "Status: draft",
     ChangeKind.STATUS_SCORING: "Status: scoring",
     ChangeKind.STATUS_MODERATION: "Status: moderation",

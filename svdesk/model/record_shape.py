@@ -26,6 +26,7 @@ from svdesk.model.entities import (
     MemberKey,
     ModeratedScore,
     Outcome,
+    PackIssue,
     PanelMember,
     Pledge,
     PledgeReview,
@@ -310,6 +311,25 @@ SEAL = Kind(
     fingerprinted=False,  # of a signature, which is not part of the content either
 )
 
+PACK = Kind(
+    name="pack",
+    entity=PackIssue,
+    key=(KeyPart("pack", PackIssue.id),),
+    fields=(
+        Field("pack_uid", PackIssue.pack_uid, TEXT),
+        Field("member_id", PackIssue.member_id, OPTIONAL_ID),
+        Field("issued_at", PackIssue.issued_at, TEXT),
+        Field("imported_at", PackIssue.imported_at, TEXT),  # None until imported
+        Field("imported_by", PackIssue.imported_by, TEXT),
+    ),
+    rows="packs",
+    scope=Scope(PackIssue.tender_id, "tender"),
+    order_by=(PackIssue.id,),
+    readable=Readable.IDS,
+    fingerprinted=False,  # which packs were handed out, not what was evaluated
+    not_recorded={"mac_key": "the secret the pack's MAC is made with: never in the record, nor in the pack"},
+)
+
 # In the order of the state: the small kinds as listed, then the bulk kinds as listed (`state.state_of`).
 KINDS: tuple[Kind, ...] = (
     TENDER,
@@ -326,6 +346,7 @@ KINDS: tuple[Kind, ...] = (
     MEMBER_DETAIL,
     KEY,
     SEAL,
+    PACK,
 )
 
 # The mapped entities that are not part of any tender's record.

@@ -15,7 +15,7 @@ Keys use database ids (stable under renames); values carry the names a person re
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -27,6 +27,7 @@ from svdesk.model.entities import (
     Declaration,
     MemberDetail,
     MemberKey,
+    PackIssue,
     PanelMember,
     Pledge,
     PledgeReview,
@@ -173,6 +174,15 @@ def seal_value(s: SignatureSeal) -> dict[str, Any]:
     return shape.SEAL.value(s)
 
 
+def pack_key(p: PackIssue) -> str:
+    return shape.PACK.key_of(p.id)
+
+
+def pack_value(p: PackIssue) -> dict[str, Any]:
+    """What the record keeps of an issued pack (never its MAC key: `record_shape.PACK`)."""
+    return shape.PACK.value(p)
+
+
 # --- the snapshot ---------------------------------------------------------------------------------------
 
 
@@ -203,6 +213,9 @@ class Record:
     member_details: list[Any]  # (member_id, email, withdrawn, withdrawal_reason, withdrawn_at)
     keys: list[Any]  # (id, member_id, public_key, key_fingerprint, enrolled_at, reason, retired) by id
     seals: list[Any]  # (signature_id, key_id, seal)
+    # (id, pack_uid, member_id, issued_at, imported_at, imported_by) by id; a default, as records built
+    # by hand before packs were recorded hold none
+    packs: list[Any] = field(default_factory=list)
 
 
 def _reads() -> tuple[Kind | Part, ...]:

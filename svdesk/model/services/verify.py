@@ -39,6 +39,7 @@ class VerifyReport:
     signatures: list[dict[str, Any]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     replaced: list[dict[str, Any]] = field(default_factory=list)  # the tenders this one replaced (add_replacements)
+    anchor: dict[str, Any] | None = None  # the --expect-head check, when one was asked for
 
     @property
     def ok(self) -> bool:
@@ -54,6 +55,7 @@ class VerifyReport:
             "signatures": self.signatures,
             "problems": self.problems,
             "replaced": self.replaced,
+            **({"expected_head": self.anchor} if self.anchor is not None else {}),
         }
 
 
