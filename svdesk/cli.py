@@ -376,7 +376,7 @@ def cmd_pack_export(args: argparse.Namespace) -> int:
     from svdesk.app import packs
 
     with _open(args) as db:
-        path = packs.export_pack(db, args.tender, args.member, Path(args.out))
+        path = packs.export_pack(db, _actor(args), args.tender, args.member, Path(args.out))
     print(f"wrote the scoring pack for {args.member} to {path}")
     return EXIT_OK
 

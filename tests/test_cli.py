@@ -269,6 +269,10 @@ def test_export_workbook_and_scoring_pack_round_trip(capsys, tmp_path):
     wb.save(pack)
     code, _, err = run(capsys, "pack", "import", str(pack), "--db", str(db_path))
     assert code == 2 and "Scores!D2: 9 is above the scale maximum 5" in err
+    ws.cell(2, 4).value = 4
+    wb.save(pack)
+    code, _, err = run(capsys, "pack", "import", str(pack), "--db", str(db_path))  # a pack is imported once
+    assert code == 2 and f"{pack}: Meta!B9: this pack was imported on " in err and "export a new pack" in err
 
 
 def test_db_given_before_the_subcommand_is_the_one_used(capsys, tmp_path):

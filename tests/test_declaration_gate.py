@@ -86,7 +86,7 @@ def test_scoring_views_and_the_pack_wait_for_the_declarations(database_target, t
         with pytest.raises(WorkflowError, match="Tom must declare"):
             scoring.member_pledges(db, REF, "Tom")
         with pytest.raises(WorkflowError) as refused:
-            packs.export_pack(db, REF, "Tom", tmp_path / "tom.xlsx")
+            packs.export_pack(db, "Priya", REF, "Tom", tmp_path / "tom.xlsx")
         assert f"Tom has not declared any conflict of interest for: {ACME}, {ZOE}" in str(refused.value)
         assert "svdesk declare --tender T-001" in str(refused.value)
         assert not (tmp_path / "tom.xlsx").exists()
@@ -98,7 +98,7 @@ def test_scoring_views_and_the_pack_wait_for_the_declarations(database_target, t
             scoring.own_score(db, REF, "Tom", ZOE, "Q1")
         assert {p.bidder for p in scoring.member_pledges(db, REF, "Tom")} == {ACME}
         assert scoring.set_score(db, "Tom", REF, "Tom", ACME, "Q2", 3, "Section 2 names staff.").value == 1
-        ws = openpyxl.load_workbook(packs.export_pack(db, REF, "Tom", tmp_path / "tom.xlsx"))["Scores"]
+        ws = openpyxl.load_workbook(packs.export_pack(db, "Priya", REF, "Tom", tmp_path / "tom.xlsx"))["Scores"]
         assert {c.value for c in ws["A"][1:]} == {ACME}  # the conflicted bid is left out
     finally:
         db.dispose()

@@ -133,6 +133,7 @@ def every_change(tmp_path_factory):
     from svdesk.model.services import panel_setup as ps
     from svdesk.model.services import setup as su
     from svdesk.model.services import workflow as wf
+    from svdesk.model.services.pack_binding import issue_pack, mark_imported
     from svdesk.model.services.pledge_reviews import review_pledge
     from svdesk.model.services.tenders import adjust_pledge, get_tender, set_moderated, set_score
 
@@ -189,6 +190,9 @@ def every_change(tmp_path_factory):
         review_pledge(s, t, "Tom", "Northgate", "NT1", "reduce", 2, "evidence")
         su.set_pledge(s, t, OFFICER, "Northgate", "NT1", None)  # its review goes with it
         review_pledge(s, t, "Tom", "Weaver Valley", "NT1", "accept")
+        tom = next(m for m in t.panel if m.name == "Tom")
+        pack = issue_pack(s, t, tom, "now", [("Weaver Valley", "Q1")], OFFICER)  # an offline pack, imported
+        mark_imported(s, t, "tom.xlsx", pack.pack_id, OFFICER)
         wf.open_moderation(s, t, OFFICER)
 
     def moderation(s, t):

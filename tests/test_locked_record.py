@@ -190,7 +190,7 @@ def test_a_backup_without_the_signed_tender_is_refused_naming_it(capsys, tmp_pat
 def test_pledge_sheet_and_scoring_pack_imports_into_a_signed_tender_are_refused(database_target, tmp_path):
     db = loaded(database_target)
     try:
-        pack = packs.read_scoring_pack(packs.export_pack(db, REF, "Tom Ellis", tmp_path / "tom.xlsx"))
+        pack = packs.read_scoring_pack(packs.export_pack(db, "Priya", REF, "Tom Ellis", tmp_path / "tom.xlsx"))
         sheet = pledges.read_sheet(plain_workbook(tmp_path / "sheet.xlsx"))
         preview = pledges.preview_pledge_import(db, REF, "Sandstone Support Services", sheet)
         sign(db, REF, "Tom Ellis")

@@ -42,7 +42,7 @@ RECORDED = json.loads((DATA / "pre_shape_record.json").read_text(encoding="utf-8
 KINDS = {kind.name: kind for kind in record_shape.KINDS}
 # kinds added after the fixture was made (the panel's details and the members' keys): an earlier
 # record has no rows of them, which is why adding them left its snapshot and fingerprint as they were
-ADDED_SINCE = {"detail", "key", "seal"}
+ADDED_SINCE = {"detail", "key", "seal", "pack"}
 
 
 # --- the description is complete ----------------------------------------------------------------------
@@ -109,7 +109,7 @@ def test_the_kinds_hold_together():
     reads = [read.rows for read in state.READS]
     assert sorted(reads) == sorted(f.name for f in dataclasses.fields(state.Record))
     # the derived tables are the ones the rest of the app has always read
-    assert state.NOT_FINGERPRINTED == ("signature/", "key/", "seal/")
+    assert state.NOT_FINGERPRINTED == ("signature/", "key/", "seal/", "pack/")
     assert dict(state.UNPRINTED_FIELDS) == {"tender": {"status"}}
     assert state.NAMED_BY == {"measure": "ref", "question": "code", "bidder": "name", "member": "name"}
     assert state.KEY_PARTS == {
@@ -126,7 +126,7 @@ def test_the_kinds_hold_together():
     }
     assert [k.name for k in state.SMALL + state.BULK] == [
         *("tender", "measure", "question", "bidder", "member", "declaration", "review", "signature"),
-        *("detail", "key", "seal"),
+        *("detail", "key", "seal", "pack"),
         *("pledge", "score", "moderated"),
     ]
 
@@ -270,4 +270,8 @@ def test_the_record_rows_keep_the_layout_the_reports_unpack():
             *("MemberKey.enrolled_at", "MemberKey.reason", "MemberKey.retired"),
         ],
         "seals": ["SignatureSeal.signature_id", "SignatureSeal.key_id", "SignatureSeal.seal"],
+        "packs": [
+            *("PackIssue.id", "PackIssue.pack_uid", "PackIssue.member_id", "PackIssue.issued_at"),
+            *("PackIssue.imported_at", "PackIssue.imported_by"),
+        ],
     }

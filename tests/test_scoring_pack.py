@@ -9,13 +9,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from svdesk.export.scoring_pack import scoring_pack, write_scoring_pack
+from svdesk.app import packs
+from svdesk.export.scoring_pack import scoring_pack
 from svdesk.model import audit
 from svdesk.model.errors import ValidationError
 from svdesk.model.scoring import Weights
 from svdesk.model.services import open_svdesk_database
 from svdesk.model.services import setup as su
 from svdesk.model.services import workflow as wf
+from svdesk.model.services.pack_binding import PackBinding
 from svdesk.model.services.report_data import report_data
 from svdesk.model.services.scoring_pack import (
     PACK_FORMAT,
@@ -29,6 +31,7 @@ OFFICER = "Priya"
 WEAVER = "Weaver Valley"
 HOSTILE = '=HYPERLINK("http://x","y")'  # a bidder name that must stay text in the pack and map back
 QUESTIONS = ("Q1", "Q2", "SV1")
+UNISSUED = PackBinding("p-test", "uid", "now", "0" * 64)  # for looking at a pack's layout only
 
 
 def _setup(db, reference: str) -> None:
@@ -58,8 +61,7 @@ def db(tmp_path):
 
 
 def export(db, member: str, path: Path, reference: str = "PK-1") -> Path:
-    with db.reader() as s:
-        return write_scoring_pack(report_data(s, get_tender(s, reference)), member, path)
+    return packs.export_pack(db, OFFICER, reference, member, path)
 
 
 def fill(
@@ -142,14 +144,15 @@ def test_long_scales_list_their_points_from_the_instructions(db):
     with db.reader() as s:
         data = report_data(s, get_tender(s))
     data.scale_max, data.scale_step, data.descriptors = 100, 1, {0.0: "None", 100.0: "All"}
-    wb = openpyxl.load_workbook(BytesIO(scoring_pack(data, "Tom")))
+    wb = openpyxl.load_workbook(BytesIO(scoring_pack(data, "Tom", UNISSUED)))
     (dv,) = wb["Scores"].data_validations.dataValidation
     assert dv.type == "list" and dv.formula1.startswith("Instructions!$A$")
     first, last = (int(part.split("$")[-1]) for part in dv.formula1.split("!")[1].split(":"))
     assert [wb["Instructions"][f"A{r}"].value for r in range(first, last + 1)] == list(range(101))
 
     data.scale_step = 0.01  # 10,001 points: bounds only; the import still checks the steps
-    (dv,) = openpyxl.load_workbook(BytesIO(scoring_pack(data, "Tom")))["Scores"].data_validations.dataValidation
+    wb = openpyxl.load_workbook(BytesIO(scoring_pack(data, "Tom", UNISSUED)))
+    (dv,) = wb["Scores"].data_validations.dataValidation
     assert (dv.type, dv.operator, dv.formula1, dv.formula2) == ("decimal", "between", "0", "100")
 
 
@@ -165,10 +168,13 @@ def test_filled_pack_imports_with_audit(db, tmp_path):
     entries = score_entries(db)
     assert len(entries) == 6 and all(e.actor == OFFICER and e.reason == "entered by Priya for Tom" for e in entries)
 
-    again = plan(db, path)  # the same pack twice changes nothing
-    assert again.counts()["unchanged"] == 6
+    with pytest.raises(ValidationError, match=r"Meta!B9: this pack was imported on .* by Priya; export a new pack"):
+        plan(db, path)  # a pack is imported once (tests/test_pack_binding.py)
+    again = export(db, "Tom", tmp_path / "again.xlsx")  # a new pack of the same scores changes nothing
+    p = plan(db, again)
+    assert p.counts()["unchanged"] == 6
     with db.transaction() as s:
-        assert apply_pack_import(s, get_tender(s), again, OFFICER).written == []
+        assert apply_pack_import(s, get_tender(s), p, OFFICER).written == []
     assert len(score_entries(db)) == 6
 
 
@@ -201,6 +207,8 @@ def test_conflict_is_never_overwritten_silently(db, tmp_path):
     assert scores(db)[(WEAVER, "Q1")] == (4.0, "Named lead after clarification.")
     assert scores(db)[(WEAVER, "Q2")] == (3.0, "Lead named in 2.1.")
 
+    path = export(db, "Tom", tmp_path / "tom-again.xlsx")  # the first pack is imported: a new one
+    fill(path, {(WEAVER, "Q1"): (2, "Only six posts evidenced."), (WEAVER, "Q2"): (3, "Lead named in 2.1.")})
     p = plan(db, path)
     with db.transaction() as s:
         apply_pack_import(s, get_tender(s), p, "Tom", {(WEAVER, "Q1"): "pack"})
@@ -258,7 +266,7 @@ def test_a_pack_for_another_tender_or_member_is_refused(db, tmp_path):
     _setup(db, "PK-2")
     path = export(db, "Tom", tmp_path / "other.xlsx", reference="PK-2")
     fill(path, {(WEAVER, "Q1"): (3, "Section 1 plan.")})
-    with pytest.raises(ValidationError, match="this pack is for tender 'PK-2', not 'PK-1'"):
+    with pytest.raises(ValidationError, match="this pack was issued for tender 'PK-2', not 'PK-1'"):
         plan(db, path, reference="PK-1")
     with pytest.raises(ValidationError, match="this pack holds Tom's scores, not Gwen's"):
         plan(db, path, member="Gwen", reference="PK-2")
@@ -331,7 +339,7 @@ def test_tampered_structure_is_refused(db, tmp_path):
     wb = openpyxl.load_workbook(deleted)
     wb["Scores"].delete_rows(row_of(deleted, WEAVER, "Q2"))
     wb.save(deleted)
-    with pytest.raises(ValidationError, match=r"1 row\(s\) were deleted from the pack \(Q2 for "):
+    with pytest.raises(ValidationError, match=r"Meta!B11: the pack's MAC does not match .* rows were edited"):
         plan(db, deleted)
 
     copied = export(db, "Tom", tmp_path / "copied.xlsx")

@@ -1,5 +1,9 @@
 """Offline scoring packs: a workbook for one panel member to score in without svdesk, and importing
-it back (all or nothing; a conflict with a score already saved is shown, never silently overwritten)."""
+it back (all or nothing; a conflict with a score already saved is shown, never silently overwritten).
+
+Each pack is issued (recorded, with a random pack id and a MAC under a key kept in the database) and
+imported once: an edited Meta sheet, a pack from another tender or a second import is refused
+(svdesk.model.services.pack_binding)."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from svdesk.app.reports import report_data
 from svdesk.app.unit import Actor, change, look, take_backup
 from svdesk.model.entities import Tender
 from svdesk.model.errors import SvdeskError
+from svdesk.model.services.pack_binding import issue_pack
 from svdesk.model.services.scoring_pack import (
     PackImportOutcome,
     PackImportPlan,
@@ -34,9 +39,10 @@ __all__ = [
 ]
 
 
-def export_pack(db: Database, reference: str | None, member: str, out: Path) -> Path:
-    """The scoring pack of `member` (on the tender's panel) written to `out`."""
-    from svdesk.export.scoring_pack import write_scoring_pack
+def export_pack(db: Database, actor: Actor, reference: str | None, member: str, out: Path) -> Path:
+    """The scoring pack of `member` (on the tender's panel) written to `out`, issued in the record."""
+    from svdesk.export.files import write_atomically
+    from svdesk.export.scoring_pack import pack_rows, scoring_pack
 
     data = report_data(db, reference)
     if member not in {name for name, _role in data.panel}:
@@ -44,7 +50,16 @@ def export_pack(db: Database, reference: str | None, member: str, out: Path) -> 
             f"{member!r} is not on the panel of tender {data.reference} "
             f"(panel: {', '.join(name for name, _ in data.panel)})"
         )
-    return write_scoring_pack(data, member, out)
+    rows = pack_rows(data, member)  # the conflict gate refuses here, before anything is recorded
+
+    def issue(session: Session, tender: Tender) -> bytes:
+        owner = next((m for m in tender.panel if m.name == member), None)
+        if owner is None:  # removed from the panel since the pack's data was read
+            raise SvdeskError(f"{member!r} is not on the panel of tender {tender.reference}")
+        binding = issue_pack(session, tender, owner, data.generated_at, rows, actor)
+        return scoring_pack(data, member, binding)
+
+    return write_atomically(Path(out), change(db, data.reference, issue).value)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from svdesk.export.xlsx_layout import BOLD, TITLE, WRAP, header, put, put_row, w
 from svdesk.model.errors import NotFoundError, WorkflowError
 from svdesk.model.kinds import Section
 from svdesk.model.scoring import scale_points
+from svdesk.model.services.pack_binding import PackBinding
 from svdesk.model.services.report_data import ReportData
 from svdesk.model.services.scoring_pack import META_SHEET, PACK_FORMAT, SCORE_HEADER, SCORES_SHEET, pack_row_key
 
@@ -153,17 +154,21 @@ def _score_validation(data: ReportData, scale_range: str | None, cells: str) -> 
     return dv
 
 
-def _meta(ws: Worksheet, data: ReportData, member: str) -> None:
+def _meta(ws: Worksheet, data: ReportData, member: str, binding: PackBinding) -> None:
     # Row order is read back by position in messages (Meta!B2 is the tender): keep it.
     rows: list[tuple[str, object]] = [
         ("format", PACK_FORMAT),
         ("tender", data.reference),
         ("member", member),
         ("fingerprint", data.fingerprint),
-        ("exported_at", data.generated_at),
+        ("exported_at", binding.exported_at),
         ("generator", data.generator),
         ("scale_max", data.scale_max),
         ("scale_step", data.scale_step),
+        # the binding (svdesk.model.services.pack_binding): what the pack was issued for, and its MAC
+        ("pack_id", binding.pack_id),
+        ("tender_uid", binding.tender_uid),
+        ("mac", binding.mac),
     ]
     for row, (key, value) in enumerate(rows, start=1):
         put_row(ws, row, [key, value])
@@ -171,7 +176,13 @@ def _meta(ws: Worksheet, data: ReportData, member: str) -> None:
     _protect(ws)
 
 
-def scoring_pack(data: ReportData, member: str) -> bytes:
+def pack_rows(data: ReportData, member: str) -> list[tuple[str, str]]:
+    """The (bidder, question) rows a pack for `member` holds, in order: what its MAC binds."""
+    return [(bidder, q.code) for bidder in _bidders(data, member) for q in data.questions]
+
+
+def _bidders(data: ReportData, member: str) -> list[str]:
+    """The bidders `member` may score; refuses a member off the panel or before the conflict gate."""
     if member not in {name for name, _role in data.panel}:
         raise NotFoundError(f"{member!r} is not on the panel of tender {data.reference}")
     own = [d for d in data.declarations if d.member == member]
@@ -183,7 +194,14 @@ def scoring_pack(data: ReportData, member: str) -> bytes:
             f"is issued only once they have declared for every bidder (svdesk declare --tender {data.reference} "
             f"--member {member!r} --bidder NAME --none | --conflict TEXT, or the Scoring screen)"
         )
-    bidders = [b for b in data.bidders if b not in skipped]
+    return [b for b in data.bidders if b not in skipped]
+
+
+def scoring_pack(data: ReportData, member: str, binding: PackBinding) -> bytes:
+    """The pack's bytes; `binding` is what `pack_binding.issue_pack` recorded for it (its rows are `pack_rows`)."""
+    own = [d for d in data.declarations if d.member == member]
+    skipped = [d.bidder for d in own if d.conflict]
+    bidders = _bidders(data, member)
 
     wb = Workbook()
     instructions = wb.active
@@ -193,10 +211,10 @@ def scoring_pack(data: ReportData, member: str) -> bytes:
     _questions(wb.create_sheet("Questions"), data)
     scores = wb.create_sheet(SCORES_SHEET)
     _scores(scores, data, member, bidders, scale_range)
-    _meta(wb.create_sheet(META_SHEET), data, member)
+    _meta(wb.create_sheet(META_SHEET), data, member, binding)
     wb.security = WorkbookProtection(lockStructure=True)  # sheets cannot be renamed, removed or unhidden
     return workbook_bytes(wb)
 
 
-def write_scoring_pack(data: ReportData, member: str, path: Path) -> Path:
-    return write_atomically(Path(path), scoring_pack(data, member))
+def write_scoring_pack(data: ReportData, member: str, binding: PackBinding, path: Path) -> Path:
+    return write_atomically(Path(path), scoring_pack(data, member, binding))

@@ -292,6 +292,6 @@ def _report_data(session: Session, tender: Tender) -> ReportData:
 
 def _sealing_key(record: state.Record, signature_id: int) -> str:
     """The fingerprint of the key whose seal is on the signature ("" when it has none)."""
-    key_of = {sig: key for sig, key, _seal in record.seals}
-    fingerprints = {key_id: fp for key_id, _member, _public, fp, *_rest in record.keys}
+    key_of: dict[int, int] = {sig: key for sig, key, _seal in record.seals}
+    fingerprints: dict[int, str] = {key_id: fp for key_id, _member, _public, fp, *_rest in record.keys}
     return fingerprints.get(key_of.get(signature_id, -1), "")

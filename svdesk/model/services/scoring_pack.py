@@ -27,6 +27,15 @@ from svdesk.model.errors import Problem, ValidationError, WorkflowError
 from svdesk.model.sandbox import run_limited
 from svdesk.model.scoring import score_problem
 from svdesk.model.services.locked_record import require_open
+from svdesk.model.services.pack_binding import (
+    EXPORT_AGAIN,
+    META_SHEET,
+    PACK_FORMAT,
+    UNBOUND_FORMATS,
+    PackBinding,
+    check_binding,
+    mark_imported,
+)
 from svdesk.model.services.tenders import (
     declaration_for,
     require_acting,
@@ -41,9 +50,8 @@ if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
-PACK_FORMAT = "svdesk-scoring-pack/1"
+__all__ = ["META_SHEET", "PACK_FORMAT"]  # re-exported: the writer names them from here
 SCORES_SHEET = "Scores"
-META_SHEET = "Meta"
 SCORE_HEADER = ("Bidder", "Question", "Question title", "Score", "Rationale", "Row key (do not edit)")
 COLUMNS = "ABCDEF"  # the layout is fixed (the sheet is protected), so problems can name exact cells
 MAX_ROWS = 20_000
@@ -77,6 +85,7 @@ class ScoringPack:
     fingerprint: str
     exported_at: str
     rows: list[PackRow]
+    binding: PackBinding = PackBinding("", "", "", "")  # the pack id, tender uid, export time and MAC
 
     @property
     def reference(self) -> str:
@@ -127,6 +136,12 @@ def _read_scoring_pack(path: Path) -> ScoringPack:
                 f"not an svdesk scoring pack (no {META_SHEET!r} and {SCORES_SHEET!r} sheets)", source=where
             )
         meta = _read_meta(wb)
+        if meta.get("format") in UNBOUND_FORMATS:
+            message = (
+                f"this pack ({meta.get('format')}) was exported before svdesk bound packs to their member and "
+                f"tender, so it cannot be imported; {EXPORT_AGAIN} and score in that"
+            )
+            raise ValidationError([Problem(f"{META_SHEET}!B1", message)], where)
         if meta.get("format") != PACK_FORMAT:
             shown = _cell_text(meta.get("format"))[:60]
             raise ValidationError(
@@ -140,6 +155,12 @@ def _read_scoring_pack(path: Path) -> ScoringPack:
             _cell_text(meta.get("fingerprint")),
             _cell_text(meta.get("exported_at")),
             rows,
+            PackBinding(
+                _cell_text(meta.get("pack_id")).strip(),
+                _cell_text(meta.get("tender_uid")).strip(),
+                _cell_text(meta.get("exported_at")),
+                _cell_text(meta.get("mac")).strip(),
+            ),
         )
     finally:
         wb.close()
@@ -235,6 +256,7 @@ class PackImportPlan:
     exported_fingerprint: str
     rows: list[PackPlanRow]
     warnings: list[str] = field(default_factory=list)
+    pack_id: str = ""  # the issued pack, marked imported when the plan is applied
 
     @property
     def conflicts(self) -> list[PackPlanRow]:
@@ -272,6 +294,10 @@ def _status(score: float | None, rationale: str, existing: tuple[float, str] | N
 def plan_pack_import(session: Session, tender: Tender, pack: ScoringPack, member: str | None = None) -> PackImportPlan:
     """Compare a pack with the database. Refuses a pack for another tender or member; writes nothing."""
     source = pack.path
+    by_key = {pack_row_key(b.name, q.code): (b.name, q.code) for b in tender.bidders for q in tender.questions}
+    # The rows as issued: by their hidden keys (a changed locked cell is named below), else as shown.
+    issued = [by_key.get(r.key, (restore_text(r.bidder_shown), restore_text(r.question_shown))) for r in pack.rows]
+    check_binding(session, tender, source, pack.binding, pack.reference, pack.member, issued)
     if pack.reference_cell != safe_text(tender.reference):
         raise ValidationError(
             [Problem(f"{META_SHEET}!B2", f"this pack is for tender {pack.reference!r}, not {tender.reference!r}")],
@@ -291,7 +317,6 @@ def plan_pack_import(session: Session, tender: Tender, pack: ScoringPack, member
     require_acting(session, owner, "score")  # a withdrawn member's or the officer's pack brings no scores
 
     bidders = {b.name: b for b in tender.bidders}
-    by_key = {pack_row_key(b, q.code): (b, q.code) for b in bidders for q in tender.questions}
     existing = _existing(session, tender, owner.name)
     problems: list[Problem] = []
     if any(r.score is not None for r in pack.rows):
@@ -359,7 +384,7 @@ def plan_pack_import(session: Session, tender: Tender, pack: ScoringPack, member
             f"{conflicts} score(s) in the pack differ from what the database already holds; "
             "choose for each whether the pack or the database copy stands"
         )
-    return PackImportPlan(source, tender.reference, owner.name, pack.fingerprint, rows, warnings)
+    return PackImportPlan(source, tender.reference, owner.name, pack.fingerprint, rows, warnings, pack.binding.pack_id)
 
 
 # --- applying ---------------------------------------------------------------------------------------
@@ -419,6 +444,7 @@ def apply_pack_import(
 
     outcome = PackImportOutcome([], 0, 0, 0)
     with session.begin_nested():  # a failure part-way leaves no score behind, even if the caller commits
+        mark_imported(session, tender, plan.file, plan.pack_id, actor)
         for r in plan.rows:
             if r.status == "blank":
                 outcome.blank += 1
