@@ -151,7 +151,7 @@ def test_the_panel_stage_sits_after_setup_and_the_screen_is_read_only_when_locke
 def test_every_control_of_the_screen_and_its_dialogs_is_named_for_assistive_technology(screen, db, qtbot):
     from PySide6.QtWidgets import QAbstractButton
 
-    from tests.test_gui_journey import focusable
+    from tests.test_gui_window_checks import focusable
 
     panel.add_member(db, "Priya", REF, "Tom", "evaluator")
     screen.reload()
