@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from svdesk import __version__
-from svdesk.app.errors import SvdeskError
+from svdesk.app.errors import NotSignedIn, SvdeskError
 
 if TYPE_CHECKING:
     from svdesk.app.database import Database
     from svdesk.app.pledges import PledgeImportPlan
+    from svdesk.app.unit import Actor
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -32,14 +33,25 @@ ACTOR_REFUSED = (
 )
 
 
-def _actor(args: argparse.Namespace) -> str:
-    """Who acts, for the audit log: the login (the identity work makes it the person signed in).
-    Never a name from the command line: `main` refuses `--actor` before any command runs."""
-    del args
+def _login() -> str:
     try:
         return getpass.getuser()
     except Exception:  # no login name in some containers
         return "unknown user"
+
+
+def _actor(args: argparse.Namespace, db: Database, person: str | None = None) -> Actor:
+    """Who acts, for the audit log: the person named by `--as` (or `person`, for a command a member
+    runs as themselves), signed in with their passphrase; else the login, which is enough only on
+    a tender whose panel nobody has enrolled on yet (after that the use case refuses it:
+    NotSignedIn). A name alone is never taken for a person: `main` refuses `--actor`."""
+    from svdesk.app import identity
+    from svdesk.cli_identity import read_passphrase
+
+    name = person or getattr(args, "acting_as", None)
+    if not name:
+        return _login()
+    return identity.sign_in(db, getattr(args, "tender", None), name, read_passphrase(name))
 
 
 @contextmanager
@@ -64,7 +76,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     path = Path(args.file)
     data = read_json_file(path)  # before opening the database: a file that is not JSON touches nothing
     with _open(args, write=True) as db:
-        loaded = evaluation_files.load(db, _actor(args), path, replace=args.replace, data=data)
+        loaded = evaluation_files.load(db, _actor(args, db), path, replace=args.replace, data=data)
         print(
             f"loaded {loaded.reference} from {path} into {db.display_name}: {loaded.bidders} bidders, "
             f"{loaded.questions} questions, {loaded.scores} scores, {loaded.moderated} moderated"
@@ -156,7 +168,7 @@ def cmd_import_pledges(args: argparse.Namespace) -> int:
     sheet = pledges.read_sheet(Path(args.file))  # before opening the database
     with _open(args, write=not args.dry_run) as db:
         plan = pledges.import_pledge_sheet(
-            db, _actor(args), args.tender, args.bidder, sheet, add_measures=args.add_measures, dry_run=args.dry_run
+            db, _actor(args, db), args.tender, args.bidder, sheet, add_measures=args.add_measures, dry_run=args.dry_run
         ).value
     if args.json:
         print(json.dumps(plan.as_dict(), indent=2, ensure_ascii=False))
@@ -268,6 +280,20 @@ def cmd_verify(args: argparse.Namespace) -> int:
             sealed = sig["seal"] != "does not verify"
             mark = "ok" if sig["fingerprint_matches"] and sig["audit_head_found"] and sealed else "MISMATCH"
             print(f"  signed by {sig['name']} ({sig['role']}) at {sig['signed_at']}: {mark}; {_seal_said(sig)}")
+            if sig.get("carried"):
+                print(f"    {sig['carried']}")
+        signed = report.as_dict()["entry_signatures"]
+        if signed is not None:
+            print(
+                f"  entries signed by the person who made them: {signed['signed']}"
+                + (
+                    f"; {signed['unsigned_before_enrolment']} made before anyone enrolled (unsigned)"
+                    if signed["unsigned_before_enrolment"]
+                    else ""
+                )
+            )
+        if report.loaded_from is not None and report.loaded_from.get("said"):
+            print(f"  {report.loaded_from['said']}")
         for old in report.replaced:
             source = f" from {old['source']}" if old["source"] else ""
             print(
@@ -357,7 +383,8 @@ def cmd_advance(args: argparse.Namespace) -> int:
     with _open(args, write=True) as db:
         if args.action == "sign":
             signer = identity.sign_in(db, args.tender, args.member, passphrase)
-        outcome = signoff.advance(db, _actor(args), args.tender, args.action, signer=signer, reason=args.reason or "")
+        actor = signer or _actor(args, db)  # the member signing is the one acting
+        outcome = signoff.advance(db, actor, args.tender, args.action, signer=signer, reason=args.reason or "")
     status = outcome.value
     print(f"{status.reference}: {args.action.replace('-', ' ')} done; the tender is now in {status.label}")
     return EXIT_OK
@@ -376,7 +403,7 @@ def cmd_pack_export(args: argparse.Namespace) -> int:
     from svdesk.app import packs
 
     with _open(args) as db:
-        path = packs.export_pack(db, _actor(args), args.tender, args.member, Path(args.out))
+        path = packs.export_pack(db, _actor(args, db), args.tender, args.member, Path(args.out))
     print(f"wrote the scoring pack for {args.member} to {path}")
     return EXIT_OK
 
@@ -388,7 +415,7 @@ def cmd_pack_import(args: argparse.Namespace) -> int:
     pack = packs.read_scoring_pack(path)  # before opening the database
     with _open(args, write=not args.dry_run) as db:
         done = packs.import_pack(
-            db, _actor(args), args.tender, pack, member=args.member, keep=args.keep, dry_run=args.dry_run
+            db, _actor(args, db), args.tender, pack, member=args.member, keep=args.keep, dry_run=args.dry_run
         )
     plan, outcome = done.plan, done.outcome
     if args.json:
@@ -403,6 +430,8 @@ def cmd_pack_import(args: argparse.Namespace) -> int:
             )
         if outcome is not None:
             print(f"saved {len(outcome.written)} scores; {outcome.kept_existing} kept as they were")
+            if outcome.proxy_source and outcome.written:
+                print(f"  entered by proxy from {outcome.proxy_source}: {plan.member} confirms them, signed in")
             for warning in outcome.warnings:
                 print(f"  warning: {warning}")
         else:
@@ -426,6 +455,14 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--db", default=argparse.SUPPRESS, help="database file or postgresql:// URL (default: your svdesk database)"
+    )
+    common.add_argument(
+        "--as",
+        dest="acting_as",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help="who acts: a panel member or the officer, signed in with their passphrase "
+        "(asked, or from SVDESK_PASSPHRASE); needed once anyone on the tender's panel has enrolled",
     )
     common.add_argument(
         "--actor", default=argparse.SUPPRESS, help=argparse.SUPPRESS
@@ -562,7 +599,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    for option in ("db", "actor"):  # given before or after the subcommand, or not at all
+    for option in ("db", "actor", "acting_as"):  # given before or after the subcommand, or not at all
         if not hasattr(args, option):
             setattr(args, option, None)
     if args.actor is not None:
@@ -574,6 +611,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_self_check()
     try:
         return int(args.func(args) or 0)
+    except NotSignedIn as exc:
+        print(f"svdesk: {exc}. Say who you are with --as NAME (the passphrase is asked for).", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except SvdeskError as exc:
         print(f"svdesk: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

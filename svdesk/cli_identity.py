@@ -15,17 +15,24 @@ import sys
 from typing import Any
 
 from svdesk.app.errors import SvdeskError
-from svdesk.cli import EXIT_OK, _actor, _open
+from svdesk.cli import EXIT_OK, _actor, _login, _open
 
 PASSPHRASE_VARIABLE = "SVDESK_PASSPHRASE"
+# A passphrase being chosen, when the same command also signs someone in (the officer resetting a
+# member: the officer's own passphrase is SVDESK_PASSPHRASE); falls back to SVDESK_PASSPHRASE.
+NEW_PASSPHRASE_VARIABLE = "SVDESK_NEW_PASSPHRASE"
 
 
 def read_passphrase(member: str, *, new: bool = False) -> str:
-    """`member`'s passphrase: SVDESK_PASSPHRASE if set, else asked at the terminal (twice when `new`)."""
-    given = os.environ.get(PASSPHRASE_VARIABLE)
+    """`member`'s passphrase: SVDESK_PASSPHRASE if set (SVDESK_NEW_PASSPHRASE, if set, for one being
+    chosen: `new`), else asked at the terminal (twice when `new`)."""
+    variable = PASSPHRASE_VARIABLE
+    if new and os.environ.get(NEW_PASSPHRASE_VARIABLE) is not None:
+        variable = NEW_PASSPHRASE_VARIABLE
+    given = os.environ.get(variable)
     if given is not None:
         if not given:
-            raise SvdeskError(f"{PASSPHRASE_VARIABLE} is empty: no passphrase for {member}; nothing was done")
+            raise SvdeskError(f"{variable} is empty: no passphrase for {member}; nothing was done")
         return given
     if not sys.stdin.isatty():
         raise SvdeskError(
@@ -46,7 +53,7 @@ def cmd_panel_enrol(args: argparse.Namespace) -> int:
 
     passphrase = read_passphrase(args.member, new=True)  # before opening the database
     with _open(args, write=True) as db:
-        key = identity.enrol(db, _actor(args), args.tender, args.member, passphrase).value
+        key = identity.enrol(db, _login(), args.tender, args.member, passphrase).value
     print(f"enrolled {key.member}{_on(args)}: key {key.shown_fingerprint} (enrolled {key.enrolled_at})")
     return EXIT_OK
 
@@ -60,7 +67,7 @@ def cmd_panel_reset(args: argparse.Namespace) -> int:
     passphrase = read_passphrase(args.member, new=True)
     with _open(args, write=True) as db:
         old = [k for k in identity.enrolment(db, args.tender) if k.member == args.member and not k.retired]
-        key = identity.reenrol(db, _actor(args), args.tender, args.member, passphrase, args.reason).value
+        key = identity.reenrol(db, _actor(args, db), args.tender, args.member, passphrase, args.reason).value
     retired = f"; the old key {old[0].shown_fingerprint} is retired (kept: it verifies what it signed)" if old else ""
     print(f"enrolled {key.member} again{_on(args)}: new key {key.shown_fingerprint}{retired}")
     return EXIT_OK

@@ -95,7 +95,7 @@ def cmd_panel_add(args: argparse.Namespace) -> int:
     from svdesk.app import panel
 
     with _open(args, write=True) as db:
-        panel.add_member(db, _actor(args), args.tender, args.member, args.role, args.email)
+        panel.add_member(db, _actor(args, db), args.tender, args.member, args.role, args.email)
         return _said(args, db, f"added {args.member.strip()} ({args.role.strip().lower()})", args.member.strip())
 
 
@@ -104,7 +104,7 @@ def cmd_panel_remove(args: argparse.Namespace) -> int:
 
     with _open(args, write=True) as db:
         reference = panel.panel_view(db, args.tender).reference
-        panel.remove_member(db, _actor(args), args.tender, args.member)
+        panel.remove_member(db, _actor(args, db), args.tender, args.member)
     if args.json:
         print(json.dumps({"tender": reference, "removed": args.member}, ensure_ascii=False))
     else:
@@ -116,7 +116,7 @@ def cmd_panel_withdraw(args: argparse.Namespace) -> int:
     from svdesk.app import panel
 
     with _open(args, write=True) as db:
-        panel.withdraw_member(db, _actor(args), args.tender, args.member, args.reason)
+        panel.withdraw_member(db, _actor(args, db), args.tender, args.member, args.reason)
         return _said(args, db, f"withdrew {args.member} ({args.reason.strip()}); what they did stays in the record")
 
 
@@ -125,7 +125,13 @@ def cmd_declare(args: argparse.Namespace) -> int:
 
     conflict = args.conflict is not None
     with _open(args, write=True) as db:
-        scoring.declare(db, _actor(args), args.tender, args.member, [(args.bidder, conflict, args.conflict or "")])
+        scoring.declare(
+            db,
+            _actor(args, db, person=args.member),
+            args.tender,
+            args.member,
+            [(args.bidder, conflict, args.conflict or "")],
+        )
     said = (
         f"a conflict of interest with {args.bidder}: {args.conflict.strip()}"
         if conflict

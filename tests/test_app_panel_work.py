@@ -7,7 +7,7 @@ from svdesk.app import moderation, panel, reads, scoring, signoff
 from svdesk.app.database import list_backups, open_database
 from svdesk.app.errors import StaleEditError, ValidationError, WorkflowError
 from svdesk.model.demo import load_demo
-from tests.keys import signed_in
+from tests.keys import officer, signed_in
 
 REF = "CWAC-2026-0142"  # the demo: in moderation, every cell agreed
 PANEL = ("Tom Ellis", "Gwen Roberts", "Sam Okafor", "Alan Whitfield")
@@ -47,7 +47,7 @@ def scoring_open(tmp_path):
 
 
 def test_the_panel_is_listed_added_to_and_removed_from(demo):
-    assert [m.name for m in panel.members(demo, REF)] == list(PANEL)
+    assert [m.name for m in panel.members(demo, REF)] == ["Priya Shah", *PANEL]  # the officer first
     assert panel.evaluators(demo, REF) == list(PANEL[:3])
     with pytest.raises(ValidationError, match="has made 20 scores, .* and cannot be removed.*withdraw them"):
         panel.remove_member(demo, "Priya", REF, "Tom Ellis")
@@ -56,7 +56,7 @@ def test_the_panel_is_listed_added_to_and_removed_from(demo):
     assert added.version is not None and added.version.follows(before)
     assert panel.members(demo, REF)[-1] == panel.Member("Rhys Jones", "moderator")
     panel.remove_member(demo, "Priya", REF, "Rhys Jones")
-    assert [m.name for m in panel.members(demo, REF)] == list(PANEL)
+    assert [m.name for m in panel.members(demo, REF)] == ["Priya Shah", *PANEL]
 
 
 def test_a_member_declares_then_scores_blind_with_the_stale_edit_check(scoring_open):
@@ -133,9 +133,9 @@ def test_signing_backs_up_first_and_locks_once_everyone_has_signed(demo):
     assert signoff.verify_record(demo, REF).ok
     with pytest.raises(WorkflowError, match="signed off and locked"):
         moderation.set_consensus(demo, "Alan", REF, "Weaver Valley Care Ltd", "Q1", 3, "Section 2.")
-    awarded = signoff.award(demo, "Priya", REF)
+    awarded = signoff.award(demo, officer(demo, REF), REF)
     assert awarded.value.value == "awarded"
-    back = signoff.reopen(demo, "Priya", REF, "Challenge upheld")
+    back = signoff.reopen(demo, officer(demo, REF), REF, "Challenge upheld")
     assert back.value.value == "moderation" and not back.value.locked
     assert signoff.signoff_view(demo, REF).unsigned == list(PANEL)  # signatures withdrawn
 

@@ -222,7 +222,11 @@ def test_status_and_advance_through_sign_off(capsys, tmp_path, monkeypatch):
     assert len(list((tmp_path / "backups").glob("w.pre-signoff.*.sqlite"))) == 4
     code, _, err = run(capsys, "advance", "reopen", "--db", db)
     assert code == 2 and "needs a reason" in err
-    code, out, _ = run(capsys, "advance", "reopen", "--reason", "Arithmetic query from Northgate", "--db", db)
+    reopen = ("advance", "reopen", "--reason", "Arithmetic query from Northgate", "--db", db)
+    code, _, err = run(capsys, *reopen)
+    assert code == 2 and "Say who you are with --as NAME" in err  # the record is signed: nobody signed in
+    monkeypatch.setenv("SVDESK_PASSPHRASE", passphrase_of("Priya Shah"))
+    code, out, _ = run(capsys, *reopen, "--as", "Priya Shah")  # the officer, signed in
     assert code == 0 and "now in moderation" in out
     code, out, _ = run(capsys, "verify", "--db", db)
     assert code == 0 and "VERIFIED" in out

@@ -9,6 +9,7 @@ from svdesk.app import panel, reads
 from svdesk.app.database import open_database
 from svdesk.cli import main
 from svdesk.resources import resource_path
+from tests.keys import passphrase_of
 
 DEMO = str(resource_path("demo", "demo_evaluation.json"))
 REF = "CWAC-2026-0142"
@@ -47,7 +48,7 @@ def test_panel_list_shows_each_member_with_their_progress(demo, capsys):
     code, out, err = run(capsys, "panel", "list", "--db", demo, "--tender", REF)
     assert code == 0 and err == ""
     lines = out.splitlines()
-    assert lines[0] == f"{REF}: 4 members on the panel"
+    assert lines[0] == f"{REF}: 5 members on the panel"  # the officer, and the four who score and sign
     head = ["Name", "Role", "Email", "Scores", "Declared", "Enrolled", "May not see", "Status"]
     assert [word.strip() for word in lines[2].split("  ") if word.strip()] == head
     sam = next(line for line in lines if line.startswith("Sam Okafor"))
@@ -64,10 +65,10 @@ def test_panel_list_shows_each_member_with_their_progress(demo, capsys):
 
 def test_panel_add_remove_and_withdraw(demo, capsys):
     code, out, _ = run(
-        capsys, "panel", "add", "--db", demo, "--member", "Priya Shah", "--role", "officer",
-        "--email", "priya.shah@council.example",
+        capsys, "panel", "add", "--db", demo, "--member", "Pat Lowe", "--role", "officer",
+        "--email", "pat.lowe@council.example",
     )  # fmt: skip
-    assert (code, out) == (0, f"{REF}: added Priya Shah (officer)\n")
+    assert (code, out) == (0, f"{REF}: added Pat Lowe (officer)\n")
     code, out, _ = run(capsys, "panel", "add", "--db", demo, "--member", "Rhys Jones", "--json")
     added = json.loads(out)
     assert code == 0 and (added["tender"], added["name"], added["role"], added["acted"]) == (
@@ -78,10 +79,10 @@ def test_panel_add_remove_and_withdraw(demo, capsys):
     code, out, _ = run(capsys, "panel", "withdraw", "--db", demo, "--member", "Sam Okafor", "--reason", "Sick leave")
     assert code == 0 and out == f"{REF}: withdrew Sam Okafor (Sick leave); what they did stays in the record\n"
     shown = {r.name: r for r in rows(demo)}
-    assert list(shown) == ["Tom Ellis", "Gwen Roberts", "Sam Okafor", "Alan Whitfield", "Priya Shah"]
-    assert shown["Priya Shah"].email == "priya.shah@council.example" and shown["Sam Okafor"].withdrawn
+    assert list(shown) == ["Priya Shah", "Tom Ellis", "Gwen Roberts", "Sam Okafor", "Alan Whitfield", "Pat Lowe"]
+    assert shown["Pat Lowe"].email == "pat.lowe@council.example" and shown["Sam Okafor"].withdrawn
     _, out, _ = run(capsys, "panel", "list", "--db", demo)
-    assert f"{REF}: 4 members on the panel" in out and "withdrawn" in out and "Sick leave" in out
+    assert f"{REF}: 5 members on the panel" in out and "withdrawn" in out and "Sick leave" in out
     assert run(capsys, "verify", "--db", demo)[0] == 0
 
 
@@ -104,7 +105,10 @@ def test_panel_add_remove_and_withdraw(demo, capsys):
          "Tom Ellis: describe the conflict of interest with Dee Community Care CIC"),
     ],
 )  # fmt: skip
-def test_bad_input_exits_2_naming_the_member_and_writes_nothing(demo, capsys, argv, message):
+def test_bad_input_exits_2_naming_the_member_and_writes_nothing(demo, capsys, monkeypatch, argv, message):
+    if argv[0] == "declare":  # a member declares signed in: Tom enrols first
+        monkeypatch.setenv("SVDESK_PASSPHRASE", passphrase_of("Tom Ellis"))
+        assert run(capsys, "panel", "enrol", "--member", "Tom Ellis", "--db", demo)[0] == 0
     before = version(demo)
     code, out, err = run(capsys, *argv, "--db", demo)
     assert code == 2 and out == "" and err.startswith("svdesk: ") and message in err, err
@@ -130,7 +134,7 @@ def test_a_malformed_command_exits_2_with_its_usage(demo, capsys, argv, said):
     assert version(demo) == before
 
 
-def test_declare_records_a_members_declaration(tmp_path, capsys):
+def test_declare_records_a_members_declaration(tmp_path, capsys, monkeypatch):
     path = str(tmp_path / "d.sqlite")
     db = open_database(path)
     try:
@@ -142,6 +146,10 @@ def test_declare_records_a_members_declaration(tmp_path, capsys):
     finally:
         db.dispose()
     assert run(capsys, "panel", "add", "--db", path, "--member", "Tom")[0] == 0
+    monkeypatch.setenv("SVDESK_PASSPHRASE", passphrase_of("Tom"))
+    code, out, err = run(capsys, "declare", "--db", path, "--member", "Tom", "--bidder", "Acme Roads", "--none")
+    assert code == 2 and "Tom has not enrolled: they enrol first" in err  # declaring is done signed in
+    assert run(capsys, "panel", "enrol", "--db", path, "--member", "Tom")[0] == 0
     code, out, _ = run(capsys, "declare", "--db", path, "--member", "Tom", "--bidder", "Acme Roads", "--none")
     assert (code, out) == (0, "Tom declared no conflict with Acme Roads\n")
     code, out, _ = run(
@@ -151,4 +159,4 @@ def test_declare_records_a_members_declaration(tmp_path, capsys):
     (tom,) = json.loads(run(capsys, "panel", "list", "--db", path, "--json")[1])
     assert tom["declarations"] == 2 and tom["conflicts"] == ["Brightway Ltd"]
     code, _, err = run(capsys, "panel", "remove", "--db", path, "--member", "Tom")
-    assert code == 2 and "Tom has made 2 declarations and cannot be removed" in err
+    assert code == 2 and "Tom has made 2 declarations and 1 enrolment and cannot be removed" in err

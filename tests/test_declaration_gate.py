@@ -23,7 +23,7 @@ from svdesk.model.services import workflow as wf
 from svdesk.model.services.tenders import get_tender
 from svdesk.resources import resource_path
 from tests.factory import minimal_doc, write_doc
-from tests.keys import DEMO_PANEL, sign
+from tests.keys import DEMO_PANEL, officer, sign, signed_in
 
 REF = "T-001"
 ACME = "Acme Roads"
@@ -67,7 +67,7 @@ def load(target, tmp_path: Path, doc: dict, name: str = "t.json"):
 def declare(db, member: str, conflicts: dict[str, str] | None = None) -> None:
     conflicts = conflicts or {}
     answers = [(b, b in conflicts, conflicts.get(b, "")) for b in (ACME, ZOE)]
-    scoring.declare(db, "Priya", REF, member, answers)
+    scoring.declare(db, signed_in(db, REF, member), REF, member, answers)  # the member, signed in
 
 
 # --- every path to a bid checks the member's declarations -------------------------------------------------
@@ -93,12 +93,15 @@ def test_scoring_views_and_the_pack_wait_for_the_declarations(database_target, t
 
         declare(db, "Tom", {ZOE: "My brother runs it"})
         with pytest.raises(WorkflowError, match=f"Tom declared a conflict of interest with {ZOE}"):
-            scoring.set_score(db, "Tom", REF, "Tom", ZOE, "Q2", 3, "Section 2 names staff.")
+            scoring.set_score(db, signed_in(db, REF, "Tom"), REF, "Tom", ZOE, "Q2", 3, "Section 2 names staff.")
         with pytest.raises(WorkflowError, match=f"Tom declared a conflict of interest with {ZOE}"):
             scoring.own_score(db, REF, "Tom", ZOE, "Q1")
         assert {p.bidder for p in scoring.member_pledges(db, REF, "Tom")} == {ACME}
-        assert scoring.set_score(db, "Tom", REF, "Tom", ACME, "Q2", 3, "Section 2 names staff.").value == 1
-        ws = openpyxl.load_workbook(packs.export_pack(db, "Priya", REF, "Tom", tmp_path / "tom.xlsx"))["Scores"]
+        tom = signed_in(db, REF, "Tom")
+        assert scoring.set_score(db, tom, REF, "Tom", ACME, "Q2", 3, "Section 2 names staff.").value == 1
+        ws = openpyxl.load_workbook(packs.export_pack(db, officer(db, REF), REF, "Tom", tmp_path / "tom.xlsx"))[
+            "Scores"
+        ]
         assert {c.value for c in ws["A"][1:]} == {ACME}  # the conflicted bid is left out
     finally:
         db.dispose()
@@ -124,7 +127,7 @@ def test_sign_off_waits_until_every_member_who_signs_has_declared(database_targe
         assert ready is not None and ready.missing == (
             f"1 member has not declared conflicts of interest for every bidder: Gwen (not for {ACME}, {ZOE})",
         )
-        panel.withdraw_member(db, "Priya", REF, "Gwen", "Left the council")  # a withdrawn member signs nothing
+        panel.withdraw_member(db, officer(db, REF), REF, "Gwen", "Left the council")  # a withdrawn member signs nothing
         ready = signoff.readiness(db, REF)
         assert ready is not None and ready.ready
         sign(db, REF, "Tom")

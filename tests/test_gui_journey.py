@@ -2,11 +2,37 @@
 what the window shows (no model or use-case import)."""
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QModelIndex, QSettings, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QInputDialog,
+    QLineEdit,
+    QTableWidget,
+)
 
-from svdesk.ui.main_window import PANEL, MainWindow
+from svdesk.ui.bids_screen import PledgePreview
+from svdesk.ui.main_window import (
+    BIDS,
+    MEASURES,
+    MODERATION,
+    PANEL,
+    QUESTIONS,
+    RESULTS,
+    SCORING,
+    SETUP,
+    SIGNOFF,
+    MainWindow,
+)
+from svdesk.ui.measures_screen import RefRole  # the role the tree keeps a measure's ref in
+from svdesk.ui.new_tender import NewTenderDialog
 from svdesk.ui.opening import open_for_gui
+from tests.gui_steps import ALT, CTRL, answering, child, choose, click, click_cell, focus_back, ok_button, retype
+from tests.keys import passphrase_of
 from tests.sheets import plain_workbook, seed003_rows
+from tests.sign_in_steps import offered
+from tests.sign_in_steps import sign_in as sign_in_through
 
 
 @pytest.fixture
@@ -15,16 +41,29 @@ def window(qtbot, tmp_path):
     win = MainWindow(opened, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(win)
     win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()  # in front, as on a desk: the window's shortcuts reach it
+    qtbot.waitUntil(win.isActiveWindow)
     yield win
     win.opened.close()
 
 
+def open_stage(qtbot, w, stage: int) -> None:
+    """Click the stage in the left column, as a user opens a screen."""
+    click_cell(qtbot, w.stage_list, w.stages_model.index(stage))
+    assert w.tabs.currentIndex() == stage, w.tabs.tabText(w.tabs.currentIndex())
+    qtbot.waitUntil(w.tabs.currentWidget().isVisible)  # a screen built just now is shown once events run
+
+
+def sign_in(qtbot, dialog, member):
+    """`member` signs in through the dialog; the window is in front again once it has closed."""
+    window = dialog.parentWidget().window()
+    sign_in_through(qtbot, dialog, member)
+    focus_back(qtbot, window)
+
+
 def _measure_row(model, ref, parent=None):
     """The catalogue tree's row of `ref`, found as a user finds it: by looking down the tree."""
-    from PySide6.QtCore import QModelIndex
-
-    from svdesk.ui.measures_screen import RefRole  # the role the tree keeps a measure's ref in
-
     parent = parent or QModelIndex()
     for row in range(model.rowCount(parent)):
         index = model.index(row, 0, parent)
@@ -37,75 +76,134 @@ def _measure_row(model, ref, parent=None):
 
 
 def _add_measure_by_clicks(qtbot, screen, ref):
-    screen.search.clear()
-    qtbot.keyClicks(screen.search, ref)
+    retype(qtbot, screen.search, ref)
     index = _measure_row(screen.tree.model(), ref)
     assert index is not None, f"{ref} is not in the catalogue tree"
-    screen.tree.scrollTo(index)
-    qtbot.wait(20)  # the tree lays out the rows the search expanded
-    rect = screen.tree.visualRect(index)
-    assert rect.isValid(), f"{ref} is not shown in the tree"
-    # on the row's text, within the tree's (narrow, in a test window) viewport
-    at = QPoint(min(rect.left() + 10, screen.tree.viewport().width() - 5), rect.center().y())
-    qtbot.mouseClick(screen.tree.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    click_cell(qtbot, screen.tree, index)
     assert screen.selected_refs() == [ref]
-    qtbot.mouseClick(screen.add, Qt.MouseButton.LeftButton)
+    click(qtbot, screen.add)
     assert screen.message.text() == f"Added {ref}."
 
 
-def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot):
+def _pledge_cell(grid, ref, bidder):
+    """The grid's cell of `ref` (a row, by its heading) and `bidder` (a column, by its heading)."""
+    model = grid.model()
+    rows = [r for r in range(model.rowCount()) if model.headerData(r, Qt.Orientation.Vertical).startswith(f"{ref} (")]
+    columns = [
+        c for c in range(model.columnCount()) if model.headerData(c, Qt.Orientation.Horizontal).split("\n")[0] == bidder
+    ]
+    assert len(rows) == 1 and len(columns) == 1, (ref, bidder)
+    return model.index(rows[0], columns[0])
+
+
+def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot, monkeypatch):
     w = window
-    assert w.create_tender("GUI-1", "Highways maintenance", 2_400_000)
+
+    def new_tender(dialog):
+        qtbot.keyClicks(dialog.reference, "GUI-1")
+        qtbot.keyClicks(dialog.title, "Highways maintenance")
+        retype(qtbot, dialog.value, "2400000")
+        click(qtbot, ok_button(dialog))
+
+    with answering(qtbot, (NewTenderDialog, new_tender)):
+        qtbot.keyClick(w, Qt.Key.Key_N, CTRL)  # File > New tender… (Ctrl+N)
+    assert w.heading.text() == "GUI-1 \u2014 Highways maintenance", w.heading.text()
+    assert w.tabs.currentIndex() == SETUP  # a new tender opens on its Setup
     # Setup: weights validated live; nothing saved until they sum to 100
-    w.setup.social.setValue(20)
+    retype(qtbot, w.setup.social, "20", enter=True)
     assert "sum to 110" in w.setup.weights_state.text()
-    w.setup.quality.setValue(40)
+    retype(qtbot, w.setup.quality, "40", enter=True)
     assert "sum to 100" in w.setup.weights_state.text()
+    assert w.setup.message.text() == "Weights saved.", w.setup.message.text()
     assert "Suggested social value weight: <b>10</b>" in w.setup.suggestion.text()
     # Measures: search "apprentice" finds NT10; add NT1, NT3, NT10, NT18 (the seed sheet's refs)
-    w.tabs.setCurrentWidget(w.measures)  # screens load when opened, as a user opens them
-    w.measures.search.setText("apprentice")
+    open_stage(qtbot, w, MEASURES)  # screens load when opened, as a user opens them
+    qtbot.keyClicks(w.measures.search, "apprentice")
     assert w.measures.filter.rowCount() >= 1
-    w.measures.search.setText("")
+    assert _measure_row(w.measures.tree.model(), "NT10") is not None
+    retype(qtbot, w.measures.search, "")
     for ref in ("NT1", "NT3", "NT10", "NT18"):  # typed into the search, clicked in the tree, added
         _add_measure_by_clicks(qtbot, w.measures, ref)
     assert w.measures.chosen.rowCount() == 4
     # Questions
-    w.tabs.setCurrentWidget(w.questions)
+    open_stage(qtbot, w, QUESTIONS)
+    q = w.questions
     for code, section, weight, minimum in (
-        ("Q1", "quality", 60, 2),
-        ("Q2", "quality", 40, None),
-        ("SV1", "social_value", 100, None),
+        ("Q1", "Quality", 60, 2),
+        ("Q2", "Quality", 40, None),
+        ("SV1", "Social value", 100, None),
     ):
-        w.questions.new_question()
-        w.questions.code.setText(code)
-        w.questions.section.setCurrentIndex(w.questions.section.findData(section))
-        w.questions.text.setPlainText(f"{code}: describe your approach, with evidence.")
-        w.questions.weight.setValue(weight)
-        w.questions.has_minimum.setChecked(minimum is not None)
-        w.questions.minimum.setValue(minimum or 0)
-        w.questions.save_question()
-    assert w.questions.table.rowCount() == 3
-    assert "Q1 = 24.0% of total" in w.questions.table.item(0, 4).text()
+        click(qtbot, q.new)
+        retype(qtbot, q.code, code)
+        choose(qtbot, q.section, section)
+        qtbot.keyClicks(q.text, f"{code}: describe your approach, with evidence.")
+        retype(qtbot, q.weight, str(weight))
+        if q.has_minimum.isChecked() != (minimum is not None):
+            click(qtbot, q.has_minimum)
+        if minimum is not None:
+            retype(qtbot, q.minimum, str(minimum))
+        click(qtbot, q.save)
+        assert q.message.text() == f"Saved {code}.", q.message.text()
+    assert q.table.rowCount() == 3
+    assert "Q1 = 24.0% of total" in q.table.item(0, 4).text()
+    assert [q.table.item(r, 5).text() for r in range(3)] == ["2", "", ""]  # Q1's minimum score
     # Bids: three bidders, one pledge sheet imported after a preview
-    w.tabs.setCurrentWidget(w.bids)
+    open_stage(qtbot, w, BIDS)
     for name, price in (
         ("Acme Roads", 2_300_000),
         ("Brightway Ltd", 2_250_000),
         ("Sandstone Support Services", 1_985_000),
     ):
-        w.bids.new_name.setText(name)
-        w.bids.new_price.setValue(price)
-        w.bids.add_bidder()
+        qtbot.keyClicks(w.bids.new_name, name)
+        retype(qtbot, w.bids.new_price, str(price))
+        click(qtbot, w.bids.add)
+        assert w.bids.message.text() == f"Registered {name}.", w.bids.message.text()
     assert w.bids.grid_model.columnCount() == 3
     _h, rows = seed003_rows()
     sheet = plain_workbook(tmp_path / "sandstone.xlsx", rows)
-    previews = []
-    assert w.bids.import_sheet(sheet, "Sandstone Support Services", confirm=lambda plan: previews.append(plan) or True)
-    assert {r.ref: r.status for r in previews[0].rows}["NT18"] == "mismatch"
-    w.bids.grid_model.setData(w.bids.grid_model.index(0, 0), "3")  # Acme pledges 3 FTE against NT1, typed
-    w.bids.grid.setCurrentIndex(w.bids.grid_model.index(0, 2))
-    w.bids.verify("reduce", 20, "Only 20 named posts are evidenced")
+    # the one stand-in: the native file dialog, answered with the sheet's path
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(sheet), "Excel (*.xlsx)"))
+    statuses = {}
+
+    def whose_sheet(dialog):
+        choose(qtbot, child(dialog, QComboBox), "Sandstone")
+        click(qtbot, ok_button(dialog))
+
+    def preview(dialog):
+        table = child(dialog, QTableWidget)  # every row of the sheet and what happens to it
+        for r in range(table.rowCount()):
+            statuses[table.item(r, 1).text()] = table.item(r, 6).text()
+        click(qtbot, dialog.import_button)
+
+    with answering(qtbot, (QInputDialog, whose_sheet), (PledgePreview, preview)):
+        click(qtbot, w.bids.import_button)
+    qtbot.waitUntil(lambda: w.bids.message.text().startswith("Imported "))
+    assert "for Sandstone Support Services" in w.bids.message.text(), w.bids.message.text()
+    assert statuses["NT18"].startswith("mismatch"), statuses
+    # Acme pledges 3 FTE against NT1: the cell clicked, the number typed, Enter
+    cell = _pledge_cell(w.bids.grid, "NT1", "Acme Roads")
+    click_cell(qtbot, w.bids.grid, cell)
+    qtbot.keyClicks(w.bids.grid, "3")
+    editor = child(w.bids.grid.viewport(), QLineEdit)  # the cell's editor, opened by the digit typed
+    assert editor.text() == "3"
+    qtbot.keyClick(editor, Qt.Key.Key_Return)  # the cell commits once the editor has had the key
+    qtbot.waitUntil(lambda: w.bids.message.text() == "Pledge of Acme Roads against NT1 saved.")
+    assert w.bids.grid_model.data(_pledge_cell(w.bids.grid, "NT1", "Acme Roads")) == "3"
+    # Sandstone's NT1 reduced to 20, with the reason, through the two questions Reduce to… asks
+
+    def reduce_to(dialog):
+        retype(qtbot, child(dialog, QDoubleSpinBox), "20")
+        click(qtbot, ok_button(dialog))
+
+    def because(dialog):
+        qtbot.keyClicks(child(dialog, QLineEdit), "Only 20 named posts are evidenced")
+        click(qtbot, ok_button(dialog))
+
+    click_cell(qtbot, w.bids.grid, _pledge_cell(w.bids.grid, "NT1", "Sandstone Support Services"))
+    with answering(qtbot, (QInputDialog, reduce_to), (QInputDialog, because)):
+        click(qtbot, w.bids.verify_reduce)
+    assert w.bids.message.text() == "NT1 for Sandstone Support Services: accepted 20.", w.bids.message.text()
+    assert w.bids.grid_model.data(_pledge_cell(w.bids.grid, "NT1", "Sandstone Support Services")).endswith("\u2192 20")
     # the totals rows: pledged and accepted £ per bid, summed here from the cells' own figures
     gm = w.bids.grid_model
     for column, (name, _price) in enumerate(gm.grid.bidders):
@@ -120,12 +218,9 @@ def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot):
     assert any(c.accepted == 20 for c in gm.grid.cells.values())
     # The panel, on its screen: the officer adds everyone (herself too); each member enrols, typing
     # the passphrase they choose, twice
-    from tests.keys import passphrase_of
-
-    w.tabs.setCurrentWidget(w.panel)
-    left = Qt.MouseButton.LeftButton
+    open_stage(qtbot, w, PANEL)
     for name, role in (("Priya", "Procurement"), ("Tom", ""), ("Gwen", ""), ("Alan", "Chair")):
-        qtbot.mouseClick(w.panel.add, left)
+        click(qtbot, w.panel.add)
         dialog = w.panel.add_dialog
         qtbot.keyClicks(dialog.name, name)
         qtbot.keyClicks(dialog.role, role)  # typing a role's first letters picks it; Evaluator is the default
@@ -135,78 +230,95 @@ def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot):
     assert [(r.name, r.role) for r in w.panel.rows] == [
         ("Priya", "officer"), ("Tom", "evaluator"), ("Gwen", "evaluator"), ("Alan", "chair"),
     ]  # fmt: skip
-    for name in ("Tom", "Gwen", "Alan"):
-        qtbot.mouseClick(w.panel.enrol_buttons[name], left)
+    for name in ("Priya", "Tom", "Gwen", "Alan"):
+        click(qtbot, w.panel.enrol_buttons[name])
         dialog = w.panel.enrol_dialog
         qtbot.keyClicks(dialog.passphrase, passphrase_of(name))
         qtbot.keyClicks(dialog.again, passphrase_of(name))
         qtbot.keyClick(dialog.again, Qt.Key.Key_Return)
         assert w.panel.message.text().startswith(f"Enrolled {name}: key "), w.panel.message.text()
-    assert w.stages_model.data(w.stages_model.index(PANEL)).endswith("Panel: 4 members, 3 enrolled")
-    # Open scoring; two members score
-    w.tabs.setCurrentWidget(w.signoff)
-    assert w.signoff.step("open-scoring"), w.signoff.message.text()
-    # Each evaluator signs in on the Scoring screen with their own passphrase ("Sign in…", then
-    # "Switch person…" for the next), declares, and scores only their own worklist
-    from tests.sign_in_steps import offered, sign_in
-
-    w.tabs.setCurrentWidget(w.scoring)
+    assert w.stages_model.data(w.stages_model.index(PANEL)).endswith("Panel: 4 members, 4 enrolled")
+    # Now that the panel has keys, every change is signed by whoever makes it: opening scoring
+    # unsigned is refused and the sign-in is offered; Priya signs in (the status bar) and opens it
+    open_stage(qtbot, w, SIGNOFF)
+    click(qtbot, w.signoff.open_scoring)
+    assert "Sign in first" in w.signoff.message.text(), w.signoff.message.text()
+    assert "Status: draft" in w.signoff.status.text(), w.signoff.status.text()  # nothing was done
+    assert w.presence.dialog is not None and w.presence.dialog.isVisible()  # offered at once
+    sign_in(qtbot, w.presence.dialog, "Priya")
+    assert w.presence.label.text() == "Signed in: Priya (procurement officer) \u2014", w.presence.label.text()
+    click(qtbot, w.signoff.open_scoring)
+    assert w.signoff.message.text() == "Done.", w.signoff.message.text()
+    assert "Status: scoring" in w.signoff.status.text(), w.signoff.status.text()
+    # Each evaluator signs in on the Scoring screen with their own passphrase ("Switch person…"
+    # from Priya to Tom, then to Gwen), declares, and scores only their own worklist
+    open_stage(qtbot, w, SCORING)
     for member, mark in (("Tom", 3), ("Gwen", 4)):
-        qtbot.mouseClick(w.scoring.switch if w.scoring.switch.isVisible() else w.scoring.sign_in_button, left)
-        assert offered(w.scoring.sign_in_dialog) == ["Tom", "Gwen", "Alan"]  # the enrolled
+        click(qtbot, w.scoring.switch if w.scoring.switch.isVisible() else w.scoring.sign_in_button)
+        assert offered(w.scoring.sign_in_dialog) == ["Priya", "Tom", "Gwen", "Alan"]  # the enrolled
         assert w.scoring.sign_in_dialog.chosen() == member  # the next evaluator first
         sign_in(qtbot, w.scoring.sign_in_dialog, member)
         assert w.presence.label.text() == f"Signed in: {member} (evaluator) \u2014"
         for none, _some, _details in w.scoring.declarations.choices.values():
-            qtbot.mouseClick(none, left)
-        qtbot.mouseClick(w.scoring.declarations.save_button, left)
+            click(qtbot, none)
+        click(qtbot, w.scoring.declarations.save_button)
         assert w.scoring.items and all(it.score is None for it in w.scoring.items)  # Tom's never show to Gwen
         while any(not it.done for it in w.scoring.items):
-            w.scoring.choice.set_value(mark)
-            w.scoring.rationale.setPlainText(f"{member}: section 2 evidences named staff and a plan.")
-            qtbot.mouseClick(w.scoring.save_next, left)
+            scored = w.scoring.progress.value()
+            qtbot.keyClick(w.scoring.rationale, Qt.Key(Qt.Key.Key_0 + mark), ALT)  # Alt+digit picks a score
+            assert w.scoring.choice.value() == mark
+            qtbot.keyClicks(w.scoring.rationale, f"{member}: section 2 evidences named staff and a plan.")
+            qtbot.keyClick(w.scoring.rationale, Qt.Key.Key_Return, CTRL)  # Ctrl+Enter saves and moves on
+            assert w.scoring.progress.value() == scored + 1, w.scoring.message.text()
     # The chair signs in there too, to declare (she does not score)
-    qtbot.mouseClick(w.scoring.switch, left)
+    click(qtbot, w.scoring.switch)
     sign_in(qtbot, w.scoring.sign_in_dialog, "Alan")
     for none, _some, _details in w.scoring.declarations.choices.values():
-        qtbot.mouseClick(none, left)
-    qtbot.mouseClick(w.scoring.declarations.save_button, left)
+        click(qtbot, none)
+    click(qtbot, w.scoring.declarations.save_button)
     assert "They have declared for every bidder." in w.scoring.blocked.text()
-    assert w.signoff.step("open-moderation"), w.signoff.message.text()
+    open_stage(qtbot, w, SIGNOFF)
+    click(qtbot, w.signoff.open_moderation)
+    assert w.signoff.message.text() == "Done.", w.signoff.message.text()
+    assert "Status: moderation" in w.signoff.status.text(), w.signoff.status.text()
     # Moderate every cell: Alan signs out (the status bar) and in again, to record the consensus
-    qtbot.mouseClick(w.presence.button, left)
+    click(qtbot, w.presence.button)
     assert w.presence.label.text() == "Not signed in"
-    w.tabs.setCurrentWidget(w.moderation)
-    qtbot.mouseClick(w.moderation.sign_in_button, left)
+    open_stage(qtbot, w, MODERATION)
+    click(qtbot, w.moderation.sign_in_button)
     sign_in(qtbot, w.moderation.sign_in_dialog, "Alan")
     grid = w.moderation.model
     for r in range(grid.rowCount()):
         for c in range(grid.columnCount()):
-            w.moderation.grid.setCurrentIndex(grid.index(r, c))
-            w.moderation.choice.set_value(4 if r != 2 or c != 0 else 1)
-            w.moderation.rationale.setPlainText("Agreed: the bid names staff (section 2) and a dated plan.")
-            assert w.moderation.save_consensus(), w.moderation.message.text()
+            agreed = 4 if r != 2 or c != 0 else 1
+            click_cell(qtbot, w.moderation.grid, grid.index(r, c))
+            qtbot.keyClick(w.moderation.rationale, Qt.Key(Qt.Key.Key_0 + agreed), ALT)
+            assert w.moderation.choice.value() == agreed
+            qtbot.keyClicks(w.moderation.rationale, "Agreed: the bid names staff (section 2) and a dated plan.")
+            click(qtbot, w.moderation.save)
+            assert w.moderation.message.text().startswith("Saved the consensus"), w.moderation.message.text()
+            assert grid.data(grid.index(r, c)).endswith(f"\u2192 {agreed}")
     # Sign off: everyone signs, each signed in with their own passphrase (Alan is signed in already)
-    w.tabs.setCurrentWidget(w.signoff)
+    open_stage(qtbot, w, SIGNOFF)
     while w.signoff.unsigned:
         member = w.signoff.unsigned[0] if w.signoff.signer_now() is None else w.signoff.signer_now().member
         with qtbot.waitSignal(w.signoff.signed, timeout=60_000):  # signing runs in the helper process
-            qtbot.mouseClick(w.signoff.sign, left)
+            click(qtbot, w.signoff.sign)
             if w.signoff.sign_in_dialog is not None and w.signoff.sign_in_dialog.isVisible():
                 sign_in(qtbot, w.signoff.sign_in_dialog, member)
         assert f"{member} signed." in w.signoff.message.text(), w.signoff.message.text()
     assert "signed off and locked" in w.banner.text()
     backups = (tmp_path / "backups").glob("*.pre-signoff.*.sqlite")  # beside the database file
     assert len(list(backups)) >= 3  # one before each signature
-    w.tabs.setCurrentWidget(w.setup)
+    open_stage(qtbot, w, SETUP)
     assert not w.setup.price.isEnabled()
     # The record as the window shows it: status, weights, every member's scores, results, verification
     assert "Status: signed off" in w.subheading.text()
     assert "Weights: price 40, quality 40, social value 20" in w.subheading.text()
-    w.tabs.setCurrentWidget(w.moderation)
+    open_stage(qtbot, w, MODERATION)
     cells = [grid.data(grid.index(r, c)) for r in range(grid.rowCount()) for c in range(grid.columnCount())]
     assert len(cells) == 9 and all(cell.startswith("3 \u00b7 4") for cell in cells)  # Tom's 3s, after moderation
-    w.tabs.setCurrentWidget(w.results_box)
+    open_stage(qtbot, w, RESULTS)
     assert "Results: final" in w.results_caption.text()
     results = w.results_model
     shown = {
@@ -218,7 +330,8 @@ def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot):
     assert shown["Sandstone Support Services"][results.COL_RANK] == "Excluded"
     assert "Sandstone Support Services" in w.exclusions.text() and "Q1 scored 1" in w.exclusions.text()
     assert shown["Acme Roads"][results.COL_PLEDGED] == f"\u00a3{3 * 30782:,.2f}"
-    w.tabs.setCurrentWidget(w.signoff)
+    open_stage(qtbot, w, SIGNOFF)
+    qtbot.waitUntil(w.record.verify_button.isEnabled, timeout=60_000)  # the check on opening is done
     with qtbot.waitSignal(w.signoff.verified, timeout=60_000):  # verified in the helper process
-        qtbot.mouseClick(w.record.verify_button, left)
+        click(qtbot, w.record.verify_button)
     assert w.record.verified.text().startswith("Verified"), w.record.verified.text()

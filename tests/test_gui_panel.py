@@ -264,15 +264,18 @@ def test_members_review_pledges_blind_and_the_panel_reconciles(qtbot, scoring_db
     ):
         pledges_to_reconcile(s, get_tender(s, "P-1"))
     # scores so moderation can open, then reconcile in the moderation screen
+    from svdesk.model import audit
     from svdesk.model.services.tenders import set_score
+    from tests.keys import as_person, signed_in
 
-    with scoring_db.transaction() as s:
-        t = get_tender(s, "P-1")
-        for m in ("Tom", "Sam"):
+    for m in ("Tom", "Sam"):
+        with scoring_db.transaction() as s, audit.signing(signed_in(scoring_db, "P-1", m)):
+            t = get_tender(s, "P-1")
             for b in ("Acme Roads", "Brightway Ltd"):
                 for q in ("Q1", "SV1"):
                     set_score(s, t, m, b, q, 3, "Section 2 evidence.")
-        wf.open_moderation(s, t, "Priya")
+    with as_person(scoring_db, "P-1", "Priya") as s:
+        wf.open_moderation(s, get_tender(s, "P-1"), "Priya")
     mod = _screen(ModerationScreen, scoring_db, "Priya", "P-1", person="Tom")  # a panel member records it
     qtbot.addWidget(mod)
     mod.modes.setCurrentIndex(1)

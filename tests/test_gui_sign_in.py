@@ -38,8 +38,9 @@ def panel_path(tmp_path):
         panel.add_member(db, "priya", REF, name, role)
     for name in ("Priya", "Tom", "Sam", "Wendy", "Alan"):
         identity.enrol(db, "priya", REF, name, passphrase_of(name))  # each chooses their own
-    panel.withdraw_member(db, "priya", REF, "Wendy", "Moved to another directorate")
-    signoff.open_scoring(db, "priya", REF)
+    priya = identity.sign_in(db, REF, "Priya", passphrase_of("Priya"))  # changes are signed from now on
+    panel.withdraw_member(db, priya, REF, "Wendy", "Moved to another directorate")
+    signoff.open_scoring(db, priya, REF)
     db.dispose()
     return path
 
@@ -182,9 +183,10 @@ def test_the_officer_and_the_chair_do_not_score(qtbot, window):
 
 def test_a_member_cannot_see_another_members_scores(qtbot, window):
     w = window
+    person = {m: identity.sign_in(w.db, REF, m, passphrase_of(m)) for m in ("Tom", "Sam")}
     for member in ("Tom", "Sam"):
-        scoring.declare(w.db, member, REF, member, [(b, False, "") for b in BIDDERS])
-    scoring.set_score(w.db, "Sam", REF, "Sam", "Acme Roads", "Q1", 4, "Sam's private view")
+        scoring.declare(w.db, person[member], REF, member, [(b, False, "") for b in BIDDERS])
+    scoring.set_score(w.db, person["Sam"], REF, "Sam", "Acme Roads", "Q1", 4, "Sam's private view")
     w.tabs.setCurrentWidget(w.scoring)
     qtbot.mouseClick(w.scoring.sign_in_button, Qt.MouseButton.LeftButton)
     sign_in(qtbot, w.scoring.sign_in_dialog, "Tom")

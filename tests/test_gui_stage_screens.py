@@ -111,7 +111,8 @@ def test_scoring_is_read_for_a_tender_not_each_time_the_record_moves(qtbot, demo
     assert screen.scorer == "Tom Ellis" and screen.evaluators == scoring.evaluators(demo, REF)
     assert screen.pages.currentIndex() == 2 and screen.editable and screen.items
     items = screen.items
-    scoring.set_score(demo, "Gwen", REF, "Gwen Roberts", "Weaver Valley Care Ltd", "Q1", 2, "Section 1.3.")
+    gwen = signed_in(demo, REF, "Gwen Roberts")
+    scoring.set_score(demo, gwen, REF, "Gwen Roberts", "Weaver Valley Care Ltd", "Q1", 2, "Section 1.3.")
     calls = _counting(monkeypatch, screen, "load")
     screen.bring_up_to_date(reads.version(demo, REF))
     assert calls == {"load": 0} and screen.items is items  # what Tom is scoring stays put

@@ -26,7 +26,7 @@ from svdesk.model.services import open_svdesk_database
 from svdesk.model.services.catalogue import measures_by_ref
 from svdesk.model.services.tenders import get_tender
 from svdesk.resources import resource_path
-from tests.keys import DEMO_PANEL, enrol, passphrase_of, signed_in
+from tests.keys import DEMO_PANEL, enrol, officer, passphrase_of, signed_in
 
 REF = "CWAC-2026-0142"  # the demo: in moderation, every cell agreed; its members unenrolled
 TOM = "Tom Ellis"
@@ -201,9 +201,9 @@ def test_reenrolment_retires_the_old_key_and_what_it_signed_still_verifies(demo)
     with pytest.raises(WorkflowError, match="Gwen Roberts has not enrolled yet"):
         identity.reenrol(demo, "Priya", REF, "Gwen Roberts", "a brand new passphrase", "forgot it")
     assert entries(demo) == before
-    new = identity.reenrol(demo, "Priya", REF, TOM, "a brand new passphrase", "forgot the passphrase").value
+    new = identity.reenrol(demo, officer(demo, REF), REF, TOM, "a brand new passphrase", "forgot the passphrase").value
     assert new.reason == "forgot the passphrase" and not new.retired and new.key_fingerprint != tom.key_fingerprint
-    old, current = identity.enrolment(demo, REF)
+    old, current = [k for k in identity.enrolment(demo, REF) if k.member == TOM]
     assert (old.key_fingerprint, old.retired) == (tom.key_fingerprint, True) and current == new
     with demo.reader() as s:
         actions = s.scalars(select(AuditEntry.action).order_by(AuditEntry.seq.desc()).limit(2)).all()
@@ -214,7 +214,7 @@ def test_reenrolment_retires_the_old_key_and_what_it_signed_still_verifies(demo)
     assert report.signatures[0]["key_fingerprint"] == tom.key_fingerprint and report.signatures[0]["seal_verifies"]
     with pytest.raises(WrongPassphrase):
         identity.sign_in(demo, REF, TOM, passphrase_of(TOM))  # the old passphrase opens nothing now
-    signoff.reopen(demo, "Priya", REF, "a late clarification")
+    signoff.reopen(demo, officer(demo, REF), REF, "a late clarification")
     with pytest.raises(WorkflowError, match="was replaced when they were enrolled again"):
         signoff.sign(demo, TOM, REF, tom)  # signed in with the old key before the re-enrolment
     signoff.sign(demo, TOM, REF, identity.sign_in(demo, REF, TOM, "a brand new passphrase"))
@@ -227,7 +227,7 @@ def test_a_withdrawn_member_cannot_enrol_sign_in_or_sign(demo):
     enrol(demo, REF, (TOM,))
     tom = identity.sign_in(demo, REF, TOM, passphrase_of(TOM))
     for member in (TOM, "Gwen Roberts"):
-        panel.withdraw_member(demo, "Priya", REF, member, "left the council")
+        panel.withdraw_member(demo, officer(demo, REF), REF, member, "left the council")
     before = entries(demo)
     with pytest.raises(WorkflowError, match="Gwen Roberts was withdrawn from the panel .* cannot enrol"):
         identity.enrol(demo, "Gwen Roberts", REF, "Gwen Roberts", passphrase_of("Gwen Roberts"))
@@ -310,7 +310,10 @@ def test_an_insider_who_rewrites_the_log_and_every_print_is_caught_by_the_seals(
     assert not report.ok
     for member in DEMO_PANEL:
         assert any(p.startswith(f"signature of {member} (") and "seal does not verify" in p for p in report.problems)
-    assert len(report.problems) == 4, report.problems  # nothing else gives it away
+    # and the entries signed since the first enrolment: each signature covers a rewritten hash
+    (entry,) = [p for p in report.problems if p.startswith("audit entry ")]
+    assert "its signature does not verify with" in entry and "more entries after it" in entry
+    assert len(report.problems) == 5, report.problems  # nothing else gives it away
 
 
 def _second_demo(db, reference):
@@ -423,12 +426,18 @@ def test_cli_enrol_sign_verify_and_reset(demo_file, capsys, monkeypatch, tmp_pat
     key = identity.shown_fingerprint(signature["key_fingerprint"])
     code, out, _ = run(capsys, "verify", "--db", demo_file)
     assert code == 0 and "signed by Tom Ellis (evaluator) at " in out and f"ok; key {key}, seal verifies" in out
-    # the officer resets a forgotten passphrase; the member chooses the new one
-    monkeypatch.setenv("SVDESK_PASSPHRASE", "Tom's new passphrase")
+    # the officer resets a forgotten passphrase, signed in herself; the member chooses the new one
+    monkeypatch.setenv("SVDESK_PASSPHRASE", passphrase_of("Priya Shah"))
+    code, out, _ = run(capsys, "panel", "enrol", "--member", "Priya Shah", "--db", demo_file)
+    assert code == 0, out
+    monkeypatch.setenv("SVDESK_NEW_PASSPHRASE", "Tom's new passphrase")
     code, _, err = run(capsys, "panel", "reset", "--member", TOM, "--reason", " ", "--db", demo_file)
     assert code == 2 and "needs --reason" in err
-    code, out, _ = run(capsys, "panel", "reset", "--member", TOM, "--reason", "forgot it", "--db", demo_file)
-    assert code == 0 and f"the old key {key} is retired" in out
+    code, _, err = run(capsys, "panel", "reset", "--member", TOM, "--reason", "forgot it", "--db", demo_file)
+    assert code == 2 and "Say who you are with --as NAME" in err  # a change by nobody signed in
+    reset = ("panel", "reset", "--member", TOM, "--reason", "forgot it", "--db", demo_file)
+    code, out, err = run(capsys, *reset, "--as", "Priya Shah")
+    assert code == 0 and f"the old key {key} is retired" in out, err
     code, out, _ = run(capsys, "verify", "--db", demo_file)
     assert code == 0 and f"ok; key {key}, seal verifies" in out  # the old signature, with the old key
 

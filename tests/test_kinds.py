@@ -42,6 +42,8 @@ STORED = {
     "key.enrol", "key.reenrol", "key.retire", "signature.seal",
     # issue 13: offline packs bound to their member, tender and export
     "pack.issue", "pack.import",
+    # issue 13: scores entered by proxy, and the member's confirmation
+    "proxy.enter", "proxy.confirm",
 }  # fmt: skip
 # Kinds earlier records hold that no service writes any more: a member who has declared is withdrawn,
 # never removed with their declarations.
@@ -131,6 +133,7 @@ def every_change(tmp_path_factory):
     from svdesk.model.demo import load_demo
     from svdesk.model.services import open_svdesk_database
     from svdesk.model.services import panel_setup as ps
+    from svdesk.model.services import proxy_entries as proxy
     from svdesk.model.services import setup as su
     from svdesk.model.services import workflow as wf
     from svdesk.model.services.pack_binding import issue_pack, mark_imported
@@ -183,6 +186,8 @@ def every_change(tmp_path_factory):
         for m in (*evaluators, "Alan"):
             for b in bidders:
                 wf.declare(s, t, m, b, False)
+        proxy.enter_by_proxy(s, t, OFFICER, "Gwen", "Northgate", "Q1", 4, "Paper: names the staff.", "Gwen's form")
+        proxy.confirm_proxy_scores(s, t, "Gwen", "Gwen")
         for m in evaluators:
             for b in bidders:
                 for q in ("Q1", "Q2", "SV1"):
@@ -205,16 +210,23 @@ def every_change(tmp_path_factory):
     edit(scoring)
     edit(moderation)
     from svdesk.app import identity
-    from tests.keys import passphrase_of, signed_in
+    from svdesk.model import audit
+    from tests.keys import officer, passphrase_of, signed_in
 
     signed_in(db, "K-1", "Tom")  # enrols Tom, who then forgets his passphrase
-    identity.reenrol(db, OFFICER, "K-1", "Tom", passphrase_of("Tom"), "forgot the passphrase")
+    identity.reenrol(db, officer(db, "K-1"), "K-1", "Tom", passphrase_of("Tom"), "forgot the passphrase")
     for member in (*evaluators, "Alan"):
         signer = signed_in(db, "K-1", member)
         edit(lambda s, t, signer=signer: wf.sign(s, t, signer))
-    edit(lambda s, t: wf.award(s, t, "Alan"))
+    alan = signed_in(db, "K-1", "Alan")  # from the first enrolment on, every change is signed
+
+    def as_alan(change):
+        with db.transaction() as s, audit.signing(alan):
+            change(s, get_tender(s, "K-1"))
+
+    as_alan(lambda s, t: wf.award(s, t, "Alan"))
     for why in ("a bidder's challenge", "rescore Q2", "change the questions"):
-        edit(lambda s, t, why=why: wf.reopen(s, t, "Alan", why))
+        as_alan(lambda s, t, why=why: wf.reopen(s, t, "Alan", why))
     with db.reader() as s:
         assert get_tender(s, "K-1").status == TenderStatus.DRAFT
     yield db

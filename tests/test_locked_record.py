@@ -20,7 +20,7 @@ from svdesk.model.entities import AuditEntry, Signature
 from svdesk.model.kinds import ChangeKind
 from svdesk.model.services.tenders import get_tender
 from svdesk.resources import resource_path
-from tests.keys import DEMO_PANEL, sign
+from tests.keys import DEMO_PANEL, officer, passphrase_of, sign
 from tests.sheets import plain_workbook
 
 REF = "CWAC-2026-0142"
@@ -87,7 +87,7 @@ def test_a_replacing_load_over_a_signed_tender_is_refused_until_reopened(databas
         assert chain(db) == before  # the same tender, the same chain: nothing written
         assert not [b for b in list_backups(db) if b.label == "pre-load"]  # refused before the backup
 
-        signoff.reopen(db, "Priya", REF, "The specification was re-issued")
+        signoff.reopen(db, officer(db, REF), REF, "The specification was re-issued")
         evaluation_files.load(db, "Priya", demo_file, replace=True)
         uid, entries, head = before
         assert chain(db)[0] != uid
@@ -127,13 +127,14 @@ def test_a_kept_chain_that_changed_after_the_replacement_is_named(tmp_path, demo
         db.dispose()
 
 
-def test_the_command_line_refuses_the_load_and_verify_names_the_replacement(capsys, tmp_path, demo_file):
+def test_the_command_line_refuses_the_load_and_verify_names_the_replacement(capsys, tmp_path, demo_file, monkeypatch):
     path = tmp_path / "c.sqlite"
     signed_off(path).dispose()
     code, _, err = run(capsys, "load", str(demo_file), "--replace", "--db", str(path))
     assert code == 2
     assert f"svdesk: Loading reissued.json in place of tender {REF} is refused" in err and REOPEN in err
-    code, _, err = run(capsys, "advance", "reopen", "--reason", "Re-issued", "--db", str(path))
+    monkeypatch.setenv("SVDESK_PASSPHRASE", passphrase_of("Priya Shah"))
+    code, _, err = run(capsys, "advance", "reopen", "--reason", "Re-issued", "--db", str(path), "--as", "Priya Shah")
     assert code == 0, err
     assert run(capsys, "load", str(demo_file), "--replace", "--db", str(path))[0] == 0
     code, out, _ = run(capsys, "verify", "--db", str(path))
@@ -166,7 +167,7 @@ def test_a_restore_that_would_change_a_signed_tender_is_refused(tmp_path):
         restore(db, back_up(db, "after-signing"))  # a backup that holds the tender as it is: allowed
         assert chain(db) == held
 
-        signoff.reopen(db, "Priya", REF, "Restoring the copy from before the signatures")
+        signoff.reopen(db, officer(db, REF), REF, "Restoring the copy from before the signatures")
         restore(db, earlier)
         with db.reader() as s:
             assert not s.query(Signature).count()

@@ -149,7 +149,7 @@ def test_the_stage_overview_counts_what_each_stage_has(demo_db):
         stages = [stage.summary for stage in tender_overview(s, get_tender(s)).stages]
     assert stages[:7] == [
         "Setup done",
-        "Panel: 4 members, 0 enrolled",
+        "Panel: 5 members, 0 enrolled",
         "Measures: 8 chosen",
         "Questions: 4 quality, 1 social value",
         "Bids: 4, 4 with pledges",

@@ -40,9 +40,9 @@ DATA = Path(__file__).parent / "data"
 FIXTURE = DATA / "pre_shape_record.sqlite"
 RECORDED = json.loads((DATA / "pre_shape_record.json").read_text(encoding="utf-8"))["tenders"]
 KINDS = {kind.name: kind for kind in record_shape.KINDS}
-# kinds added after the fixture was made (the panel's details and the members' keys): an earlier
+# kinds added after the fixture was made (the panel's details, the members' keys, packs and proxy entries): an earlier
 # record has no rows of them, which is why adding them left its snapshot and fingerprint as they were
-ADDED_SINCE = {"detail", "key", "seal", "pack"}
+ADDED_SINCE = {"detail", "key", "seal", "pack", "proxy"}
 
 
 # --- the description is complete ----------------------------------------------------------------------
@@ -123,11 +123,12 @@ def test_the_kinds_hold_together():
         "bidder": ("bidder",),
         "member": ("member",),
         "detail": ("member",),
+        "proxy": ("bidder", "question", "member"),
     }
     assert [k.name for k in state.SMALL + state.BULK] == [
         *("tender", "measure", "question", "bidder", "member", "declaration", "review", "signature"),
         *("detail", "key", "seal", "pack"),
-        *("pledge", "score", "moderated"),
+        *("pledge", "score", "moderated", "proxy"),
     ]
 
 
@@ -273,5 +274,9 @@ def test_the_record_rows_keep_the_layout_the_reports_unpack():
         "packs": [
             *("PackIssue.id", "PackIssue.pack_uid", "PackIssue.member_id", "PackIssue.issued_at"),
             *("PackIssue.imported_at", "PackIssue.imported_by"),
+        ],
+        "proxies": [
+            *("ProxyEntry.bidder_id", "ProxyEntry.question_id", "ProxyEntry.member_id", "ProxyEntry.entered_by"),
+            *("ProxyEntry.source", "ProxyEntry.entered_at", "ProxyEntry.confirmed_at"),
         ],
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import zipfile
 from io import BytesIO
 from pathlib import Path
@@ -166,7 +167,11 @@ def test_filled_pack_imports_with_audit(db, tmp_path):
     assert len(outcome.written) == 6
     assert scores(db) == {k: (3.0, v[1]) for k, v in ALL_TOM.items()}
     entries = score_entries(db)
-    assert len(entries) == 6 and all(e.actor == OFFICER and e.reason == "entered by Priya for Tom" for e in entries)
+    # typed in by someone other than Tom: entered by proxy, from the file itself (tests/test_proxy_entry.py)
+    source = f"offline pack {hashlib.sha256(path.read_bytes()).hexdigest()}"
+    assert len(entries) == 6 and all(
+        e.actor == OFFICER and e.reason == f"entered by proxy from {source}" for e in entries
+    )
 
     with pytest.raises(ValidationError, match=r"Meta!B9: this pack was imported on .* by Priya; export a new pack"):
         plan(db, path)  # a pack is imported once (tests/test_pack_binding.py)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -17,6 +19,7 @@ from svdesk.model.services import open_svdesk_database
 from svdesk.model.services.catalogue import measures_by_ref
 from svdesk.model.services.report_data import ReportData, report_data
 from svdesk.model.services.tenders import get_tender
+from svdesk.resources import resource_path
 from tests.factory import minimal_doc
 from tests.hostile import HOSTILE_STRINGS
 
@@ -82,11 +85,15 @@ def test_sheets_formulas_and_totals_recompute(demo, tmp_path):
     assert scores.max_row - 1 == len(demo.individual) == 55
     assert scores.freeze_panes == "A2" and all(c.font.b for c in scores[1])
     first = demo.individual[0]
+    assert [c.value for c in scores[1]] == [
+        "Member", "Role", "Bidder", "Question", "Score", "Descriptor", "Rationale", "Entered by proxy",
+    ]  # fmt: skip
+    # the member's own score: nothing entered by proxy, an empty cell
     assert [c.value for c in scores[2]] == [
         first.member, first.role, first.bidder, first.question, first.score, demo.descriptor(first.score),
-        first.rationale,
+        first.rationale, None,
     ]  # fmt: skip
-    assert scores["G2"].alignment.wrap_text
+    assert scores["G2"].alignment.wrap_text and scores["H2"].alignment.wrap_text
 
     summary = wb["Summary"]
     texts = [c.value for row in summary.iter_rows() for c in row if c.value is not None]
@@ -102,6 +109,43 @@ def test_sheets_formulas_and_totals_recompute(demo, tmp_path):
     assert "conflict" in [c.value for row in moderation.iter_rows() for c in row]  # Sam and Northgate
     assert wb["Measures"].max_row - 1 == len(demo.measures)
     assert wb["Declarations"].max_row - 1 == len(demo.declarations)
+
+
+def test_the_scores_sheet_says_which_scores_were_entered_by_proxy(tmp_path):
+    """Loaded with the tender (as `svdesk dump` writes them): one confirmed, one not, the rest the members' own."""
+    doc = json.loads(Path(resource_path("demo", "demo_evaluation.json")).read_text(encoding="utf-8"))
+    doc["format"] = "svdesk-evaluation/2"
+    tom, gwen = (next(s for s in doc["scores"] if s["evaluator"] == m) for m in ("Tom Ellis", "Gwen Roberts"))
+    doc["proxy_entries"] = [
+        {
+            "member": "Tom Ellis", "bidder": tom["bidder"], "question": tom["question"], "entered_by": "Priya Shah",
+            "source": "paper form signed by Tom Ellis, dated 3 Dec", "entered_at": "2026-12-03T10:00:00+00:00",
+            "confirmed_at": "2026-12-05T09:30:00+00:00",
+        },
+        {
+            "member": "Gwen Roberts", "bidder": gwen["bidder"], "question": gwen["question"],
+            "entered_by": "Priya Shah", "source": "offline pack " + "ab" * 32,
+            "entered_at": "2026-12-04T10:00:00+00:00", "confirmed_at": "",
+        },
+    ]  # fmt: skip
+    db = open_svdesk_database(tmp_path / "proxy.sqlite")
+    with db.transaction() as s:
+        write_evaluation(s, parse_document(doc, measures_by_ref(s)), "tester")
+    data = _data(db)
+    db.dispose()
+    ws = openpyxl.load_workbook(write_evaluation_workbook(data, tmp_path / "proxy.xlsx"))["Scores"]
+    column = [c.value for c in ws[1]].index("Entered by proxy") + 1
+    said = {
+        (ws.cell(r, 1).value, ws.cell(r, 3).value, ws.cell(r, 4).value): ws.cell(r, column).value
+        for r in range(2, ws.max_row + 1)
+    }
+    assert said.pop(("Tom Ellis", tom["bidder"], tom["question"])) == (
+        "by Priya Shah from paper form signed by Tom Ellis, dated 3 Dec; confirmed 5 December 2026"
+    )
+    assert said.pop(("Gwen Roberts", gwen["bidder"], gwen["question"])) == (
+        f"by Priya Shah from offline pack {'ab' * 32}; not confirmed"
+    )
+    assert len(said) == 53 and set(said.values()) == {None}  # every other score is the member's own
 
 
 def test_safe_text_neutralises_every_formula_trigger():

@@ -18,7 +18,7 @@ from svdesk.model.services.tenders import (
     set_score,
 )
 from svdesk.model.services.verify import verify_tender
-from tests.keys import sign, signed_in
+from tests.keys import as_person, sign, signed_in
 
 OFFICER = "Priya"
 
@@ -129,9 +129,9 @@ def test_happy_path_to_award_and_the_lock(sdb):
         lambda s, t: wf.declare(s, t, "Tom", "Northgate", True, "late"),
     ]
     for edit in edits:
-        with pytest.raises(WorkflowError, match="signed off and locked"), sdb.transaction() as s:
+        with pytest.raises(WorkflowError, match="signed off and locked"), as_person(sdb, "WF-1", "Alan") as s:
             edit(s, tender(s))
-    with sdb.transaction() as s:
+    with as_person(sdb, "WF-1", "Alan") as s:
         wf.award(s, tender(s), "Alan")
     with sdb.reader() as s:
         report = verify_tender(s, tender(s))
@@ -249,11 +249,11 @@ def test_comparative_consensus_rationale_is_saved_with_a_warning(sdb):
 def test_reopen_withdraws_signatures_and_needs_a_reason(sdb):
     score_and_moderate_all(sdb)
     sign(sdb, "WF-1", "Tom")
-    with pytest.raises(WorkflowError, match="being signed off"), sdb.transaction() as s:
+    with pytest.raises(WorkflowError, match="being signed off"), as_person(sdb, "WF-1", "Alan") as s:
         set_moderated(s, tender(s), "Alan", "Northgate", "Q1", 4, "Evidence section 2.")
-    with pytest.raises(ValidationError, match="needs a reason"), sdb.transaction() as s:
+    with pytest.raises(ValidationError, match="needs a reason"), as_person(sdb, "WF-1", "Alan") as s:
         wf.reopen(s, tender(s), "Alan", "")
-    with sdb.transaction() as s:
+    with as_person(sdb, "WF-1", "Alan") as s:
         assert wf.reopen(s, tender(s), "Alan", "Clarification received from Northgate") == TenderStatus.MODERATION
         set_moderated(s, tender(s), "Alan", "Northgate", "Q1", 4, "Clarification letter confirms named staff.")
     with sdb.reader() as s:

@@ -1,5 +1,6 @@
 """The domain errors a use case raises, for callers that show them (screens, the command line)."""
 
+from svdesk.model.audit import NotSignedIn
 from svdesk.model.errors import (
     DatabaseLockedError,
     NotFoundError,
@@ -14,6 +15,7 @@ from svdesk.model.errors import (
 __all__ = [
     "DatabaseLockedError",
     "NotFoundError",
+    "NotSignedIn",
     "Problem",
     "SchemaVersionError",
     "StaleEditError",

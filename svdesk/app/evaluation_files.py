@@ -1,4 +1,11 @@
-"""Evaluation files in and out (`svdesk-evaluation/1` JSON), and the built-in demo."""
+"""Evaluation files in and out (`svdesk-evaluation/2` JSON; version 1 still loads), and the built-in demo.
+
+A dump is version 2: version 1's content, the members' details, their keys (public values only),
+the signatures in force with their seals, and the source database's chain (`record`). A load reads
+either version; a version-1 file loads as unsigned (its snapshot says so, and `verify` and the
+reports say "loaded from an unsigned evaluation file (version 1)"), and a version-2 file's
+signatures are verified before anything is kept (`svdesk.model.evaluation_write`).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from svdesk.app.database import Database
-from svdesk.app.unit import Actor, change_database, look, take_backup
+from svdesk.app.unit import Actor, change_database, look, name_of, take_backup
 from svdesk.export.files import write_atomically
 from svdesk.model import demo
 from svdesk.model.evaluation_dump import dump_evaluation
@@ -28,13 +35,25 @@ class Loaded:
     questions: int
     scores: int
     moderated: int
+    format: str = ""  # the file's format ("svdesk-evaluation/1" or "/2")
+    signatures: int = 0  # signatures carried, each verified (fingerprint, key and seal)
+    keys: int = 0  # members' keys carried: they verify what was signed; nobody signs in with them here
 
 
 def load(db: Database, actor: Actor, path: Path, *, replace: bool = False, data: Any = None) -> Loaded:
     """Load an evaluation file as a new tender (or, with `replace`, over the tender with its
     reference, after a backup; refused while that tender has signatures in force: reopen it first).
     `data` is the file already read with `read_json_file` (the command line reads it before it opens
-    the database, so that a bad file touches nothing)."""
+    the database, so that a bad file touches nothing).
+
+    A version-2 file's signatures must each be of the content as loaded and sealed by a key of its
+    member in the file, or nothing is written. The load's snapshot is recorded under `actor`'s name
+    but unsigned, even when `actor` is signed in: the tender is new in this database (a replaced
+    tender's keys go with it), so no key of it could have signed in, and a key of another tender
+    is not one its entries may be signed with. What vouches for a signed file's content is the
+    members' seals it carries; signing starts after the snapshot (once the tender holds a key in
+    force, every later change needs the person making it signed in: the officer first enrols again
+    whoever's key came with the file)."""
     if data is None:
         data = read_json_file(path)
 
@@ -43,14 +62,24 @@ def load(db: Database, actor: Actor, path: Path, *, replace: bool = False, data:
         if replace:  # a locked tender is refused before the backup, not after it
             require_replaceable(session, doc.reference, path.name)
             take_backup(db, "pre-load")
-        tender = write_evaluation(session, doc, actor, replace=replace, source=path.name)
-        return Loaded(tender.reference, len(doc.bidders), len(doc.questions), len(doc.scores), len(doc.moderated))
+        tender = write_evaluation(session, doc, name_of(actor), replace=replace, source=path.name)
+        return Loaded(
+            tender.reference,
+            len(doc.bidders),
+            len(doc.questions),
+            len(doc.scores),
+            len(doc.moderated),
+            doc.format,
+            len(doc.signatures),
+            len(doc.keys),
+        )
 
-    return change_database(db, write)
+    return change_database(db, write)  # unsigned: see above
 
 
 def dump(db: Database, reference: str | None, out: Path) -> str:
-    """Write the tender as an evaluation file (atomically); returns its reference."""
+    """Write the tender as an evaluation file (version 2, atomically); returns its reference. The
+    members' keys go as their public values only: never the sealed private half, its salt or KDF."""
     data = look(db, reference, dump_evaluation)
     write_atomically(out, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
     return str(data["tender"]["reference"])
@@ -58,4 +87,4 @@ def dump(db: Database, reference: str | None, out: Path) -> str:
 
 def load_demo(db: Database, actor: Actor = "svdesk demo") -> str:
     """The built-in demo evaluation (loaded once); returns its reference."""
-    return demo.load_demo(db, actor)
+    return demo.load_demo(db, name_of(actor))

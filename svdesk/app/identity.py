@@ -15,11 +15,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
 from svdesk.app.database import Database
-from svdesk.app.unit import Actor, Outcome, change, change_database, look
+from svdesk.app.unit import Actor, Outcome, change, change_database, look, name_of
+from svdesk.model import audit
 from svdesk.model import identity as crypto
+from svdesk.model.audit import KeySigner
 from svdesk.model.db import database_of_its_own
-from svdesk.model.errors import ValidationError
+from svdesk.model.entities import Tender
+from svdesk.model.errors import ValidationError, WorkflowError
 from svdesk.model.identity import NotEnrolled, SignedIn, SignInLocked, WrongPassphrase, shown_fingerprint
 from svdesk.model.services import identity as keys
 from svdesk.model.services.identity import UNSEALED
@@ -73,7 +78,15 @@ def enrol(db: Database, actor: Actor, reference: str | None, member: str, passph
     withdrawn, or not on the panel; nothing is written then."""
     name = look(db, reference, lambda s, t: keys.check_can_enrol(s, t, member, again=False))
     new = crypto.make_key(name, passphrase)  # the slow part, outside any transaction
-    return change(db, reference, lambda s, t: _view(keys.key_row(s, keys.enrol(s, t, actor, name, new))))
+    # The enrolment is the member's own act, signed with the key it enrols (who is at the keyboard
+    # does not matter: only the person who chose the passphrase holds that key).
+    del actor
+
+    def enrol_self(session: Session, tender: Tender) -> KeyView:
+        with audit.signing(KeySigner(name, new.key_fingerprint, new.private_key)):
+            return _view(keys.key_row(session, keys.enrol(session, tender, name, name, new)))
+
+    return change(db, reference, enrol_self)
 
 
 def reenrol(
@@ -83,9 +96,18 @@ def reenrol(
     is retired and kept, so what it signed still verifies."""
     if not (reason or "").strip():
         raise ValidationError(f"enrolling {member} again needs a reason, for the record")
+    if isinstance(actor, SignedIn) and actor.member == member:
+        raise WorkflowError(f"{member} cannot enrol themselves again: the procurement officer does, with a reason")
+    if isinstance(actor, SignedIn) and actor.role not in ("officer", "chair"):
+        raise WorkflowError(f"{actor.member} cannot re-enrol {member}: the procurement officer (or the chair) does")
     name = look(db, reference, lambda s, t: keys.check_can_enrol(s, t, member, again=True))
     new = crypto.make_key(name, passphrase)
-    return change(db, reference, lambda s, t: _view(keys.key_row(s, keys.reenrol(s, t, actor, name, new, reason))))
+    return change(
+        db,
+        reference,
+        lambda s, t: _view(keys.key_row(s, keys.reenrol(s, t, name_of(actor), name, new, reason))),
+        actor=actor,
+    )
 
 
 def enrolment(db: Database, reference: str | None) -> list[KeyView]:

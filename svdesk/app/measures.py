@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from svdesk.app.database import Database
-from svdesk.app.unit import Actor, Outcome, change, look, look_database
+from svdesk.app.unit import Actor, Outcome, change, look, look_database, name_of
 from svdesk.model.entities import Tender
 from svdesk.model.services import setup as model
 from svdesk.model.services.catalogue import CatalogueMeasure, measures_by_ref
@@ -40,18 +40,20 @@ def add_measure(
     """Add a catalogue measure as a frozen copy; a proxy other than the catalogue's needs a reason."""
 
     def run(session: Session, tender: Tender) -> None:
-        model.add_measure(session, tender, actor, ref, proxy_value, reason)
+        model.add_measure(session, tender, name_of(actor), ref, proxy_value, reason)
 
-    return change(db, reference, run)
+    return change(db, reference, run, actor=actor)
 
 
 def remove_measure(db: Database, actor: Actor, reference: str | None, ref: str) -> Outcome[None]:
     """Remove a measure from the tender, and every pledge made against it."""
-    return change(db, reference, lambda s, t: model.remove_measure(s, t, actor, ref))
+    return change(db, reference, lambda s, t: model.remove_measure(s, t, name_of(actor), ref), actor=actor)
 
 
 def override_proxy(
     db: Database, actor: Actor, reference: str | None, ref: str, proxy_value: float, reason: str
 ) -> Outcome[None]:
     """Use another proxy value for this tender's copy of a measure (the reason is recorded)."""
-    return change(db, reference, lambda s, t: model.override_proxy(s, t, actor, ref, proxy_value, reason))
+    return change(
+        db, reference, lambda s, t: model.override_proxy(s, t, name_of(actor), ref, proxy_value, reason), actor=actor
+    )

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from svdesk.app.database import Database
 from svdesk.app.status import Status, TenderStatus, status_of
-from svdesk.app.unit import Actor, Outcome, change, look, look_versioned
+from svdesk.app.unit import Actor, Outcome, change, look, look_versioned, name_of
 from svdesk.model.entities import Tender
 from svdesk.model.errors import SvdeskError
 from svdesk.model.services import panel_views, pledge_reviews, tenders
@@ -116,11 +116,11 @@ def set_consensus(
 
     def edit(session: Session, tender: Tender) -> SaveResult:
         saved = tenders.set_moderated(
-            session, tender, actor, bidder, question, score, rationale, expected_version=expected_version
+            session, tender, name_of(actor), bidder, question, score, rationale, expected_version=expected_version
         )
         return SaveResult(panel_views.grid_cell(session, tender, bidder, question), saved.warnings)
 
-    return cast("Outcome[GridCell]", change(db, reference, edit))  # `change` unwraps the SaveResult
+    return cast("Outcome[GridCell]", change(db, reference, edit, actor=actor))  # `change` unwraps the SaveResult
 
 
 def pledges_to_reconcile(db: Database, reference: str | None) -> tuple[list[PledgeReconciliation], RecordVersion]:
@@ -132,7 +132,12 @@ def adjust_pledge(
     db: Database, actor: Actor, reference: str | None, bidder: str, ref: str, accepted: float | None, reason: str
 ) -> Outcome[None]:
     """The panel's accepted quantity of a pledge (None: as pledged; 0: rejected), with its reason."""
-    return change(db, reference, lambda s, t: _none(tenders.adjust_pledge(s, t, actor, bidder, ref, accepted, reason)))
+    return change(
+        db,
+        reference,
+        lambda s, t: _none(tenders.adjust_pledge(s, t, name_of(actor), bidder, ref, accepted, reason)),
+        actor=actor,
+    )
 
 
 def _none(_result: object) -> None:

@@ -15,10 +15,12 @@ from sqlalchemy.orm import Session
 
 from svdesk.app.database import Database
 from svdesk.app.reports import report_data
-from svdesk.app.unit import Actor, change, look, take_backup
+from svdesk.app.unit import Actor, change, look, name_of, take_backup
 from svdesk.model.entities import Tender
-from svdesk.model.errors import SvdeskError
+from svdesk.model.errors import SvdeskError, WorkflowError
+from svdesk.model.identity import SignedIn
 from svdesk.model.services.pack_binding import issue_pack
+from svdesk.model.services.proxy_entries import require_officer
 from svdesk.model.services.scoring_pack import (
     PackImportOutcome,
     PackImportPlan,
@@ -56,10 +58,10 @@ def export_pack(db: Database, actor: Actor, reference: str | None, member: str, 
         owner = next((m for m in tender.panel if m.name == member), None)
         if owner is None:  # removed from the panel since the pack's data was read
             raise SvdeskError(f"{member!r} is not on the panel of tender {tender.reference}")
-        binding = issue_pack(session, tender, owner, data.generated_at, rows, actor)
+        binding = issue_pack(session, tender, owner, data.generated_at, rows, name_of(actor))
         return scoring_pack(data, member, binding)
 
-    return write_atomically(Path(out), change(db, data.reference, issue).value)
+    return write_atomically(Path(out), change(db, data.reference, issue, actor=actor).value)
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,16 @@ def import_pack(
 ) -> PackImport:
     """Plan a pack (read with `read_scoring_pack`, before the database is opened) and unless `dry_run`
     apply it in one transaction after a backup. `keep` resolves every conflict one way; without it a
-    pack with conflicts is refused, naming them."""
+    pack with conflicts is refused, naming them.
+
+    The member imports their own pack as theirs; anyone else (the officer, signed in) imports it as
+    scores entered by proxy from "offline pack <sha256 of the file>", listed as such until the member
+    confirms them. A person signed in who is neither the pack's member nor the officer is refused."""
+    if isinstance(actor, SignedIn) and actor.member != pack.member and actor.role != "officer":
+        raise WorkflowError(
+            f"{actor.member} is signed in, and {pack.member}'s scoring pack is imported by "
+            "them or by the procurement officer (as scores entered by proxy); nothing was imported"
+        )
     if dry_run:
         return PackImport(look(db, reference, lambda s, t: plan_pack_import(s, t, pack, member)), None)
     plan = look(db, reference, lambda s, t: plan_pack_import(s, t, pack, member))
@@ -91,7 +102,9 @@ def import_pack(
     def apply(session: Session, tender: Tender) -> tuple[PackImportPlan, PackImportOutcome]:
         # planned again inside the transaction: what is written is what the plan saw
         fresh = plan_pack_import(session, tender, pack, member)
-        return fresh, apply_pack_import(session, tender, fresh, actor, resolutions)
+        if isinstance(actor, SignedIn) and actor.member != fresh.member:  # by proxy: the officer, still
+            require_officer(session, tender, actor.member)
+        return fresh, apply_pack_import(session, tender, fresh, name_of(actor), resolutions)
 
-    done = change(db, reference, apply).value
+    done = change(db, reference, apply, actor=actor).value
     return PackImport(done[0], done[1])

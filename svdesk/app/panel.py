@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from svdesk.app.database import Database
-from svdesk.app.unit import Actor, Outcome, change, look
+from svdesk.app.unit import Actor, Outcome, change, look, name_of
 from svdesk.model.entities import Role, Tender
 from svdesk.model.services import panel_setup as model
 from svdesk.model.services.panel_setup import PanelRow
@@ -80,7 +80,9 @@ def panel_view(db: Database, reference: str | None) -> PanelView:
 def add_member(
     db: Database, actor: Actor, reference: str | None, name: str, role: str, email: str = ""
 ) -> Outcome[None]:
-    return change(db, reference, lambda s, t: _none(model.add_member(s, t, actor, name, role, email)))
+    return change(
+        db, reference, lambda s, t: _none(model.add_member(s, t, name_of(actor), name, role, email)), actor=actor
+    )
 
 
 def update_member(
@@ -94,7 +96,10 @@ def update_member(
 ) -> Outcome[None]:
     """Rename the member and/or change their role (refused for one who has scored: withdraw them)."""
     return change(
-        db, reference, lambda s, t: _none(model.update_member(s, t, actor, name, new_name=new_name, role=role))
+        db,
+        reference,
+        lambda s, t: _none(model.update_member(s, t, name_of(actor), name, new_name=new_name, role=role)),
+        actor=actor,
     )
 
 
@@ -111,27 +116,27 @@ def edit_member(
     """Name, role and email of one member changed together (all saved, or none: the Panel screen's form)."""
 
     def edit(session: Session, tender: Tender) -> None:
-        member = model.update_member(session, tender, actor, name, new_name=new_name, role=role)
+        member = model.update_member(session, tender, name_of(actor), name, new_name=new_name, role=role)
         if email is not None:
-            model.set_email(session, tender, actor, member.name, email)
+            model.set_email(session, tender, name_of(actor), member.name, email)
 
-    return change(db, reference, edit)
+    return change(db, reference, edit, actor=actor)
 
 
 def set_email(db: Database, actor: Actor, reference: str | None, name: str, email: str) -> Outcome[None]:
     """The member's email address ("" clears it)."""
-    return change(db, reference, lambda s, t: model.set_email(s, t, actor, name, email))
+    return change(db, reference, lambda s, t: model.set_email(s, t, name_of(actor), name, email), actor=actor)
 
 
 def remove_member(db: Database, actor: Actor, reference: str | None, name: str) -> Outcome[None]:
     """Refused (ValidationError, saying what they did) once the member has acted: withdraw them."""
-    return change(db, reference, lambda s, t: model.remove_member(s, t, actor, name))
+    return change(db, reference, lambda s, t: model.remove_member(s, t, name_of(actor), name), actor=actor)
 
 
 def withdraw_member(db: Database, actor: Actor, reference: str | None, name: str, reason: str) -> Outcome[None]:
     """The member leaves the panel with a reason, kept in the record; they score, declare, review
     and sign no more, and nothing waits for them."""
-    return change(db, reference, lambda s, t: model.withdraw_member(s, t, actor, name, reason))
+    return change(db, reference, lambda s, t: model.withdraw_member(s, t, name_of(actor), name, reason), actor=actor)
 
 
 def _none(_entity: object) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from svdesk.app.database import Database
-from svdesk.app.unit import Actor, Outcome, change, look, look_versioned
+from svdesk.app.unit import Actor, Outcome, change, look, look_versioned, name_of
 from svdesk.model.entities import Tender
 from svdesk.model.errors import StaleEditError, ValidationError
 from svdesk.model.kinds import ImportStatus
@@ -57,9 +57,9 @@ BACKUP_LABEL = "pre-import"
 
 def add_bidder(db: Database, actor: Actor, reference: str | None, name: str, price: float) -> Outcome[None]:
     def run(session: Session, tender: Tender) -> None:
-        model.add_bidder(session, tender, actor, name, price)
+        model.add_bidder(session, tender, name_of(actor), name, price)
 
-    return change(db, reference, run)
+    return change(db, reference, run, actor=actor)
 
 
 def update_bidder(
@@ -74,9 +74,9 @@ def update_bidder(
     """Rename a bidder or change its price."""
 
     def run(session: Session, tender: Tender) -> None:
-        model.update_bidder(session, tender, actor, name, new_name=new_name, price=price)
+        model.update_bidder(session, tender, name_of(actor), name, new_name=new_name, price=price)
 
-    return change(db, reference, run)
+    return change(db, reference, run, actor=actor)
 
 
 def set_pledge(
@@ -84,7 +84,9 @@ def set_pledge(
 ) -> Outcome[None]:
     """A bidder's pledged quantity against a measure (None removes the pledge); a changed quantity
     clears the panel's adjustment of it."""
-    return change(db, reference, lambda s, t: model.set_pledge(s, t, actor, bidder, ref, quantity))
+    return change(
+        db, reference, lambda s, t: model.set_pledge(s, t, name_of(actor), bidder, ref, quantity), actor=actor
+    )
 
 
 def adjust_pledge(
@@ -93,9 +95,11 @@ def adjust_pledge(
     """Accept (None), reduce or reject (0) a pledge, with the reason on record."""
 
     def run(session: Session, tender: Tender) -> None:
-        tenders.adjust_pledge(session, tender, actor, bidder, ref, accepted, reason)  # its row stays in the model
+        tenders.adjust_pledge(
+            session, tender, name_of(actor), bidder, ref, accepted, reason
+        )  # its row stays in the model
 
-    return change(db, reference, run)
+    return change(db, reference, run, actor=actor)
 
 
 def pledge_grid(db: Database, reference: str | None) -> PledgeGrid:
@@ -157,10 +161,10 @@ def apply_pledge_import(
                 f"{tender.reference} changed since {Path(plan.file).name} was previewed; nothing was imported. "
                 "Import the sheet again to see what it would write now."
             )
-        apply_import(session, tender, plan, actor, preview.sheet)
+        apply_import(session, tender, plan, name_of(actor), preview.sheet)
         return plan
 
-    return change(db, reference, run, backup=BACKUP_LABEL)
+    return change(db, reference, run, backup=BACKUP_LABEL, actor=actor)
 
 
 def import_pledge_sheet(

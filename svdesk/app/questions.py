@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from svdesk.app.database import Database
-from svdesk.app.unit import Actor, Outcome, change, look
+from svdesk.app.unit import Actor, Outcome, change, look, name_of
 from svdesk.model.entities import Tender
 from svdesk.model.services import setup as model
 from svdesk.model.services.setup_views import QuestionView
@@ -45,7 +45,7 @@ def save_question(
         model.save_question(
             session,
             tender,
-            actor,
+            name_of(actor),
             code,
             section=section,
             text=text,
@@ -55,9 +55,9 @@ def save_question(
             minimum_score=minimum_score,
         )
 
-    return change(db, reference, run)
+    return change(db, reference, run, actor=actor)
 
 
 def remove_question(db: Database, actor: Actor, reference: str | None, code: str) -> Outcome[None]:
     """Remove a question nobody has scored."""
-    return change(db, reference, lambda s, t: model.remove_question(s, t, actor, code))
+    return change(db, reference, lambda s, t: model.remove_question(s, t, name_of(actor), code), actor=actor)

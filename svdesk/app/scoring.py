@@ -12,11 +12,14 @@ from sqlalchemy.orm import Session
 from svdesk.app.database import Database
 from svdesk.app.panel import evaluators
 from svdesk.app.status import Status, TenderStatus, status_of
-from svdesk.app.unit import Actor, Outcome, change, look
+from svdesk.app.unit import Actor, Outcome, change, look, name_of
 from svdesk.model.entities import Tender
-from svdesk.model.services import panel_views, pledge_reviews, tenders, workflow
+from svdesk.model.errors import WorkflowError
+from svdesk.model.identity import SignedIn
+from svdesk.model.services import panel_views, pledge_reviews, proxy_entries, tenders, workflow
 from svdesk.model.services.panel_views import ScaleView, ScoringItem
 from svdesk.model.services.pledge_reviews import REASONS, PledgeItem
+from svdesk.model.services.proxy_entries import ProxyScore
 from svdesk.model.services.tenders import SaveResult
 from svdesk.model.services.workflow import DeclarationView
 
@@ -24,15 +27,19 @@ __all__ = [
     "REASONS",
     "DeclarationView",
     "PledgeItem",
+    "ProxyScore",
     "ScaleView",
     "ScoringItem",
     "Status",
     "TenderStatus",
     "Worklist",
+    "confirm_proxy_scores",
     "declare",
+    "enter_by_proxy",
     "evaluators",
     "member_pledges",
     "own_score",
+    "proxy_scores",
     "review_pledge",
     "set_score",
     "worklist",
@@ -73,16 +80,24 @@ def own_score(db: Database, reference: str | None, member: str, bidder: str, que
     return look(db, reference, lambda s, t: panel_views.own_score(s, t, member, bidder, question))
 
 
+def _own(actor: Actor, member: str, doing: str) -> None:
+    """A member's declarations, scores and pledge reviews are their own: a person signed in does
+    them only for themselves (a plain name is refused by the record once anyone has enrolled)."""
+    if isinstance(actor, SignedIn) and actor.member != member:
+        raise WorkflowError(f"{actor.member} is signed in, and {doing} is {member}'s own to do; nothing was done")
+
+
 def declare(
     db: Database, actor: Actor, reference: str | None, member: str, answers: Sequence[tuple[str, bool, str]]
 ) -> Outcome[None]:
     """The member's declarations, (bidder, conflict, details) each, saved together or not at all."""
+    _own(actor, member, "declaring")
 
     def edit(session: Session, tender: Tender) -> None:
         for bidder, conflict, details in answers:
-            workflow.declare(session, tender, member, bidder, conflict, details, actor=actor)
+            workflow.declare(session, tender, member, bidder, conflict, details, actor=name_of(actor))
 
-    return change(db, reference, edit)
+    return change(db, reference, edit, actor=actor)
 
 
 def set_score(
@@ -101,14 +116,78 @@ def set_score(
     `expected_version` is the version the member was shown (0: no score yet); a score someone else
     saved since is not overwritten (StaleEditError). `actor` differs from `member` when an officer
     types a member's score from the meeting's notes."""
+    _own(actor, member, "scoring")
 
     def edit(session: Session, tender: Tender) -> SaveResult:
         saved = tenders.set_score(
-            session, tender, member, bidder, question, score, rationale, actor=actor, expected_version=expected_version
+            session,
+            tender,
+            member,
+            bidder,
+            question,
+            score,
+            rationale,
+            actor=name_of(actor),
+            expected_version=expected_version,
+        )
+        if name_of(actor) == member:  # the member's own save of a score entered for them confirms it
+            proxy_entries.confirm_by_edit(session, tender, member, bidder, question)
+        return SaveResult(saved.value.version, saved.warnings)
+
+    return cast("Outcome[int]", change(db, reference, edit, actor=actor))  # `change` unwraps the SaveResult
+
+
+def enter_by_proxy(
+    db: Database,
+    actor: Actor,
+    reference: str | None,
+    member: str,
+    bidder: str,
+    question: str,
+    score: float,
+    rationale: str,
+    source: str,
+) -> Outcome[int]:
+    """The officer, signed in, types one of `member`'s scores in from the member's signed paper form
+    (or another record of theirs), named by `source`. Saved as the member's score; the audit entry is
+    the officer's, with the reason "entered by proxy from <source>", and the score is listed as
+    entered by proxy until the member confirms it. The score's new version."""
+    if not isinstance(actor, SignedIn):
+        raise WorkflowError(
+            f"{name_of(actor)} is not signed in: the officer signs in (with their passphrase) to enter "
+            f"{member}'s scores for them; nothing was saved"
+        )
+    if actor.role != "officer":
+        raise WorkflowError(
+            f"{actor.member} is signed in as {actor.role}: only the procurement officer enters a member's scores "
+            "from their signed paper form; nothing was saved"
+        )
+
+    def edit(session: Session, tender: Tender) -> SaveResult:
+        proxy_entries.require_officer(session, tender, actor.member)
+        saved = proxy_entries.enter_by_proxy(
+            session, tender, actor.member, member, bidder, question, score, rationale, source
         )
         return SaveResult(saved.value.version, saved.warnings)
 
-    return cast("Outcome[int]", change(db, reference, edit))  # `change` unwraps the SaveResult
+    return cast("Outcome[int]", change(db, reference, edit, actor=actor))
+
+
+def confirm_proxy_scores(db: Database, actor: Actor, reference: str | None, member: str) -> Outcome[int]:
+    """`member`, signed in, accepts as theirs every score entered for them by proxy and not yet
+    confirmed, in one transaction (each confirmation in the record); how many were confirmed."""
+    if not isinstance(actor, SignedIn):
+        raise WorkflowError(f"{member} signs in (with their passphrase) to confirm the scores entered for them")
+    _own(actor, member, "confirming the scores entered for them")
+    return change(
+        db, reference, lambda s, t: proxy_entries.confirm_proxy_scores(s, t, member, actor.member), actor=actor
+    )
+
+
+def proxy_scores(db: Database, reference: str | None, member: str | None = None) -> list[ProxyScore]:
+    """The scores entered by proxy (for one member, or everyone's): member, bidder, question, score,
+    source, entered_by, entered_at and confirmed_at ("" until the member confirms)."""
+    return look(db, reference, lambda s, t: proxy_entries.proxy_scores(s, t, member))
 
 
 def member_pledges(db: Database, reference: str | None, member: str) -> list[PledgeItem]:
@@ -128,12 +207,14 @@ def review_pledge(
     reason: str = "",
 ) -> Outcome[None]:
     """The member's view of one pledge: "accept", "reduce" (to `quantity`) or "reject", with a reason."""
+    _own(actor, member, "reviewing pledges")
     return change(
         db,
         reference,
         lambda s, t: _none(
-            pledge_reviews.review_pledge(s, t, member, bidder, ref, decision, quantity, reason, actor=actor)
+            pledge_reviews.review_pledge(s, t, member, bidder, ref, decision, quantity, reason, actor=name_of(actor))
         ),
+        actor=actor,
     )
 
 

@@ -4,7 +4,7 @@ in `measures`, `questions` and `pledges`)."""
 from __future__ import annotations
 
 from svdesk.app.database import Database
-from svdesk.app.unit import Actor, Outcome, change, change_database, look
+from svdesk.app.unit import Actor, Outcome, change, change_database, look, name_of
 from svdesk.model.scoring import Weights, weights_problem
 from svdesk.model.services import setup as model
 from svdesk.model.services.setup_views import SetupView
@@ -27,7 +27,9 @@ __all__ = [
 
 def create_tender(db: Database, actor: Actor, reference: str, title: str, contract_value: float) -> str:
     """A new draft tender; returns its reference."""
-    return change_database(db, lambda s: model.create_tender(s, actor, reference, title, contract_value).reference)
+    return change_database(
+        db, lambda s: model.create_tender(s, name_of(actor), reference, title, contract_value).reference, actor=actor
+    )
 
 
 def setup_view(db: Database, reference: str | None) -> SetupView:
@@ -47,8 +49,14 @@ def update_details(
         db,
         reference,
         lambda s, t: model.update_details(
-            s, t, actor, title=title, contract_value=contract_value, hide_prices_from_quality=hide_prices_from_quality
+            s,
+            t,
+            name_of(actor),
+            title=title,
+            contract_value=contract_value,
+            hide_prices_from_quality=hide_prices_from_quality,
         ),
+        actor=actor,
     )
 
 
@@ -60,10 +68,14 @@ def set_weights(
     share: float | None = None,
     method: str | None = None,
 ) -> Outcome[None]:
-    return change(db, reference, lambda s, t: model.set_weights(s, t, actor, weights, share, method))
+    return change(
+        db, reference, lambda s, t: model.set_weights(s, t, name_of(actor), weights, share, method), actor=actor
+    )
 
 
 def set_scale(
     db: Database, actor: Actor, reference: str | None, scale_max: float, step: float, descriptors: dict[float, str]
 ) -> Outcome[None]:
-    return change(db, reference, lambda s, t: model.set_scale(s, t, actor, scale_max, step, descriptors))
+    return change(
+        db, reference, lambda s, t: model.set_scale(s, t, name_of(actor), scale_max, step, descriptors), actor=actor
+    )

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from svdesk.app.database import Database
 from svdesk.app.status import Status, status_of
-from svdesk.app.unit import Actor, Outcome, change, look
+from svdesk.app.unit import Actor, Outcome, change, look, name_of
 from svdesk.model.db import database_of_its_own
 from svdesk.model.entities import Tender
 from svdesk.model.errors import ValidationError, WorkflowError
@@ -116,7 +116,12 @@ def signoff_view(db: Database, reference: str | None) -> SignOffView:
 
 
 def _step(
-    db: Database, reference: str | None, step: Callable[[Session, Tender], object], backup: str | None = None
+    db: Database,
+    reference: str | None,
+    step: Callable[[Session, Tender], object],
+    backup: str | None = None,
+    *,
+    actor: Actor,
 ) -> Outcome[Status]:
     """One step in one transaction (after the backup named, if any); where the tender stands after it."""
 
@@ -125,26 +130,26 @@ def _step(
         session.flush()
         return status_of(db, session, tender)
 
-    return change(db, reference, edit, backup=backup)
+    return change(db, reference, edit, backup=backup, actor=actor)
 
 
 def open_scoring(db: Database, actor: Actor, reference: str | None) -> Outcome[Status]:
     """Refused (WorkflowError) with what is missing: weights, bids, questions, measures, evaluators."""
-    return _step(db, reference, lambda s, t: workflow.open_scoring(s, t, actor))
+    return _step(db, reference, lambda s, t: workflow.open_scoring(s, t, name_of(actor)), actor=actor)
 
 
 def open_moderation(db: Database, actor: Actor, reference: str | None) -> Outcome[Status]:
     """Refused until every evaluator has declared and scored everything they may score."""
-    return _step(db, reference, lambda s, t: workflow.open_moderation(s, t, actor))
+    return _step(db, reference, lambda s, t: workflow.open_moderation(s, t, name_of(actor)), actor=actor)
 
 
 def award(db: Database, actor: Actor, reference: str | None) -> Outcome[Status]:
-    return _step(db, reference, lambda s, t: workflow.award(s, t, actor))
+    return _step(db, reference, lambda s, t: workflow.award(s, t, name_of(actor)), actor=actor)
 
 
 def reopen(db: Database, actor: Actor, reference: str | None, reason: str) -> Outcome[Status]:
     """One stage back, with the reason on the record; signatures are withdrawn, never deleted."""
-    return _step(db, reference, lambda s, t: workflow.reopen(s, t, actor, reason))
+    return _step(db, reference, lambda s, t: workflow.reopen(s, t, name_of(actor), reason), actor=actor)
 
 
 def sign(db: Database, actor: Actor, reference: str | None, signer: SignedIn) -> Outcome[Status]:
@@ -153,11 +158,13 @@ def sign(db: Database, actor: Actor, reference: str | None, signer: SignedIn) ->
     tender is signed off and locked.
 
     Refused (nothing written) unless `signer` holds the key enrolled for that member of this tender.
-    The signature and its audit entry are the member's own; `actor` is who is at the keyboard."""
-    del actor  # the signature is the signed-in member's; binding the actor to them is the window's work
+    The signature and its audit entries are the member's own, signed with their key; `actor` is who
+    is at the keyboard, and must be the signer (one person signs in and signs)."""
+    if isinstance(actor, SignedIn) and actor.member != signer.member:
+        raise WorkflowError(f"{name_of(actor)} is signed in; {signer.member} signs for themselves; nothing was done")
     if db.read_only:  # refused before the backup, not after it
         raise WorkflowError(f"{db.display_name} is open read-only: {db.read_only_reason}")
-    return _step(db, reference, lambda s, t: workflow.sign(s, t, signer), backup=BACKUP_LABEL)
+    return _step(db, reference, lambda s, t: workflow.sign(s, t, signer), backup=BACKUP_LABEL, actor=signer)
 
 
 def sign_in_own_connection(url: str, actor: Actor, reference: str, signer: SignedIn) -> str:

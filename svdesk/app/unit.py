@@ -12,17 +12,27 @@ from typing import Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
+from svdesk.model import audit
 from svdesk.model.backups import backup_now
 from svdesk.model.db import Database
 from svdesk.model.entities import Tender
+from svdesk.model.identity import SignedIn
+from svdesk.model.services.identity import signing_key
 from svdesk.model.services.record_version import RecordVersion, record_version
 from svdesk.model.services.tenders import SaveResult, get_tender
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)  # an Outcome[GridCell] is an Outcome[object]
 
-# The acting person. A plain name for now; the panel-identity work makes it a verified person.
-Actor = str
+# The acting person: someone signed in with their passphrase (every entry they make is signed by
+# their key), or a plain name (the login, for a tender set up before anyone on its panel enrolled:
+# once anyone has, a change by a plain name is refused: `audit.NotSignedIn`).
+Actor = str | SignedIn
+
+
+def name_of(actor: Actor) -> str:
+    """The name the record shows for `actor`."""
+    return actor.member if isinstance(actor, SignedIn) else actor
 
 
 @dataclass(frozen=True)
@@ -46,15 +56,23 @@ def change(
     reference: str | None,
     edit: Callable[[Session, Tender], T],
     *,
+    actor: Actor | None = None,
     backup: str | None = None,
 ) -> Outcome[T]:
     """Run `edit` on the tender in one transaction; its `SaveResult` (if it returns one) gives the
-    value and the warnings. `backup` names the backup taken before the transaction starts."""
+    value and the warnings. `backup` names the backup taken before the transaction starts.
+
+    `actor` signed in: the key is first checked to be their current key of this tender, then every
+    entry `edit` records is signed with it."""
     if backup:
         take_backup(db, backup)
     with db.transaction() as session:
         tender = get_tender(session, reference)
-        result = edit(session, tender)
+        signer = actor if isinstance(actor, SignedIn) else None
+        if signer is not None:
+            signing_key(session, tender, signer)
+        with audit.signing(signer):
+            result = edit(session, tender)
         session.flush()
         version = record_version(session, tender)
     if isinstance(result, SaveResult):
@@ -62,11 +80,14 @@ def change(
     return Outcome(result, version)
 
 
-def change_database(db: Database, edit: Callable[[Session], T], *, backup: str | None = None) -> T:
-    """A change that is not about one existing tender (a new tender, a load, the catalogue)."""
+def change_database(
+    db: Database, edit: Callable[[Session], T], *, actor: Actor | None = None, backup: str | None = None
+) -> T:
+    """A change that is not about one existing tender (a new tender, a load, the catalogue); entries
+    it records are signed when `actor` is signed in."""
     if backup:
         take_backup(db, backup)
-    with db.transaction() as session:
+    with db.transaction() as session, audit.signing(actor if isinstance(actor, SignedIn) else None):
         return edit(session)
 
 

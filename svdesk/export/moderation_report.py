@@ -9,7 +9,7 @@ from reportlab.platypus import Flowable
 from svdesk.export.declaration_words import declarations_statement
 from svdesk.export.files import write_atomically
 from svdesk.export.pdf_base import DEFAULT_MARKING, Column, build_pdf, gap, long_text, markup, para, tables, text
-from svdesk.export.report_sections import cover, page_info, signoff_section
+from svdesk.export.report_sections import cover, page_info, proxy_section, signoff_section
 from svdesk.model.services.report_data import IndividualScore, ReportData
 
 REPORT = "Moderation report"
@@ -66,6 +66,13 @@ def moderation_report(data: ReportData, marking: str = DEFAULT_MARKING) -> bytes
         summary_rows,
         highlight=range(len(flagged)),
     )
+    story += proxy_section(data)  # whose scores below the officer typed in, said before them
+
+    def _who(s: IndividualScore) -> str:
+        proxy = data.proxy_cells.get((s.member, s.bidder, s.question))
+        if proxy is None:
+            return s.member
+        return f"{s.member} (entered by proxy, {'confirmed' if proxy.confirmed_at else 'not confirmed'})"
 
     def section(title: str, chosen: list[tuple[str, str]]) -> None:
         if not chosen:
@@ -74,7 +81,7 @@ def moderation_report(data: ReportData, marking: str = DEFAULT_MARKING) -> bytes
         for bidder, code in chosen:
             flag = " \u2014 HIGH SPREAD" if (bidder, code) in flagged else ""
             story.append(markup(f"<b>{text(code)} {text(titles[code])} \u2014 {text(bidder)}</b>{flag}", "h3"))
-            rows = [(s.member, f"{s.score:g}", s.rationale) for s in by_cell.get((bidder, code), [])]
+            rows = [(_who(s), f"{s.score:g}", s.rationale) for s in by_cell.get((bidder, code), [])]
             story.extend(
                 tables(
                     [Column("Member", 32), Column("Score", 14, "right"), Column("Rationale", 128)],

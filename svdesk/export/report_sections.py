@@ -14,6 +14,7 @@ from svdesk.export.pdf_base import (
     money,
     para,
     points,
+    rich,
     tables,
     text,
 )
@@ -176,6 +177,18 @@ def declarations_section(data: ReportData) -> list[Flowable]:
     )
 
 
+def proxy_section(data: ReportData) -> list[Flowable]:
+    """Per member, plainly: how many of their scores the officer entered for them, from what, and
+    whether they have confirmed them (nothing when every score was entered by its member)."""
+    notes = data.proxy_notes()
+    if not notes:
+        return []
+    story: list[Flowable] = [gap(3), para("Scores entered by proxy", "h3")]
+    for note in notes:
+        story.append(rich([(note.member, True), (f": {note.text}.", False)]))
+    return story
+
+
 def signoff_section(data: ReportData) -> list[Flowable]:
     signed = {s.name: s for s in data.signatures}
     rows = []
@@ -202,6 +215,7 @@ def signoff_section(data: ReportData) -> list[Flowable]:
             rows,
         )
     )
+    story += proxy_section(data)
     lock = (
         "The tender is signed off and locked: no score, weight, measure, pledge or question can change "
         "without reopening it, which is recorded with its reason."

@@ -10,6 +10,7 @@ openpyxl cells: a large tender's 820,000 cells are written in a second or two, i
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from svdesk.export.files import write_atomically
@@ -27,7 +28,7 @@ from svdesk.export.xlsx_layout import (
 )
 from svdesk.model.kinds import QuantitativeMethod, TenderStatus
 from svdesk.model.services.declaration_source import OUTSIDE_SVDESK
-from svdesk.model.services.report_data import ReportData
+from svdesk.model.services.report_data import ProxyRow, ReportData
 
 SHEETS = ("Summary", "Pledges", "Scores", "Moderation", "Measures", "Declarations")
 RESULT_COLUMNS = (
@@ -176,14 +177,43 @@ def _pledges(book: StreamingBook, name: str, data: ReportData) -> None:
             row += 2
 
 
+def _day(iso: str) -> str:
+    """'2026-12-03T10:00:00+00:00' -> '3 December 2026', as the reports print it (the text as it is otherwise)."""
+    try:
+        when = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{when.day} {when:%B %Y}"
+
+
+def proxy_text(proxy: ProxyRow | None) -> str:
+    """The Scores sheet's "Entered by proxy": "" for the member's own score, else who typed it in,
+    from what, and whether the member has confirmed it."""
+    if proxy is None:
+        return ""
+    confirmed = f"confirmed {_day(proxy.confirmed_at)}" if proxy.confirmed_at else "not confirmed"
+    return f"by {proxy.entered_by} from {proxy.source}; {confirmed}"
+
+
 def _scores(book: StreamingBook, name: str, data: ReportData) -> None:
-    titles = ("Member", "Role", "Bidder", "Question", "Score", "Descriptor", "Rationale")
-    styles = book.column_styles((), len(titles), wrap=(7,))
+    titles = ("Member", "Role", "Bidder", "Question", "Score", "Descriptor", "Rationale", "Entered by proxy")
+    styles = book.column_styles((), len(titles), wrap=(7, 8))
     descriptor = data.descriptor
-    with book.sheet(name, (22, 11, 30, 10, 8, 16, 80), freeze="A2") as ws:
+    proxies = data.proxy_cells
+    with book.sheet(name, (22, 11, 30, 10, 8, 16, 80, 50), freeze="A2") as ws:
         _header(book, ws, 1, titles)
         rows = (
-            (s.member, s.role, s.bidder, s.question, s.score, descriptor(s.score), s.rationale) for s in data.individual
+            (
+                s.member,
+                s.role,
+                s.bidder,
+                s.question,
+                s.score,
+                descriptor(s.score),
+                s.rationale,
+                proxy_text(proxies.get((s.member, s.bidder, s.question))) if proxies else "",
+            )
+            for s in data.individual
         )
         ws.rows(2, rows, styles)
 

@@ -2,21 +2,33 @@
 
 Each entry's hash is SHA-256 over a canonical JSON encoding of its own fields and the previous
 entry's hash, so editing, deleting or reordering any entry breaks the chain from that point on.
+
+Each entry is also signed by its actor: their Ed25519 key (unsealed when they signed in) signs
+`entry_message`, which holds the entry's hash. A hash anyone can recompute; the signature only the
+person can make, and since each hash covers the whole chain before it, rewriting any entry means
+signing again every later entry as whoever made it. Once anyone on a tender has enrolled a key, an
+entry with no signer in effect (`signing`) is refused: nothing is written unsigned after that
+(`services/entry_signatures` is what `verify` checks).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import select
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from svdesk.model.entities import AuditEntry, Tender
-from svdesk.model.kinds import ChangeKind
+from svdesk.model.entities import AuditEntry, MemberKey, PanelMember, Tender
+from svdesk.model.errors import WorkflowError
+from svdesk.model.kinds import SNAPSHOTS, ChangeKind
 
 GENESIS = "0" * 64
 
@@ -48,7 +60,76 @@ ENTRY_COLUMNS = (
     AuditEntry.reason,
     AuditEntry.prev_hash,
     AuditEntry.hash,
+    AuditEntry.signed_by,
+    AuditEntry.signature,
 )
+
+ENTRY_SIGNATURE_FORMAT = "svdesk audit entry/1"  # a domain tag: an entry's signature is valid as nothing else
+
+
+def entry_message(tender_uid: str, seq: int, entry_hash_hex: str) -> bytes:
+    """The exact bytes an actor's key signs for one entry (its hash covers every field and the chain)."""
+    return f"{ENTRY_SIGNATURE_FORMAT}\n{tender_uid}\n{seq}\n{entry_hash_hex}".encode()
+
+
+class EntrySigner(Protocol):
+    """A person signed in (`identity.SignedIn`): the name they act under and their unsealed key."""
+
+    @property
+    def member(self) -> str: ...
+    @property
+    def key_fingerprint(self) -> str: ...
+    @property
+    def private_key(self) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class KeySigner:
+    """An `EntrySigner` from a key in hand (the one being enrolled signs its own enrolment)."""
+
+    member: str
+    key_fingerprint: str
+    private_key: bytes = field(repr=False)
+
+
+class NotSignedIn(WorkflowError):
+    """A change to a tender whose record is signed, with nobody signed in to sign it."""
+
+
+_SIGNER: ContextVar[EntrySigner | None] = ContextVar("svdesk_entry_signer", default=None)
+
+
+@contextmanager
+def signing(signer: EntrySigner | None) -> Iterator[None]:
+    """Every entry recorded inside is signed by `signer` (None: unsigned, allowed only before anyone
+    on the tender enrolled). The unit of work sets it after checking the key is the person's own."""
+    token = _SIGNER.set(signer)
+    try:
+        yield
+    finally:
+        _SIGNER.reset(token)
+
+
+def signer_in_effect() -> EntrySigner | None:
+    return _SIGNER.get()
+
+
+def _signing_required(session: Session, tender_uid: str) -> bool:
+    """True once anyone on the tender holds an enrolled key (cached per session once true: keys
+    are retired and replaced, never taken away)."""
+    cache: set[str] = session.info.setdefault("svdesk_signed_tenders", set())
+    if tender_uid in cache:
+        return True
+    enrolled = session.scalar(
+        select(
+            exists()
+            .where(MemberKey.member_id == PanelMember.id, MemberKey.retired.is_(False))
+            .where(PanelMember.tender_id == Tender.id, Tender.uid == tender_uid)
+        )
+    )
+    if enrolled:
+        cache.add(tender_uid)
+    return bool(enrolled)
 
 
 def _hashed_fields(e: Any) -> dict[str, Any]:
@@ -97,6 +178,23 @@ def record(
         prev_hash=last.hash if last else GENESIS,
     )
     entry.hash = entry_hash(_hashed_fields(entry))
+    signer = _SIGNER.get()
+    if signer is not None:
+        if signer.member != actor:  # a change recorded for someone other than the person signed in
+            raise WorkflowError(f"{signer.member} is signed in; a change cannot be recorded as {actor}'s")
+        entry.signed_by = signer.key_fingerprint
+        entry.signature = (
+            Ed25519PrivateKey.from_private_bytes(signer.private_key)
+            .sign(entry_message(tender_uid, entry.seq, entry.hash))
+            .hex()
+        )
+    # a snapshot starts its chain: nobody can have signed in to a tender that did not exist yet (a
+    # loaded file's keys are in it), so signing starts after it (`services/entry_signatures`)
+    elif action not in SNAPSHOTS and _signing_required(session, tender_uid):
+        raise NotSignedIn(
+            f"the record of this tender is signed by the people who make each change: {actor} must sign in "
+            "(with their passphrase) to change it; nothing was done"
+        )
     session.add(entry)
     session.flush()
     return entry

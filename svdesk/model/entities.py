@@ -325,6 +325,10 @@ class AuditEntry(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # The actor's Ed25519 signature over the entry's hash (audit.entry_message), and the fingerprint
+    # of the key that made it; empty for an entry made before anyone on the tender enrolled.
+    signed_by: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    signature: Mapped[str] = mapped_column(String(128), default="", server_default="")
     # A second writer racing for the same seq fails instead of forking the chain. The keys' index
     # lets a history filtered by bid or question scan 100,000 keys without reading their values.
     __table_args__ = (
@@ -423,6 +427,24 @@ class PackIssue(Base):
     mac_key: Mapped[bytes] = mapped_column(LargeBinary)  # 32 random bytes, the pack's own: a secret
     imported_at: Mapped[str | None] = mapped_column(String(40), nullable=True, default=None)
     imported_by: Mapped[str] = mapped_column(String(200), default="")
+
+
+class ProxyEntry(Base):
+    """A member's individual score typed in by the officer from the member's signed paper form or
+    offline pack (issue 13: proxy entry, honestly recorded): who entered it, from what, when, and
+    when the member confirmed it as theirs (signed in; "" until then). One row per score, keyed as
+    the score is; entered again (a correction), it is unconfirmed again."""
+
+    __tablename__ = "proxy_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("panel_member.id", ondelete="CASCADE"), index=True)
+    bidder_id: Mapped[int] = mapped_column(ForeignKey("bidder.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"), index=True)
+    entered_by: Mapped[str] = mapped_column(String(200))  # the officer, by name
+    source: Mapped[str] = mapped_column(Text)  # "paper form signed by Tom Ellis, dated 3 Dec" / "offline pack <sha256>"
+    entered_at: Mapped[str] = mapped_column(String(40))  # ISO 8601 UTC
+    confirmed_at: Mapped[str] = mapped_column(String(40), default="")  # "" until the member confirms
+    __table_args__ = (UniqueConstraint("member_id", "bidder_id", "question_id"),)
 
 
 class PledgeReview(Base):

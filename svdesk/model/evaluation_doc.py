@@ -1,25 +1,37 @@
-"""The portable evaluation file (`svdesk-evaluation/1`) as a document: read, validate, parse.
+"""The portable evaluation file (`svdesk-evaluation/1` and `/2`) as a document: read, validate, parse.
 
 Reading checks the whole document and reports every problem with its path, writing nothing; a
 document with no problems is an `EvaluationDoc`, which `svdesk.model.evaluation_write` puts into
 the database. `svdesk.model.evaluation_file` is the one import for callers.
+
+Version 2 adds the members' details, their keys (public values only), the signatures in force,
+the source database's chain (`record`) and the scores entered by proxy (`proxy_entries`, part of
+the signed content). Each signature is checked here against the file
+itself: its key is one of the file's keys of that member (whose fingerprint is the SHA-256 of its
+public key), enrolled no later than the signature, and the seal verifies over
+`identity.seal_message`. That the file's content is what was signed (the fingerprint) can only be
+told once it is written: `evaluation_write` checks it in the same transaction.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Container
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from svdesk.model import identity as crypto
 from svdesk.model.entities import QuantitativeMethod, Role, Section
 from svdesk.model.errors import ValidationError
-from svdesk.model.evaluation_dump import FORMAT
+from svdesk.model.evaluation_dump import FORMAT_V1, FORMAT_V2, FORMATS
 from svdesk.model.scoring import Weights, score_problem, weights_problem
 from svdesk.model.services.catalogue import CatalogueMeasure, measures_by_ref
+from svdesk.model.services.proxy_entries import MAX_SOURCE
 from svdesk.model.units import quantity_problem
 from svdesk.model.validation import Checker
 
@@ -37,6 +49,18 @@ TENDER_KEYS = (
 )
 TENDER_OPTIONAL = ("hide_prices_from_quality",)
 SCALE_KEYS = ("max", "step", "descriptors")
+ROOT_KEYS = ("format", "tender", "measures", "questions", "bidders", "panel", "scores", "moderated", "adjustments")
+ROOT_OPTIONAL = ("declarations", "pledge_reviews")
+ROOT_OPTIONAL_V2 = (*ROOT_OPTIONAL, "keys", "signatures", "record", "proxy_entries")
+MEMBER_DETAIL_KEYS = ("email", "withdrawn", "withdrawal_reason", "withdrawn_at")  # version 2
+KEY_KEYS = ("member", "public_key", "key_fingerprint", "enrolled_at")
+KEY_OPTIONAL = ("reason", "retired")
+SIGNATURE_KEYS = ("member", "role", "signed_at", "fingerprint", "audit_head", "key_fingerprint", "seal")
+RECORD_KEYS = ("tender_uid", "audit_head", "entries")
+PROXY_KEYS = ("member", "bidder", "question", "entered_by", "source", "entered_at")
+PROXY_OPTIONAL = ("confirmed_at",)  # "" (left out) until the member confirms
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_HEX128 = re.compile(r"[0-9a-f]{128}")
 
 
 @dataclass
@@ -69,6 +93,53 @@ class BidderDoc:
     pledges: dict[str, float]
 
 
+@dataclass(frozen=True)
+class MemberDetailDoc:
+    email: str
+    withdrawn: bool
+    withdrawal_reason: str
+    withdrawn_at: str
+
+
+@dataclass(frozen=True)
+class KeyDoc:
+    """A member's key as the file gives it: its public values only."""
+
+    member: str
+    public_key: str
+    key_fingerprint: str
+    enrolled_at: str
+    reason: str
+    retired: bool
+
+
+@dataclass(frozen=True)
+class SignatureDoc:
+    """A signature in force, its key and seal already checked against the file's keys."""
+
+    where: str  # "signatures[2] (Gwen Roberts)": how a problem with it is named
+    member: str
+    role: str
+    signed_at: str
+    fingerprint: str
+    audit_head: str  # an entry of the source database's chain
+    key_fingerprint: str
+    seal: str
+
+
+@dataclass(frozen=True)
+class ProxyEntryDoc:
+    """A score entered by proxy, as the file gives it: exactly the fields the fingerprint covers."""
+
+    member: str
+    bidder: str
+    question: str
+    entered_by: str
+    source: str
+    entered_at: str
+    confirmed_at: str  # "" until the member confirms
+
+
 @dataclass
 class EvaluationDoc:
     reference: str
@@ -90,6 +161,16 @@ class EvaluationDoc:
     adjustments: list[tuple[str, str, float, str]] = field(default_factory=list)
     declarations: list[tuple[str, str, bool, str]] = field(default_factory=list)
     pledge_reviews: list[tuple[str, str, str, str, float | None, str]] = field(default_factory=list)
+    format: str = FORMAT_V1
+    details: dict[str, MemberDetailDoc] = field(default_factory=dict)  # member name -> details (version 2)
+    keys: list[KeyDoc] = field(default_factory=list)
+    signatures: list[SignatureDoc] = field(default_factory=list)
+    record: dict[str, Any] | None = None  # the source database's chain: tender_uid, audit_head, entries
+    proxy_entries: list[ProxyEntryDoc] = field(default_factory=list)  # version 2
+
+    @property
+    def version(self) -> int:
+        return 2 if self.format == FORMAT_V2 else 1
 
 
 # --- reading ---------------------------------------------------------------------------------------
@@ -150,16 +231,13 @@ def read_json_file(path: Path) -> Any:
 
 def parse_document(data: object, catalogue: dict[str, CatalogueMeasure], source: str | None = None) -> EvaluationDoc:
     c = Checker()
-    root = c.obj(
-        data,
-        "(document)",
-        ("format", "tender", "measures", "questions", "bidders", "panel", "scores", "moderated", "adjustments"),
-        ("declarations", "pledge_reviews"),
-    )
-    if root is None:
+    file_format = data.get("format") if isinstance(data, dict) else None
+    v2 = file_format == FORMAT_V2
+    if isinstance(data, dict) and file_format not in FORMATS:  # said alone: its keys are another format's
+        c.add("format", f"expected {' or '.join(repr(f) for f in FORMATS)}, found {file_format!r}")
         raise ValidationError(c.problems, source)
-    if root.get("format") != FORMAT:
-        c.add("format", f"expected {FORMAT!r}, found {root.get('format')!r}")
+    root = c.obj(data, "(document)", ROOT_KEYS, ROOT_OPTIONAL_V2 if v2 else ROOT_OPTIONAL)
+    if root is None:
         raise ValidationError(c.problems, source)
 
     t = c.obj(root.get("tender"), "tender", TENDER_KEYS, TENDER_OPTIONAL) or {}
@@ -218,6 +296,7 @@ def parse_document(data: object, catalogue: dict[str, CatalogueMeasure], source:
         step,
         descriptors,
         hide,
+        format=FORMAT_V2 if v2 else FORMAT_V1,
     )
 
     def on_scale(value: object, path: str) -> float | None:
@@ -334,7 +413,7 @@ def parse_document(data: object, catalogue: dict[str, CatalogueMeasure], source:
     member_names: set[str] = set()
     for i, raw in enumerate(c.array(root.get("panel"), "panel")):
         path = f"panel[{i}]"
-        p = c.obj(raw, path, ("name", "role"))
+        p = c.obj(raw, path, ("name", "role"), MEMBER_DETAIL_KEYS if v2 else ())
         if p is None:
             continue
         name = c.text(p.get("name"), f"{path}.name", max_len=200)
@@ -345,6 +424,8 @@ def parse_document(data: object, catalogue: dict[str, CatalogueMeasure], source:
             member_names.add(name)
             if role:
                 members[name] = role
+            if any(k in p for k in MEMBER_DETAIL_KEYS) and (detail := _member_detail(c, p, path)) is not None:
+                doc.details[name] = detail
     doc.panel = list(members.items())
 
     def known(value: object, path: str, pool: Container[str], what: str) -> str | None:
@@ -357,6 +438,7 @@ def parse_document(data: object, catalogue: dict[str, CatalogueMeasure], source:
         return value
 
     seen_scores: set[tuple[str, str, str]] = set()
+    named_scores: set[tuple[str, str, str]] = set()  # every score whose names are known, valid or not
     for i, raw in enumerate(c.array(root.get("scores"), "scores")):
         path = f"scores[{i}]"
         sc = c.obj(raw, path, ("evaluator", "bidder", "question", "score", "rationale"))
@@ -367,6 +449,8 @@ def parse_document(data: object, catalogue: dict[str, CatalogueMeasure], source:
         qn = known(sc.get("question"), f"{path}.question", question_codes, "question")
         value = on_scale(sc.get("score"), f"{path}.score")
         rationale = c.text(sc.get("rationale"), f"{path}.rationale")
+        if ev and bd and qn:
+            named_scores.add((ev, bd, qn))
         if ev and bd and qn and value is not None and rationale:
             if (ev, bd, qn) in seen_scores:
                 c.add(path, f"{ev} already scored {qn} for {bd}")
@@ -457,9 +541,230 @@ def parse_document(data: object, catalogue: dict[str, CatalogueMeasure], source:
         if seen_decl.get((ev, bd)):
             c.add(f"scores[{i}]", f"{ev} declared a conflict of interest with {bd} and cannot score that bid")
 
+    if v2:
+        doc.keys = _keys(c, root.get("keys", []), member_names)
+        doc.signatures = _signatures(c, root.get("signatures", []), doc, member_names)
+        if "record" in root:
+            doc.record = _record(c, root.get("record"))
+        doc.proxy_entries = _proxy_entries(
+            c, root.get("proxy_entries", []), member_names, bidder_names, question_codes, named_scores
+        )
+
     if c.problems:
         raise ValidationError(c.problems, source)
     return doc
+
+
+# --- version 2: details, keys, signatures, the source's chain -----------------------------------------
+
+
+def _when(c: Checker, value: object, path: str, required: bool = True) -> str | None:
+    """An ISO 8601 time as svdesk writes them (compared as text, as `verify` compares them)."""
+    text = c.text(value, path, required=required, max_len=40)
+    if not text:
+        return text
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        c.add(path, f"{text!r} is not a date and time (ISO 8601)")
+        return None
+    return text
+
+
+def _hex(c: Checker, value: object, path: str, pattern: re.Pattern[str], what: str) -> str | None:
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        c.add(path, f"expected {what} (lower-case hex), found {value!r}"[:200])
+        return None
+    return value
+
+
+def _member_detail(c: Checker, p: dict[str, object], path: str) -> MemberDetailDoc | None:
+    email = c.text(p.get("email", ""), f"{path}.email", required=False, max_len=320)
+    if email and (any(ch.isspace() for ch in email) or "@" not in email.strip("@")):
+        c.add(f"{path}.email", f"{email[:80]!r} is not an email address")
+        email = None
+    withdrawn = p.get("withdrawn", False)
+    if not isinstance(withdrawn, bool):
+        c.add(f"{path}.withdrawn", "expected true or false")
+        return None
+    reason = c.text(p.get("withdrawal_reason", ""), f"{path}.withdrawal_reason", required=withdrawn, max_len=2000)
+    at = _when(c, p.get("withdrawn_at", ""), f"{path}.withdrawn_at", required=withdrawn)
+    if email is None or reason is None or at is None:
+        return None
+    return MemberDetailDoc(email, withdrawn, reason, at)
+
+
+def _keys(c: Checker, raw_keys: object, member_names: Container[str]) -> list[KeyDoc]:
+    out: list[KeyDoc] = []
+    fingerprints: set[str] = set()
+    current: set[str] = set()  # members with a key in force (not retired)
+    for i, raw in enumerate(c.array(raw_keys, "keys")):
+        path = f"keys[{i}]"
+        k = c.obj(raw, path, KEY_KEYS, KEY_OPTIONAL)  # a sealed private half, salt or KDF is an unknown key
+        if k is None:
+            continue
+        member = k.get("member")
+        if not isinstance(member, str) or member not in member_names:
+            c.add(f"{path}.member", f"unknown panel member {member!r}")
+            continue
+        public = _hex(c, k.get("public_key"), f"{path}.public_key", _HEX64, "a 32-byte Ed25519 public key")
+        printed = _hex(c, k.get("key_fingerprint"), f"{path}.key_fingerprint", _HEX64, "a SHA-256 fingerprint")
+        enrolled_at = _when(c, k.get("enrolled_at"), f"{path}.enrolled_at")
+        reason = c.text(k.get("reason", ""), f"{path}.reason", required=False, max_len=2000)
+        retired = k.get("retired", False)
+        if not isinstance(retired, bool):
+            c.add(f"{path}.retired", "expected true or false")
+            continue
+        if public is None or printed is None or enrolled_at is None or reason is None:
+            continue
+        if crypto.key_fingerprint(bytes.fromhex(public)) != printed:
+            c.add(
+                f"{path}.key_fingerprint",
+                f"{member}'s key {crypto.shown_fingerprint(printed)} is not the SHA-256 of its public key",
+            )
+            continue
+        if printed in fingerprints:
+            c.add(path, f"the key {crypto.shown_fingerprint(printed)} is listed twice")
+            continue
+        if not retired and member in current:
+            c.add(path, f"a second key in force for {member}: a member's earlier keys are retired")
+            continue
+        fingerprints.add(printed)
+        if not retired:
+            current.add(member)
+        out.append(KeyDoc(member, public, printed, enrolled_at, reason, retired))
+    return out
+
+
+def _signatures(
+    c: Checker, raw_signatures: object, doc: EvaluationDoc, member_names: Container[str]
+) -> list[SignatureDoc]:
+    """Each signature in force, checked against the file's own keys (the fingerprint is checked
+    once the content is written: `evaluation_write`)."""
+    roles = dict(doc.panel)
+    out: list[SignatureDoc] = []
+    signed: set[str] = set()
+    for i, raw in enumerate(c.array(raw_signatures, "signatures")):
+        s = c.obj(raw, f"signatures[{i}]", SIGNATURE_KEYS)
+        if s is None:
+            continue
+        member = s.get("member")
+        if not isinstance(member, str) or member not in member_names:
+            c.add(f"signatures[{i}].member", f"unknown panel member {member!r}")
+            continue
+        where = f"signatures[{i}] ({member})"
+        role = s.get("role")
+        signed_at = _when(c, s.get("signed_at"), f"{where}.signed_at")
+        fingerprint = _hex(c, s.get("fingerprint"), f"{where}.fingerprint", _HEX64, "a content fingerprint")
+        head = _hex(c, s.get("audit_head"), f"{where}.audit_head", _HEX64, "an audit head")
+        seal, key_print = s.get("seal"), s.get("key_fingerprint")
+        if signed_at is None or fingerprint is None or head is None:
+            continue
+        if member in signed:
+            c.add(where, f"{member} signs twice")
+            continue
+        signed.add(member)
+        if member in roles and role != roles[member]:
+            c.add(f"{where}.role", f"{member} is on the panel as {roles[member]}, not {role!r}")
+            continue
+        if roles.get(member) == Role.OFFICER.value:
+            c.add(where, f"{member} is the procurement officer, who does not sign")
+            continue
+        if seal == "" and key_print == "":
+            c.add(
+                where,
+                f"{member}'s signature is not sealed (made before svdesk sealed signatures): svdesk cannot check "
+                "it outside the database it was made in; reopen the tender there and sign again before dumping it",
+            )
+            continue
+        seal = _hex(c, seal, f"{where}.seal", _HEX128, "a 64-byte Ed25519 signature")
+        key_print = _hex(c, key_print, f"{where}.key_fingerprint", _HEX64, "a key fingerprint")
+        if seal is None or key_print is None:
+            continue
+        shown = crypto.shown_fingerprint(key_print)
+        key = next((k for k in doc.keys if k.member == member and k.key_fingerprint == key_print), None)
+        if key is None:
+            c.add(where, f"its key {shown} is not one of {member}'s keys in the file's 'keys'")
+            continue
+        if key.enrolled_at > signed_at:
+            c.add(
+                where,
+                f"sealed with the key {shown}, enrolled later ({key.enrolled_at}) than it was signed ({signed_at})",
+            )
+            continue
+        message = crypto.seal_message(doc.reference, member, fingerprint, head, signed_at)
+        if not crypto.seal_verifies(key.public_key, seal, message):
+            c.add(
+                where,
+                f"its seal does not verify with the key {shown}: "
+                "the signature, what it signed, or the seal was altered",
+            )
+            continue
+        out.append(SignatureDoc(where, member, roles.get(member, ""), signed_at, fingerprint, head, key_print, seal))
+    return out
+
+
+def _record(c: Checker, raw: object) -> dict[str, Any] | None:
+    r = c.obj(raw, "record", RECORD_KEYS)
+    if r is None:
+        return None
+    uid = c.text(r.get("tender_uid"), "record.tender_uid", max_len=64)
+    head = _hex(c, r.get("audit_head"), "record.audit_head", _HEX64, "an audit head")
+    entries = c.number(r.get("entries"), "record.entries", minimum=0)
+    if entries is not None and entries != int(entries):
+        c.add("record.entries", f"{entries:g} is not a whole number")
+        return None
+    if uid is None or head is None or entries is None:
+        return None
+    return {"tender_uid": uid, "audit_head": head, "entries": int(entries)}
+
+
+def _proxy_entries(
+    c: Checker,
+    raw_entries: object,
+    member_names: Container[str],
+    bidder_names: Container[str],
+    question_codes: Container[str],
+    scores: Container[tuple[str, str, str]],
+) -> list[ProxyEntryDoc]:
+    """The scores entered by proxy: each about a score the file has (its member's, for that bid and
+    question), once. Taken as written: the fields are part of the signed content, so a load must
+    write exactly what the source held (`record_shape.PROXY`)."""
+    out: list[ProxyEntryDoc] = []
+    seen: set[tuple[str, str, str]] = set()
+    for i, raw in enumerate(c.array(raw_entries, "proxy_entries")):
+        path = f"proxy_entries[{i}]"
+        p = c.obj(raw, path, PROXY_KEYS, PROXY_OPTIONAL)
+        if p is None:
+            continue
+        names = []
+        for key, pool, what in (
+            ("member", member_names, "panel member"),
+            ("bidder", bidder_names, "bidder"),
+            ("question", question_codes, "question"),
+        ):
+            value = p.get(key)
+            if not isinstance(value, str) or value not in pool:
+                c.add(f"{path}.{key}", f"unknown {what} {value!r}"[:200])
+            else:
+                names.append(value)
+        entered_by = c.text(p.get("entered_by"), f"{path}.entered_by", max_len=200)
+        source = c.text(p.get("source"), f"{path}.source", max_len=MAX_SOURCE)
+        entered_at = _when(c, p.get("entered_at"), f"{path}.entered_at")
+        confirmed_at = _when(c, p.get("confirmed_at", ""), f"{path}.confirmed_at", required=False)
+        if len(names) != 3 or not entered_by or not source or not entered_at or confirmed_at is None:
+            continue
+        member, bidder, question = names
+        if (member, bidder, question) not in scores:
+            c.add(path, f"the file has no score of {question} for {bidder} by {member} for it to be entered by proxy")
+        elif (member, bidder, question) in seen:
+            c.add(path, f"{member}'s score of {question} for {bidder} is entered by proxy twice")
+        elif entered_by == member:
+            c.add(f"{path}.entered_by", f"{member}'s own scores are theirs, not entered by proxy")
+        else:
+            seen.add((member, bidder, question))
+            out.append(ProxyEntryDoc(member, bidder, question, entered_by, source, entered_at, confirmed_at))
+    return out
 
 
 def read_evaluation_file(session: Session, path: Path) -> EvaluationDoc:

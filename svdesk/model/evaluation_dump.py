@@ -1,6 +1,14 @@
-"""Writing a tender as an evaluation file (`svdesk-evaluation/1`): every field, set-based reads.
+"""Writing a tender as an evaluation file (`svdesk-evaluation/2`): every field, set-based reads.
 
 Loading the dump back gives the same results (and the same file); see evaluation_file.
+
+Version 2 adds to version 1 what a signed record needs to travel: each member's details (email,
+withdrawal), the members' keys (their public values only: the sealed private half, its salt and
+KDF never leave the database), the signatures in force with their seals, and `record`, the
+source database's audit chain (its tender uid, head and length), so that `svdesk verify
+--expect-head` in the source database ties the file to the log kept there, and `proxy_entries`,
+the scores the officer entered for a member (part of the signed content: without them a signed
+tender with such scores would not load).
 """
 
 from __future__ import annotations
@@ -12,25 +20,152 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from svdesk.model import audit
 from svdesk.model.entities import (
+    AuditEntry,
     Bidder,
     Declaration,
+    MemberDetail,
+    MemberKey,
     ModeratedScore,
     PanelMember,
     Pledge,
     PledgeReview,
+    ProxyEntry,
     Question,
     Score,
+    SignatureSeal,
     Tender,
     TenderMeasure,
 )
+from svdesk.model.services.tenders import active_signatures
 
-FORMAT = "svdesk-evaluation/1"
+FORMAT_V1 = "svdesk-evaluation/1"  # no keys, no member details, no signatures: loaded as unsigned
+FORMAT_V2 = "svdesk-evaluation/2"
+FORMAT = FORMAT_V2  # what `dump_evaluation` writes
+FORMATS = (FORMAT_V1, FORMAT_V2)  # what loading reads
 
 
 def _num(value: float) -> int | float:
     """Whole numbers as integers, so a dump reads like a hand-written file."""
     return int(value) if math.isfinite(value) and value == int(value) and abs(value) < 2**53 else value
+
+
+def _record(session: Session, tender: Tender) -> dict[str, Any]:
+    """The tender's audit chain in this database: its uid, head and length (`record` of the file)."""
+    last = session.execute(
+        select(AuditEntry.seq, AuditEntry.hash)
+        .where(AuditEntry.tender_uid == tender.uid)
+        .order_by(AuditEntry.seq.desc())
+        .limit(1)
+    ).first()
+    return {
+        "tender_uid": tender.uid,
+        "audit_head": last[1] if last else audit.GENESIS,
+        "entries": last[0] if last else 0,
+    }
+
+
+def _keys(session: Session, member_of: dict[int, str]) -> list[dict[str, Any]]:
+    """Every key of the panel, current and retired: the public values only, never the sealed half."""
+    rows = session.execute(
+        select(
+            MemberKey.member_id,
+            MemberKey.public_key,
+            MemberKey.key_fingerprint,
+            MemberKey.enrolled_at,
+            MemberKey.reason,
+            MemberKey.retired,
+        )
+        .join(PanelMember, MemberKey.member_id == PanelMember.id)
+        .where(MemberKey.member_id.in_(list(member_of) or [-1]))
+        .order_by(PanelMember.position, MemberKey.id)
+    ).all()
+    return [
+        {
+            "member": member_of[member_id],
+            "public_key": public_key,
+            "key_fingerprint": fingerprint,
+            "enrolled_at": enrolled_at,
+            "reason": reason,
+            "retired": bool(retired),
+        }
+        for member_id, public_key, fingerprint, enrolled_at, reason, retired in rows
+    ]
+
+
+def _signatures(session: Session, tender: Tender) -> list[dict[str, Any]]:
+    """The signatures in force, each with its seal and the fingerprint of the key that made it
+    ("" and "" for a signature made before svdesk sealed signatures)."""
+    in_force = active_signatures(session, tender)
+    sealed = {
+        sid: (seal, fingerprint)
+        for sid, seal, fingerprint in session.execute(
+            select(SignatureSeal.signature_id, SignatureSeal.seal, MemberKey.key_fingerprint)
+            .join(MemberKey, SignatureSeal.key_id == MemberKey.id)
+            .where(SignatureSeal.signature_id.in_([s.id for s in in_force] or [-1]))
+        ).all()
+    }
+    out = []
+    for sig in in_force:
+        seal, key_fingerprint = sealed.get(sig.id, ("", ""))
+        out.append(
+            {
+                "member": sig.name,
+                "role": sig.role,
+                "signed_at": sig.signed_at,
+                "fingerprint": sig.fingerprint,
+                "audit_head": sig.audit_head,
+                "key_fingerprint": key_fingerprint,
+                "seal": seal,
+            }
+        )
+    return out
+
+
+def _proxy_entries(
+    session: Session, member_of: dict[int, str], name_of: dict[int, str], code_of: dict[int, str]
+) -> list[dict[str, Any]]:
+    """The scores entered by proxy, with exactly the fields the fingerprint covers (`record_shape.PROXY`)."""
+    rows = session.execute(
+        select(
+            ProxyEntry.member_id,
+            ProxyEntry.bidder_id,
+            ProxyEntry.question_id,
+            ProxyEntry.entered_by,
+            ProxyEntry.source,
+            ProxyEntry.entered_at,
+            ProxyEntry.confirmed_at,
+        )
+        .where(ProxyEntry.member_id.in_(list(member_of) or [-1]))
+        .order_by(ProxyEntry.id)
+    ).all()
+    return [
+        {
+            "member": member_of[m],
+            "bidder": name_of[b],
+            "question": code_of[q],
+            "entered_by": entered_by,
+            "source": source,
+            "entered_at": entered_at,
+            "confirmed_at": confirmed_at,
+        }
+        for m, b, q, entered_by, source, entered_at, confirmed_at in rows
+    ]
+
+
+def _member_entry(p: PanelMember, detail: MemberDetail | None) -> dict[str, Any]:
+    """A panel member; their details only where svdesk has them (a detail row is part of the
+    fingerprinted content, so a member without one must load without one)."""
+    entry: dict[str, Any] = {"name": p.name, "role": p.role.value}
+    if detail is not None:
+        entry.update(
+            email=detail.email,
+            withdrawn=detail.withdrawn,
+            withdrawal_reason=detail.withdrawal_reason,
+            withdrawn_at=detail.withdrawn_at,
+        )
+    return entry
 
 
 def dump_evaluation(session: Session, tender: Tender) -> dict[str, Any]:
@@ -48,6 +183,10 @@ def dump_evaluation(session: Session, tender: Tender) -> dict[str, Any]:
         select(PanelMember).where(PanelMember.tender_id == tid).order_by(PanelMember.position)
     ).all()
     member_of = {p.id: p.name for p in panel}
+    details = {
+        d.member_id: d
+        for d in session.scalars(select(MemberDetail).where(MemberDetail.member_id.in_(list(member_of) or [-1])))
+    }
     pledges: dict[int, list[Pledge]] = defaultdict(list)
     for p in session.scalars(select(Pledge).where(Pledge.bidder_id.in_(list(name_of) or [-1]))).all():
         pledges[p.bidder_id].append(p)
@@ -78,8 +217,8 @@ def dump_evaluation(session: Session, tender: Tender) -> dict[str, Any]:
         }
         if m.theme:
             entry["theme"] = m.theme
-        if m.catalogue_proxy_value is not None:
-            entry["catalogue_proxy_value"] = _num(m.catalogue_proxy_value)
+        # always written, null when there is none: left out, loading would take the catalogue's
+        entry["catalogue_proxy_value"] = _num(m.catalogue_proxy_value) if m.catalogue_proxy_value is not None else None
         if m.proxy_override_reason:
             entry["proxy_override_reason"] = m.proxy_override_reason
         return entry
@@ -128,7 +267,7 @@ def dump_evaluation(session: Session, tender: Tender) -> dict[str, Any]:
             }
             for b in bidders
         ],
-        "panel": [{"name": p.name, "role": p.role.value} for p in panel],
+        "panel": [_member_entry(p, details.get(p.id)) for p in panel],
         "scores": [
             {"evaluator": member_of[m], "bidder": name_of[b], "question": code_of[q], "score": _num(s), "rationale": r}
             for m, b, q, s, r in scores
@@ -167,4 +306,8 @@ def dump_evaluation(session: Session, tender: Tender) -> dict[str, Any]:
             }
             for d in declarations
         ],
+        "keys": _keys(session, member_of),
+        "signatures": _signatures(session, tender),
+        "record": _record(session, tender),
+        "proxy_entries": _proxy_entries(session, member_of, name_of, code_of),
     }

@@ -1,7 +1,11 @@
-"""The portable evaluation file (`svdesk-evaluation/1`): validate, load into the database, dump.
+"""The portable evaluation file (`svdesk-evaluation/2`, and `/1` read): validate, load, dump.
 
 Loading checks the whole document first and reports every problem with its path; only a
 document with no problems is written, in one transaction. A dump loads back to the same results.
+Version 2 carries the members' details and public keys, the signatures in force with their seals,
+the source database's chain and the scores entered by proxy; its signatures are verified as it
+loads, or nothing is written.
+A version-1 file loads as unsigned, and the record says so (`services/carried_signatures`).
 
 The one import for callers; the work is done in three modules:
 
@@ -20,17 +24,24 @@ from svdesk.model.evaluation_doc import (
     TENDER_OPTIONAL,
     BidderDoc,
     EvaluationDoc,
+    KeyDoc,
     MeasureDoc,
+    MemberDetailDoc,
+    ProxyEntryDoc,
     QuestionDoc,
+    SignatureDoc,
     parse_document,
     read_evaluation_file,
     read_json_file,
 )
-from svdesk.model.evaluation_dump import FORMAT, dump_evaluation
+from svdesk.model.evaluation_dump import FORMAT, FORMAT_V1, FORMAT_V2, FORMATS, dump_evaluation
 from svdesk.model.evaluation_write import write_evaluation
 
 __all__ = [
     "FORMAT",
+    "FORMATS",
+    "FORMAT_V1",
+    "FORMAT_V2",
     "MAX_FILE_BYTES",
     "MAX_NESTING",
     "SCALE_KEYS",
@@ -38,8 +49,12 @@ __all__ = [
     "TENDER_OPTIONAL",
     "BidderDoc",
     "EvaluationDoc",
+    "KeyDoc",
     "MeasureDoc",
+    "MemberDetailDoc",
+    "ProxyEntryDoc",
     "QuestionDoc",
+    "SignatureDoc",
     "dump_evaluation",
     "parse_document",
     "read_evaluation_file",

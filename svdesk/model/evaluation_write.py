@@ -1,7 +1,24 @@
 """Writing a parsed evaluation file (`EvaluationDoc`) into the database as a new tender.
 
 Everything in one go in the caller's transaction, so a load is all-or-nothing; the bulk of it
-(scores, moderation, declarations, pledge reviews) as set-based inserts.
+(scores, moderation, declarations, pledge reviews, proxy entries) as set-based inserts.
+
+A version-2 file's signatures (their keys and seals already checked against the file by
+`evaluation_doc`) are kept only if the content written is what was signed: the loaded tender's
+content fingerprint, computed in this transaction, must be each signature's; any that is not
+refuses the whole load, naming the file, the signature and its member. The keys come in as their
+public values with an empty sealed half: such a key verifies what its member signed, but nobody
+can sign in with it here (`services/identity.sealed_key`; the officer enrols the member again).
+Keys that come with the file vouch only for themselves (whoever wrote the file could have made
+them): the seals prove the content is what the holders of those keys signed; that the keys are the
+members' is for a person to compare (the fingerprints the source's reports print, and `record`'s
+head with `verify --expect-head` in the source database).
+
+The load's snapshot says what was loaded (`carried_signatures.snapshot_marks`): the file's format,
+whether its signatures were verified and carried, and the source database's chain. It is recorded
+unsigned: a tender that did not exist in this database had nobody signed in to it, and the seals
+carried (not the snapshot's signature) are what vouch for the signed content. Once the loaded
+tender holds a key in force, every later entry is signed (`audit.record`).
 """
 
 from __future__ import annotations
@@ -9,16 +26,19 @@ from __future__ import annotations
 from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
 
-from svdesk.model import audit, state
+from svdesk.model import audit, state, state_encoding
 from svdesk.model.entities import (
     AuditEntry,
     Base,
     Bidder,
     Declaration,
+    MemberDetail,
+    MemberKey,
     ModeratedScore,
     PanelMember,
     Pledge,
     PledgeReview,
+    ProxyEntry,
     QuantitativeMethod,
     Question,
     Role,
@@ -26,6 +46,7 @@ from svdesk.model.entities import (
     Score,
     Section,
     Signature,
+    SignatureSeal,
     Tender,
     TenderMeasure,
     TenderStatus,
@@ -33,11 +54,21 @@ from svdesk.model.entities import (
 from svdesk.model.errors import Problem, ValidationError
 from svdesk.model.evaluation_doc import EvaluationDoc
 from svdesk.model.kinds import ChangeKind
+from svdesk.model.services.carried_signatures import snapshot_marks
 from svdesk.model.services.locked_record import require_replaceable
+
+CARRIED_KEY = b""  # the sealed private half of a key that came with a file: none (it stayed where it was made)
 
 
 def _status_for(doc: EvaluationDoc) -> TenderStatus:
-    """Loaded tenders start in the state their content shows; sign-off is never loaded, only done."""
+    """Loaded tenders start in the state their content shows: signed off when every member who signs
+    (not the officer, not a withdrawn member) signed (the signatures are checked before it is
+    written), in moderation when some did, else as far as the scores and moderation go."""
+    if doc.signatures:
+        signed = {s.member for s in doc.signatures}
+        withdrawn = {name for name, d in doc.details.items() if d.withdrawn}
+        signers = {name for name, role in doc.panel if role != Role.OFFICER.value and name not in withdrawn}
+        return TenderStatus.SIGNED_OFF if signers <= signed else TenderStatus.MODERATION
     if doc.moderated:
         return TenderStatus.MODERATION
     if doc.scores:
@@ -212,6 +243,27 @@ def write_evaluation(
                 for m, b, r, d, a, why in doc.pledge_reviews
             ],
         )
+    if doc.proxy_entries:  # part of the signed content: written before the fingerprint is checked
+        session.execute(
+            _table(ProxyEntry).insert(),
+            [
+                {
+                    "member_id": members[p.member].id,
+                    "bidder_id": bidders[p.bidder].id,
+                    "question_id": questions[p.question].id,
+                    "entered_by": p.entered_by,
+                    "source": p.source,
+                    "entered_at": p.entered_at,
+                    "confirmed_at": p.confirmed_at,
+                }
+                for p in doc.proxy_entries
+            ],
+        )
+    _write_signed(session, tender, doc, members)
+    session.flush()
+    record = state.read_record(session, tender)
+    if doc.signatures:
+        _check_fingerprints(doc, state_encoding.encode_state(tender, record).fingerprint, source)
     # One entry holds the whole loaded record: `verify` replays the log from this snapshot.
     audit.record(
         session,
@@ -220,6 +272,70 @@ def write_evaluation(
         ChangeKind.TENDER_LOAD,
         "tender",
         replaced,
-        {"source": source, "state": state.current_state(session, tender)},
+        {
+            "source": source,
+            **snapshot_marks(doc.format, bool(doc.signatures), doc.record),
+            "state": state.state_of(tender, record),
+        },
     )
     return tender
+
+
+def _write_signed(session: Session, tender: Tender, doc: EvaluationDoc, members: dict[str, PanelMember]) -> None:
+    """A version-2 file's member details, keys (public values, no sealed half) and signatures with their seals."""
+    for name, d in doc.details.items():
+        session.add(
+            MemberDetail(
+                member_id=members[name].id,
+                email=d.email,
+                withdrawn=d.withdrawn,
+                withdrawal_reason=d.withdrawal_reason,
+                withdrawn_at=d.withdrawn_at,
+            )
+        )
+    keys: dict[str, MemberKey] = {}
+    for k in doc.keys:
+        keys[k.key_fingerprint] = key = MemberKey(
+            member_id=members[k.member].id,
+            public_key=k.public_key,
+            key_fingerprint=k.key_fingerprint,
+            enrolled_at=k.enrolled_at,
+            reason=k.reason,
+            retired=k.retired,
+            sealed_private_key=CARRIED_KEY,
+            kdf="",
+            salt=b"",
+            failed_attempts=0,
+            locked_until="",
+        )
+        session.add(key)
+    session.flush()
+    for s in doc.signatures:
+        sig = Signature(
+            tender_id=tender.id,
+            member_id=members[s.member].id,
+            name=s.member,
+            role=s.role,
+            signed_at=s.signed_at,
+            fingerprint=s.fingerprint,
+            audit_head=s.audit_head,
+            withdrawn=False,
+        )
+        session.add(sig)
+        session.flush()
+        session.add(SignatureSeal(signature_id=sig.id, key_id=keys[s.key_fingerprint].id, seal=s.seal))
+
+
+def _check_fingerprints(doc: EvaluationDoc, fingerprint: str, source: str) -> None:
+    """Each signature must be of the content as loaded; any that is not refuses the load (rolled back)."""
+    problems = [
+        Problem(
+            s.where,
+            f"the file's content is not what {s.member} signed "
+            f"(fingerprint {s.fingerprint[:16]}\u2026 now {fingerprint[:16]}\u2026)",
+        )
+        for s in doc.signatures
+        if s.fingerprint != fingerprint
+    ]
+    if problems:
+        raise ValidationError(problems, source or None)

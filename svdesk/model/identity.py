@@ -127,6 +127,7 @@ class NewKey:
     sealed_private_key: bytes = field(repr=False)  # nonce + AES-GCM ciphertext (with its tag)
     kdf: str
     salt: bytes = field(repr=False)
+    private_key: bytes = field(repr=False)  # in memory only: it signs its own enrolment, then is dropped
 
 
 def make_key(member: str, passphrase: str) -> NewKey:
@@ -141,7 +142,7 @@ def make_key(member: str, passphrase: str) -> NewKey:
     salt, nonce, kdf = os.urandom(SALT_BYTES), os.urandom(NONCE_BYTES), kdf_text()
     sealing = AESGCM(derive_key(passphrase, salt, kdf))
     sealed = nonce + sealing.encrypt(nonce, private.private_bytes_raw(), _associated_data(public.hex()))
-    return NewKey(public.hex(), key_fingerprint(public), sealed, kdf, salt)
+    return NewKey(public.hex(), key_fingerprint(public), sealed, kdf, salt, private.private_bytes_raw())
 
 
 @dataclass(frozen=True)

@@ -99,6 +99,8 @@ class ChangeKind(enum.StrEnum):
     KEY_RETIRE = "key.retire"  # the key a re-enrolment replaced: kept, it verifies what it signed
     PACK_ISSUE = "pack.issue"  # an offline scoring pack exported, bound to its member and tender
     PACK_IMPORT = "pack.import"  # an issued pack imported (once)
+    PROXY_ENTER = "proxy.enter"  # a member's score typed in by the officer from their paper form or pack
+    PROXY_CONFIRM = "proxy.confirm"  # the member, signed in, accepted a score entered for them as theirs
     # 'status.<status>': one member per TenderStatus (a test checks there is one for each)
     STATUS_DRAFT = "status.draft"
     STATUS_SCORING = "status.scoring"
@@ -152,6 +154,8 @@ CHANGE_LABELS: dict[ChangeKind, str] = {
     ChangeKind.KEY_RETIRE: "Key retired",
     ChangeKind.PACK_ISSUE: "Scoring pack issued",
     ChangeKind.PACK_IMPORT: "Scoring pack imported",
+    ChangeKind.PROXY_ENTER: "Score entered by proxy",
+    ChangeKind.PROXY_CONFIRM: "Proxy-entered score confirmed",
     ChangeKind.STATUS_DRAFT: "Status: draft",
     ChangeKind.STATUS_SCORING: "Status: scoring",
     ChangeKind.STATUS_MODERATION: "Status: moderation",

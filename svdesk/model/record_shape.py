@@ -30,6 +30,7 @@ from svdesk.model.entities import (
     PanelMember,
     Pledge,
     PledgeReview,
+    ProxyEntry,
     Question,
     ScaleDescriptor,
     Score,
@@ -330,6 +331,32 @@ PACK = Kind(
     not_recorded={"mac_key": "the secret the pack's MAC is made with: never in the record, nor in the pack"},
 )
 
+# Issue 13 item 6: a member's scores typed in by the officer from their signed paper form or
+# offline pack, and the member's confirmation. Fingerprinted: a score's provenance is part of what
+# the panel signs (a sign-off attests that these scores were entered by proxy, from this source,
+# and whether the member had confirmed them); changing the source, or confirming, after anyone
+# signed changes the content, so it is refused until the tender is reopened, like any score.
+# Keyed as the score it is about, and bulk: a panel that scored a framework on paper has one per score.
+PROXY = Kind(
+    name="proxy",
+    entity=ProxyEntry,
+    key=(
+        KeyPart("bidder", ProxyEntry.bidder_id),
+        KeyPart("question", ProxyEntry.question_id),
+        KeyPart("member", ProxyEntry.member_id),
+    ),
+    fields=(
+        Field("entered_by", ProxyEntry.entered_by, TEXT),
+        Field("source", ProxyEntry.source, TEXT),
+        Field("entered_at", ProxyEntry.entered_at, TEXT),
+        Field("confirmed_at", ProxyEntry.confirmed_at, TEXT),  # "" until the member confirms
+    ),
+    rows="proxies",
+    scope=Scope(ProxyEntry.member_id, "member"),
+    bulk=True,
+    not_recorded={"id": "a proxy entry is keyed by its score's bid, question and member"},
+)
+
 # In the order of the state: the small kinds as listed, then the bulk kinds as listed (`state.state_of`).
 KINDS: tuple[Kind, ...] = (
     TENDER,
@@ -347,6 +374,7 @@ KINDS: tuple[Kind, ...] = (
     KEY,
     SEAL,
     PACK,
+    PROXY,
 )
 
 # The mapped entities that are not part of any tender's record.

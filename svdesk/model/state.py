@@ -31,6 +31,7 @@ from svdesk.model.entities import (
     PanelMember,
     Pledge,
     PledgeReview,
+    ProxyEntry,
     Question,
     Signature,
     SignatureSeal,
@@ -183,6 +184,14 @@ def pack_value(p: PackIssue) -> dict[str, Any]:
     return shape.PACK.value(p)
 
 
+def proxy_key(bidder_id: int, question_id: int, member_id: int) -> str:
+    return shape.PROXY.key_of(bidder_id, question_id, member_id)
+
+
+def proxy_value(p: ProxyEntry) -> dict[str, Any]:
+    return shape.PROXY.value(p)
+
+
 # --- the snapshot ---------------------------------------------------------------------------------------
 
 
@@ -216,6 +225,9 @@ class Record:
     # (id, pack_uid, member_id, issued_at, imported_at, imported_by) by id; a default, as records built
     # by hand before packs were recorded hold none
     packs: list[Any] = field(default_factory=list)
+    # (bidder_id, question_id, member_id, entered_by, source, entered_at, confirmed_at): scores
+    # entered by proxy; a default for the same reason
+    proxies: list[Any] = field(default_factory=list)
 
 
 def _reads() -> tuple[Kind | Part, ...]:

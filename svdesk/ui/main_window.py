@@ -29,6 +29,7 @@ from svdesk.app import setup as setup_cases
 from svdesk.app.database import Database
 from svdesk.app.errors import SvdeskError
 from svdesk.app.reads import STAGES, RecordVersion, TenderStatus
+from svdesk.app.unit import Actor
 from svdesk.ui.background import Worker, run_with_progress
 from svdesk.ui.database_menu import DatabaseMenu
 from svdesk.ui.lazy_tabs import LazyTabs
@@ -179,8 +180,9 @@ class MainWindow(QMainWindow):
         return self.databases.db
 
     @property
-    def actor(self) -> str:
-        return self.desk.actor
+    def actor(self) -> Actor:
+        """The person signed in (to the tender shown), else the login name."""
+        return self.desk.person_for(self.current_reference) or self.desk.actor
 
     # The stage screens, built when first shown or asked for (see LazyTabs).
     @property

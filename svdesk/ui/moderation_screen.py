@@ -361,7 +361,7 @@ class ModerationScreen(TenderScreen):
             version = self.model.grid.cell(bidder, question).version
         try:
             saved = moderation.set_consensus(
-                self.db, moderator.member, self.reference, bidder, question, score, text, expected_version=version
+                self.db, moderator, self.reference, bidder, question, score, text, expected_version=version
             )
         except SvdeskError as exc:
             self.message.setText(str(exc))
@@ -426,7 +426,7 @@ class ModerationScreen(TenderScreen):
             self.pledge_message.setText("Sign in as a panel member to record the panel's view; nothing was saved.")
             return False
         try:
-            moderation.adjust_pledge(self.db, moderator.member, self.reference, p.bidder, p.ref, accepted, reason or "")
+            moderation.adjust_pledge(self.db, moderator, self.reference, p.bidder, p.ref, accepted, reason or "")
         except SvdeskError as exc:
             self.pledge_message.setText(str(exc))
             return False

@@ -127,10 +127,24 @@ class WithdrawDialog(_Dialog):
 class EnrolDialog(_Dialog):
     """The member at the keyboard chooses their own passphrase; svdesk keeps only what it seals."""
 
-    def __init__(self, member: str, parent: QWidget | None = None) -> None:
-        super().__init__(f"Enrol {member}", parent)
+    def __init__(self, member: str, parent: QWidget | None = None, *, again: bool = False) -> None:
+        super().__init__(f"Enrol {member} again" if again else f"Enrol {member}", parent)
         self.setObjectName("enrolDialog")
         self.member = member
+        self.again_mode = again
+        self.reason: QLineEdit | None = None
+        if again:
+            self.form.addRow(
+                QLabel(
+                    f"{_html(member)} forgot their passphrase: their key is retired (kept: it still verifies what "
+                    "it signed) and a new one made. Say why, for the record.",
+                    wordWrap=True,
+                )
+            )
+            self.reason = QLineEdit(objectName="reenrolReason")
+            self.reason.setAccessibleName(f"Why {member} is enrolled again")
+            self.reason.textChanged.connect(self._check)
+            self.form.addRow("&Reason", self.reason)
         self.form.addRow(
             QLabel(
                 f"<b>{_html(member)}</b>, choose your passphrase and type it twice. Only you should know it: "
@@ -147,7 +161,7 @@ class EnrolDialog(_Dialog):
             field.setEchoMode(QLineEdit.EchoMode.Password)
             field.textChanged.connect(self._check)
         self.state = QLabel(objectName="enrolState", wordWrap=True)
-        self.ok.setText("Enrol")
+        self.ok.setText("Enrol again" if again else "Enrol")
         self.ok.setEnabled(False)
         self.form.addRow("&Passphrase", self.passphrase)
         self.form.addRow("&Again", self.again)
@@ -158,11 +172,15 @@ class EnrolDialog(_Dialog):
         first, second = self.passphrase.text(), self.again.text()
         problem = identity.passphrase_problem(first, self.member) if first else None
         differ = bool(second) and first != second
-        self.ok.setEnabled(bool(first) and problem is None and first == second)
+        reason_ok = self.reason is None or bool(self.reason.text().strip())
+        self.ok.setEnabled(bool(first) and problem is None and first == second and reason_ok)
         self.state.setText(problem or ("The two passphrases differ." if differ else ""))
 
     def value(self) -> str:
         return self.passphrase.text()
+
+    def reason_text(self) -> str:
+        return self.reason.text() if self.reason is not None else ""
 
 
 def _html(value: str) -> str:

@@ -2,15 +2,19 @@
 of those expected, declarations made, the bidders they may not see, enrolled or not).
 
 Add a member; edit the selected member's name, role and email below the table; remove one who has
-done nothing yet, or withdraw one who has, with a reason kept in the record.
+done nothing yet, or withdraw one who has, with a reason kept in the record. While scoring is open,
+export an evaluator's offline scoring pack, and import a filled-in pack after a preview.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -24,9 +28,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from svdesk.app import identity, panel
+from svdesk.app import identity, packs, panel, reads
+from svdesk.app.errors import SvdeskError
+from svdesk.app.files import safe_filename
+from svdesk.app.packs import PackImport, PackImportPlan, ScoringPack
 from svdesk.app.panel import PanelRow
+from svdesk.app.status import TenderStatus
+from svdesk.app.unit import name_of
+from svdesk.ui.background import Worker, run_with_progress
+from svdesk.ui.pack_dialogs import Keep, PackPreview, counts_text
 from svdesk.ui.panel_dialogs import AddMemberDialog, EnrolDialog, WithdrawDialog, role_choice
+from svdesk.ui.proxy_dialog import ProxyEntryDialog
 from svdesk.ui.screen_base import Desk, Refresh, TenderScreen
 
 COLUMNS = ("Name", "Role", "Email", "Scores given", "Declarations", "May not see", "Enrolled", "Status")
@@ -46,6 +58,24 @@ def status_text(row: PanelRow) -> str:
     return "Signed" if row.signed else "Active"
 
 
+def panel_hint(rows: list[PanelRow]) -> str:
+    """What the officer should do next on this screen ("" once everyone is on and enrolled)."""
+    if not rows:
+        return "No one on the panel yet: add the evaluators, the chair, and yourself as the procurement officer."
+    if not any(r.role == "officer" for r in rows):
+        return (
+            "Add yourself too, as the procurement officer: once anyone enrols, every change to this tender is "
+            "made signed in, yours included."
+        )
+    waiting = [r.name for r in rows if not r.enrolled and not r.withdrawn]
+    if waiting:
+        return (
+            f"Still to enrol: {', '.join(waiting)}. Each chooses their own passphrase (Enrol\u2026 on their row); "
+            "from the first enrolment on, every change is signed by the person who makes it."
+        )
+    return ""
+
+
 class PanelScreen(TenderScreen):
     refresh_policy = Refresh.ALWAYS  # a handful of rows, and the form may show what svdesk refused
 
@@ -57,6 +87,11 @@ class PanelScreen(TenderScreen):
         self.enrol_dialog: EnrolDialog | None = None
         self.enrol_buttons: dict[str, QPushButton] = {}  # a member not enrolled yet -> their row's Enrol… button
         self.lock: str | None = "no tender"  # why nothing can be edited now, as last read
+        self.scoring_open = False  # scoring packs are issued and imported only while scoring is open
+        self.pack_preview: PackPreview | None = None
+        self.pack_worker: Worker | None = None
+        self.pack_folder = Path.home()  # where the last pack was written or read
+        self.proxy_dialog: ProxyEntryDialog | None = None
         intro = QLabel(
             "Evaluators score the bids; the moderators and the chair agree the consensus; everyone but the "
             "procurement officer signs. A member who has done anything (a score, a declaration, a pledge "
@@ -76,9 +111,12 @@ class PanelScreen(TenderScreen):
         self.table.currentCellChanged.connect(lambda row, *_: self._show(row))
         self.add = QPushButton("&Add member…", objectName="addMember")
         self.add.clicked.connect(self.open_add_dialog)
+        self.import_pack_button = QPushButton("&Import scoring pack…", objectName="importScoringPack")
+        self.import_pack_button.clicked.connect(self.choose_pack_to_import)
         self.hint = QLabel(objectName="panelHint", wordWrap=True)
         top = QHBoxLayout()
         top.addWidget(self.add)
+        top.addWidget(self.import_pack_button)
         top.addWidget(self.hint, 1)
 
         self.name = QLineEdit(objectName="memberName")
@@ -93,6 +131,10 @@ class PanelScreen(TenderScreen):
         self.enrol = QPushButton("E&nrol…", objectName="enrolMember")
         self.enrol.setToolTip("The member chooses their own passphrase (the officer hands the keyboard over)")
         self.enrol.clicked.connect(lambda: self.open_enrol_dialog())
+        self.export_pack_button = QPushButton("&Export scoring pack…", objectName="exportScoringPack")
+        self.export_pack_button.clicked.connect(self.choose_pack_export)
+        self.proxy_button = QPushButton("Enter &paper scores…", objectName="enterPaperScores")
+        self.proxy_button.clicked.connect(lambda: self.open_proxy_dialog())
         self.save.clicked.connect(self.save_member)
         self.remove.clicked.connect(self.remove_member)
         self.withdraw.clicked.connect(lambda: self.open_withdraw_dialog())
@@ -104,7 +146,7 @@ class PanelScreen(TenderScreen):
         form.addRow("R&ole", self.role)
         form.addRow("E&mail", self.email)
         buttons = QHBoxLayout()
-        for b in (self.save, self.remove, self.withdraw, self.enrol):
+        for b in (self.save, self.remove, self.withdraw, self.enrol, self.export_pack_button, self.proxy_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         self.selected = QGroupBox("Selected member", objectName="selectedMember")
@@ -118,9 +160,21 @@ class PanelScreen(TenderScreen):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.selected)
         layout.addWidget(self.message)
-        order = (self.add, self.table, self.name, self.role, self.email, self.save, self.remove, self.withdraw)
-        for first, second in zip(order, (*order[1:], self.enrol), strict=True):
+        order = (
+            self.add,
+            self.import_pack_button,
+            self.table,
+            self.name,
+            self.role,
+            self.email,
+            self.save,
+            self.remove,
+            self.withdraw,
+            self.enrol,
+        )
+        for first, second in zip(order, (*order[1:], self.export_pack_button), strict=True):
             QWidget.setTabOrder(first, second)  # as they are laid out: Add, the table, then the form
+        QWidget.setTabOrder(self.export_pack_button, self.proxy_button)
         self._show(-1)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
@@ -138,12 +192,15 @@ class PanelScreen(TenderScreen):
 
     def load(self) -> None:
         if self.reference is None:
-            self.rows, self.lock = [], "no tender"
+            self.rows, self.lock, self.scoring_open = [], "no tender", False
             self.table.setRowCount(0)
             self._show(-1)
             return
         keep = self.current_name()
         self.lock = self.locked()
+        self.scoring_open = self.lock is None and any(
+            t.reference == self.reference and t.status == TenderStatus.SCORING for t in reads.list_tenders(self.db)
+        )
         self.rows = panel.panel_rows(self.db, self.reference)
         self.table.blockSignals(True)
         self.table.setRowCount(len(self.rows))
@@ -183,11 +240,7 @@ class PanelScreen(TenderScreen):
         if current >= 0:
             self.table.setCurrentCell(current, 0)
         self._show(current)
-        self.hint.setText(
-            "No one on the panel yet: add the evaluators, the chair, and yourself as the procurement officer."
-            if not self.rows
-            else ""
-        )
+        self.hint.setText(panel_hint(self.rows))
         if self.lock:
             self.show_message(f"Read only: {self.lock}")
 
@@ -211,11 +264,24 @@ class PanelScreen(TenderScreen):
             w.setEnabled(writable)
         for w in (self.remove, self.withdraw):  # a withdrawn member stays in the record as they are
             w.setEnabled(writable and row is not None and not row.withdrawn)
-        self.enrol.setEnabled(row is not None and self.may_enrol(row))
+        again = row is not None and row.enrolled
+        self.enrol.setText("E&nrol again\u2026" if again else "E&nrol\u2026")
+        self.enrol.setToolTip(
+            "A forgotten passphrase: the officer, signed in, enrols the member again with a reason; the member "
+            "chooses the new passphrase (the old key is retired and still verifies what it signed)"
+            if again
+            else "The member chooses their own passphrase (the officer hands the keyboard over)"
+        )
+        self.enrol.setEnabled(row is not None and (self.may_enrol(row) or self.may_reenrol(row)))
         self.add.setEnabled(self.lock is None)
+        self._show_pack_buttons(row)
+        self._show_proxy_button(row)
 
     def may_enrol(self, row: PanelRow) -> bool:
         return self.lock is None and not row.enrolled and not row.withdrawn
+
+    def may_reenrol(self, row: PanelRow) -> bool:
+        return self.lock is None and row.enrolled and not row.withdrawn
 
     # --- editing ------------------------------------------------------------------------------------
 
@@ -304,10 +370,29 @@ class PanelScreen(TenderScreen):
         name = member or self.current_name()
         if name is None:
             return None
-        dialog = self.enrol_dialog = EnrolDialog(name, self)
-        dialog.submit = lambda: self._refusal(self.enrol_member(name, dialog.value()))
+        row = next((r for r in self.rows if r.name == name), None)
+        again = row is not None and row.enrolled
+        dialog = self.enrol_dialog = EnrolDialog(name, self, again=again)
+        if again:
+            dialog.submit = lambda: self._refusal(self.reenrol_member(name, dialog.value(), dialog.reason_text()))
+        else:
+            dialog.submit = lambda: self._refusal(self.enrol_member(name, dialog.value()))
         dialog.open()
         return dialog
+
+    def reenrol_member(self, name: str, passphrase: str, reason: str) -> bool:
+        """The officer (signed in) enrols `name` again with a reason; `name` chose the new passphrase."""
+        old = next((r for r in self.rows if r.name == name), None)
+        done = self.edit(
+            lambda: identity.reenrol(self.db, self.actor, self.reference, name, passphrase, reason),
+            f"Enrolled {name} again.",
+        )
+        if done is not None:
+            retired = " (the old key is retired, and still verifies what it signed)" if old is not None else ""
+            self.show_message(f"Enrolled {name} again: new key {done.value.shown_fingerprint}{retired}.")
+            self.reload()
+            self.select(name)
+        return done is not None
 
     def enrol_member(self, name: str, passphrase: str) -> bool:
         done = self.edit(
@@ -319,3 +404,177 @@ class PanelScreen(TenderScreen):
             self.reload()
             self.select(name)
         return done is not None
+
+    # --- offline scoring packs ------------------------------------------------------------------------
+
+    def _show_pack_buttons(self, row: PanelRow | None) -> None:
+        """Export for an evaluator on the panel, import at all, only while scoring is open (the use cases
+        refuse the rest, e.g. a member not declared yet: said when clicked)."""
+        closed = "" if self.scoring_open else "Scoring packs are exported and imported while scoring is open"
+        if closed and self.lock and self.lock != "no tender":
+            closed += f" ({self.lock})"
+        scores = row is not None and row.role == "evaluator" and not row.withdrawn
+        self.export_pack_button.setEnabled(not closed and scores)
+        if closed or row is None:
+            self.export_pack_button.setToolTip(closed or "Select the evaluator whose pack to write")
+        elif not scores:
+            self.export_pack_button.setToolTip(f"{row.name} does not score: a scoring pack is for an evaluator")
+        else:
+            self.export_pack_button.setToolTip(f"Write {row.name}'s scoring pack, to score offline in Excel")
+        self.import_pack_button.setEnabled(not closed)
+        self.import_pack_button.setToolTip(
+            closed or "Import an evaluator's filled-in offline scoring pack, after a preview"
+        )
+
+    def choose_pack_export(self) -> Worker | None:
+        """Export… : where to write the selected member's pack (the file dialog), then write it."""
+        name = self.current_name()
+        if name is None or self.reference is None:
+            return None
+        suggested = self.pack_folder / f"{safe_filename(self.reference)}-{safe_filename(name)}-pack.xlsx"
+        path, _ = QFileDialog.getSaveFileName(
+            self, f"Save {name}'s scoring pack", str(suggested), "Excel workbook (*.xlsx)"
+        )
+        if not path:
+            return None
+        out = Path(path)
+        return self.export_pack_to(out if out.suffix.lower() == ".xlsx" else out.with_name(out.name + ".xlsx"))
+
+    def export_pack_to(self, path: Path, member: str | None = None) -> Worker | None:
+        """Write `member`'s (default: the selected member's) pack to `path`, off the event loop; the
+        pack is issued in the record. A refusal (not declared yet, not on the panel) is shown."""
+        name = member or self.current_name()
+        if name is None or self.reference is None:
+            return None
+        db, actor, reference = self.db, self.actor, self.reference
+
+        def job() -> Path:
+            return packs.export_pack(db, actor, reference, name, path)
+
+        def done(written: Path) -> None:
+            self.pack_folder = written.parent
+            self.show_message(f"Wrote {name}'s scoring pack to {written}.")
+            self.saved.emit()  # the pack's issue is in the record
+
+        def failed(message: str) -> None:
+            self.show_message(f"{message}\nNo scoring pack was written.", error=True)
+
+        self.pack_worker = run_with_progress(self, f"Writing {path.name}…", job, done, failed)
+        return self.pack_worker
+
+    def choose_pack_to_import(self) -> Worker | None:
+        """Import… : which pack (the file dialog), then read, preview and import it."""
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import a scoring pack", str(self.pack_folder), "Excel workbook (*.xlsx)"
+        )
+        return self.import_pack_from(Path(path)) if path else None
+
+    def import_pack_from(self, path: Path) -> Worker | None:
+        """Read the pack (an untrusted file, parsed in a limited child process) and plan its import,
+        off the event loop; then the preview (`self.pack_preview`), where Import writes it."""
+        if self.reference is None:
+            return None
+        db, actor, reference = self.db, self.actor, self.reference
+
+        def job() -> tuple[ScoringPack, PackImportPlan]:
+            pack = packs.read_scoring_pack(path)
+            return pack, packs.import_pack(db, actor, reference, pack, dry_run=True).plan
+
+        def done(read: tuple[ScoringPack, PackImportPlan]) -> None:
+            self.pack_folder = path.parent
+            self.preview_pack(path, *read)
+
+        self.pack_worker = run_with_progress(
+            self, f"Reading {path.name}…", job, done, lambda message: self._pack_refused(path, message)
+        )
+        return self.pack_worker
+
+    def _pack_refused(self, path: Path, message: str) -> None:
+        named = message if str(path) in message else f"{path}: {message}"
+        self.show_message(f"{named}\nNothing was imported.", error=True)
+
+    def preview_pack(self, path: Path, pack: ScoringPack, plan: PackImportPlan) -> PackPreview:
+        dialog = self.pack_preview = PackPreview(path, plan, self, importer=name_of(self.actor))
+        dialog.accepted.connect(lambda: self.apply_pack(path, pack, plan, dialog.keep()))
+        dialog.rejected.connect(lambda: self.show_message("Import cancelled; nothing was written."))
+        dialog.open()
+        return dialog
+
+    def apply_pack(self, path: Path, pack: ScoringPack, previewed: PackImportPlan, keep: Keep | None) -> Worker | None:
+        """Import the pack as previewed, all or nothing, after a backup, off the event loop; `keep`
+        settles every conflict one way."""
+        if self.reference is None:
+            return None
+        db, actor, reference = self.db, self.actor, self.reference
+
+        def job() -> PackImport:
+            # The choice was made on what the preview showed: if the scores held moved since, it no longer holds.
+            now = packs.import_pack(db, actor, reference, pack, dry_run=True).plan
+            if now.rows != previewed.rows:
+                raise SvdeskError("the scores held changed since the preview; import the pack again to see them")
+            return packs.import_pack(db, actor, reference, pack, keep=keep if previewed.conflicts else None)
+
+        def failed(message: str) -> None:
+            self._pack_refused(path, message)
+            self.mark_stale()
+
+        self.pack_worker = run_with_progress(
+            self, f"Importing {path.name}…", job, lambda done: self._pack_imported(path, done), failed
+        )
+        return self.pack_worker
+
+    def _pack_imported(self, path: Path, done: PackImport) -> None:
+        outcome = done.outcome
+        assert outcome is not None  # not a dry run
+        written = len(outcome.written)
+        said = (
+            f"Imported {done.plan.member}'s scoring pack from {path.name} ({counts_text(done.plan)}): "
+            f"saved {written} score{'' if written == 1 else 's'}"
+            + (f"; kept {outcome.kept_existing} held score(s) as they were" if outcome.kept_existing else "")
+            + "."
+            + (  # imported by the officer: said as the record says it
+                f" Recorded as entered by proxy from {outcome.proxy_source}, until {done.plan.member} confirms them."
+                if outcome.proxy_source and written
+                else ""
+            )
+        )
+        self.show_message(" ".join((said, *outcome.warnings)), warning=bool(outcome.warnings))
+        self.saved.emit()
+        self.reload()
+
+    # --- scores entered by proxy ------------------------------------------------------------------------
+
+    def _show_proxy_button(self, row: PanelRow | None) -> None:
+        """Enter paper scores… for an evaluator while scoring is open (the officer signs in to use it)."""
+        scores = row is not None and row.role == "evaluator" and not row.withdrawn
+        self.proxy_button.setEnabled(self.scoring_open and scores)
+        if not self.scoring_open:
+            self.proxy_button.setToolTip("A member's paper scores are entered while scoring is open")
+        elif row is None or not scores:
+            self.proxy_button.setToolTip("Select the evaluator whose signed paper form to type in")
+        else:
+            self.proxy_button.setToolTip(
+                f"Type in {row.name}'s scores from their signed paper form, recorded as entered by proxy"
+            )
+
+    def open_proxy_dialog(self, member: str | None = None) -> ProxyEntryDialog | None:
+        """The officer, signed in, types the selected evaluator's scores in from their paper form."""
+        name = member or self.current_name()
+        if name is None or self.reference is None:
+            return None
+        person = self.person
+        if person is None or person.role != "officer":
+            who = "No one is signed in" if person is None else f"{person.member} is signed in"
+            self.show_message(
+                f"{who}: the procurement officer signs in (Ctrl+L) to enter {name}'s paper scores, which are "
+                "recorded as entered by proxy by them. Nothing was entered.",
+                error=True,
+            )
+            if person is None:
+                self.desk.presence.sign_in_wanted.emit()
+            return None
+        dialog = self.proxy_dialog = ProxyEntryDialog(self.db, person, self.reference, name, self)
+        dialog.saved.connect(self.saved.emit)  # the window's stages and progress follow each score
+        dialog.finished.connect(lambda _result: self.reload())
+        dialog.open()
+        return dialog

@@ -108,6 +108,7 @@ class PresenceBar(QObject):
         self.sign_out_action.setObjectName("signOutAction")
         self.idle = IdleLock(desk, settings, self._locked_after, self)
         desk.presence.changed.connect(self.show_presence)
+        desk.presence.sign_in_wanted.connect(self._sign_in_wanted)
         for w in (self.label, self.button):
             window.statusBar().addPermanentWidget(w)
         self.show_presence()
@@ -136,6 +137,10 @@ class PresenceBar(QObject):
             self.sign_in()
         else:
             self.desk.sign_out()
+
+    def _sign_in_wanted(self) -> None:
+        if self.desk.signed_in is None:  # someone signed in to another tender switches themselves
+            self.sign_in()
 
     def sign_in(self) -> SignInDialog | None:
         """The sign-in dialog for the tender shown (switching, when someone is signed in already)."""

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
 from svdesk.app import reads, scoring
 from svdesk.app.errors import SvdeskError
 from svdesk.app.identity import SignedIn
-from svdesk.app.scoring import PledgeItem, ScoringItem
+from svdesk.app.scoring import PledgeItem, ProxyScore, ScoringItem
 from svdesk.ui.declaration_form import DeclarationForm
 from svdesk.ui.declaration_form import html as _html
 from svdesk.ui.long_list import LongList
@@ -60,6 +61,7 @@ class ScoringScreen(TenderScreen):
         self.scorer: str | None = None  # whose worklist is shown: the evaluator signed in
         self.evaluators: list[str] = []  # the tender's, as last read
         self.sign_in_dialog: SignInDialog | None = None
+        self.proxy_pending: dict[tuple[str, str], ProxyScore] = {}  # the scorer's scores entered for them, unconfirmed
 
         self.who = QLabel(objectName="scoringWho")
         self.switch = QPushButton("S&witch person\u2026", objectName="switchPerson")
@@ -72,6 +74,20 @@ class ScoringScreen(TenderScreen):
         top.addWidget(self.who)
         top.addWidget(self.switch)
         top.addWidget(self.progress, 1)
+
+        # Scores the officer entered for the member (paper form, offline pack): said until they confirm them.
+        self.proxy_banner = QFrame(objectName="proxyBanner")
+        self.proxy_banner.setStyleSheet(
+            "QFrame#proxyBanner { background: #fff4ce; border: 1px solid #d9b44a; border-radius: 4px; }"
+        )
+        self.proxy_text = QLabel(objectName="proxyBannerText", wordWrap=True)
+        self.proxy_confirm = QPushButton("Confirm", objectName="confirmProxyScores")
+        self.proxy_confirm.setToolTip("Accept the scores entered for you as your own (each is recorded as confirmed)")
+        self.proxy_confirm.clicked.connect(lambda: self.confirm_proxy())
+        banner = QHBoxLayout(self.proxy_banner)
+        banner.addWidget(self.proxy_text, 1)
+        banner.addWidget(self.proxy_confirm)
+        self.proxy_banner.hide()
 
         self.declarations = DeclarationForm()
         self.declarations.save_button.clicked.connect(self.save_declarations)
@@ -163,6 +179,7 @@ class ScoringScreen(TenderScreen):
         self.pages.addWidget(self.modes)  # 2
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.proxy_banner)
         layout.addWidget(self.pages, 1)
 
         for key in ("Ctrl+Return", "Ctrl+Enter"):
@@ -236,6 +253,7 @@ class ScoringScreen(TenderScreen):
             self.pages.setCurrentIndex(1)
             return
         items = self.items = work.items
+        self._show_proxy(name)
         self.pages.setCurrentIndex(2)
         self.pledges_stale = True
         self._fill_pledges_if_shown()
@@ -267,6 +285,8 @@ class ScoringScreen(TenderScreen):
     def _block(self, text: str, sign_in: bool = False) -> None:
         """Nothing to score, and why; nothing of anyone's work stays on screen."""
         self.items, self.index = [], -1
+        self.proxy_pending = {}
+        self.proxy_banner.hide()
         self.pledge_items = []
         self.pledge_page.show_pledges([], editable=False)
         self.pledges_stale = True
@@ -335,7 +355,7 @@ class ScoringScreen(TenderScreen):
 
     def _jump_text(self, i: int) -> tuple[str]:
         it = self.items[i]
-        mark = "\u2714" if it.done else "\u25cb"
+        mark = "\u270e" if (it.bidder, it.question) in self.proxy_pending else "\u2714" if it.done else "\u25cb"
         return (f"{mark} {it.bidder} \u2014 {it.question} {it.title}".strip(),)
 
     def _jump_to(self, row: int) -> None:
@@ -363,7 +383,7 @@ class ScoringScreen(TenderScreen):
         self.rationale.setReadOnly(not self.editable)
         self.save_next.setEnabled(self.editable)
         if self.editable:
-            self.message.setText("")
+            self.message.setText(self._proxy_note(it))
         self.previous.setEnabled(index > 0)
         self.next.setEnabled(index < len(self.items) - 1)
         self._fill_jump()
@@ -391,7 +411,7 @@ class ScoringScreen(TenderScreen):
             self.declarations.message.setText("Sign in as yourself to declare; nothing was saved.")
             return
         try:
-            scoring.declare(self.db, person.member, self.reference, person.member, answers)
+            scoring.declare(self.db, person, self.reference, person.member, answers)
         except SvdeskError as exc:
             self.declarations.message.setText(str(exc))
             return
@@ -429,12 +449,13 @@ class ScoringScreen(TenderScreen):
     def _write(self, it: ScoringItem, score: float, text: str, member: str, refresh: bool = False) -> bool:
         """Save one of `member`'s scores as them (one transaction), if they are the person signed in;
         an undo or redo saves through here too."""
-        if self._acting(member) is None:
+        person = self._acting(member)
+        if person is None:
             return False
         try:
             saved = scoring.set_score(
                 self.db,
-                member,
+                person,
                 self.reference,
                 member,
                 it.bidder,
@@ -447,8 +468,63 @@ class ScoringScreen(TenderScreen):
             self.message.setText(str(exc))
             return False
         it.score, it.rationale, it.version = score, text, saved.value
+        if (it.bidder, it.question) in self.proxy_pending:  # saving it themselves confirmed it
+            self._show_proxy(member)
         if refresh and self.scorer == member and 0 <= self.index < len(self.items) and self.items[self.index] is it:
             self.go(self.index)
+        return True
+
+    # --- scores entered for the member by proxy -------------------------------------------------------
+
+    def _show_proxy(self, member: str) -> None:
+        """The banner over the worklist while some of `member`'s scores entered for them by proxy
+        are not confirmed: how many, by whom, from what; Confirm accepts them as theirs."""
+        try:
+            pending = [p for p in scoring.proxy_scores(self.db, self.reference, member) if not p.confirmed]
+        except SvdeskError:
+            pending = []
+        self.proxy_pending = {(p.bidder, p.question): p for p in pending}
+        if not pending:
+            self.proxy_banner.hide()
+            return
+        groups: dict[tuple[str, str], int] = {}
+        for p in pending:
+            groups[(p.entered_by, p.source)] = groups.get((p.entered_by, p.source), 0) + 1
+        total = len(pending)
+        were = "was" if total == 1 else "were"
+        if len(groups) == 1:
+            ((by, source),) = groups
+            said = f"{total} of your scores {were} entered for you by {_html(by)} from {_html(source)}."
+        else:
+            parts = "; ".join(f"{n} by {_html(by)} from {_html(source)}" for (by, source), n in groups.items())
+            said = f"{total} of your scores {were} entered for you: {parts}."
+        self.proxy_text.setText(
+            f"<b>{said}</b> Review them (marked ✎ in the list) and Confirm, or change any that is not "
+            "what you gave: until you confirm them, the reports say they were entered by proxy."
+        )
+        self.proxy_confirm.setEnabled(self.locked() is None)
+        self.proxy_banner.show()
+
+    def _proxy_note(self, it: ScoringItem) -> str:
+        p = self.proxy_pending.get((it.bidder, it.question))
+        if p is None:
+            return ""
+        return f"Entered for you by {p.entered_by} from {p.source}; not yet confirmed by you."
+
+    def confirm_proxy(self) -> bool:
+        """The member signed in accepts every score entered for them, not yet confirmed, as theirs."""
+        person = self._acting(self.scorer) if self.scorer is not None else None
+        if person is None or not self.proxy_pending:
+            return False
+        count = len(self.proxy_pending)
+        done = self.edit(
+            lambda: scoring.confirm_proxy_scores(self.db, person, self.reference, person.member),
+            f"Confirmed {count} score{'' if count == 1 else 's'} entered for you as your own.",
+        )
+        if done is None:
+            return False
+        self._show_proxy(person.member)
+        self._fill_jump()
         return True
 
     def _fill_pledges_if_shown(self) -> None:
@@ -484,7 +560,7 @@ class ScoringScreen(TenderScreen):
         try:
             scoring.review_pledge(
                 self.db,
-                person.member,
+                person,
                 self.reference,
                 person.member,
                 p.bidder,

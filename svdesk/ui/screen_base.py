@@ -18,18 +18,24 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLabel, QWidget
 
 from svdesk.app.database import Database
-from svdesk.app.errors import SvdeskError
+from svdesk.app.errors import NotSignedIn, SvdeskError
 from svdesk.app.identity import SignedIn
 from svdesk.app.reads import RecordVersion, lock_reason
 from svdesk.app.unit import Actor, Outcome
 
 T = TypeVar("T")
 
+NOT_SIGNED_IN = (
+    "Sign in first (Ctrl+L): once anyone on this tender's panel has enrolled, every change is signed by "
+    "the person who makes it. Nothing was saved; make the change again once signed in."
+)
+
 
 class Presence(QObject):
     """Tells whoever listens (the window, every screen) that the person signed in changed."""
 
     changed = Signal()
+    sign_in_wanted = Signal()  # a change was refused for want of someone signed in: offer the sign-in
 
 
 @dataclass
@@ -95,7 +101,9 @@ class TenderScreen(QWidget):
 
     @property
     def actor(self) -> Actor:
-        return self.desk.actor
+        """Who acts on this tender: the person signed in to it, else the login (enough only before
+        anyone on the tender's panel enrolled; after that svdesk asks them to sign in)."""
+        return self.person or self.desk.actor
 
     @property
     def person(self) -> SignedIn | None:
@@ -160,6 +168,11 @@ class TenderScreen(QWidget):
         again when next shown."""
         try:
             outcome = call()
+        except NotSignedIn:
+            self.show_message(NOT_SIGNED_IN, error=True)
+            self.mark_stale()
+            self.desk.presence.sign_in_wanted.emit()
+            return None
         except SvdeskError as exc:
             self.show_message(str(exc), error=True)
             self.mark_stale()

@@ -9,6 +9,12 @@ transaction of its own even though the sign-in fails); from the third in a row e
 attempt waits 2**(n-3) seconds, at most 15 minutes; the right passphrase resets the count. This
 slows guessing at the app; it cannot slow someone who copied the database file (the KDF's cost
 is what protects a sealed key there).
+
+A key that came with an evaluation file (`evaluation_write`) has no sealed half here: it verifies
+what its member signed, and nobody signs in with it. To act in this database the member is enrolled
+again (`reenrol`, with the reason); when nobody signed in here can sign that for them (every key of
+the tender came with the file), the new key, which only the member holds, signs its own enrolment
+and the retirement of the carried key, as a first enrolment is signed.
 """
 
 from __future__ import annotations
@@ -35,6 +41,19 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def came_with_file(key: MemberKey) -> bool:
+    """True for a key loaded from an evaluation file: its public values only, no sealed private half."""
+    return not key.sealed_private_key
+
+
+def _carried_key_said(name: str) -> str:
+    return (
+        f"{name}'s key came with an evaluation file: it verifies what {name} signed; to act in this database "
+        f"the officer enrols {name} again, with the reason (svdesk panel reset --member {name!r} --reason WHY, "
+        "or the Panel screen)"
+    )
+
+
 def active_key(session: Session, member: PanelMember) -> MemberKey | None:
     """The member's current key (not retired), if they have enrolled."""
     return session.scalars(
@@ -52,6 +71,8 @@ def check_can_enrol(session: Session, tender: Tender, member_name: str, *, again
     member = find_member(session, tender, member_name)
     require_acting(session, member, "enrol", officer_may=True)
     current = active_key(session, member)
+    if not again and current is not None and came_with_file(current):
+        raise WorkflowError(_carried_key_said(member.name))
     if not again and current is not None:
         raise WorkflowError(
             f"{member.name} is already enrolled (key {crypto.shown_fingerprint(current.key_fingerprint)}); "
@@ -102,13 +123,25 @@ def reenrol(
     member = find_member(session, tender, name)
     old = active_key(session, member)
     assert old is not None  # check_can_enrol(again=True) made sure
+    if came_with_file(old) and audit.signer_in_effect() is None:
+        # Nobody signed in here to sign it, and nothing is recorded unsigned once keys are in force:
+        # the new key signs its enrolment, then the carried key's retirement (`entry_signatures`
+        # lets a member's own key supersede a carried one).
+        with audit.signing(audit.KeySigner(member.name, new.key_fingerprint, new.private_key)):
+            key = _add_key(session, tender, member.name, member, new, ChangeKind.KEY_REENROL, why)
+            _retire(session, tender, member.name, old, why)
+        return key
+    _retire(session, tender, actor, old, why)
+    return _add_key(session, tender, actor, member, new, ChangeKind.KEY_REENROL, why)
+
+
+def _retire(session: Session, tender: Tender, actor: str, old: MemberKey, why: str) -> None:
     before = state.key_value(old)
     old.retired = True
     session.flush()
     audit.record(
         session, tender.uid, actor, ChangeKind.KEY_RETIRE, state.key_key(old), before, state.key_value(old), reason=why
     )
-    return _add_key(session, tender, actor, member, new, ChangeKind.KEY_REENROL, why)
 
 
 @dataclass(frozen=True)
@@ -158,6 +191,8 @@ def sealed_key(session: Session, tender: Tender, member_name: str, now: datetime
             f"{member.name} has not enrolled: they enrol first, choosing their own passphrase "
             f"(svdesk panel enrol --member {member.name!r}, or the Panel screen)"
         )
+    if came_with_file(key):
+        raise crypto.NotEnrolled(_carried_key_said(member.name))
     until = crypto.still_locked(key.locked_until, now)
     if until is not None:
         raise crypto.SignInLocked(

@@ -131,7 +131,7 @@ def tender_overview(session: Session, tender: Tender) -> TenderOverview:
             "Panel",
             n_enrolled,
             n_members,
-            n_evaluators > 0,
+            n_evaluators > 0 and n_enrolled == n_members,  # everyone acts signed in: done once all enrolled
             f"Panel: {n_members} member{'' if n_members == 1 else 's'}, {n_enrolled} enrolled",
         ),
         stage(

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from svdesk import __version__
 from svdesk.model import audit, state
 from svdesk.model.entities import Tender
-from svdesk.model.kinds import TenderStatus
+from svdesk.model.kinds import Role, TenderStatus
 from svdesk.model.pledge_value import accepted_quantity, accepted_value, pledged_value
 from svdesk.model.rows import bulk_work
 from svdesk.model.scoring import Results, compute_results, question_shares
@@ -90,6 +90,50 @@ class ModeratedRow(NamedTuple):
     rationale: str
 
 
+class ProxyRow(NamedTuple):
+    """One member's score entered by proxy: by whom, from what, when; confirmed_at "" until the member confirms."""
+
+    member: str
+    bidder: str
+    question: str
+    entered_by: str
+    source: str
+    entered_at: str
+    confirmed_at: str
+
+
+@dataclass(frozen=True)
+class ProxyNote:
+    """Scores of one member entered by one person from one source, confirmed alike (`ReportData.proxy_notes`)."""
+
+    member: str
+    count: int
+    entered_by: str
+    source: str
+    confirmed_on: str  # the date ("3 December 2026") the member confirmed them; "" for not confirmed
+
+    @property
+    def text(self) -> str:
+        """What the reports print, plainly."""
+        scores = "scores was" if self.count == 1 else "scores were"  # "1 of this member's scores was"
+        confirmed = (
+            f"confirmed by the member on {self.confirmed_on}" if self.confirmed_on else "not confirmed by the member"
+        )
+        return (
+            f"{self.count} of this member's {scores} entered by proxy by {self.entered_by} "
+            f"from {self.source}; {confirmed}"
+        )
+
+
+def _day(iso: str) -> str:
+    """'2026-12-03T10:00:00+00:00' -> '3 December 2026' (the text as it is if it is not a date)."""
+    try:
+        when = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{when.day} {when:%B %Y}"
+
+
 @dataclass(frozen=True)
 class SignatureRow:
     name: str
@@ -136,6 +180,23 @@ class ReportData:
     loaded: bool = False
     loaded_from: str = ""
     loaded_at: str = ""
+    proxies: list[ProxyRow] = field(default_factory=list)  # scores the officer entered for a member
+
+    @cached_property
+    def proxy_cells(self) -> dict[tuple[str, str, str], ProxyRow]:
+        """(member, bidder, question) -> its proxy entry, for the scores entered by proxy."""
+        return {(p.member, p.bidder, p.question): p for p in self.proxies}
+
+    def proxy_notes(self, member: str | None = None) -> list[ProxyNote]:
+        """Each member's (or one member's) proxy-entered scores grouped by who entered them, from
+        what, and whether and when the member confirmed them; in panel order."""
+        counts: dict[tuple[str, str, str, str], int] = defaultdict(int)
+        for p in self.proxies:
+            if member is None or p.member == member:
+                counts[(p.member, p.entered_by, p.source, _day(p.confirmed_at) if p.confirmed_at else "")] += 1
+        order = {name: i for i, (name, _role) in enumerate(self.panel)}
+        keys = sorted(counts, key=lambda k: (order.get(k[0], len(order)), k[3] != "", k[3], k[1], k[2]))
+        return [ProxyNote(m, counts[(m, by, source, on)], by, source, on) for m, by, source, on in keys]
 
     @property
     def final(self) -> bool:
@@ -224,6 +285,12 @@ def _report_data(session: Session, tender: Tender) -> ReportData:
     ):
         name, role = member_of[mid]
         individual.append(IndividualScore(name, role, bidder_of[bid], code_of[qid], score, why))
+    proxies = [
+        ProxyRow(member_of[mid][0], bidder_of[bid], code_of[qid], by, source, at, confirmed)
+        for bid, qid, mid, by, source, at, confirmed in sorted(
+            record.proxies, key=lambda p: (member_pos[p[2]], bidder_rank[p[0]], question_pos[p[1]])
+        )
+    ]
     moderated = [
         ModeratedRow(bidder_of[bid], code_of[qid], score, why)
         for bid, qid, score, why in sorted(record.moderated, key=lambda m: (bidder_rank[m[0]], question_pos[m[1]]))
@@ -234,6 +301,8 @@ def _report_data(session: Session, tender: Tender) -> ReportData:
     for mid, mname, role, _pos in record.members:
         for bid, bname, _price, _bpos in record.bidders:
             d = declared.get((mid, bid))
+            if d is None and role == Role.OFFICER:
+                continue  # as `workflow.declarations`: the officer may declare; the gate does not wait for her
             declarations.append(
                 workflow.DeclarationView(
                     mname,
@@ -287,6 +356,7 @@ def _report_data(session: Session, tender: Tender) -> ReportData:
         loaded=source.loaded,
         loaded_from=source.loaded_from,
         loaded_at=source.loaded_at,
+        proxies=proxies,
     )
 
 

@@ -9,13 +9,15 @@ steps, so nothing is written by surprise:
   apply_pack_import   write through tenders.set_score (blind scoring, conflicts of interest, the
                       lock and the audit log all apply), all or nothing; a conflict (the database
                       already holds a different score or rationale) is only written when the
-                      caller resolves it, never silently
+                      caller resolves it, never silently. Imported by anyone but the member (the
+                      officer), every score is recorded as entered by proxy from
+                      "offline pack <sha256 of the file>" (`proxy_entries`), until the member confirms
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +28,7 @@ from svdesk.model.entities import Tender, TenderStatus
 from svdesk.model.errors import Problem, ValidationError, WorkflowError
 from svdesk.model.sandbox import run_limited
 from svdesk.model.scoring import score_problem
+from svdesk.model.services import proxy_entries
 from svdesk.model.services.locked_record import require_open
 from svdesk.model.services.pack_binding import (
     EXPORT_AGAIN,
@@ -86,6 +89,7 @@ class ScoringPack:
     exported_at: str
     rows: list[PackRow]
     binding: PackBinding = PackBinding("", "", "", "")  # the pack id, tender uid, export time and MAC
+    sha256: str = ""  # of the file's bytes as read: the source of scores imported by proxy
 
     @property
     def reference(self) -> str:
@@ -99,7 +103,21 @@ class ScoringPack:
 def read_scoring_pack(path: Path, timeout: float | None = None) -> ScoringPack:
     """Parse a filled-in pack in a time- and memory-limited child process; ValidationError names every bad cell."""
     check_xlsx_container(Path(path))
-    return run_limited(_read_scoring_pack, Path(path), source=str(path), timeout=timeout)
+    digest = file_sha256(Path(path))
+    pack = run_limited(_read_scoring_pack, Path(path), source=str(path), timeout=timeout)
+    return replace(pack, sha256=digest)
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes (hex), read in chunks."""
+    h = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError as exc:
+        raise ValidationError(f"cannot read the file: {exc.strerror}", source=str(path)) from exc
+    return h.hexdigest()
 
 
 def _cell_text(value: object) -> str:
@@ -257,6 +275,7 @@ class PackImportPlan:
     rows: list[PackPlanRow]
     warnings: list[str] = field(default_factory=list)
     pack_id: str = ""  # the issued pack, marked imported when the plan is applied
+    sha256: str = ""  # of the pack file: imported by the officer, the scores' source ("offline pack <sha256>")
 
     @property
     def conflicts(self) -> list[PackPlanRow]:
@@ -384,7 +403,9 @@ def plan_pack_import(session: Session, tender: Tender, pack: ScoringPack, member
             f"{conflicts} score(s) in the pack differ from what the database already holds; "
             "choose for each whether the pack or the database copy stands"
         )
-    return PackImportPlan(source, tender.reference, owner.name, pack.fingerprint, rows, warnings, pack.binding.pack_id)
+    return PackImportPlan(
+        source, tender.reference, owner.name, pack.fingerprint, rows, warnings, pack.binding.pack_id, pack.sha256
+    )
 
 
 # --- applying ---------------------------------------------------------------------------------------
@@ -397,6 +418,7 @@ class PackImportOutcome:
     unchanged: int
     blank: int
     warnings: list[str] = field(default_factory=list)
+    proxy_source: str = ""  # imported by someone other than the member: the scores were entered by proxy from this
 
 
 def _describe(score: float | None, rationale: str | None) -> str:
@@ -416,7 +438,8 @@ def apply_pack_import(
     """Write the plan through set_score, all or nothing (a savepoint inside the caller's transaction).
 
     `resolutions` maps (bidder, question) to "pack" or "existing" for each conflict; any conflict
-    left unresolved refuses the whole import.
+    left unresolved refuses the whole import. An `actor` other than the member (the officer) enters
+    the scores by proxy, from "offline pack <the file's sha256>".
     """
     chosen = dict(resolutions or {})
     if plan.tender != tender.reference:
@@ -439,10 +462,13 @@ def apply_pack_import(
         if (old[0] if old else None, old[1] if old else None) != (r.existing_score, r.existing_rationale):
             message = f"{r.question} for {r.bidder} changed in the database since the preview; preview the pack again"
             problems.append(Problem(f"{SCORES_SHEET}!D{r.row}", message))
+    by_proxy = actor != plan.member
+    if by_proxy and not plan.sha256:
+        problems.append(Problem("", "the pack file's SHA-256 is not known: read the pack again (read_scoring_pack)"))
     if problems:
         raise ValidationError(problems, plan.file)
 
-    outcome = PackImportOutcome([], 0, 0, 0)
+    outcome = PackImportOutcome([], 0, 0, 0, proxy_source=proxy_entries.pack_source(plan.sha256) if by_proxy else "")
     with session.begin_nested():  # a failure part-way leaves no score behind, even if the caller commits
         mark_imported(session, tender, plan.file, plan.pack_id, actor)
         for r in plan.rows:
@@ -454,9 +480,24 @@ def apply_pack_import(
                 outcome.kept_existing += 1
             else:
                 assert r.pack_score is not None
-                saved = set_score(
-                    session, tender, plan.member, r.bidder, r.question, r.pack_score, r.pack_rationale, actor=actor
-                )
+                if by_proxy:  # the conflict, if any, was resolved for the pack explicitly
+                    saved = proxy_entries.enter_by_proxy(
+                        session,
+                        tender,
+                        actor,
+                        plan.member,
+                        r.bidder,
+                        r.question,
+                        r.pack_score,
+                        r.pack_rationale,
+                        outcome.proxy_source,
+                        over_own=True,
+                    )
+                else:
+                    saved = set_score(
+                        session, tender, plan.member, r.bidder, r.question, r.pack_score, r.pack_rationale, actor=actor
+                    )
+                    proxy_entries.confirm_by_edit(session, tender, plan.member, r.bidder, r.question)
                 outcome.written.append(r.key)
                 outcome.warnings += saved.warnings
     return outcome

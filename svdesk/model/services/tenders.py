@@ -268,10 +268,12 @@ def set_score(
     rationale: str,
     actor: str | None = None,
     expected_version: int | None = None,
+    reason: str | None = None,
 ) -> SaveResult:
     """Record (or change) one panel member's own individual score, with its rationale.
 
-    `actor` is who typed it, when an officer enters a member's score from meeting notes.
+    `actor` is who typed it, when an officer enters a member's score from meeting notes; `reason`
+    the entry's reason when it is not the member's own (`proxy_entries`: "entered by proxy from ...").
     """
     require_editable(session, tender)
     require_status(tender, (TenderStatus.SCORING,), "individual scoring")
@@ -295,7 +297,8 @@ def set_score(
         return SaveResult(existing)
     else:
         existing.score, existing.rationale = value, text
-    reason = "" if actor in (None, member.name) else f"entered by {actor} for {member.name}"
+    if reason is None:
+        reason = "" if actor in (None, member.name) else f"entered by {actor} for {member.name}"
     audit.record(
         session,
         tender.uid,

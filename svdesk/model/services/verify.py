@@ -5,10 +5,15 @@ Three checks, each naming the first thing that no longer matches:
 2. the replay: the audit log, replayed from the load/creation snapshot, gives exactly the
    content in the database (so an edit made behind the app's back is caught even before sign-off);
    shown byte for byte against the snapshot when it holds, else replayed in full to name what differs;
-3. the signatures: each one's fingerprint equals the content's fingerprint now, its audit head is
+3. the entries' signatures: from the first enrolment on, every entry signed by its actor's key in
+   force then (`entry_signatures`), so a rewritten entry and its recomputed hashes are caught;
+4. the sign-offs: each one's fingerprint equals the content's fingerprint now, its audit head is
    an entry of the chain, and its seal verifies with the key enrolled for its member
    (`identity.check_seals`; a signature made before svdesk sealed signatures is reported unsealed,
-   and verifies as it did).
+   and verifies as it did). A signature loaded with a signed evaluation file was made in another
+   database, so its audit head is an entry of that database's chain: it is accepted only when this
+   tender's load snapshot holds that very signature and says the file's signatures were verified
+   (`carried_signatures`), and reported as carried; any other head missing from the chain fails.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from svdesk.model.entities import Tender
 from svdesk.model.kinds import SNAPSHOTS
 from svdesk.model.rows import bulk_work
 from svdesk.model.services import identity
+from svdesk.model.services.carried_signatures import carried_signatures, loaded_from
+from svdesk.model.services.entry_signatures import EntrySignatures, check_entry_signatures
 from svdesk.model.services.replacements import replacements
 from svdesk.model.services.tenders import active_signatures, get_tender
 
@@ -40,6 +47,8 @@ class VerifyReport:
     problems: list[str] = field(default_factory=list)
     replaced: list[dict[str, Any]] = field(default_factory=list)  # the tenders this one replaced (add_replacements)
     anchor: dict[str, Any] | None = None  # the --expect-head check, when one was asked for
+    entry_signatures: EntrySignatures | None = None
+    loaded_from: dict[str, Any] | None = None  # the file the tender was loaded from (`LoadedFrom.as_dict`)
 
     @property
     def ok(self) -> bool:
@@ -55,6 +64,8 @@ class VerifyReport:
             "signatures": self.signatures,
             "problems": self.problems,
             "replaced": self.replaced,
+            "entry_signatures": self.entry_signatures.as_dict() if self.entry_signatures else None,
+            "loaded_from": self.loaded_from,
             **({"expected_head": self.anchor} if self.anchor is not None else {}),
         }
 
@@ -187,6 +198,10 @@ def _verify(
         return report
     if not chain.ok:
         report.problems.append(chain.problem)
+    report.entry_signatures = signed = check_entry_signatures(entries, tender.uid)
+    if signed.problem:
+        more = f" (and {signed.further_failures:,} more entries after it)" if signed.further_failures else ""
+        report.problems.append(signed.problem + more)
     in_order = sorted(entries, key=lambda e: e.seq)  # the replay follows the sequence, as `audit.history`
     if in_order[0].action not in SNAPSHOT_ACTIONS:
         report.problems.append("audit entry 1 is not the tender's creation or load")
@@ -194,11 +209,32 @@ def _verify(
     if not _replay_matches(in_order, encoded):
         report.problems += _differences(replay(in_order), state.state_of(tender, record))
     hashes = {e.hash for e in entries}
+    loaded = loaded_from(session, tender, entries)
+    report.loaded_from = loaded.as_dict() if loaded is not None else None
+    carried: dict[int, dict[str, Any]] | None = None  # the snapshot's signatures, decoded only if needed
     in_force = active_signatures(session, tender)
     seals = identity.check_seals(tender.reference, in_force, record.keys, record.seals)
     for sig, seal in zip(in_force, seals, strict=True):
         ok_print = sig.fingerprint == fingerprint
         ok_head = sig.audit_head in hashes
+        carried_said = ""
+        if not ok_head and loaded is not None and loaded.signed and seal.state != "unsealed":
+            if carried is None:
+                carried = carried_signatures(in_order)
+            held = carried.get(sig.id)
+            if held is not None and all(
+                held.get(k) == v
+                for k, v in (
+                    ("name", sig.name),
+                    ("signed_at", sig.signed_at),
+                    ("fingerprint", sig.fingerprint),
+                    ("audit_head", sig.audit_head),
+                )
+            ):
+                carried_said = (
+                    f"carried from {loaded.file or 'an evaluation file'}: signed in another database "
+                    f"(head {sig.audit_head[:16]}\u2026)"
+                )
         report.signatures.append(
             {
                 "name": sig.name,
@@ -207,7 +243,10 @@ def _verify(
                 "fingerprint": sig.fingerprint,
                 "audit_head": sig.audit_head,
                 "fingerprint_matches": ok_print,
-                "audit_head_found": ok_head,
+                # in this chain, or carried by the load of a signed file (`carried`, `audit_head_in_this_chain`)
+                "audit_head_found": ok_head or bool(carried_said),
+                "audit_head_in_this_chain": ok_head,
+                "carried": carried_said,  # "" unless the signature came with the file this tender was loaded from
                 "key_fingerprint": seal.key_fingerprint,
                 "seal": seal.state,  # "verifies", "unsealed" (signed before svdesk sealed) or "does not verify"
                 "seal_verifies": seal.state == "verifies",
@@ -221,7 +260,7 @@ def _verify(
                 f"changed since it was signed (fingerprint {sig.fingerprint[:16]}... "
                 f"now {fingerprint[:16]}...)"
             )
-        if not ok_head:
+        if not ok_head and not carried_said:
             report.problems.append(
                 f"signature of {sig.name}: the audit entry it signed ({sig.audit_head[:16]}...) is no longer in the log"
             )

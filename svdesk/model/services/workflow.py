@@ -369,6 +369,8 @@ def declarations(session: Session, tender: Tender, member: str | None = None) ->
     for mid, mname, role in members:
         for bid, bname, _price in bidders:
             d = got.get((mid, bid))
+            if d is None and role == Role.OFFICER and member is None:
+                continue  # the officer may declare, but the gate does not wait for her: not shown as missing
             outside = d is not None and source.outside(mid, bid)
             out.append(
                 DeclarationView(mname, role.value, bname, d is not None, bool(d and d[0]), d[1] if d else "", outside)
@@ -411,20 +413,21 @@ def sign(session: Session, tender: Tender, signer: SignedIn) -> Signature:
     )
     session.add(sig)
     session.flush()
-    audit.record(
-        session,
-        tender.uid,
-        member.name,
-        ChangeKind.SIGNATURE_ADD,
-        state.signature_key(sig),
-        None,
-        state.signature_value(sig),
-    )
-    identity.seal_signature(session, tender, sig, signer, key)
-    signed = {s.member_id for s in active_signatures(session, tender)}
-    everyone = {mid for mid, _name in signers(session, tender)}
-    if everyone <= signed:
-        _set_status(session, tender, member.name, S.SIGNED_OFF)
+    with audit.signing(signer):  # the signature's entries are the member's own, signed with their key
+        audit.record(
+            session,
+            tender.uid,
+            member.name,
+            ChangeKind.SIGNATURE_ADD,
+            state.signature_key(sig),
+            None,
+            state.signature_value(sig),
+        )
+        identity.seal_signature(session, tender, sig, signer, key)
+        signed = {s.member_id for s in active_signatures(session, tender)}
+        everyone = {mid for mid, _name in signers(session, tender)}
+        if everyone <= signed:
+            _set_status(session, tender, member.name, S.SIGNED_OFF)
     return sig
 
 
