@@ -28,6 +28,11 @@ if [ "$mode" = run ]; then
   check_lib libxcb-render-util.so.0 libxcb-render-util0
   check_lib libxcb-shape.so.0 libxcb-shape0
   check_lib libxkbcommon-x11.so.0 libxkbcommon-x11-0
+  # no display (a server, a container): `make run` starts the window on a virtual screen
+  if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+    command -v xvfb-run >/dev/null || need+=("xvfb")
+    command -v xauth >/dev/null || need+=("xauth")
+  fi
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "system-deps: installing ${need[*]}"

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from svdesk import __version__
-from svdesk.app.errors import NotSignedIn, SvdeskError
+from svdesk.app.errors import NotSignedIn, SvdeskError, TenderExistsError
 
 if TYPE_CHECKING:
     from svdesk.app.database import Database
-    from svdesk.app.pledges import PledgeImportPlan
+    from svdesk.app.pledges import PledgeImportPlan, PledgeSheet
     from svdesk.app.unit import Actor
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
@@ -55,11 +55,16 @@ def _actor(args: argparse.Namespace, db: Database, person: str | None = None) ->
 
 
 @contextmanager
-def _open(args: argparse.Namespace, write: bool = False) -> Iterator[Database]:
-    """The database for one command; a writing command also takes the one-instance lock."""
+def _open(args: argparse.Namespace, write: bool = False, restoring: bool = False) -> Iterator[Database]:
+    """The database for one command; a writing command also takes the one-instance lock
+    (`restoring`: to restore a backup into it, even over a damaged file)."""
     from svdesk.app import database
 
-    opened = database.open_locked(args.db) if write else database.OpenDatabase(database.open_database(args.db), None)
+    opened = (
+        database.open_locked(args.db, restoring=restoring)
+        if write
+        else database.OpenDatabase(database.open_database(args.db), None)
+    )
     try:
         yield opened.db
     finally:
@@ -76,7 +81,10 @@ def cmd_load(args: argparse.Namespace) -> int:
     path = Path(args.file)
     data = read_json_file(path)  # before opening the database: a file that is not JSON touches nothing
     with _open(args, write=True) as db:
-        loaded = evaluation_files.load(db, _actor(args, db), path, replace=args.replace, data=data)
+        try:
+            loaded = evaluation_files.load(db, _actor(args, db), path, replace=args.replace, data=data)
+        except TenderExistsError as exc:  # the command line's way to say "replace it"
+            raise SvdeskError(f"{exc} (give --replace to load it in place of that tender)") from None
         print(
             f"loaded {loaded.reference} from {path} into {db.display_name}: {loaded.bidders} bidders, "
             f"{loaded.questions} questions, {loaded.scores} scores, {loaded.moderated} moderated"
@@ -171,17 +179,17 @@ def cmd_import_pledges(args: argparse.Namespace) -> int:
             db, _actor(args, db), args.tender, args.bidder, sheet, add_measures=args.add_measures, dry_run=args.dry_run
         ).value
     if args.json:
-        print(json.dumps(plan.as_dict(), indent=2, ensure_ascii=False))
+        doc = plan.as_dict()  # and what the reader said: which sheet, the rows not imported, its notes
+        doc.update(sheet_state=sheet.sheet_state, reported=list(sheet.reported), notes=list(sheet.notes))
+        print(json.dumps(doc, indent=2, ensure_ascii=False))
     else:
-        print(render_import_table(plan, args.dry_run))
+        print(render_import_table(plan, args.dry_run, sheet))
     return EXIT_OK
 
 
-def render_import_table(plan: PledgeImportPlan, dry_run: bool) -> str:
-    lines = [
-        f"{plan.file} (sheet {plan.sheet!r}, header on row {plan.header_row}) -> {plan.tender} / {plan.bidder}",
-        "",
-    ]
+def render_import_table(plan: PledgeImportPlan, dry_run: bool, sheet: PledgeSheet | None = None) -> str:
+    read = sheet.read_from if sheet is not None else f"sheet {plan.sheet!r}"
+    lines = [f"{plan.file}: {read}, header on row {plan.header_row} -> {plan.tender} / {plan.bidder}", ""]
     lines.append(f"{'Row':>4}  {'Ref':<10} {'Answer':>12} {'Proxy':>10} {'Value':>16} {'Sheet says':>16}  Status")
     for r in plan.rows:
         answer = "" if r.answer is None else f"{r.answer:,.6g}"
@@ -195,6 +203,10 @@ def render_import_table(plan: PledgeImportPlan, dry_run: bool) -> str:
     if plan.stated_total is not None:
         lines.append(f"Total stated by the sheet:           {_money(plan.stated_total)}")
     counts = ", ".join(f"{v} {k}" for k, v in sorted(plan.counts().items()))
+    if sheet is not None and sheet.reported:
+        lines += ["", "Not imported, though they hold an answer:", *(f"  - {r}" for r in sheet.reported)]
+    if sheet is not None and sheet.notes:
+        lines += ["", "Read with these notes:", *(f"  - {n}" for n in sheet.notes)]
     lines.append(f"Rows: {counts}. {'Dry run: nothing written.' if dry_run else 'Saved.'}")
     return "\n".join(lines)
 
@@ -324,7 +336,7 @@ def _seal_said(sig: dict[str, Any]) -> str:
 def cmd_backup(args: argparse.Namespace) -> int:
     from svdesk.app.database import back_up, list_backups, restore
 
-    with _open(args, write=args.backup_action != "list") as db:
+    with _open(args, write=args.backup_action != "list", restoring=args.backup_action == "restore") as db:
         if args.backup_action == "now":
             print(f"backed up {db.display_name} to {back_up(db)}")
         elif args.backup_action == "restore":
@@ -596,6 +608,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+PATH_ARGUMENTS = frozenset({"file", "out", "db"})  # a path may hold any bytes the file system allows
+
+
+def undecodable_argument(args: argparse.Namespace) -> str | None:
+    """Which argument is not UTF-8 text, and where: Python gives an undecodable byte of sys.argv as a
+    lone surrogate (surrogateescape), which no name, reason or reference can hold."""
+    for dest, value in vars(args).items():
+        if dest in PATH_ARGUMENTS or not isinstance(value, str):
+            continue
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            flag = "--as" if dest == "acting_as" else f"--{dest.replace('_', '-')}"
+            code = ord(value[exc.start])
+            what = f"the byte 0x{code - 0xDC00:02X}" if 0xDC80 <= code <= 0xDCFF else f"U+{code:04X}"
+            return f"{flag}: not UTF-8 text ({what} at character {exc.start + 1:,}); nothing was done"
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -604,6 +635,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             setattr(args, option, None)
     if args.actor is not None:
         print(f"svdesk: {ACTOR_REFUSED}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if problem := undecodable_argument(args):
+        print(f"svdesk: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
     if getattr(args, "self_check", False):
         from svdesk.selfcheck import run_self_check
@@ -617,6 +651,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SvdeskError as exc:
         print(f"svdesk: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except UnicodeError as exc:  # the last net: the checks where text enters name the field
+        print(f"svdesk: some text given cannot be stored or shown ({_unicode_problem(exc)})", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OverflowError:  # the last net: the checks where numbers enter name the field
+        print("svdesk: a number given is too large to use", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # e.g. piped into `head`: not an error worth reporting
@@ -625,6 +665,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # never a traceback for the user; the message says what broke
         print(f"svdesk: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def _unicode_problem(exc: UnicodeError) -> str:
+    # never the text itself: it may be 50 MB
+    if isinstance(exc, UnicodeEncodeError):
+        return f"not encodable as UTF-8 at character {exc.start + 1:,}: a lone surrogate"
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 at byte offset {exc.start:,}"
+    return type(exc).__name__
 
 
 if __name__ == "__main__":

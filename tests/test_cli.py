@@ -83,7 +83,7 @@ def test_load_replace(capsys, tmp_path):
     db = str(tmp_path / "x.sqlite")
     run(capsys, "load", DEMO, "--db", db)
     code, _, err = run(capsys, "load", DEMO, "--db", db)
-    assert code == 2 and "already exists; use --replace" in err
+    assert code == 2 and "already exists; loading this file replaces it (give --replace" in err
     assert run(capsys, "load", DEMO, "--db", db, "--replace")[0] == 0
     assert list((tmp_path / "backups").glob("x.pre-load.*.sqlite"))
 

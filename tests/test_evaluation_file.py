@@ -95,7 +95,7 @@ def test_unicode_names_survive(sdb, tmp_path):
 def test_existing_reference_needs_replace(sdb, tmp_path):
     path = write_doc(tmp_path / "t.json", minimal_doc())
     load(sdb, path)
-    with pytest.raises(ValidationError, match="already exists; use --replace"):
+    with pytest.raises(ValidationError, match="already exists; loading this file replaces it"):
         load(sdb, path)
     doc = minimal_doc()
     doc["tender"]["title"] = "Highways maintenance (re-issued)"

@@ -8,6 +8,7 @@ from svdesk.model.errors import (
     SchemaVersionError,
     StaleEditError,
     SvdeskError,
+    TenderExistsError,
     ValidationError,
     WorkflowError,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "SchemaVersionError",
     "StaleEditError",
     "SvdeskError",
+    "TenderExistsError",
     "ValidationError",
     "WorkflowError",
 ]

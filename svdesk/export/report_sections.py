@@ -73,7 +73,14 @@ def cover(data: ReportData, report: str, subtitle: str = "") -> list[Flowable]:
                 ("Panel", ", ".join(f"{n} ({r})" for n, r in data.panel) or "none"),
                 ("Generated", f"{data.generated_at} by {data.generator}"),
                 ("Evaluation fingerprint", para(data.fingerprint, "mono")),
-                ("Audit log", para(f"{data.audit_entries} entries; head {data.audit_head}", "mono")),
+                (
+                    "Audit log",
+                    para(
+                        f"{data.audit_entries:,} {'entry' if data.audit_entries == 1 else 'entries'}; "
+                        f"head {data.audit_head}",
+                        "mono",
+                    ),
+                ),
             ]
         )
     )
@@ -198,7 +205,7 @@ def signoff_section(data: ReportData) -> list[Flowable]:
             (
                 name,
                 role,
-                s.signed_at.replace("T", " ") if s else "not signed",
+                s.signed_at.replace("T", " ") if s else ("does not sign" if role == "officer" else "not signed"),
                 para(s.fingerprint[:24] + "\u2026", "mono") if s else "",
                 (para(shown_fingerprint(s.key_fingerprint), "mono") if s.key_fingerprint else "unsealed") if s else "",
             )

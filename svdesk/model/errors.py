@@ -55,3 +55,18 @@ class DatabaseLockedError(SvdeskError):
 
 class StaleEditError(WorkflowError):
     """Someone else changed the row since it was loaded: shown, never silently overwritten."""
+
+
+class TenderExistsError(ValidationError):
+    """A file's tender is already in the database: loading it would replace that tender (which the
+    caller asks the user about: `svdesk load --replace`, or the window's question)."""
+
+    def __init__(self, reference: str, source: str | None = None):
+        self.reference = reference
+        super().__init__(
+            [Problem("tender.reference", f"a tender {reference!r} already exists; loading this file replaces it")],
+            source,
+        )
+
+    def __reduce__(self) -> tuple[type[TenderExistsError], tuple[str, str | None]]:  # raised in a worker thread
+        return (TenderExistsError, (self.reference, self.source))

@@ -51,7 +51,7 @@ from svdesk.model.entities import (
     TenderMeasure,
     TenderStatus,
 )
-from svdesk.model.errors import Problem, ValidationError
+from svdesk.model.errors import Problem, TenderExistsError, ValidationError
 from svdesk.model.evaluation_doc import EvaluationDoc
 from svdesk.model.kinds import ChangeKind
 from svdesk.model.services.carried_signatures import snapshot_marks
@@ -106,14 +106,7 @@ def write_evaluation(
     replaced: dict[str, object] | None = None
     if existing is not None:
         if not replace:
-            raise ValidationError(
-                [
-                    Problem(
-                        "tender.reference", f"a tender {doc.reference!r} already exists; use --replace to overwrite it"
-                    )
-                ],
-                source or None,
-            )
+            raise TenderExistsError(doc.reference, source or None)
         # Nothing replaces a locked record; the replaced tender's chain stays in the log, and the new
         # chain's first entry names it, with the head it had (`verify` reports the replacement).
         require_replaceable(session, doc.reference, source)

@@ -8,10 +8,11 @@ import sys
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox
 
 from svdesk import __version__
@@ -54,12 +55,9 @@ def first_paint(target: str | None) -> QMainWindow:
     """
     window = QMainWindow()
     window.setWindowTitle("svdesk")
-    geometry = QSettings().value("mainWindow/geometry")
-    if isinstance(geometry, QByteArray | bytes):
-        window.restoreGeometry(geometry)
-    else:
-        available = window.screen().availableGeometry()
-        window.resize(int(available.width() * 0.95), int(available.height() * 0.92))
+    from svdesk.ui.window_geometry import restore_window_geometry
+
+    restore_window_geometry(window, QSettings().value("mainWindow/geometry"))
     label = QLabel(f"Opening {target or 'your svdesk database'}\u2026")
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     window.setCentralWidget(label)
@@ -88,7 +86,17 @@ def start_up_without_gc() -> Iterator[None]:
         gc.enable()
 
 
+def demo_database_path() -> Path:
+    """Where `svdesk --demo` keeps the demo: a database of its own beside the user's, never among
+    their own tenders (delete the file to start the demo afresh)."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("svdesk", appauthor=False)) / "demo.sqlite"
+
+
 def _start_gui(db_target: str | None, demo: bool) -> tuple[MainWindow | None, int]:
+    if demo and db_target is None:
+        db_target = str(demo_database_path())
     first = first_paint(db_target)
     from svdesk.app.evaluation_files import load_demo
     from svdesk.ui.main_window import MainWindow

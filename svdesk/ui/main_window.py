@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt
+from PySide6.QtCore import QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,7 +27,7 @@ from svdesk import __version__
 from svdesk.app import evaluation_files, reads
 from svdesk.app import setup as setup_cases
 from svdesk.app.database import Database
-from svdesk.app.errors import SvdeskError
+from svdesk.app.errors import SvdeskError, TenderExistsError
 from svdesk.app.reads import STAGES, RecordVersion, TenderStatus
 from svdesk.app.unit import Actor
 from svdesk.ui.background import Worker, run_with_progress
@@ -41,6 +41,7 @@ from svdesk.ui.record_views import DeclarationsPanel, HistoryPanel
 from svdesk.ui.report_actions import ReportActions
 from svdesk.ui.results_panel import ResultsPanel
 from svdesk.ui.screen_base import Desk, TenderScreen
+from svdesk.ui.window_geometry import restore_window_geometry
 
 if TYPE_CHECKING:  # the stage screens' modules are imported when each is first shown
     from svdesk.ui.bids_screen import BidsScreen
@@ -168,6 +169,8 @@ class MainWindow(QMainWindow):
         self.db_label = QLabel()
         self.statusBar().addPermanentWidget(self.db_label)
         self._build_menus()
+        self.summary_timer = QTimer(self, singleShot=True, interval=250)
+        self.summary_timer.timeout.connect(self.refresh_summary)
         self._restore_geometry()
         self._show_database()
 
@@ -232,6 +235,12 @@ class MainWindow(QMainWindow):
         if isinstance(screen, TenderScreen):
             screen.show_tender(self.current_reference)
             screen.saved.connect(self.refresh_summary)
+            screen.progressed.connect(self.refresh_summary_soon)
+
+    def refresh_summary_soon(self) -> None:
+        """`refresh_summary` once a run of quick edits pauses (an evaluator saving score after score
+        with Ctrl+Enter): the stages keep up without a re-read on every keystroke's save."""
+        self.summary_timer.start()
 
     # --- menus ------------------------------------------------------------------------------------
 
@@ -275,6 +284,14 @@ class MainWindow(QMainWindow):
                 triggered=lambda: self.tabs.setCurrentWidget(self.history),
             )
         )
+        go_menu = self.menuBar().addMenu("&Go")  # every stage from the keyboard: Ctrl+1 ... Ctrl+0
+        for index, name in enumerate(STAGES):
+            if index >= 10:
+                break
+            key = QKeySequence(f"Ctrl+{(index + 1) % 10}")
+            go_menu.addAction(
+                QAction(name, self, shortcut=key, triggered=lambda _=False, i=index: self.tabs.setCurrentIndex(i))
+            )
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(QAction("&About svdesk", self, triggered=self.show_about))
 
@@ -350,22 +367,50 @@ class MainWindow(QMainWindow):
         if path:
             self.import_in_background(Path(path))
 
-    def import_in_background(self, path: Path) -> Worker:
-        """A large evaluation file takes seconds: the window stays responsive, with progress."""
+    def import_in_background(self, path: Path, replace: bool = False) -> Worker:
+        """A large evaluation file takes seconds: the window stays responsive, with progress. A file
+        whose tender is already here is loaded in its place only once the user says so."""
         db, actor = self.db, self.actor
 
-        def job() -> str:
-            return evaluation_files.load(db, actor, path).reference
+        def job() -> str | TenderExistsError:
+            try:
+                return evaluation_files.load(db, actor, path, replace=replace).reference
+            except TenderExistsError as exists:
+                return exists  # not a failure: a question for the user
 
-        def done(reference: str) -> None:
-            self.statusBar().showMessage(f"Imported {reference} from {path.name}", 5000)
-            self.refresh_tenders(select=reference)
+        def done(result: str | TenderExistsError) -> None:
+            if isinstance(result, TenderExistsError):
+                if self.confirm_replace(result.reference, path):
+                    self.import_in_background(path, replace=True)
+                return
+            self.statusBar().showMessage(f"Imported {result} from {path.name}", 5000)
+            self.refresh_tenders(select=result)
 
         def failed(message: str) -> None:
             self.show_error("The evaluation file was not imported", f"{message}\n\nNothing was changed.")
 
         self.import_worker = run_with_progress(self, f"Importing {path.name}…", job, done, failed)
         return self.import_worker
+
+    def confirm_replace(self, reference: str, path: Path) -> bool:
+        """Ask before a file replaces a tender: its rows go, its audit chain is kept and named."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Replace the tender?",
+            f"Tender {reference} is already in this database.",
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setInformativeText(
+            f"Load {path.name} in its place? The tender's scores, pledges and panel are replaced by the "
+            "file's; its audit log is kept, and the new record names the tender it replaced. A tender "
+            "that has been signed is refused until it is reopened with a reason."
+        )
+        replace = box.addButton("Replace", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        self.replace_box = box  # tests answer it
+        box.exec()
+        return box.clickedButton() is replace
 
     def import_evaluation_file(self, path: Path) -> bool:
         try:
@@ -483,15 +528,11 @@ class MainWindow(QMainWindow):
         self.databases.restore_backup()
 
     def _restore_geometry(self) -> None:
-        geometry = self.settings.value("mainWindow/geometry")
-        if isinstance(geometry, QByteArray | bytes):
-            self.restoreGeometry(geometry)
-        else:  # first run: most of the screen, which is what a panel on a projector wants
-            available = self.screen().availableGeometry()
-            self.resize(int(available.width() * 0.95), int(available.height() * 0.92))
+        restore_window_geometry(self, self.settings.value("mainWindow/geometry"))
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.settings.setValue("mainWindow/geometry", self.saveGeometry())
+        if self.isVisible() and not self.isMinimized():  # a hidden or minimised window's size is no guide
+            self.settings.setValue("mainWindow/geometry", self.saveGeometry())
         super().closeEvent(event)
 
 

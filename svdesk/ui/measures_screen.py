@@ -132,6 +132,7 @@ class MeasuresScreen(TenderScreen):
         if self.reference is None:
             return
         measures = ms.tender_measures(self.db, self.reference)
+        self.proxies = {m.ref: m.proxy_value for m in measures}  # what "Change proxy…" opens at
         self.chosen.setRowCount(len(measures))
         for r, m in enumerate(measures):
             note = m.override_reason
@@ -194,7 +195,7 @@ class MeasuresScreen(TenderScreen):
         if not ref:
             return
         value, ok = QInputDialog.getDouble(
-            self, f"Proxy value for {ref}", "New proxy value (£ per unit):", 0, 0, 1e9, 6
+            self, f"Proxy value for {ref}", "New proxy value (£ per unit):", self.proxies.get(ref) or 0, 0, 1e9, 6
         )
         if not ok:
             return

@@ -101,6 +101,7 @@ class ModerationScreen(TenderScreen):
         self.choice.setObjectName("consensusChoice")
         self.rationale = QPlainTextEdit(objectName="consensusRationale")
         self.rationale.setAccessibleName("Consensus rationale")
+        self.rationale.setTabChangesFocus(True)  # Tab leaves the box: a keyboard user is never stuck in it
         self.rationale.setPlaceholderText("The panel's reason, citing this bid's own evidence.")
         self.message = QLabel(objectName="moderationMessage", wordWrap=True)
         self.save = QPushButton("Save consensus  (Ctrl+Enter)", objectName="saveConsensus")
@@ -370,6 +371,7 @@ class ModerationScreen(TenderScreen):
         # is the only change since the grid was read, it need not be read whole when shown again.
         self.keep_current(saved)
         self.model.replace_cell(saved.value)
+        self.progressed.emit()  # the Stages list and the results follow once the run of saves pauses
         self._show_summary()
         self.show_cell(self.grid.currentIndex())
         return saved
@@ -410,8 +412,15 @@ class ModerationScreen(TenderScreen):
             return False
         p = self.pledge_rows[row]
         if quantity == "ask":
+            current = p.quantity if p.accepted_now is None else p.accepted_now  # opens at what stands now
             value, ok = QInputDialog.getDouble(
-                self, f"{p.ref} for {p.bidder}", "Accepted quantity:", 0, 0, p.quantity, 4
+                self,
+                f"{p.ref} for {p.bidder}",
+                f"Accepted quantity (pledged {p.quantity:g}):",
+                current,
+                0,
+                p.quantity,
+                4,
             )
             if not ok:
                 return False

@@ -69,7 +69,7 @@ class PledgeReviewPage(QWidget):
             self,
             f"Reduce {p.ref} for {p.bidder}",
             f"Quantity you would accept (pledged {p.quantity:g}):",
-            0,
+            p.quantity if p.accepted is None else p.accepted,  # opens at the member's view so far
             0,
             p.quantity,
             4,

@@ -94,6 +94,7 @@ class ProxyEntryDialog(QDialog):
         self.choice.setObjectName("proxyScore")
         self.rationale = QPlainTextEdit(objectName="proxyRationale")
         self.rationale.setAccessibleName("Rationale, as on the form")
+        self.rationale.setTabChangesFocus(True)
         self.rationale.setPlaceholderText("The member's rationale, as written on the form")
         self.message = QLabel(objectName="proxyMessage", wordWrap=True)
         self.save_next = QPushButton("Save and next  (Ctrl+Enter)", objectName="proxySaveNext")

@@ -48,6 +48,8 @@ class QuestionsScreen(TenderScreen):
         self.text.setAccessibleName("Question text")
         self.guidance = QPlainTextEdit(objectName="questionGuidance")
         self.guidance.setAccessibleName("Guidance for evaluators")
+        for box in (self.text, self.guidance):
+            box.setTabChangesFocus(True)  # Tab moves on, as in every other field; a tab character is never wanted
         self.weight = QDoubleSpinBox(objectName="questionWeight")
         self.weight.setAccessibleName("Weight within its section")
         self.weight.setRange(0, 1000)

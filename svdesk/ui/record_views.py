@@ -285,7 +285,7 @@ class RecordPanel(QWidget):
         """`replaced`: the tenders this one replaced (`VerifyReport.replaced`), each said in a line."""
         self.verify_button.setEnabled(True)
         self.fingerprint.setText(fingerprint)
-        self.audit_head.setText(f"{audit_head}  ({entries} entries)")
+        self.audit_head.setText(f"{audit_head}  ({entries:,} {'entry' if entries == 1 else 'entries'})")
         if problems:
             text = "<b style='color:#8a1c1c'>Does not verify:</b><br>" + "<br>".join(_escape(p) for p in problems[:8])
         else:

@@ -119,6 +119,7 @@ class ScoringScreen(TenderScreen):
         self.choice.setObjectName("scoreChoice")
         self.rationale = QPlainTextEdit(objectName="scoringRationale")
         self.rationale.setAccessibleName("Rationale")
+        self.rationale.setTabChangesFocus(True)  # Tab leaves the box: a keyboard user is never stuck in it
         self.rationale.setPlaceholderText(
             "Why this score? Cite the bid's own evidence (section, page, named commitments) - not other bids."
         )
@@ -468,6 +469,7 @@ class ScoringScreen(TenderScreen):
             self.message.setText(str(exc))
             return False
         it.score, it.rationale, it.version = score, text, saved.value
+        self.progressed.emit()  # the Stages list counts it ("Scoring 7/12") once the run pauses
         if (it.bidder, it.question) in self.proxy_pending:  # saving it themselves confirmed it
             self._show_proxy(member)
         if refresh and self.scorer == member and 0 <= self.index < len(self.items) and self.items[self.index] is it:

@@ -83,6 +83,7 @@ class TenderScreen(QWidget):
     """A screen about one tender (or none)."""
 
     saved = Signal()  # this screen changed the record: the window refreshes stages and results
+    progressed = Signal()  # one of a run of quick edits (a score saved): the window refreshes soon
     refresh_policy: ClassVar[Refresh] = Refresh.WHEN_CHANGED
 
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:

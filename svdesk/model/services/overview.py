@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from svdesk.model.entities import (
+    AuditEntry,
     Base,
     Bidder,
     Declaration,
@@ -25,6 +26,7 @@ from svdesk.model.entities import (
     TenderMeasure,
     TenderStatus,
 )
+from svdesk.model.kinds import ChangeKind
 from svdesk.model.pledge_value import ACCEPTED_VALUE_SQL
 from svdesk.model.rows import plain_rows
 from svdesk.model.scoring import Weights, weights_problem
@@ -95,6 +97,14 @@ def tender_overview(session: Session, tender: Tender) -> TenderOverview:
         ),
         _count(PanelMember.tender_id == tid, active),
         _count(PanelMember.tender_id == tid, active, enrolled),
+        # the weights were chosen, not merely the defaults a new tender starts with: saved on the
+        # Setup screen, or brought by a loaded file (exists: the scan stops at the first such entry)
+        exists()
+        .where(
+            AuditEntry.tender_uid == tender.uid,
+            AuditEntry.action.in_([ChangeKind.WEIGHTS_SET.value, ChangeKind.TENDER_LOAD.value]),
+        )
+        .correlate(None),
     )
     (
         n_measures,
@@ -108,13 +118,14 @@ def tender_overview(session: Session, tender: Tender) -> TenderOverview:
         conflicted,
         n_members,
         n_enrolled,
+        weights_chosen,
     ) = (int(n or 0) for n in plain_rows(session, counts)[0])
     n_questions = n_quality + n_sv
 
     weights_ok = (
         weights_problem(Weights(tender.weight_price, tender.weight_quality, tender.weight_social_value)) is None
     )
-    setup_ok = weights_ok and bool(tender.title) and tender.contract_value > 0
+    setup_ok = weights_ok and bool(weights_chosen) and bool(tender.title) and tender.contract_value > 0
     needs_sv_questions = tender.weight_social_value > 0 and tender.sv_quantitative_share < 100
     needs_measures = tender.weight_social_value > 0 and tender.sv_quantitative_share > 0
     # a member with a declared conflict does not score that bid
@@ -126,7 +137,9 @@ def tender_overview(session: Session, tender: Tender) -> TenderOverview:
         return Stage(name, done, total, complete, summary or (f"{name} {done}/{total}" if total else name))
 
     stages = [
-        stage("Setup", int(setup_ok), 1, setup_ok, "Setup done" if setup_ok else "Setup: weights or details missing"),
+        stage(
+            "Setup", int(setup_ok), 1, setup_ok, "Setup done" if setup_ok else _setup_missing(tender, weights_chosen)
+        ),
         stage(
             "Panel",
             n_enrolled,
@@ -160,6 +173,14 @@ def tender_overview(session: Session, tender: Tender) -> TenderOverview:
         stage("Reports", 0, 0, False, "Reports: after sign-off" if not locked else "Reports ready"),
     ]
     return TenderOverview(tender.reference, tender.title, tender.status.value, tender.contract_value, stages)
+
+
+def _setup_missing(tender: Tender, weights_chosen: int) -> str:
+    if not tender.title or tender.contract_value <= 0:
+        return "Setup: title or contract value missing"
+    if not weights_chosen:
+        return "Setup: confirm the weights"
+    return "Setup: the weights do not sum to 100"
 
 
 def accepted_value_by_theme(session: Session, tender: Tender) -> tuple[list[str], dict[str, dict[str, float]]]:
