@@ -121,6 +121,18 @@ def cold_start(db: Path, home: Path) -> dict:
     return _spawn_timed(code, home)
 
 
+def pack_import(work: Path, rows: int) -> dict:
+    """A member's offline scoring pack of `rows` rows (8,000 at the default size), exported, filled in
+    and imported back (benchmarks/pack_import.py; `python -m benchmarks.pack_import` for other sizes)."""
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.pack_import", "--json", "--rows", str(rows), "--work", str(work / "packs")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def ui_actions(work: Path) -> dict:
     out = subprocess.run(
         [sys.executable, "-m", "benchmarks.ui_actions", str(work)], capture_output=True, text=True, check=True
@@ -158,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         "pledge sheet import": lambda: child(["pledge_import", str(work)]),
         "load evaluation file (large)": lambda: child(["load", str(work)]),
         "dump evaluation file (large)": lambda: child(["dump", str(work)]),
+        "scoring pack import": lambda: pack_import(work, rows=args.bidders * 40),
     }
     if args.logged:
         from benchmarks.logged import build_logged
@@ -193,6 +206,9 @@ def main(argv: list[str] | None = None) -> int:
             note = f"{results[0]['slowest']}; "
         if "changes" in results[0]:
             note = f"{results[0]['changes']:,} changes in the log; {results[0]['rows']:,} rows shown; "
+        if "rows_per_s" in results[0]:
+            rate = statistics.median(r["rows_per_s"] for r in results)
+            note = f"{rate:,.0f} rows/s ({results[0]['rows']:,} rows, every score a signed audit entry)"
         if "ratio" in results[0]:
             ratio = statistics.median(r["ratio"] for r in results)
             note = f"{ratio:.2f} x bare openpyxl ({results[0]['rows']} rows; target <= 1.5)"

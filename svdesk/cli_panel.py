@@ -76,14 +76,16 @@ def register(sub: Any, common: argparse.ArgumentParser) -> Any:
 def cmd_panel_list(args: argparse.Namespace) -> int:
     from svdesk.app import panel
     from svdesk.app.errors import NotFoundError
+    from svdesk.app.names import matching, quoted
 
     with _open(args) as db:
         view = panel.panel_view(db, args.tender)
     reference, rows = view.reference, view.rows
     if args.member is not None:
-        rows = [r for r in rows if r.name == args.member]
+        named = matching(args.member, (r.name for r in rows))  # "Zoë" in any Unicode form
+        rows = [r for r in rows if r.name == named]
         if not rows:
-            raise NotFoundError(f"{args.member!r} is not on the panel of tender {reference}")
+            raise NotFoundError(f"{quoted(args.member)} is not on the panel of tender {reference}")
     if args.json:
         print(json.dumps([r.as_dict() for r in rows], indent=2, ensure_ascii=False))
     else:

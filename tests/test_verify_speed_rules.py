@@ -30,6 +30,7 @@ from svdesk.model.services.catalogue import measures_by_ref
 from svdesk.model.services.report_data import report_data
 from svdesk.model.services.tenders import get_tender
 from tests.hostile import HOSTILE_STRINGS, doc_with_string
+from tests.hostile.texts import name_safe
 
 REF = "CWAC-2026-0142"
 
@@ -96,7 +97,7 @@ def records(tmp_path_factory):
     load_demo(db)
     with db.transaction() as s:
         for i, value in enumerate(HOSTILE_STRINGS.values()):
-            doc = doc_with_string(value)
+            doc = name_safe(doc_with_string(value))  # a name refused (bidi, invisible): test_names_and_numbers
             doc["tender"]["reference"] = f"H-{i}"
             write_evaluation(s, parse_document(doc, measures_by_ref(s)), "tester")
     yield db

@@ -19,6 +19,7 @@ from svdesk.app.unit import Actor, change, look, name_of, take_backup
 from svdesk.model.entities import Tender
 from svdesk.model.errors import SvdeskError, WorkflowError
 from svdesk.model.identity import SignedIn
+from svdesk.model.names import matching, quoted
 from svdesk.model.services.pack_binding import issue_pack
 from svdesk.model.services.proxy_entries import require_officer
 from svdesk.model.services.scoring_pack import (
@@ -47,9 +48,10 @@ def export_pack(db: Database, actor: Actor, reference: str | None, member: str, 
     from svdesk.export.scoring_pack import pack_rows, scoring_pack
 
     data = report_data(db, reference)
+    member = matching(member, (name for name, _role in data.panel)) or member  # "Zoë" in any Unicode form
     if member not in {name for name, _role in data.panel}:
         raise SvdeskError(
-            f"{member!r} is not on the panel of tender {data.reference} "
+            f"{quoted(member)} is not on the panel of tender {data.reference} "
             f"(panel: {', '.join(name for name, _ in data.panel)})"
         )
     rows = pack_rows(data, member)  # the conflict gate refuses here, before anything is recorded
@@ -57,7 +59,7 @@ def export_pack(db: Database, actor: Actor, reference: str | None, member: str, 
     def issue(session: Session, tender: Tender) -> bytes:
         owner = next((m for m in tender.panel if m.name == member), None)
         if owner is None:  # removed from the panel since the pack's data was read
-            raise SvdeskError(f"{member!r} is not on the panel of tender {tender.reference}")
+            raise SvdeskError(f"{quoted(member)} is not on the panel of tender {tender.reference}")
         binding = issue_pack(session, tender, owner, data.generated_at, rows, name_of(actor))
         return scoring_pack(data, member, binding)
 

@@ -16,6 +16,7 @@ from svdesk.app.unit import Actor, Outcome, change, look, name_of
 from svdesk.model.entities import Tender
 from svdesk.model.errors import WorkflowError
 from svdesk.model.identity import SignedIn
+from svdesk.model.names import lookup_names, quoted
 from svdesk.model.services import panel_views, pledge_reviews, proxy_entries, tenders, workflow
 from svdesk.model.services.panel_views import ScaleView, ScoringItem
 from svdesk.model.services.pledge_reviews import REASONS, PledgeItem
@@ -83,8 +84,9 @@ def own_score(db: Database, reference: str | None, member: str, bidder: str, que
 def _own(actor: Actor, member: str, doing: str) -> None:
     """A member's declarations, scores and pledge reviews are their own: a person signed in does
     them only for themselves (a plain name is refused by the record once anyone has enrolled)."""
-    if isinstance(actor, SignedIn) and actor.member != member:
-        raise WorkflowError(f"{actor.member} is signed in, and {doing} is {member}'s own to do; nothing was done")
+    if isinstance(actor, SignedIn) and actor.member not in lookup_names(member):  # "Zoë" in any Unicode form
+        whose = member if len(member) <= 200 else quoted(member)
+        raise WorkflowError(f"{actor.member} is signed in, and {doing} is {whose}'s own to do; nothing was done")
 
 
 def declare(

@@ -22,6 +22,7 @@ from svdesk.model.entities import Tender
 from svdesk.model.errors import ValidationError, WorkflowError
 from svdesk.model.identity import SignedIn
 from svdesk.model.kinds import TenderStatus
+from svdesk.model.names import quoted
 from svdesk.model.services import identity, tenders, verify, workflow
 from svdesk.model.services.expected_head import check_expected_head
 from svdesk.model.services.verify import VerifyReport, verify_in_own_connection
@@ -197,7 +198,7 @@ def advance(
         "reopen": lambda: reopen(db, actor, reference, reason),
     }
     if step not in steps:
-        raise ValidationError(f"no step {step!r} (the steps: {', '.join(STEPS)})")
+        raise ValidationError(f"no step {quoted(step)} (the steps: {', '.join(STEPS)})")
     return steps[step]()
 
 

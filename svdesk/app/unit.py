@@ -6,14 +6,26 @@ The one place in svdesk (with the model's own `db` module) that holds a SQLAlche
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from svdesk.model import audit
 from svdesk.model.backups import backup_now
+from svdesk.model.busy import (
+    BUSY_TIMEOUT_S,
+    RETRYABLE_SQLSTATES,
+    DatabaseBusyError,
+    busy_error,
+    is_sqlite_busy,
+    retryable_sqlstate,
+)
 from svdesk.model.db import Database
 from svdesk.model.entities import Tender
 from svdesk.model.identity import SignedIn
@@ -45,6 +57,47 @@ class Outcome(Generic[T_co]):
     warnings: tuple[str, ...] = field(default=())
 
 
+# A transaction PostgreSQL aborted as a deadlock or a serialisation failure is run again (it left
+# nothing behind); at most this many attempts, a short random pause between them.
+ATTEMPTS = 3
+RETRY_PAUSE_S = (0.02, 0.2)
+
+
+def in_transaction(db: Database, work: Callable[[Session], T]) -> T:
+    """`work` in one write transaction: run again (up to ATTEMPTS in all) when PostgreSQL says the
+    transaction failed only for running alongside another (40001, 40P01) and is safe to retry; a
+    SQLite database another process holds for writing is said to be busy, naming who holds it."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            with db.transaction() as session:
+                return work(session)
+        except OperationalError as exc:
+            if is_sqlite_busy(exc):
+                raise busy_error(db.path, db.display_name, BUSY_TIMEOUT_S) from exc
+            code = retryable_sqlstate(exc)
+            if code is None:
+                raise
+            if attempt == ATTEMPTS:
+                raise DatabaseBusyError(
+                    f"the database is busy: other people were saving to {db.display_name} at the same moment "
+                    f"(the server reported {RETRYABLE_SQLSTATES[code]}, SQLSTATE {code}, {ATTEMPTS} times); "
+                    "nothing was saved. Try again in a moment."
+                ) from exc
+            time.sleep(random.uniform(*RETRY_PAUSE_S))  # jitter: the writers that met do not meet again
+    raise AssertionError("unreachable")  # the loop returns or raises
+
+
+def lock_tender(session: Session, tender: Tender) -> None:
+    """Take the tender's row lock first, before anything of the tender is read (PostgreSQL; SQLite
+    has one writer anyway) and read the tender again under it. Every change ends up appending to
+    the tender's audit chain under this lock (`audit.record`); taken only there, after a child row
+    is inserted (whose foreign key share-locks the same row), two writers each holding the share
+    lock deadlock waiting to upgrade it, as four members signing at once did."""
+    session.execute(
+        select(Tender).where(Tender.id == tender.id).with_for_update().execution_options(populate_existing=True)
+    )
+
+
 def take_backup(db: Database, label: str) -> None:
     """The rule's backup before a risky write; a PostgreSQL database is backed up by its server."""
     if db.path is not None:
@@ -65,16 +118,20 @@ def change(
     `actor` signed in: the key is first checked to be their current key of this tender, then every
     entry `edit` records is signed with it."""
     if backup:
-        take_backup(db, backup)
-    with db.transaction() as session:
+        take_backup(db, backup)  # once: a retried transaction is not backed up again
+
+    def run(session: Session) -> tuple[T, RecordVersion]:
         tender = get_tender(session, reference)
+        lock_tender(session, tender)
         signer = actor if isinstance(actor, SignedIn) else None
         if signer is not None:
             signing_key(session, tender, signer)
         with audit.signing(signer):
             result = edit(session, tender)
         session.flush()
-        version = record_version(session, tender)
+        return result, record_version(session, tender)
+
+    result, version = in_transaction(db, run)
     if isinstance(result, SaveResult):
         return Outcome(result.value, version, tuple(result.warnings))
     return Outcome(result, version)
@@ -87,8 +144,12 @@ def change_database(
     it records are signed when `actor` is signed in."""
     if backup:
         take_backup(db, backup)
-    with db.transaction() as session, audit.signing(actor if isinstance(actor, SignedIn) else None):
-        return edit(session)
+
+    def run(session: Session) -> T:
+        with audit.signing(actor if isinstance(actor, SignedIn) else None):
+            return edit(session)
+
+    return in_transaction(db, run)
 
 
 def look(db: Database, reference: str | None, view: Callable[[Session, Tender], T]) -> T:

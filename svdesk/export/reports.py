@@ -10,6 +10,7 @@ from svdesk.export.evaluation_report import write_evaluation_report
 from svdesk.export.moderation_report import write_moderation_report
 from svdesk.export.pdf_base import DEFAULT_MARKING
 from svdesk.model.errors import NotFoundError, SvdeskError
+from svdesk.model.names import matching, quoted
 from svdesk.model.services.report_data import ReportData
 
 KINDS = ("evaluation", "moderation", "award", "summary")
@@ -31,9 +32,10 @@ def write_report(
             if out.exists() and not out.is_dir():
                 raise SvdeskError(f"{out}: for every supplier's summary, --out must be a folder")
             return write_assessment_summaries(data, out, marking)
+        bidder = matching(bidder, data.bidders) or bidder  # "Zoë" in any Unicode form
         if bidder not in data.bidders:
             raise NotFoundError(
-                f"no bidder named {bidder!r} in tender {data.reference} (bidders: {', '.join(data.bidders)})"
+                f"no bidder named {quoted(bidder)} in tender {data.reference} (bidders: {', '.join(data.bidders)})"
             )
         return [write_assessment_summary(data, bidder, out, marking)]
-    raise SvdeskError(f"unknown report kind {kind!r} (choose from {', '.join(KINDS)})")
+    raise SvdeskError(f"unknown report kind {quoted(kind)} (choose from {', '.join(KINDS)})")

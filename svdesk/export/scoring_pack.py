@@ -9,6 +9,8 @@ not the safeguard: svdesk.model.services.scoring_pack checks every cell again on
 
 from __future__ import annotations
 
+import zipfile
+from io import BytesIO
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -20,11 +22,21 @@ from openpyxl.worksheet.worksheet import Worksheet
 from svdesk.export.files import write_atomically
 from svdesk.export.xlsx_layout import BOLD, TITLE, WRAP, header, put, put_row, widths, workbook_bytes, wrap_column
 from svdesk.model.errors import NotFoundError, WorkflowError
+from svdesk.model.input_files import SCORING_PACK
 from svdesk.model.kinds import Section
+from svdesk.model.names import quoted
 from svdesk.model.scoring import scale_points
 from svdesk.model.services.pack_binding import PackBinding
 from svdesk.model.services.report_data import ReportData
-from svdesk.model.services.scoring_pack import META_SHEET, PACK_FORMAT, SCORE_HEADER, SCORES_SHEET, pack_row_key
+from svdesk.model.services.scoring_pack import (
+    MAX_ROWS,
+    META_SHEET,
+    PACK_FORMAT,
+    SCORE_HEADER,
+    SCORES_SHEET,
+    pack_row_key,
+)
+from svdesk.model.spreadsheet import MAX_ENTRIES, MAX_RATIO, MAX_UNPACKED_BYTES
 
 UNLOCKED = Protection(locked=False)
 INLINE_LIST_LIMIT = 255  # Excel's limit on an inline list validation; longer scales use a range
@@ -177,14 +189,42 @@ def _meta(ws: Worksheet, data: ReportData, member: str, binding: PackBinding) ->
 
 
 def pack_rows(data: ReportData, member: str) -> list[tuple[str, str]]:
-    """The (bidder, question) rows a pack for `member` holds, in order: what its MAC binds."""
-    return [(bidder, q.code) for bidder in _bidders(data, member) for q in data.questions]
+    """The (bidder, question) rows a pack for `member` holds, in order: what its MAC binds.
+
+    Refused (before anything is issued) when the import could not read them back: a pack svdesk
+    writes is always one it can import."""
+    rows = [(bidder, q.code) for bidder in _bidders(data, member) for q in data.questions]
+    if len(rows) > MAX_ROWS:
+        raise WorkflowError(
+            f"{member}'s scoring pack would hold {len(rows):,} rows ({len(rows) // max(1, len(data.questions)):,} "
+            f"bidders x {len(data.questions)} questions), more than a pack holds ({MAX_ROWS:,}); "
+            "score this tender in svdesk itself; no pack was issued"
+        )
+    return rows
+
+
+def _check_importable(content: bytes, member: str) -> None:
+    """The workbook passes the checks the import makes of any file before reading it (its parts, its
+    unpacked size, its compression): a pack whose saved scores and rationales are too large to read
+    back is refused at export, and not issued."""
+    with zipfile.ZipFile(BytesIO(content)) as zf:
+        infos = zf.infolist()
+    unpacked = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    too_big = unpacked > MAX_UNPACKED_BYTES or (unpacked > 1_048_576 and unpacked / packed > MAX_RATIO)
+    if len(infos) > MAX_ENTRIES or too_big or len(content) > SCORING_PACK.max_bytes:
+        raise WorkflowError(
+            f"{member}'s scoring pack would be {len(content) // 1_048_576:,} MB ({unpacked // 1_048_576:,} MB "
+            f"unpacked), more than svdesk reads back ({SCORING_PACK.max_bytes // 1_048_576} MB, "
+            f"{MAX_UNPACKED_BYTES // 1_048_576} MB unpacked): the scores and rationales already saved are too long "
+            "to go in one pack; score this tender in svdesk itself; no pack was issued"
+        )
 
 
 def _bidders(data: ReportData, member: str) -> list[str]:
     """The bidders `member` may score; refuses a member off the panel or before the conflict gate."""
     if member not in {name for name, _role in data.panel}:
-        raise NotFoundError(f"{member!r} is not on the panel of tender {data.reference}")
+        raise NotFoundError(f"{quoted(member)} is not on the panel of tender {data.reference}")
     own = [d for d in data.declarations if d.member == member]
     skipped = [d.bidder for d in own if d.conflict]
     undeclared = [d.bidder for d in own if not d.declared]
@@ -213,7 +253,9 @@ def scoring_pack(data: ReportData, member: str, binding: PackBinding) -> bytes:
     _scores(scores, data, member, bidders, scale_range)
     _meta(wb.create_sheet(META_SHEET), data, member, binding)
     wb.security = WorkbookProtection(lockStructure=True)  # sheets cannot be renamed, removed or unhidden
-    return workbook_bytes(wb)
+    content = workbook_bytes(wb)
+    _check_importable(content, member)
+    return content
 
 
 def write_scoring_pack(data: ReportData, member: str, binding: PackBinding, path: Path) -> Path:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,9 +19,11 @@ from typing import TYPE_CHECKING
 import platformdirs
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from svdesk.model import record_anchor
 from svdesk.model.errors import SchemaVersionError, StaleEditError, SvdeskError, WorkflowError
 
 if TYPE_CHECKING:
@@ -63,11 +65,25 @@ def _on_sqlite_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cursor.close()
 
 
-def create_db_engine(url: str, read_only: bool = False) -> Engine:
+def create_db_engine(url: str, read_only: bool = False, immutable: bool = False) -> Engine:
+    """`immutable` (read-only only): a file on read-only media, opened without its log's index."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
+        if parsed.database and parsed.database != ":memory:" and not immutable:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        if immutable and read_only and parsed.database:
+            where = Path(parsed.database).resolve().as_uri()
+            engine = create_engine(
+                url,
+                creator=lambda: sqlite3.connect(
+                    f"{where}?mode=ro&immutable=1", uri=True, timeout=5.0, check_same_thread=False
+                ),
+            )
+            event.listen(engine, "connect", lambda conn, _r: conn.execute("PRAGMA query_only=ON"))
+            event.listen(engine, "connect", lambda conn, _r: conn.execute("PRAGMA foreign_keys=ON"))
+            event.listen(engine, "connect", lambda conn, _r: setattr(conn, "isolation_level", None))
+            event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+            return engine
         engine = create_engine(url, connect_args={"timeout": 5.0})
         event.listen(engine, "connect", _on_sqlite_connect)
         if read_only:  # SQLite itself refuses every write on these connections
@@ -131,22 +147,85 @@ def known_revisions() -> set[str]:
     return set(_revision_graph())
 
 
-def sqlite_backup(engine: Engine, destination: Path) -> Path:
-    """Copy a live SQLite database through the backup API (a file copy can lose WAL content)."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    raw = engine.raw_connection()
+def sqlite_backup(engine: Engine, destination: Path, check: Callable[[Path], None] | None = None) -> Path:
+    """Copy a live SQLite database through the backup API (a file copy can lose WAL content).
+
+    Nothing half-written ever carries the final name: the copy is written to `<destination>.part`
+    beside it (under an OS lock on `<destination>.part.lock` while it is made, so that a cleaner
+    tells a copy being made from a killed one's leftover), integrity-checked, `check`ed, fsynced,
+    and only then renamed to `destination`. On any failure (a full disk, a read-only folder, a
+    failed check) the temporaries are removed and an SvdeskError says why: nothing is left behind.
+    """
+    import errno
+    import os
+    from contextlib import suppress
+
+    from svdesk.model.instance_lock import _try_lock
+
+    folder = destination.parent
+    part = destination.with_name(destination.name + ".part")
+    lock = Path(f"{part}.lock")
+    what = f"cannot back up {engine.url.database} to {folder}"
+
+    def why(exc: OSError | sqlite3.Error) -> str:
+        code, number = getattr(exc, "sqlite_errorcode", None), getattr(exc, "errno", None)
+        if code == sqlite3.SQLITE_FULL or number in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            return "the disk is full"
+        if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN) or number in (errno.EROFS, errno.EACCES):
+            return "the folder cannot be written to (read-only, or not permitted)"
+        if code is not None and code & 0xFF == sqlite3.SQLITE_IOERR:
+            return f"writing failed ({exc}: the disk may be full or failing)"
+        return str(exc)
+
     try:
-        source: sqlite3.Connection = raw.driver_connection  # type: ignore[assignment]
-        target = sqlite3.connect(destination)
+        folder.mkdir(parents=True, exist_ok=True)
+        lock_fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)  # nothing written to it: works on a full disk
+    except OSError as exc:
+        raise SvdeskError(f"{what}: {why(exc)}; no backup was made") from exc
+    if not _try_lock(lock_fd):  # the same name to the microsecond: leave that copy alone
+        os.close(lock_fd)
+        raise SvdeskError(f"{what}: another backup named {destination.name} is being made")
+    try:
         try:
-            source.backup(target)
-            result = target.execute("PRAGMA integrity_check").fetchone()
+            raw = engine.raw_connection()
+            try:
+                source: sqlite3.Connection = raw.driver_connection  # type: ignore[assignment]
+                target = sqlite3.connect(part)
+                try:
+                    source.backup(target)
+                    # one self-contained file (no -wal beside it), readable from read-only media
+                    target.execute("PRAGMA journal_mode=DELETE")
+                    result = target.execute("PRAGMA integrity_check").fetchone()
+                finally:
+                    target.close()
+            finally:
+                raw.close()
             if not result or result[0] != "ok":
-                raise SvdeskError(f"backup {destination} failed its integrity check: {result}")
-        finally:
-            target.close()
+                raise SvdeskError(f"backup {destination} failed its integrity check: {result}; it was not kept")
+            if check is not None:
+                check(part)
+            fd = os.open(part, os.O_RDWR)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(part, destination)
+            if os.name == "posix":  # the rename itself survives a power cut once the folder is synced
+                dir_fd = os.open(folder, os.O_RDONLY)
+                try:
+                    os.fsync(dir_fd)
+                finally:
+                    os.close(dir_fd)
+        except (OSError, sqlite3.Error) as exc:
+            raise SvdeskError(f"{what}: {why(exc)}; no backup was made") from exc
+        finally:  # after the rename there is no part left: this removes only a failure's
+            for leftover in (part, Path(f"{part}-journal"), Path(f"{part}-wal"), Path(f"{part}-shm")):
+                with suppress(OSError):  # what cannot be removed cannot have been written either
+                    leftover.unlink(missing_ok=True)
     finally:
-        raw.close()
+        os.close(lock_fd)  # closing drops the lock (and Windows removes no open file)
+        with suppress(OSError):
+            lock.unlink(missing_ok=True)
     return destination
 
 
@@ -177,24 +256,53 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work: committed when the block ends, rolled back entirely on any error."""
+        """One unit of work: committed when the block ends, rolled back entirely on any error.
+
+        A file fault (a full disk, a read-only file, a damaged file) is said plainly (`file_health`);
+        after the commit, the heads of the tenders it appended to go to the record's anchor."""
         if self.read_only:
             raise WorkflowError(f"{self.display_name} is open read-only: {self.read_only_reason}")
+        path, heads = self.path, None
         try:
-            with self.session_factory() as session, session.begin():
-                session.connection(execution_options={"svdesk_write": True})
-                yield session
+            with self.session_factory() as session:
+                with session.begin():
+                    session.connection(execution_options={"svdesk_write": True})
+                    since = record_anchor.mark(session) if path is not None else 0
+                    yield session
+                    if path is not None:
+                        heads = record_anchor.heads_before_commit(session, since)
+                if path is not None and heads:  # committed: SQLite has synced it to the log
+                    record_anchor.after_commit(path, heads)
         except StaleDataError as exc:  # a version column moved under us: another user saved first
             raise StaleEditError(
                 "someone else changed this since you loaded it; nothing was saved. "
                 "Reload to see their change, then try again."
             ) from exc
+        except DBAPIError as exc:  # this file's own errors (an OSError of the work itself is not one)
+            fault = self._file_fault(exc)
+            if fault is None:
+                raise
+            raise fault from exc
 
     @contextmanager
     def reader(self) -> Iterator[Session]:
         """A read-only look: nothing is committed (closing rolls back without expiring what was read)."""
-        with self.session_factory() as session:
-            yield session
+        try:
+            with self.session_factory() as session:
+                yield session
+        except DBAPIError as exc:
+            fault = self._file_fault(exc)
+            if fault is None:
+                raise
+            raise fault from exc
+
+    def _file_fault(self, exc: BaseException) -> SvdeskError | None:
+        """The plain message for an error of the file itself (SQLite databases only), else None."""
+        if self.path is None:
+            return None
+        from svdesk.model import file_health
+
+        return file_health.explain(exc, self)
 
     def backup(self, label: str, directory: Path | None = None) -> Path | None:
         if self.path is None:
@@ -205,6 +313,8 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.path is not None and not self.read_only:
+            record_anchor.note_file(self.path)  # closed as svdesk left it: the next open needs no check
 
 
 def _current_revision(engine: Engine) -> str | None:
@@ -237,9 +347,22 @@ def migrate(db: Database) -> None:
         command.upgrade(alembic_config(conn), "head")
 
 
-def open_database(target: str | Path | None = None, read_only: bool = False, read_only_reason: str = "") -> Database:
+def open_database(
+    target: str | Path | None = None,
+    read_only: bool = False,
+    read_only_reason: str = "",
+    *,
+    check_file: bool = True,
+) -> Database:
+    """Open (and, unless read-only, migrate) a database.
+
+    A database file is first looked at (`check_file`; off only to restore over a damaged file): a
+    zero-byte file with backups, a damaged file, or one that lost what svdesk committed to it
+    (`record_anchor`) is refused with what happened and the newest good backup to restore."""
     url = database_url(target)
-    engine = create_db_engine(url, read_only=read_only)
+    path = _sqlite_file(url)
+    existed = path is not None and path.exists()
+    engine = create_db_engine(url, read_only=read_only, immutable=read_only and path is not None and _unwritable(path))
     db = Database(
         engine=engine,
         url=url,
@@ -248,6 +371,13 @@ def open_database(target: str | Path | None = None, read_only: bool = False, rea
         read_only_reason=read_only_reason or "opened read-only",
     )
     try:
+        if check_file and existed:
+            from svdesk.model import file_health
+
+            file_health.refuse_empty_file(db)
+            file_health.refuse_log_under_another_name(db)
+            file_health.check_structure(db)
+            record_anchor.check(db)
         if read_only:
             current = _current_revision(engine)
             if current != head_revision():
@@ -257,6 +387,8 @@ def open_database(target: str | Path | None = None, read_only: bool = False, rea
                 )
         else:
             migrate(db)
+            if path is not None and check_file and record_anchor.read_anchor(path) is None:
+                record_anchor.rebase(db)  # a new database, or one from before anchors: anchored as it is
     except SchemaVersionError:
         engine.dispose()
         raise
@@ -264,8 +396,32 @@ def open_database(target: str | Path | None = None, read_only: bool = False, rea
         engine.dispose()
         if isinstance(exc, SvdeskError):
             raise
+        fault = db._file_fault(exc)
+        if fault is not None:
+            raise fault from exc
         raise SvdeskError(f"cannot open database {db.display_name}: {exc}") from exc
     return db
+
+
+def _sqlite_file(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _unwritable(path: Path) -> bool:
+    """A database in a folder svdesk cannot write (read-only media): SQLite cannot make the log's
+    index (`-shm`) beside it, so it is read as immutable, which is right only when no log is there."""
+    import os
+
+    folder = path.parent
+    if not path.exists() or os.access(folder, os.W_OK | os.X_OK):
+        return False
+    try:
+        return os.stat(f"{path}-wal").st_size == 0
+    except OSError:
+        return True
 
 
 @contextmanager

@@ -16,8 +16,9 @@ told once it is written: `evaluation_write` checks it in the same transaction.
 from __future__ import annotations
 
 import json
+import math
 import re
-from collections.abc import Container
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,8 +28,9 @@ from sqlalchemy.orm import Session
 
 from svdesk.model import identity as crypto
 from svdesk.model.entities import QuantitativeMethod, Role, Section
-from svdesk.model.errors import ValidationError
+from svdesk.model.errors import Problem, ValidationError
 from svdesk.model.evaluation_dump import FORMAT_V1, FORMAT_V2, FORMATS
+from svdesk.model.names import normal_name, quoted
 from svdesk.model.scoring import Weights, score_problem, weights_problem
 from svdesk.model.services.catalogue import CatalogueMeasure, measures_by_ref
 from svdesk.model.services.proxy_entries import MAX_SOURCE
@@ -199,16 +201,58 @@ def _nesting_depth_exceeds(text: str, limit: int) -> bool:
     return False
 
 
+class DuplicateKeys:
+    """`json.loads`' object_pairs_hook that notes each object giving a key twice (json itself keeps
+    the last value, silently); `check` then names each such object by its path and refuses the file."""
+
+    def __init__(self) -> None:
+        self.found: list[tuple[dict[str, Any], list[str]]] = []  # the objects are kept: their ids stay unique
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(pairs)
+        if len(obj) != len(pairs):
+            seen: set[str] = set()
+            twice: dict[str, None] = {}
+            for key, _ in pairs:
+                if key in seen:
+                    twice[key] = None
+                seen.add(key)
+            self.found.append((obj, list(twice)))
+        return obj
+
+    def check(self, data: Any, source: str | None) -> None:
+        if not self.found:
+            return
+        paths = dict(_object_paths(data))
+        problems = [
+            Problem(
+                paths.get(id(obj), "(an object itself overwritten by a duplicate key)"),
+                f"the key {quoted(key)} is given twice: JSON would keep only the last; give it once",
+            )
+            for obj, keys in self.found
+            for key in keys
+        ]
+        raise ValidationError(problems, source)
+
+
+def _object_paths(data: Any) -> Iterator[tuple[int, str]]:
+    """(id, path) of every object in the document, paths as `Checker` writes them."""
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            yield id(node), path or "(document)"
+            stack.extend((v, f"{path}.{k}" if path else str(k)) for k, v in node.items() if isinstance(v, dict | list))
+        elif isinstance(node, list):
+            stack.extend((v, f"{path}[{i}]") for i, v in enumerate(node) if isinstance(v, dict | list))
+
+
 def read_json_file(path: Path) -> Any:
+    from svdesk.model.input_files import InputKind, check_input_file
+
     where = str(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ValidationError(f"cannot read the file: {exc.strerror}", source=where) from exc
-    if size > MAX_FILE_BYTES:
-        raise ValidationError(
-            f"the file is {size // 1_048_576} MB (limit {MAX_FILE_BYTES // 1_048_576} MB)", source=where
-        )
+    # a regular file of at most MAX_FILE_BYTES, or refused before a byte is read (a FIFO, /dev/zero)
+    check_input_file(path, InputKind("an evaluation file", MAX_FILE_BYTES))
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -219,14 +263,17 @@ def read_json_file(path: Path) -> Any:
     def no_constants(name: str) -> None:
         raise ValueError(f"{name} is not allowed in an evaluation file")
 
+    duplicates = DuplicateKeys()
     try:
-        return json.loads(text, parse_constant=no_constants)
+        data = json.loads(text, parse_constant=no_constants, object_pairs_hook=duplicates)
     except json.JSONDecodeError as exc:
         raise ValidationError(
             f"line {exc.lineno}, column {exc.colno}: malformed JSON ({exc.msg})", source=where
         ) from exc
     except ValueError as exc:
         raise ValidationError(str(exc), source=where) from exc
+    duplicates.check(data, where)
+    return data
 
 
 def parse_document(data: object, catalogue: dict[str, CatalogueMeasure], source: str | None = None) -> EvaluationDoc:
@@ -234,14 +281,14 @@ def parse_document(data: object, catalogue: dict[str, CatalogueMeasure], source:
     file_format = data.get("format") if isinstance(data, dict) else None
     v2 = file_format == FORMAT_V2
     if isinstance(data, dict) and file_format not in FORMATS:  # said alone: its keys are another format's
-        c.add("format", f"expected {' or '.join(repr(f) for f in FORMATS)}, found {file_format!r}")
+        c.add("format", f"expected {' or '.join(repr(f) for f in FORMATS)}, found {quoted(file_format)}")
         raise ValidationError(c.problems, source)
     root = c.obj(data, "(document)", ROOT_KEYS, ROOT_OPTIONAL_V2 if v2 else ROOT_OPTIONAL)
     if root is None:
         raise ValidationError(c.problems, source)
 
     t = c.obj(root.get("tender"), "tender", TENDER_KEYS, TENDER_OPTIONAL) or {}
-    reference = c.text(t.get("reference"), "tender.reference", max_len=100) or ""
+    reference = c.name(t.get("reference"), "tender.reference", max_len=100) or ""
     title = c.text(t.get("title"), "tender.title", max_len=500) or ""
     contract_value = c.number(t.get("contract_value"), "tender.contract_value", minimum=0) or 0.0
     w = c.obj(t.get("weights"), "tender.weights", ("price", "quality", "social_value")) or {}
@@ -272,16 +319,23 @@ def parse_document(data: object, catalogue: dict[str, CatalogueMeasure], source:
     if not isinstance(raw_desc, dict):
         c.add("tender.scale.descriptors", "expected an object of score: label")
         raw_desc = {}
+    given: dict[float, str] = {}  # score -> the key that named it: "3" and "3.0" are one score
     for key, label in raw_desc.items():
-        path = f"tender.scale.descriptors.{key}"
+        path = f"tender.scale.descriptors.{key if len(key) <= 40 else quoted(key, 20)}"
         try:
-            point = float(key)
+            point = float(key) if len(key) <= 40 else math.nan  # a 400-digit key is no score
         except ValueError:
-            c.add(path, f"{key!r} is not a score")
+            point = math.nan
+        if not math.isfinite(point):
+            c.add(path, f"{quoted(key)} is not a score")
             continue
         if problem := score_problem(point, scale_max, step):
             c.add(path, problem)
             continue
+        if point in given:
+            c.add(path, f"{quoted(key)} and {quoted(given[point])} are the same score {point:g}: describe it once")
+            continue
+        given[point] = key
         if (text := c.text(label, path, max_len=2000)) is not None:
             descriptors[point] = text
 
@@ -320,7 +374,8 @@ def parse_document(data: object, catalogue: dict[str, CatalogueMeasure], source:
         )
         if m is None:
             continue
-        ref = c.text(m.get("ref"), f"{path}.ref", max_len=40)
+        ref = c.name(m.get("ref"), f"{path}.ref", max_len=40)
+        _named_anyway(measure_refs, ref, m.get("ref"))
         proxy = c.number(m.get("proxy_value"), f"{path}.proxy_value", minimum=0)
         if ref is not None and ref in measure_refs:
             c.add(f"{path}.ref", f"{ref} is listed twice")
@@ -362,7 +417,8 @@ def parse_document(data: object, catalogue: dict[str, CatalogueMeasure], source:
         q = c.obj(raw, path, ("id", "section", "text", "weight"), ("minimum_score", "guidance", "title"))
         if q is None:
             continue
-        code = c.text(q.get("id"), f"{path}.id", max_len=40)
+        code = c.name(q.get("id"), f"{path}.id", max_len=40)
+        _named_anyway(question_codes, code, q.get("id"))
         section = c.choice(q.get("section"), f"{path}.section", [s.value for s in Section])
         text = c.text(q.get("text"), f"{path}.text")
         weight = c.number(q.get("weight"), f"{path}.weight", minimum=0)
@@ -379,49 +435,61 @@ def parse_document(data: object, catalogue: dict[str, CatalogueMeasure], source:
 
     bidders: dict[str, BidderDoc] = {}
     bidder_names: set[str] = set()
+    first_bidder: dict[str, str] = {}  # name -> where it is first listed
     for i, raw in enumerate(c.array(root.get("bidders"), "bidders")):
         path = f"bidders[{i}]"
         b = c.obj(raw, path, ("name", "price"), ("pledges",))
         if b is None:
             continue
-        name = c.text(b.get("name"), f"{path}.name", max_len=300)
+        name = c.name(b.get("name"), f"{path}.name", max_len=300)
+        _named_anyway(bidder_names, name, b.get("name"))
         price = c.number(b.get("price"), f"{path}.price", positive=True)
         pledges: dict[str, float] = {}
         raw_pledges = b.get("pledges", {})
         if not isinstance(raw_pledges, dict):
             c.add(f"{path}.pledges", "expected an object of ref: quantity")
             raw_pledges = {}
-        for ref, qty in raw_pledges.items():
-            ppath = f"{path}.pledges.{ref}"
+        pledged_refs: set[str] = set()
+        for key, qty in raw_pledges.items():
+            ref = normal_name(key) if len(key) <= 40 else key
+            ppath = f"{path}.pledges.{ref if len(ref) <= 40 else quoted(ref, 20)}"
             if ref not in measure_refs:
-                c.add(ppath, f"{ref!r} is not one of the tender's measures")
+                c.add(ppath, f"{quoted(key)} is not one of the tender's measures")
                 continue
+            if ref in pledged_refs:  # the same ref written two ways (NFC and NFD, or with extra spaces)
+                c.add(ppath, f"{ref} is pledged twice")
+                continue
+            pledged_refs.add(ref)
             number = c.number(qty, ppath, minimum=0, maximum=1e12)
             if number is not None and (problem := quantity_problem(refs[ref].unit if ref in refs else None, number)):
                 c.add(ppath, problem)
             elif number is not None:
                 pledges[ref] = number
         if name and name in bidder_names:
-            c.add(f"{path}.name", f"{name!r} is listed twice")
+            c.add(f"{path}.name", _listed_twice(name, first_bidder))
         elif name:
             bidder_names.add(name)
+            first_bidder[name] = f"{path}.name"
             if price is not None:
                 bidders[name] = BidderDoc(name, price, pledges)
     doc.bidders = list(bidders.values())
 
     members: dict[str, str] = {}
     member_names: set[str] = set()
+    first_member: dict[str, str] = {}
     for i, raw in enumerate(c.array(root.get("panel"), "panel")):
         path = f"panel[{i}]"
         p = c.obj(raw, path, ("name", "role"), MEMBER_DETAIL_KEYS if v2 else ())
         if p is None:
             continue
-        name = c.text(p.get("name"), f"{path}.name", max_len=200)
+        name = c.name(p.get("name"), f"{path}.name", max_len=200)
+        _named_anyway(member_names, name, p.get("name"))
         role = c.choice(p.get("role"), f"{path}.role", [r.value for r in Role])
         if name and name in member_names:
-            c.add(f"{path}.name", f"{name!r} is listed twice")
+            c.add(f"{path}.name", _listed_twice(name, first_member))
         elif name:
             member_names.add(name)
+            first_member[name] = f"{path}.name"
             if role:
                 members[name] = role
             if any(k in p for k in MEMBER_DETAIL_KEYS) and (detail := _member_detail(c, p, path)) is not None:
@@ -429,13 +497,7 @@ def parse_document(data: object, catalogue: dict[str, CatalogueMeasure], source:
     doc.panel = list(members.items())
 
     def known(value: object, path: str, pool: Container[str], what: str) -> str | None:
-        if not isinstance(value, str):
-            c.add(path, f"expected text, found {type(value).__name__}")
-            return None
-        if value not in pool:
-            c.add(path, f"unknown {what} {value!r}")
-            return None
-        return value
+        return _known(c, value, path, pool, what)
 
     seen_scores: set[tuple[str, str, str]] = set()
     named_scores: set[tuple[str, str, str]] = set()  # every score whose names are known, valid or not
@@ -558,6 +620,32 @@ def parse_document(data: object, catalogue: dict[str, CatalogueMeasure], source:
 # --- version 2: details, keys, signatures, the source's chain -----------------------------------------
 
 
+def _listed_twice(name: str, first_listed: dict[str, str]) -> str:
+    first = first_listed.get(name)
+    where = f" (as {first}: names are compared as they read, in any Unicode form or spacing)" if first else ""
+    return f"{quoted(name)} is listed twice{where}"
+
+
+def _named_anyway(pool: set[str], name: str | None, raw: object) -> None:
+    """A name refused (said once, where it is listed) is still named: what refers to it is not refused again."""
+    if name is None and isinstance(raw, str) and 0 < len(raw) <= 1000:
+        pool.add(normal_name(raw))
+
+
+def _known(c: Checker, value: object, path: str, pool: Container[str], what: str) -> str | None:
+    """A name that refers to one the file lists, as the list has it (compared in its normal form)."""
+    if not isinstance(value, str):
+        c.add(path, f"expected text, found {type(value).__name__}")
+        return None
+    if value in pool:  # as listed, the usual case: normalising 240,000 references costs a quarter second
+        return value
+    name = normal_name(value) if len(value) <= 1000 else value  # no listed name is that long
+    if name not in pool:
+        c.add(path, f"unknown {what} {quoted(value)}")
+        return None
+    return name
+
+
 def _when(c: Checker, value: object, path: str, required: bool = True) -> str | None:
     """An ISO 8601 time as svdesk writes them (compared as text, as `verify` compares them)."""
     text = c.text(value, path, required=required, max_len=40)
@@ -566,14 +654,14 @@ def _when(c: Checker, value: object, path: str, required: bool = True) -> str | 
     try:
         datetime.fromisoformat(text)
     except ValueError:
-        c.add(path, f"{text!r} is not a date and time (ISO 8601)")
+        c.add(path, f"{quoted(text)} is not a date and time (ISO 8601)")
         return None
     return text
 
 
 def _hex(c: Checker, value: object, path: str, pattern: re.Pattern[str], what: str) -> str | None:
     if not isinstance(value, str) or not pattern.fullmatch(value):
-        c.add(path, f"expected {what} (lower-case hex), found {value!r}"[:200])
+        c.add(path, f"expected {what} (lower-case hex), found {quoted(value)}")
         return None
     return value
 
@@ -581,7 +669,7 @@ def _hex(c: Checker, value: object, path: str, pattern: re.Pattern[str], what: s
 def _member_detail(c: Checker, p: dict[str, object], path: str) -> MemberDetailDoc | None:
     email = c.text(p.get("email", ""), f"{path}.email", required=False, max_len=320)
     if email and (any(ch.isspace() for ch in email) or "@" not in email.strip("@")):
-        c.add(f"{path}.email", f"{email[:80]!r} is not an email address")
+        c.add(f"{path}.email", f"{quoted(email)} is not an email address")
         email = None
     withdrawn = p.get("withdrawn", False)
     if not isinstance(withdrawn, bool):
@@ -603,9 +691,8 @@ def _keys(c: Checker, raw_keys: object, member_names: Container[str]) -> list[Ke
         k = c.obj(raw, path, KEY_KEYS, KEY_OPTIONAL)  # a sealed private half, salt or KDF is an unknown key
         if k is None:
             continue
-        member = k.get("member")
-        if not isinstance(member, str) or member not in member_names:
-            c.add(f"{path}.member", f"unknown panel member {member!r}")
+        member = _known(c, k.get("member"), f"{path}.member", member_names, "panel member")
+        if member is None:
             continue
         public = _hex(c, k.get("public_key"), f"{path}.public_key", _HEX64, "a 32-byte Ed25519 public key")
         printed = _hex(c, k.get("key_fingerprint"), f"{path}.key_fingerprint", _HEX64, "a SHA-256 fingerprint")
@@ -648,9 +735,8 @@ def _signatures(
         s = c.obj(raw, f"signatures[{i}]", SIGNATURE_KEYS)
         if s is None:
             continue
-        member = s.get("member")
-        if not isinstance(member, str) or member not in member_names:
-            c.add(f"signatures[{i}].member", f"unknown panel member {member!r}")
+        member = _known(c, s.get("member"), f"signatures[{i}].member", member_names, "panel member")
+        if member is None:
             continue
         where = f"signatures[{i}] ({member})"
         role = s.get("role")
@@ -665,7 +751,7 @@ def _signatures(
             continue
         signed.add(member)
         if member in roles and role != roles[member]:
-            c.add(f"{where}.role", f"{member} is on the panel as {roles[member]}, not {role!r}")
+            c.add(f"{where}.role", f"{member} is on the panel as {roles[member]}, not {quoted(role)}")
             continue
         if roles.get(member) == Role.OFFICER.value:
             c.add(where, f"{member} is the procurement officer, who does not sign")
@@ -743,10 +829,7 @@ def _proxy_entries(
             ("bidder", bidder_names, "bidder"),
             ("question", question_codes, "question"),
         ):
-            value = p.get(key)
-            if not isinstance(value, str) or value not in pool:
-                c.add(f"{path}.{key}", f"unknown {what} {value!r}"[:200])
-            else:
+            if (value := _known(c, p.get(key), f"{path}.{key}", pool, what)) is not None:
                 names.append(value)
         entered_by = c.text(p.get("entered_by"), f"{path}.entered_by", max_len=200)
         source = c.text(p.get("source"), f"{path}.source", max_len=MAX_SOURCE)

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
+from svdesk.model.names import magnitude_problem, quoted
+
 QUALITY = "quality"
 SOCIAL_VALUE = "social_value"
 RELATIVE_VALUE = "relative_value"
@@ -156,8 +158,10 @@ def weights_problem(weights: Weights) -> str | None:
 
 def score_problem(score: float, scale_max: float, step: float) -> str | None:
     """None when `score` lies on the scale 0..max in steps of `step`."""
-    if not isinstance(score, int | float) or isinstance(score, bool) or not math.isfinite(score):
-        return f"{score!r} is not a number"
+    if not isinstance(score, int | float) or isinstance(score, bool):
+        return f"{quoted(score)} is not a number"
+    if problem := magnitude_problem(score):  # before math.isfinite: a 400-digit integer overflows it
+        return problem
     if score < 0:
         return f"{score:g} is below the scale minimum 0"
     if score > scale_max + EPSILON:

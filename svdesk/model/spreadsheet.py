@@ -1,8 +1,11 @@
 """Reading untrusted spreadsheets: pre-checks on the zip, then openpyxl (which uses defusedxml).
 
 Bidders' workbooks are hostile until proven otherwise. Before openpyxl sees a byte we check
-that the file is a zip at all, its entry count, unpacked size and compression ratio, and refuse
-macro-enabled, encrypted and externally linked workbooks.
+that the path is a regular file (`input_files`), that the file is a zip at all, its entry count,
+unpacked size and compression ratio, that no two entries could be taken for one part
+(`xlsx_parts.check_part_names`), and refuse macro-enabled, encrypted and externally linked
+workbooks. In the sandbox, `open_workbook_safely` then resolves the package as Excel does and reads
+every cell once (`xlsx_parts.scan_every_sheet`), refusing what openpyxl would read another way.
 """
 
 from __future__ import annotations
@@ -14,6 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from svdesk.model.errors import ValidationError
+from svdesk.model.input_files import WORKBOOK, InputKind, check_input_file
+from svdesk.model.names import magnitude_problem, quoted
+from svdesk.model.xlsx_parts import check_part_names, scan_every_sheet
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
@@ -27,9 +33,10 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted xlsx and old .xls a
 _MONEY = re.compile(r"^\(?-?\s*[£$€]?\s*-?[\d,]*\.?\d+\s*\)?$")
 
 
-def check_xlsx_container(path: Path) -> None:
-    """Refuse anything that is not a plain, reasonably sized OOXML workbook."""
+def check_xlsx_container(path: Path, kind: InputKind = WORKBOOK) -> None:
+    """Refuse anything that is not a plain, reasonably sized OOXML workbook (`kind` names it)."""
     where = str(path)
+    check_input_file(path, kind)  # a FIFO would block the read below, /dev/zero would never end
     try:
         with path.open("rb") as fh:
             head = fh.read(8)
@@ -61,6 +68,7 @@ def check_xlsx_container(path: Path) -> None:
                     source=where,
                 )
             names = {i.filename for i in infos}
+            check_part_names([i.filename for i in infos], where)
     except zipfile.BadZipFile as exc:
         raise ValidationError(f"the workbook is damaged ({exc})", source=where) from exc
     if "[Content_Types].xml" not in names:
@@ -79,6 +87,7 @@ def open_workbook_safely(path: Path) -> Workbook:
     import openpyxl  # here, not at the top: openpyxl costs 0.3 s of every start-up otherwise
 
     check_xlsx_container(path)
+    scan_every_sheet(path)  # the parts as Excel resolves them, every shared-string index in range (cell named)
     try:
         # read_only streams rows; data_only gives the cached results of formulas, never formulas.
         return openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
@@ -95,6 +104,8 @@ def parse_number(value: object) -> float | None:
     if isinstance(value, bool):
         raise ValueError(f"{value!r} is not a number")
     if isinstance(value, int | float):
+        if problem := magnitude_problem(value):  # before float(): a 400-digit integer cell overflows it
+            raise ValueError(problem)
         number = float(value)
     else:
         text = str(value).strip().replace("\u00a0", " ")
@@ -112,5 +123,7 @@ def parse_number(value: object) -> float | None:
         if negative:
             number = -abs(number)
     if not math.isfinite(number):
-        raise ValueError(f"{value!r} is not a finite number")
+        raise ValueError(f"{quoted(value)} is not a finite number")
+    if problem := magnitude_problem(number):
+        raise ValueError(problem)
     return number

@@ -5,10 +5,10 @@ Paths read like the document: `scores[3].score`, `tender.weights.price`.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 
 from svdesk.model.errors import Problem
+from svdesk.model.names import magnitude_problem, name_problem, normal_name, quoted, shown_number, storable_problem
 
 MAX_TEXT = 100_000  # characters in one free-text field (a 100,000-character rationale is allowed)
 
@@ -29,7 +29,7 @@ class Checker:
         required, optional = list(required), list(optional)
         unknown = [k for k in value if k not in required and k not in optional]
         if unknown:
-            names = ", ".join(repr(k) for k in unknown[:10])
+            names = ", ".join(quoted(k) for k in unknown[:10])
             self.add(path, f"unknown key{'s' if len(unknown) > 1 else ''} {names}")
         for key in required:
             if key not in value:
@@ -53,10 +53,10 @@ class Checker:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.add(path, f"expected a number, found {_kind(value)}")
             return None
-        number = float(value)
-        if not math.isfinite(number):
-            self.add(path, f"{value} is not a finite number")
+        if problem := magnitude_problem(value):  # before float(): a 400-digit integer overflows it
+            self.add(path, problem)
             return None
+        number = float(value)
         if positive and number <= 0:
             self.add(path, f"{value:g} must be more than 0")
             return None
@@ -72,11 +72,11 @@ class Checker:
         if not isinstance(value, str):
             self.add(path, f"expected text, found {_kind(value)}")
             return None
-        if "\x00" in value:
-            self.add(path, "contains a NUL character")
-            return None
         if len(value) > max_len:
             self.add(path, f"is {len(value):,} characters long (limit {max_len:,})")
+            return None
+        if problem := storable_problem(value):  # a lone surrogate ("\\ud800") or a NUL
+            self.add(path, problem)
             return None
         stripped = value.strip()
         if required and not stripped:
@@ -84,10 +84,21 @@ class Checker:
             return None
         return stripped
 
+    def name(self, value: object, path: str, max_len: int) -> str | None:
+        """A name as compared (`names.normal_name`): refused when it carries what a reader cannot see."""
+        text = self.text(value, path, max_len=max_len)
+        if not text:
+            return text
+        name = normal_name(text)
+        if problem := name_problem(name):
+            self.add(path, problem)
+            return None
+        return name
+
     def choice(self, value: object, path: str, allowed: Iterable[str]) -> str | None:
         allowed = list(allowed)
         if not isinstance(value, str) or value not in allowed:  # JSON: only text can equal one of them
-            self.add(path, f"{value!r} is not one of " + ", ".join(repr(a) for a in allowed))
+            self.add(path, f"{quoted(value)} is not one of " + ", ".join(repr(a) for a in allowed))
             return None
         return value
 
@@ -98,7 +109,7 @@ def _kind(value: object) -> str:
     if isinstance(value, bool):
         return "true/false"
     if isinstance(value, int | float):
-        return f"the number {value}"
+        return f"the number {shown_number(value)}"
     if isinstance(value, str):
         shown = value if len(value) <= 30 else value[:27] + "..."
         return f"text {shown!r}"

@@ -4,6 +4,7 @@ pledge-sheet import with a preview, and the panel's verification of each pledge.
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from svdesk.app import pledges as pl
 from svdesk.app.errors import SvdeskError
-from svdesk.app.pledges import ImportStatus, PledgeCell, PledgeGrid, PledgeImport, PledgeImportPlan
+from svdesk.app.pledges import ImportStatus, PledgeCell, PledgeGrid, PledgeImport, PledgeImportPlan, PledgeSheet
 from svdesk.ui.background import Worker, run_with_progress
 from svdesk.ui.screen_base import Desk, Refresh, TenderScreen
 from svdesk.ui.undo import EditCommand
@@ -142,9 +143,11 @@ class PledgeGridModel(QAbstractTableModel):
 
 
 class PledgePreview(QDialog):
-    """What an import would write, row by row, before anything is written."""
+    """What an import would write, row by row, before anything is written; with `sheet`, also which
+    sheet was read (and whether it is hidden), the rows with an answer that are not imported, and
+    the reader's notes."""
 
-    def __init__(self, plan: PledgeImportPlan, parent: QWidget | None = None) -> None:
+    def __init__(self, plan: PledgeImportPlan, parent: QWidget | None = None, sheet: PledgeSheet | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Import pledges for {plan.bidder}")
         table = QTableWidget(len(plan.rows), 7, objectName="importPreview")
@@ -168,12 +171,18 @@ class PledgePreview(QDialog):
         table.resizeColumnsToContents()
         counts = ", ".join(f"{v} {ImportStatus(k).label}" for k, v in sorted(plan.counts().items()))
         stated = f"; the sheet states {_money(plan.stated_total)}" if plan.stated_total is not None else ""
+        read = escape(sheet.read_from if sheet is not None else f"sheet {plan.sheet!r}", quote=False)
         summary = QLabel(
-            f"{Path(plan.file).name}, sheet {plan.sheet!r}: {counts}.<br><b>Total value "
-            f"{_money(plan.total_value)}</b> (answer \u00d7 the tender's proxy){stated}. "
+            f"{escape(Path(plan.file).name, quote=False)}: {read}, header on row {plan.header_row}: {counts}.<br>"
+            f"<b>Total value {_money(plan.total_value)}</b> (answer \u00d7 the tender's proxy){stated}. "
             "Nothing is written until you choose Import.",
             wordWrap=True,
+            objectName="importSummary",
         )
+        said = [] if sheet is None else [f"Not imported: {r}" for r in sheet.reported] + list(sheet.notes)
+        self.notes = QLabel("<br>".join(escape(s, quote=False) for s in said), wordWrap=True, objectName="importNotes")
+        self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notes.setVisible(bool(said))
         buttons = QDialogButtonBox()
         self.import_button = buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
@@ -181,6 +190,7 @@ class PledgePreview(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(summary)
+        layout.addWidget(self.notes)
         layout.addWidget(table, 1)
         layout.addWidget(buttons)
         self.resize(980, 520)
@@ -325,8 +335,10 @@ class BidsScreen(TenderScreen):
             self.reload()
             return
         if how == "reduce" and quantity is None:
+            cell = self.grid_data.cells.get((ref, bidder)) if self.grid_data is not None else None
+            current = 0.0 if cell is None else (cell.quantity if cell.accepted is None else cell.accepted)
             quantity, ok = QInputDialog.getDouble(
-                self, f"Reduce {ref} for {bidder}", "Accepted quantity:", 0, 0, 1e12, 4
+                self, f"Reduce {ref} for {bidder}", "Accepted quantity:", current, 0, 1e12, 4
             )
             if not ok:
                 return
@@ -388,7 +400,7 @@ class BidsScreen(TenderScreen):
         self, preview: PledgeImport, confirm: Callable[[PledgeImportPlan], bool] | None = None
     ) -> bool:
         plan = preview.plan
-        confirm = confirm or (lambda p: PledgePreview(p, self).exec() == QDialog.DialogCode.Accepted)
+        confirm = confirm or (lambda p: PledgePreview(p, self, preview.sheet).exec() == QDialog.DialogCode.Accepted)
         if not confirm(plan):
             self.show_message("Import cancelled; nothing was written.")
             return False

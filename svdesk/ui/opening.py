@@ -1,4 +1,5 @@
-"""Opening a database from the GUI: the one-instance lock, and read-only when someone else has it."""
+"""Opening a database from the GUI: the one-instance lock, read-only when someone else has it or
+the file cannot be written, and the newest good backup offered when the file is damaged."""
 
 from __future__ import annotations
 
@@ -6,27 +7,101 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from svdesk.app.database import DatabaseInUse, OpenDatabase, open_locked, open_read_only
+from svdesk.app import database
+from svdesk.app.database import (
+    DamagedDatabaseError,
+    DatabaseInUse,
+    DatabaseReadOnlyError,
+    OpenDatabase,
+    RecordLostError,
+    open_locked,
+    open_read_only,
+)
+from svdesk.app.errors import SvdeskError
 
 __all__ = ["OpenDatabase", "open_for_gui"]
 
 
 def open_for_gui(parent: QWidget | None, target: str | Path | None) -> OpenDatabase | None:
-    """Open with the lock; if another instance holds it, offer read-only. None if the user cancels.
+    """Open with the lock; if another instance holds it, or the file cannot be written, offer
+    read-only; if it is damaged and a good backup exists, offer to restore that. None if the user
+    cancels.
 
     Raises SvdeskError for a database that cannot be opened at all (the caller shows it).
     """
     try:
         return open_locked(target)
     except DatabaseInUse as in_use:
-        answer = QMessageBox.question(
+        if not _yes(
             parent,
             "Database in use",
             f"{in_use.path} is open in svdesk by {in_use.holder}.\n\nOpen it read-only? You can look at "
             "everything and print reports, but not change anything.",
-            QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Open,
-        )
-        if answer != QMessageBox.StandardButton.Open:
+        ):
             return None
-        return open_read_only(in_use.path, f"in use by {in_use.holder}")
+        # under the name the holder uses: its write-ahead log, under that name, holds what they saved
+        return open_read_only(in_use.other_name or in_use.path, f"in use by {in_use.holder}")
+    except DatabaseReadOnlyError as unwritable:
+        if unwritable.path is None or not _yes(
+            parent,
+            "Read-only database",
+            f"{unwritable}\n\nOpen it read-only? You can look at everything and print reports, but not change "
+            "anything.",
+            QMessageBox.StandardButton.Open,
+        ):
+            return None
+        return open_read_only(unwritable.path, "the file or its folder is read-only")
+    except RecordLostError as lost:
+        return _after_a_loss(parent, lost)
+    except DamagedDatabaseError as damaged:
+        if damaged.backup is None or damaged.path is None:
+            raise
+        if not _yes(
+            parent,
+            "The database is damaged",
+            f"{damaged}\n\nRestore {damaged.backup.name} now? What the file holds now is kept: a damaged file "
+            "beside it, else as a pre-restore backup.",
+            QMessageBox.StandardButton.Yes,
+        ):
+            return None
+        return _restore(damaged.path, damaged.backup)
+
+
+def _after_a_loss(parent: QWidget | None, lost: RecordLostError) -> OpenDatabase | None:
+    """The file lost changes svdesk committed: restore the newest good backup (Yes), or carry on
+    with the record as the file holds it (Ignore), or neither (Cancel)."""
+    if lost.path is None:
+        raise lost
+    restore = QMessageBox.StandardButton.Yes if lost.backup is not None else QMessageBox.StandardButton.NoButton
+    carry_on = QMessageBox.StandardButton.Ignore
+    offer = f"Restore {lost.backup.name} (Yes), or carry" if lost.backup is not None else "Carry"
+    answer = QMessageBox.question(
+        parent,
+        "Changes were lost",
+        f"{lost}\n\n{offer} on with the record as the file now holds it (Ignore)?",
+        restore | carry_on | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    if answer == restore and lost.backup is not None:
+        return _restore(lost.path, lost.backup)
+    if answer == carry_on:
+        database.carry_on_as_it_is(lost.path)
+        return open_locked(lost.path)
+    return None
+
+
+def _yes(parent: QWidget | None, title: str, text: str, accept: QMessageBox.StandardButton) -> bool:
+    answer = QMessageBox.question(parent, title, text, accept | QMessageBox.StandardButton.Cancel, accept)
+    return bool(answer == accept)
+
+
+def _restore(path: Path, backup: Path) -> OpenDatabase:
+    """Restore `backup` into `path` (a damaged or empty file is set aside first) and open it."""
+    opened = open_locked(path, restoring=True)
+    try:
+        database.restore(opened.db, backup)
+    except SvdeskError:
+        opened.close()
+        raise
+    return opened

@@ -52,6 +52,12 @@ def scores_text(row: PanelRow) -> str:
     return str(row.scores_given) if row.scores_given else "\u2014"  # who does not score
 
 
+def declarations_text(row: PanelRow) -> str:
+    if row.role == "officer" and not row.declarations:
+        return "\u2014"  # she may declare; sign-off does not wait for her
+    return f"{row.declarations} of {row.bidders}"
+
+
 def status_text(row: PanelRow) -> str:
     if row.withdrawn:
         return f"Withdrawn {row.withdrawn_at[:10]}: {row.withdrawal_reason}"
@@ -210,7 +216,7 @@ class PanelScreen(TenderScreen):
                 ROLE_NAMES.get(row.role, row.role),
                 row.email,
                 scores_text(row),
-                f"{row.declarations} of {row.bidders}",
+                declarations_text(row),
                 ", ".join(row.conflicts),
                 "Yes" if row.enrolled else "No",
                 status_text(row),

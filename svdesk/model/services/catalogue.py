@@ -6,6 +6,7 @@ import csv
 import json
 import math
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import NotRequired, TypedDict
 
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from svdesk.model.entities import Framework, Measure, MeasureTag, Outcome, Theme
 from svdesk.model.errors import NotFoundError, Problem, ValidationError
+from svdesk.model.names import quoted
 from svdesk.model.sandbox import run_limited
 from svdesk.model.spreadsheet import check_xlsx_container, open_workbook_safely, parse_number
 from svdesk.resources import resource_path
@@ -132,18 +134,36 @@ def _add_framework(session: Session, meta: FrameworkMeta, themes: list[ThemeData
     return fw
 
 
+@cache
+def _builtin_text() -> str:
+    return resource_path(*BUILTIN_FILE).read_text(encoding="utf-8")
+
+
+@cache
+def _builtin_meta() -> tuple[str, str]:
+    meta = json.loads(_builtin_text())["framework"]
+    return meta["name"], meta["version"]
+
+
+def _builtin(session: Session) -> Framework | None:
+    name, version = _builtin_meta()
+    return session.scalars(
+        select(Framework).where(Framework.builtin.is_(True), Framework.name == name, Framework.version == version)
+    ).first()
+
+
+def has_builtin_catalogue(session: Session) -> bool:
+    """The shipped National TOMs are in this database (a read: opening to read writes nothing)."""
+    return _builtin(session) is not None
+
+
 def ensure_builtin_catalogue(session: Session) -> Framework:
     """Load the shipped National TOMs once per database; later calls are a single query."""
-    data = json.loads(resource_path(*BUILTIN_FILE).read_text(encoding="utf-8"))
-    meta = data["framework"]
-    existing = session.scalars(
-        select(Framework).where(
-            Framework.builtin.is_(True), Framework.name == meta["name"], Framework.version == meta["version"]
-        )
-    ).first()
+    existing = _builtin(session)
     if existing is not None:
         return existing
-    return _add_framework(session, meta, data["themes"], builtin=True)
+    data = json.loads(_builtin_text())
+    return _add_framework(session, data["framework"], data["themes"], builtin=True)
 
 
 def list_frameworks(session: Session) -> list[Framework]:
@@ -191,7 +211,7 @@ def measures_by_ref(session: Session) -> dict[str, CatalogueMeasure]:
 def find_measure(session: Session, ref: str) -> CatalogueMeasure:
     found = measures_by_ref(session).get(ref.strip().upper())
     if found is None:
-        raise NotFoundError(f"measure {ref!r} is not in the catalogue")
+        raise NotFoundError(f"measure {quoted(ref)} is not in the catalogue")
     return found
 
 
@@ -199,15 +219,18 @@ def find_measure(session: Session, ref: str) -> CatalogueMeasure:
 
 
 def _read_rows(path: Path) -> list[list[object]]:
+    from svdesk.model.input_files import CATALOGUE, check_input_file
+
     suffix = path.suffix.lower()
     if suffix == ".csv":
+        check_input_file(path, CATALOGUE)  # a FIFO would block the read, /dev/zero never end it
         try:
             with path.open(newline="", encoding="utf-8-sig") as fh:
                 return [list(r) for r in csv.reader(fh)]
         except UnicodeDecodeError as exc:
             raise ValidationError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", source=str(path)) from exc
     if suffix in (".xlsx", ".xlsm"):
-        check_xlsx_container(path)
+        check_xlsx_container(path, CATALOGUE)
         return run_limited(_xlsx_rows, path, source=str(path))
     raise ValidationError("a framework must be an .xlsx or .csv file", source=str(path))
 
@@ -284,7 +307,7 @@ def read_framework_file(path: Path) -> tuple[list[ThemeData], list[Problem]]:
                 continue
             if proxy is None or not math.isfinite(proxy) or proxy < 0:
                 problems.append(
-                    Problem(f"{where}, column {LABELS['proxy_value']}", f"{raw_proxy!r} is not a proxy value")
+                    Problem(f"{where}, column {LABELS['proxy_value']}", f"{quoted(raw_proxy)} is not a proxy value")
                 )
                 continue
         o = themes.setdefault(theme, {}).setdefault(outcome, {"name": outcome, "measures": []})
@@ -320,6 +343,6 @@ def import_framework(
     ).first()
     if clash is not None:
         raise ValidationError(
-            f"a framework named {meta['name']!r} version {version!r} already exists", source=str(path)
+            f"a framework named {quoted(meta['name'])} version {quoted(version)} already exists", source=str(path)
         )
     return _add_framework(session, meta, themes, builtin=False)

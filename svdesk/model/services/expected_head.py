@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from svdesk.model.entities import AuditEntry, Tender
 from svdesk.model.errors import ValidationError
+from svdesk.model.names import quoted
 from svdesk.model.services.replacements import replacements
 
 HEAD = re.compile(r"[0-9a-f]{16,64}")
@@ -35,7 +36,7 @@ def check_expected_head(session: Session, tender: Tender, expected: str) -> Anch
     wanted = expected.strip().lower()
     if not HEAD.fullmatch(wanted):
         raise ValidationError(
-            f"--expect-head {expected!r}: an audit head is 16 to 64 hex digits, as the reports print it"
+            f"--expect-head {quoted(expected)}: an audit head is 16 to 64 hex digits, as the reports print it"
         )
     rows = session.execute(
         select(AuditEntry.tender_uid, AuditEntry.seq).where(AuditEntry.hash.startswith(wanted, autoescape=True))

@@ -25,6 +25,7 @@ from svdesk.model import audit, state
 from svdesk.model.entities import PackIssue, PanelMember, Tender
 from svdesk.model.errors import Problem, ValidationError
 from svdesk.model.kinds import ChangeKind
+from svdesk.model.names import quoted
 
 PACK_FORMAT = "svdesk-scoring-pack/2"
 UNBOUND_FORMATS = ("svdesk-scoring-pack/1",)  # written before packs were bound: refused, export a new one
@@ -112,7 +113,9 @@ def check_binding(
     if issue.tender_id != tender.id:
         other = session.get(Tender, issue.tender_id)
         issued_for = other.reference if other is not None else reference
-        raise refuse(f"{META_SHEET}!B2", f"this pack was issued for tender {issued_for!r}, not {tender.reference!r}")
+        raise refuse(
+            f"{META_SHEET}!B2", f"this pack was issued for tender {quoted(issued_for)}, not {tender.reference!r}"
+        )
     owner = next((m for m in tender.panel if m.id == issue.member_id), None)
     if owner is None or owner.name != member:
         issued_to = owner.name if owner is not None else "a member no longer on the panel"

@@ -34,6 +34,7 @@ from svdesk.model.entities import (
 )
 from svdesk.model.errors import ValidationError
 from svdesk.model.kinds import ChangeKind
+from svdesk.model.names import clean_name, normal_name, quoted, storable_problem
 from svdesk.model.rows import plain_rows
 from svdesk.model.services.tenders import find_member, require_editable
 
@@ -100,25 +101,20 @@ def activity(session: Session, tender: Tender) -> dict[int, Activity]:
 
 
 def _name(value: str) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise ValidationError("panel member name: must not be empty")
-    if len(text) > 200:
-        raise ValidationError(f"panel member name: {len(text):,} characters (limit 200)")
-    return text
+    return clean_name(value or "", "panel member name", 200)
 
 
 def _role(value: str, who: str) -> Role:
     try:
         return Role((value or "").strip().lower())
     except ValueError:
-        raise ValidationError(f"{who}: the role {value!r} is not one of {', '.join(ROLES)}") from None
+        raise ValidationError(f"{who}: the role {quoted(value)} is not one of {', '.join(ROLES)}") from None
 
 
 def _email(value: str, who: str) -> str:
     text = (value or "").strip()
-    if text and (len(text) > 320 or not _EMAIL.fullmatch(text)):
-        raise ValidationError(f"{who}: {text[:80]!r} is not an email address")
+    if text and (len(text) > 320 or not _EMAIL.fullmatch(text) or storable_problem(text)):
+        raise ValidationError(f"{who}: {quoted(text)} is not an email address")
     return text
 
 
@@ -126,7 +122,7 @@ def _unique(session: Session, tender: Tender, name: str) -> None:
     if session.scalars(
         select(PanelMember.id).where(PanelMember.tender_id == tender.id, PanelMember.name == name)
     ).first():
-        raise ValidationError(f"{name!r} is already on the panel")
+        raise ValidationError(f"{quoted(name)} is already on the panel")
 
 
 def _detail(session: Session, member: PanelMember) -> MemberDetail | None:
@@ -167,7 +163,7 @@ def update_member(
     require_editable(session, tender)
     m = find_member(session, tender, name)
     before = state.member_value(m)
-    if new_name is not None and new_name.strip() != m.name:
+    if new_name is not None and normal_name(new_name) != m.name:
         renamed = _name(new_name)
         _unique(session, tender, renamed)
         m.name = renamed
@@ -214,6 +210,8 @@ def withdraw_member(session: Session, tender: Tender, actor: str, name: str, rea
         raise ValidationError(f"withdrawing {m.name} needs a reason, for the record")
     if len(why) > 2000:
         raise ValidationError(f"withdrawing {m.name}: the reason is {len(why):,} characters (limit 2,000)")
+    if problem := storable_problem(why):
+        raise ValidationError(f"withdrawing {m.name}: the reason {problem}")
     detail = _detail(session, m)
     if detail is not None and detail.withdrawn:
         raise ValidationError(

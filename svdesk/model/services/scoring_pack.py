@@ -21,11 +21,13 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from svdesk.model.cell_text import restore_text, safe_text
-from svdesk.model.entities import Tender, TenderStatus
+from svdesk.model.entities import Declaration, PanelMember, Tender, TenderStatus
 from svdesk.model.errors import Problem, ValidationError, WorkflowError
+from svdesk.model.names import quoted
 from svdesk.model.sandbox import run_limited
 from svdesk.model.scoring import score_problem
 from svdesk.model.services import proxy_entries
@@ -39,13 +41,12 @@ from svdesk.model.services.pack_binding import (
     check_binding,
     mark_imported,
 )
+from svdesk.model.services.score_batch import ScoreWrite, save_scores
 from svdesk.model.services.tenders import (
-    declaration_for,
     require_acting,
     require_cleared,
     require_status,
     scores_visible_to,
-    set_score,
 )
 from svdesk.model.spreadsheet import MAX_CELL_CHARS, check_xlsx_container, open_workbook_safely, parse_number
 
@@ -57,7 +58,7 @@ __all__ = ["META_SHEET", "PACK_FORMAT"]  # re-exported: the writer names them fr
 SCORES_SHEET = "Scores"
 SCORE_HEADER = ("Bidder", "Question", "Question title", "Score", "Rationale", "Row key (do not edit)")
 COLUMNS = "ABCDEF"  # the layout is fixed (the sheet is protected), so problems can name exact cells
-MAX_ROWS = 20_000
+MAX_ROWS = 100_000
 RESOLUTIONS = ("pack", "existing")
 
 
@@ -102,7 +103,9 @@ class ScoringPack:
 
 def read_scoring_pack(path: Path, timeout: float | None = None) -> ScoringPack:
     """Parse a filled-in pack in a time- and memory-limited child process; ValidationError names every bad cell."""
-    check_xlsx_container(Path(path))
+    from svdesk.model.input_files import SCORING_PACK
+
+    check_xlsx_container(Path(path), SCORING_PACK)  # a FIFO or /dev/zero refused first: the hash below reads it all
     digest = file_sha256(Path(path))
     pack = run_limited(_read_scoring_pack, Path(path), source=str(path), timeout=timeout)
     return replace(pack, sha256=digest)
@@ -297,6 +300,15 @@ def _existing(session: Session, tender: Tender, member: str) -> dict[tuple[str, 
     return {(v.bidder, v.question): (v.score, v.rationale) for v in scores_visible_to(session, tender, member, member)}
 
 
+def _conflicted(session: Session, member: PanelMember) -> set[int]:
+    """The bidders (ids) `member` declared a conflict of interest with."""
+    return set(
+        session.scalars(
+            select(Declaration.bidder_id).where(Declaration.member_id == member.id, Declaration.conflict.is_(True))
+        )
+    )
+
+
 def _as_exported(text: str) -> str:
     """What a rationale reads back as after a round trip through a pack cell (cut to Excel's limit)."""
     return restore_text(safe_text(text)).strip()
@@ -319,13 +331,18 @@ def plan_pack_import(session: Session, tender: Tender, pack: ScoringPack, member
     check_binding(session, tender, source, pack.binding, pack.reference, pack.member, issued)
     if pack.reference_cell != safe_text(tender.reference):
         raise ValidationError(
-            [Problem(f"{META_SHEET}!B2", f"this pack is for tender {pack.reference!r}, not {tender.reference!r}")],
+            [
+                Problem(
+                    f"{META_SHEET}!B2", f"this pack is for tender {quoted(pack.reference)}, not {tender.reference!r}"
+                )
+            ],
             source,
         )
     owner = next((m for m in tender.panel if safe_text(m.name) == pack.member_cell), None)
     if owner is None:
         raise ValidationError(
-            [Problem(f"{META_SHEET}!B3", f"{pack.member!r} is not on the panel of tender {tender.reference}")], source
+            [Problem(f"{META_SHEET}!B3", f"{quoted(pack.member)} is not on the panel of tender {tender.reference}")],
+            source,
         )
     if member is not None and member != owner.name:
         raise ValidationError(
@@ -336,6 +353,7 @@ def plan_pack_import(session: Session, tender: Tender, pack: ScoringPack, member
     require_acting(session, owner, "score")  # a withdrawn member's or the officer's pack brings no scores
 
     bidders = {b.name: b for b in tender.bidders}
+    conflicted = _conflicted(session, owner)  # read once: each row looked up, never a query a row
     existing = _existing(session, tender, owner.name)
     problems: list[Problem] = []
     if any(r.score is not None for r in pack.rows):
@@ -366,8 +384,7 @@ def plan_pack_import(session: Session, tender: Tender, pack: ScoringPack, member
         if r.score is not None:
             if problem := score_problem(r.score, tender.scale_max, tender.scale_step):
                 problems.append(Problem(f"{SCORES_SHEET}!D{r.row}", problem))
-            declared = declaration_for(session, owner, bidders[bidder])
-            if declared is not None and declared.conflict:
+            if bidders[bidder].id in conflicted:
                 message = f"{owner.name} declared a conflict of interest with {bidder} and cannot score that bid"
                 problems.append(Problem(f"{SCORES_SHEET}!D{r.row}", message))
         old = existing.get(pair)
@@ -387,8 +404,7 @@ def plan_pack_import(session: Session, tender: Tender, pack: ScoringPack, member
             )
         )
     # Every bid the member may score must still have its row: a deleted row is refused, not skipped.
-    conflicted = {b for b in bidders if (d := declaration_for(session, owner, bidders[b])) is not None and d.conflict}
-    expected = [(b, q.code) for b in bidders if b not in conflicted for q in tender.questions]
+    expected = [(name, q.code) for name, b in bidders.items() if b.id not in conflicted for q in tender.questions]
     missing = [pair for pair in expected if pair not in seen_pairs]
     if missing and not problems:
         shown = ", ".join(f"{q} for {b}" for b, q in missing[:5]) + (" ..." if len(missing) > 5 else "")
@@ -443,9 +459,9 @@ def apply_pack_import(
     """
     chosen = dict(resolutions or {})
     if plan.tender != tender.reference:
-        raise ValidationError(f"the plan is for tender {plan.tender!r}, not {tender.reference!r}", plan.file)
+        raise ValidationError(f"the plan is for tender {quoted(plan.tender)}, not {tender.reference!r}", plan.file)
     problems = [
-        Problem("", f"resolution for {q} for {b} is {how!r}; use 'pack' or 'existing'")
+        Problem("", f"resolution for {q} for {b} is {quoted(how)}; use 'pack' or 'existing'")
         for (b, q), how in chosen.items()
         if how not in RESOLUTIONS
     ]
@@ -469,35 +485,20 @@ def apply_pack_import(
         raise ValidationError(problems, plan.file)
 
     outcome = PackImportOutcome([], 0, 0, 0, proxy_source=proxy_entries.pack_source(plan.sha256) if by_proxy else "")
+    writes: list[ScoreWrite] = []
+    for r in plan.rows:
+        if r.status == "blank":
+            outcome.blank += 1
+        elif r.status == "unchanged":
+            outcome.unchanged += 1
+        elif r.status == "conflict" and chosen[r.key] == "existing":
+            outcome.kept_existing += 1
+        else:  # new, or a conflict resolved for the pack explicitly (by proxy: over the member's own score)
+            assert r.pack_score is not None
+            writes.append(ScoreWrite(r.bidder, r.question, r.pack_score, r.pack_rationale))
+            outcome.written.append(r.key)
     with session.begin_nested():  # a failure part-way leaves no score behind, even if the caller commits
         mark_imported(session, tender, plan.file, plan.pack_id, actor)
-        for r in plan.rows:
-            if r.status == "blank":
-                outcome.blank += 1
-            elif r.status == "unchanged":
-                outcome.unchanged += 1
-            elif r.status == "conflict" and chosen[r.key] == "existing":
-                outcome.kept_existing += 1
-            else:
-                assert r.pack_score is not None
-                if by_proxy:  # the conflict, if any, was resolved for the pack explicitly
-                    saved = proxy_entries.enter_by_proxy(
-                        session,
-                        tender,
-                        actor,
-                        plan.member,
-                        r.bidder,
-                        r.question,
-                        r.pack_score,
-                        r.pack_rationale,
-                        outcome.proxy_source,
-                        over_own=True,
-                    )
-                else:
-                    saved = set_score(
-                        session, tender, plan.member, r.bidder, r.question, r.pack_score, r.pack_rationale, actor=actor
-                    )
-                    proxy_entries.confirm_by_edit(session, tender, plan.member, r.bidder, r.question)
-                outcome.written.append(r.key)
-                outcome.warnings += saved.warnings
+        # in one batch: the same checks and audit entries as saving each score, read and written once
+        save_scores(session, tender, plan.member, writes, actor=actor, proxy_source=outcome.proxy_source)
     return outcome

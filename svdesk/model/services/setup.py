@@ -6,7 +6,6 @@ Each function is one audited edit in the caller's transaction; each refuses a lo
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
@@ -26,6 +25,7 @@ from svdesk.model.entities import (
 )
 from svdesk.model.errors import NotFoundError, ValidationError
 from svdesk.model.kinds import ChangeKind
+from svdesk.model.names import clean_name, clean_text, magnitude_problem, normal_name, quoted
 from svdesk.model.scoring import Weights, score_problem, weights_problem
 from svdesk.model.services.catalogue import find_measure
 from svdesk.model.services.panel_setup import add_member as add_member  # the panel: its own module
@@ -46,8 +46,10 @@ SCALE_PRESETS: dict[str, tuple[float, float, dict[float, str]]] = {
 
 
 def _number(value: Any, what: str, minimum: float = 0.0, positive: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ValidationError(f"{what}: {value!r} is not a number")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError(f"{what}: {quoted(value)} is not a number")
+    if problem := magnitude_problem(value):  # before any float(): a 400-digit integer overflows it
+        raise ValidationError(f"{what}: {problem}")
     if positive and value <= 0:
         raise ValidationError(f"{what}: must be more than 0")
     if value < minimum:
@@ -60,13 +62,8 @@ def _next_position(session: Session, position: InstrumentedAttribute[int], *wher
     return session.execute(select(func.coalesce(func.max(position), -1)).where(*where)).scalar_one() + 1
 
 
-def _text(value: str, what: str, max_len: int = 100_000) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise ValidationError(f"{what}: must not be empty")
-    if len(text) > max_len:
-        raise ValidationError(f"{what}: {len(text):,} characters (limit {max_len:,})")
-    return text
+def _text(value: str, what: str, max_len: int = 100_000, required: bool = True) -> str:
+    return clean_text(value or "", what, max_len, required=required)
 
 
 def _tender_audit(
@@ -88,9 +85,9 @@ def create_tender(
     share: float = 50.0,
     scale: str = "0-5",
 ) -> Tender:
-    reference = _text(reference, "reference", 100)
+    reference = clean_name(reference or "", "reference", 100)
     if session.scalars(select(Tender.id).where(Tender.reference == reference)).first() is not None:
-        raise ValidationError(f"reference: a tender {reference!r} already exists")
+        raise ValidationError(f"reference: a tender {quoted(reference)} already exists")
     problem = weights_problem(weights)
     if problem:
         raise ValidationError(problem)
@@ -150,11 +147,14 @@ def set_weights(
     method: str | None = None,
 ) -> None:
     require_editable(session, tender)
+    for what, value in (("price", weights.price), ("quality", weights.quality), ("social value", weights.social_value)):
+        if isinstance(value, int | float) and (problem := magnitude_problem(value)):  # its sum would overflow
+            raise ValidationError(f"the {what} weight: {problem}")
     problem = weights_problem(weights)
     if problem:
         raise ValidationError(problem)
-    if share is not None and (not math.isfinite(share) or not 0 <= share <= 100):
-        raise ValidationError(f"the quantitative share must be 0-100, not {share:g}")
+    if share is not None and (not isinstance(share, int | float) or magnitude_problem(share) or not 0 <= share <= 100):
+        raise ValidationError(f"the quantitative share must be 0-100, not {quoted(share)}")
     before = state.tender_value(tender)
     tender.weight_price, tender.weight_quality, tender.weight_social_value = (
         float(weights.price),
@@ -208,7 +208,7 @@ def add_measure(
 ) -> TenderMeasure:
     """Add a catalogue measure as a frozen copy; a proxy other than the catalogue's needs a reason."""
     require_editable(session, tender)
-    known = find_measure(session, ref)
+    known = find_measure(session, clean_name(ref or "", "measure ref", 40))
     if session.scalars(
         select(TenderMeasure.id).where(TenderMeasure.tender_id == tender.id, TenderMeasure.ref == known.ref)
     ).first():
@@ -217,7 +217,7 @@ def add_measure(
     if proxy is None:
         raise ValidationError(f"{known.ref} has no proxy value in the catalogue; give one (and the reason)")
     proxy = _number(proxy, f"{known.ref} proxy value")
-    why = (reason or "").strip()
+    why = _text(reason, f"{known.ref}: reason for the proxy", 2000, required=False)
     if known.proxy_value is not None and proxy != known.proxy_value and not why:
         raise ValidationError(f"{known.ref}: give a reason for using a proxy other than the catalogue's")
     if known.proxy_value is None and not why:
@@ -243,10 +243,12 @@ def add_measure(
 
 def _tender_measure(session: Session, tender: Tender, ref: str) -> TenderMeasure:
     m = session.scalars(
-        select(TenderMeasure).where(TenderMeasure.tender_id == tender.id, TenderMeasure.ref == ref)
+        select(TenderMeasure).where(
+            TenderMeasure.tender_id == tender.id, TenderMeasure.ref == clean_name(ref or "", "measure ref", 40)
+        )
     ).first()
     if m is None:
-        raise NotFoundError(f"{ref} is not one of the tender's measures")
+        raise NotFoundError(f"{quoted(ref)} is not one of the tender's measures")
     return m
 
 
@@ -302,7 +304,7 @@ def save_question(
     minimum_score: float | None = None,
 ) -> Question:
     require_editable(session, tender)
-    code = _text(code, "question id", 40)
+    code = clean_name(code or "", "question id", 40)
     sec = Section(section)
     if minimum_score is not None and (problem := score_problem(minimum_score, tender.scale_max, tender.scale_step)):
         raise ValidationError(f"{code} minimum score: {problem}")
@@ -313,7 +315,11 @@ def save_question(
         q = Question(tender_id=tender.id, code=code, position=position, section=sec, text="", weight=0)
         session.add(q)
     q.section, q.text, q.weight = sec, _text(text, f"{code} text"), _number(weight, f"{code} weight")
-    q.title, q.guidance, q.minimum_score = (title or "").strip(), (guidance or "").strip(), minimum_score
+    q.title, q.guidance = (
+        _text(title, f"{code} title", required=False),
+        _text(guidance, f"{code} guidance", required=False),
+    )
+    q.minimum_score = minimum_score
     session.flush()
     audit.record(
         session, tender.uid, actor, ChangeKind.QUESTION_SAVE, state.question_key(q), before, state.question_value(q)
@@ -339,9 +345,9 @@ def remove_question(session: Session, tender: Tender, actor: str, code: str) -> 
 
 def add_bidder(session: Session, tender: Tender, actor: str, name: str, price: float) -> Bidder:
     require_editable(session, tender)
-    name = _text(name, "bidder name", 300)
+    name = clean_name(name or "", "bidder name", 300)
     if session.scalars(select(Bidder.id).where(Bidder.tender_id == tender.id, Bidder.name == name)).first():
-        raise ValidationError(f"a bidder named {name!r} already exists")
+        raise ValidationError(f"a bidder named {quoted(name)} already exists")
     position = _next_position(session, Bidder.position, Bidder.tender_id == tender.id)
     b = Bidder(tender_id=tender.id, name=name, price=_number(price, f"{name} price", positive=True), position=position)
     session.add(b)
@@ -356,10 +362,10 @@ def update_bidder(
     require_editable(session, tender)
     b = find_bidder(session, tender, name)
     before = state.bidder_value(b)
-    if new_name is not None and new_name.strip() != b.name:
-        new_name = _text(new_name, "bidder name", 300)
+    if new_name is not None and normal_name(new_name) != b.name:
+        new_name = clean_name(new_name, "bidder name", 300)
         if session.scalars(select(Bidder.id).where(Bidder.tender_id == tender.id, Bidder.name == new_name)).first():
-            raise ValidationError(f"a bidder named {new_name!r} already exists")
+            raise ValidationError(f"a bidder named {quoted(new_name)} already exists")
         b.name = new_name
     if price is not None:
         b.price = _number(price, f"{b.name} price", positive=True)

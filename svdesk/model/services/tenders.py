@@ -7,7 +7,6 @@ entry in the same transaction, keyed and shaped as in `svdesk.model.state`.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +32,7 @@ from svdesk.model.entities import (
 )
 from svdesk.model.errors import NotFoundError, StaleEditError, ValidationError, WorkflowError
 from svdesk.model.kinds import ChangeKind
+from svdesk.model.names import lookup_names, magnitude_problem, quoted, storable_problem
 from svdesk.model.rationale import comparative_warning
 from svdesk.model.rows import plain_rows
 from svdesk.model.scoring import score_problem
@@ -107,9 +107,10 @@ def get_tender(session: Session, reference: str | None = None) -> Tender:
         else:
             shown = ", ".join(refs[:10]) + (" ..." if len(refs) > 10 else "")
             raise NotFoundError(f"the database holds several tenders; choose one with --tender ({shown})")
-    tender = session.scalars(select(Tender).where(Tender.reference == reference)).first()
+    refs = _as_stored(reference, "tender reference")
+    tender = session.scalars(select(Tender).where(Tender.reference.in_(refs))).first()
     if tender is None:
-        raise NotFoundError(f"no tender with reference {reference!r}")
+        raise NotFoundError(f"no tender with reference {quoted(reference)}")
     return tender
 
 
@@ -152,30 +153,49 @@ def require_status(tender: Tender, allowed: tuple[TenderStatus, ...], doing: str
         raise WorkflowError(f"{doing} is only possible while the tender is in {names} (it is {tender.status.label})")
 
 
+def _as_stored(value: object, what: str) -> tuple[str, ...]:
+    """The stored names a look-up by `value` may match: its normal form (`names.normal_name`: "Zoë"
+    typed decomposed finds "Zoë"), and as given, for a name stored before names were normalised.
+    Refused, naming `what`, when it is no text a name could be (a lone surrogate from a command line)."""
+    if not isinstance(value, str):
+        raise ValidationError(f"{what}: expected text, found {quoted(value)}")
+    if problem := storable_problem(value):
+        raise ValidationError(f"{what} {quoted(value)}: {problem}")
+    return lookup_names(value) if len(value) <= 1000 else (value,)  # no stored name is that long
+
+
+def _listed(names: list[str], limit: int = 10) -> str:
+    shown = ", ".join(quoted(n, 60)[1:-1] for n in names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
 def find_bidder(session: Session, tender: Tender, name: str) -> Bidder:
-    found = session.scalars(select(Bidder).where(Bidder.tender_id == tender.id, Bidder.name == name)).first()
+    names = _as_stored(name, "bidder")
+    found = session.scalars(select(Bidder).where(Bidder.tender_id == tender.id, Bidder.name.in_(names))).first()
     if found is None:
-        names = session.scalars(
-            select(Bidder.name).where(Bidder.tender_id == tender.id).order_by(Bidder.position)
-        ).all()
-        hint = f" (bidders: {', '.join(names)})" if names else " (the tender has no bidders yet)"
-        raise NotFoundError(f"no bidder named {name!r} in tender {tender.reference}{hint}")
+        listed = list(
+            session.scalars(select(Bidder.name).where(Bidder.tender_id == tender.id).order_by(Bidder.position)).all()
+        )
+        hint = f" (bidders: {_listed(listed)})" if listed else " (the tender has no bidders yet)"
+        raise NotFoundError(f"no bidder named {quoted(name)} in tender {tender.reference}{hint}")
     return found
 
 
 def find_question(session: Session, tender: Tender, code: str) -> Question:
-    found = session.scalars(select(Question).where(Question.tender_id == tender.id, Question.code == code)).first()
+    codes = _as_stored(code, "question")
+    found = session.scalars(select(Question).where(Question.tender_id == tender.id, Question.code.in_(codes))).first()
     if found is None:
-        raise NotFoundError(f"no question {code!r} in tender {tender.reference}")
+        raise NotFoundError(f"no question {quoted(code)} in tender {tender.reference}")
     return found
 
 
 def find_member(session: Session, tender: Tender, name: str) -> PanelMember:
+    names = _as_stored(name, "panel member")
     found = session.scalars(
-        select(PanelMember).where(PanelMember.tender_id == tender.id, PanelMember.name == name)
+        select(PanelMember).where(PanelMember.tender_id == tender.id, PanelMember.name.in_(names))
     ).first()
     if found is None:
-        raise NotFoundError(f"{name!r} is not on the panel of tender {tender.reference}")
+        raise NotFoundError(f"{quoted(name)} is not on the panel of tender {tender.reference}")
     return found
 
 
@@ -204,8 +224,8 @@ def require_acting(session: Session, member: PanelMember, doing: str, *, officer
 
 def check_score(tender: Tender, score: float, rationale: str, what: str) -> tuple[float, str]:
     if isinstance(score, bool) or not isinstance(score, int | float):
-        raise ValidationError(f"{what}: {score!r} is not a number")
-    problem = score_problem(score, tender.scale_max, tender.scale_step)
+        raise ValidationError(f"{what}: {quoted(score)} is not a number")
+    problem = magnitude_problem(score) or score_problem(score, tender.scale_max, tender.scale_step)
     if problem:
         raise ValidationError(f"{what}: {problem}")
     text = (rationale or "").strip()
@@ -213,6 +233,8 @@ def check_score(tender: Tender, score: float, rationale: str, what: str) -> tupl
         raise ValidationError(f"{what}: a rationale is required; cite the evidence in the bid")
     if len(text) > 100_000:
         raise ValidationError(f"{what}: the rationale is {len(text):,} characters long (limit 100,000)")
+    if problem := storable_problem(text):
+        raise ValidationError(f"{what}: the rationale {problem}")
     return float(score), text
 
 
@@ -368,13 +390,20 @@ def adjust_pledge(
     pledge = session.scalars(
         select(Pledge)
         .join(TenderMeasure, Pledge.tender_measure_id == TenderMeasure.id)
-        .where(Pledge.bidder_id == bidder.id, TenderMeasure.ref == ref)
+        .where(Pledge.bidder_id == bidder.id, TenderMeasure.ref.in_(_as_stored(ref, "measure ref")))
     ).first()
     if pledge is None:
-        raise NotFoundError(f"{bidder_name} made no pledge against {ref}")
+        raise NotFoundError(f"{bidder.name} made no pledge against {quoted(ref)}")
     why = (reason or "").strip()
+    if problem := storable_problem(why):
+        raise ValidationError(f"{ref} for {bidder.name}: the reason {problem}")
     if accepted is not None:
-        if isinstance(accepted, bool) or not math.isfinite(accepted) or accepted < 0:
+        if (
+            isinstance(accepted, bool)
+            or not isinstance(accepted, int | float)
+            or magnitude_problem(accepted)
+            or accepted < 0
+        ):
             raise ValidationError(f"{ref} for {bidder_name}: accepted quantity must be 0 or more")
         if accepted > pledge.quantity:
             raise ValidationError(

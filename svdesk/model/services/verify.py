@@ -1,13 +1,16 @@
 """`svdesk verify`: is the record exactly what the app wrote?
 
-Three checks, each naming the first thing that no longer matches:
+The checks, each naming the first thing that no longer matches:
 1. the audit chain: every entry present, in order, unaltered (SHA-256 links);
 2. the replay: the audit log, replayed from the load/creation snapshot, gives exactly the
    content in the database (so an edit made behind the app's back is caught even before sign-off);
    shown byte for byte against the snapshot when it holds, else replayed in full to name what differs;
 3. the entries' signatures: from the first enrolment on, every entry signed by its actor's key in
    force then (`entry_signatures`), so a rewritten entry and its recomputed hashes are caught;
-4. the sign-offs: each one's fingerprint equals the content's fingerprint now, its audit head is
+4. the file itself (SQLite): `PRAGMA integrity_check` over the whole file, every page and every
+   index against its table, so a damaged index, which would answer queries wrongly, fails verify
+   (once per session: verifying several tenders in one read checks the file once);
+5. the sign-offs: each one's fingerprint equals the content's fingerprint now, its audit head is
    an entry of the chain, and its seal verifies with the key enrolled for its member
    (`identity.check_seals`; a signature made before svdesk sealed signatures is reported unsealed,
    and verifies as it did). A signature loaded with a signed evaluation file was made in another
@@ -22,9 +25,11 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
-from svdesk.model import audit, state, state_encoding
+from svdesk.model import audit, file_health, state, state_encoding
+from svdesk.model.db import Database
 from svdesk.model.entities import Tender
 from svdesk.model.kinds import SNAPSHOTS
 from svdesk.model.rows import bulk_work
@@ -49,6 +54,7 @@ class VerifyReport:
     anchor: dict[str, Any] | None = None  # the --expect-head check, when one was asked for
     entry_signatures: EntrySignatures | None = None
     loaded_from: dict[str, Any] | None = None  # the file the tender was loaded from (`LoadedFrom.as_dict`)
+    file_integrity: str | None = None  # "ok", or what SQLite's integrity check found; None: not checked (PostgreSQL)
 
     @property
     def ok(self) -> bool:
@@ -66,6 +72,7 @@ class VerifyReport:
             "replaced": self.replaced,
             "entry_signatures": self.entry_signatures.as_dict() if self.entry_signatures else None,
             "loaded_from": self.loaded_from,
+            "file_integrity": self.file_integrity,
             **({"expected_head": self.anchor} if self.anchor is not None else {}),
         }
 
@@ -151,6 +158,32 @@ def _replay_matches(entries: list[Any], encoded: state_encoding.EncodedState) ->
         return False
 
 
+_INTEGRITY = "svdesk_file_integrity"  # session.info: the file's integrity check, made once per session
+
+
+def file_integrity(session: Session) -> tuple[str | None, str]:
+    """("ok" or what SQLite's integrity check found; the problem to report, "" when none) for the
+    database file the session reads; (None, "") on PostgreSQL, whose storage is the server's."""
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    if engine.dialect.name != "sqlite":
+        return None, ""
+    if _INTEGRITY not in session.info:
+        raw = session.connection().connection.driver_connection
+        problem = file_health.integrity_problem(raw, "integrity_check")
+        said = ""
+        if problem:
+            db = Database(engine, engine.url.render_as_string(hide_password=False), sessionmaker(engine))
+            advice = file_health.restore_advice(db, file_health.newest_good_backup(db)) if db.path else ""
+            said = (
+                f"the database file is damaged: SQLite's integrity check says: {problem}; nothing read from it can "
+                f"be trusted. {advice}"
+            )
+        session.info[_INTEGRITY] = (problem or "ok", said)
+    found: tuple[str | None, str] = session.info[_INTEGRITY]
+    return found
+
+
 def add_replacements(session: Session, tender: Tender, report: VerifyReport, entries: list[Any]) -> None:
     """The tenders this one replaced (a replacing load), by whom, when and from which file; a kept
     chain that no longer checks, or changed since, is a problem. `entries`: this tender's log, read."""
@@ -193,6 +226,9 @@ def _verify(
     encoded = state_encoding.encode_state(tender, record)
     fingerprint = encoded.fingerprint
     report = VerifyReport(tender.reference, chain.entries, chain.head, fingerprint)
+    report.file_integrity, damage = file_integrity(session)
+    if damage:
+        report.problems.append(damage)
     if not entries:
         report.problems.append("the audit log for this tender is empty")
         return report
