@@ -323,6 +323,25 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_BAD_INPUT
 
 
+def cmd_verify_pdf(args: argparse.Namespace) -> int:
+    """An issued award report or assessment summary against what it carries (and, with --db, the record)."""
+    from svdesk.app.pdf_check import verify_pdf
+
+    path = Path(args.file)
+    if args.db is None:
+        check = verify_pdf(path)
+    else:
+        with _open(args, write=False) as db:
+            check = verify_pdf(path, db)
+    what = f"{check.kind} of tender {check.reference}" if check.reference else "document"
+    print(f"{path}: {what}: {'VERIFIED' if check.ok else 'DOES NOT VERIFY'}")
+    for held in check.held:
+        print(f"  ok: {held}")
+    for problem in check.problems:
+        print("  - " + problem.replace("\n", "\n    "))
+    return EXIT_OK if check.ok else EXIT_BAD_INPUT
+
+
 def _seal_said(sig: dict[str, Any]) -> str:
     """'key 90f8 53db cbe3 2a3d, seal verifies', or that the signature was made before seals."""
     from svdesk.app.identity import UNSEALED, shown_fingerprint
@@ -575,6 +594,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="the audit head printed in an issued document: the record must still hold it",
     )
     p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser(
+        "verify-pdf",
+        parents=[common],
+        help="check an issued award report or assessment summary (and, with --db, the record)",
+    )
+    p.add_argument("file", metavar="FILE.pdf")
+    p.set_defaults(func=cmd_verify_pdf)
 
     p = sub.add_parser("backup", parents=[common], help="back up now, list backups, or restore one")
     p.set_defaults(func=cmd_backup, backup_action="now")

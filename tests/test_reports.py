@@ -77,7 +77,7 @@ def test_evaluation_report_is_complete_and_matches_the_record(signed):
         assert shown in text, sig.name
     assert len({sig.key_fingerprint for sig in data.signatures}) == len(data.signatures)
     assert "CONFLICT: Employed by Northgate Homecare Ltd" in text
-    assert "Sandstone Support Services is excluded: Q1 scored 1, below the minimum of 2" in text
+    assert "Sandstone Support Services is disqualified: Q1 scored 1, below the minimum of 2" in text
     assert "The panel recommends award to Weaver Valley Care Ltd" in text
     for b in data.results.bidders:
         if b.total is not None:
@@ -130,7 +130,7 @@ def test_assessment_summaries_name_no_other_losing_bidder(signed):
     dee = squash(pdf_text(paths[2]))
     assert f"clearer than {REDACTED}" in dee
     sandstone = squash(pdf_text(paths[3]))
-    assert "Your tender was excluded from the ranking: Q1 scored 1, below the minimum of 2" in sandstone
+    assert "Your tender was disqualified: Q1 scored 1, below the minimum of 2" in sandstone
     weaver = squash(pdf_text(paths[0]))
     assert "Your tender is the most advantageous tender, ranked 1st with 86.03" in weaver
 

@@ -20,6 +20,7 @@ from svdesk.app.database import Database
 from svdesk.app.unit import Actor, change_database, look, name_of, take_backup
 from svdesk.export.files import write_atomically
 from svdesk.model import demo
+from svdesk.model.entities import Tender
 from svdesk.model.evaluation_dump import dump_evaluation
 from svdesk.model.evaluation_file import parse_document, read_json_file, write_evaluation
 from svdesk.model.services.catalogue import measures_by_ref
@@ -81,8 +82,18 @@ def dump(db: Database, reference: str | None, out: Path) -> str:
     """Write the tender as an evaluation file (version 2, atomically); returns its reference. The
     members' keys go as their public values only: never the sealed private half, its salt or KDF."""
     data = look(db, reference, dump_evaluation)
-    write_atomically(out, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+    write_atomically(out, _encoded(data))
     return str(data["tender"]["reference"])
+
+
+def evaluation_file_bytes(session: Session, tender: Tender) -> bytes:
+    """The tender as `dump` writes it, in the caller's transaction (the award report embeds it,
+    read in the same snapshot as its figures)."""
+    return _encoded(dump_evaluation(session, tender))
+
+
+def _encoded(data: dict[str, Any]) -> bytes:
+    return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def load_demo(db: Database, actor: Actor = "svdesk demo") -> str:

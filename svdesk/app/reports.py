@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from svdesk.app.database import Database
+from svdesk.app.evaluation_files import evaluation_file_bytes
 from svdesk.app.unit import look
 from svdesk.model.services.report_data import ReportData
 from svdesk.model.services.report_data import report_data as _report_data
@@ -31,7 +32,11 @@ def write_report(
     from svdesk.export.pdf_base import DEFAULT_MARKING  # reportlab loads on first use, not at start-up
     from svdesk.export.reports import write_report as write
 
-    return write(report_data(db, reference), kind, out, bidder=bidder, marking=marking or DEFAULT_MARKING)
+    marking = marking or DEFAULT_MARKING
+    if kind == "award":  # it embeds the evaluation file, read in the same transaction as the figures
+        data, evaluation = look(db, reference, lambda s, t: (_report_data(s, t), evaluation_file_bytes(s, t)))
+        return write(data, kind, out, bidder=bidder, marking=marking, evaluation_file=evaluation)
+    return write(report_data(db, reference), kind, out, bidder=bidder, marking=marking)
 
 
 def write_workbook(db: Database, reference: str | None, out: Path) -> Path:

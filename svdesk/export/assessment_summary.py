@@ -12,11 +12,12 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from reportlab.platypus import Flowable, PageBreak
+from reportlab.platypus import Flowable, KeepTogether, PageBreak
 
 from svdesk.export.award_report import criteria_rows
 from svdesk.export.declaration_words import summary_sentence
 from svdesk.export.files import safe_filename, write_atomically
+from svdesk.export.pdf_attachments import EmbeddedFile, with_summary_proof
 from svdesk.export.pdf_base import (
     DEFAULT_MARKING,
     Column,
@@ -28,11 +29,14 @@ from svdesk.export.pdf_base import (
     markup,
     money,
     para,
+    percent,
     points,
+    quantity,
+    score,
     tables,
     text,
 )
-from svdesk.export.report_sections import scale_table, status_note
+from svdesk.export.report_sections import DISQUALIFIED, scale_table, status_note
 from svdesk.model.kinds import QuantitativeMethod
 from svdesk.model.services.report_data import ReportData
 
@@ -59,7 +63,7 @@ def redactor(data: ReportData, supplier: str) -> Callable[[str], str]:
 
 def _how_scored(data: ReportData, criterion: str) -> str:
     if criterion == "Price":
-        return f"Lowest price among eligible bids divided by this price, times {data.weight_price:g}."
+        return f"Lowest price among eligible bids divided by this price, times {points(data.weight_price)}."
     if criterion.startswith("Social value: pledged"):
         basis = (
             "accepted value"
@@ -68,17 +72,29 @@ def _how_scored(data: ReportData, criterion: str) -> str:
         )
         return (
             f"This bid's {basis} divided by the highest among eligible bids, times "
-            f"{data.sv_quantitative_weight:g}. Value = quantity x proxy value (National TOMs)."
+            f"{points(data.sv_quantitative_weight)}. Value = quantity x proxy value (National TOMs)."
         )
     return (
-        f"Consensus score on the 0\u2013{data.scale_max:g} scale divided by {data.scale_max:g}, times the "
+        f"Consensus score on the 0\u2013{score(data.scale_max)} scale divided by {score(data.scale_max)}, times the "
         "question's points."
     )
 
 
 def assessment_summary(data: ReportData, supplier: str, marking: str = DEFAULT_MARKING) -> bytes:
+    """The summary with its proof embedded (`pdf_attachments.summary_proof`): not the evaluation
+    file, which holds every bid's scores and the evaluators' names (issue 15 item 3)."""
     if supplier not in data.bidders:
         raise KeyError(supplier)
+    return with_summary_proof(
+        lambda proof: _assessment_summary(data, supplier, marking, proof),
+        data.reference,
+        supplier,
+        data.fingerprint,
+        data.audit_head,
+    )
+
+
+def _assessment_summary(data: ReportData, supplier: str, marking: str, proof: EmbeddedFile | None) -> bytes:
     clean = redactor(data, supplier)
     winner = data.winner()
     mine = data.results.by_name()[supplier]
@@ -92,11 +108,14 @@ def assessment_summary(data: ReportData, supplier: str, marking: str = DEFAULT_M
         para(f"For: {supplier}", "cover_sub"),
         gap(8),
     ]
+    if proof is not None:
+        story.insert(0, proof)
     note = status_note(data)
     if note:
         story += [para(note, "banner"), gap(4)]
     if mine.excluded:
-        outcome = "Your tender was excluded from the ranking: " + "; ".join(mine.exclusion_reasons) + "."
+        # reg 31(3)(c): where the tender was disqualified, the reason
+        outcome = f"Your tender was {DISQUALIFIED}: " + "; ".join(mine.exclusion_reasons) + "."
     elif supplier == winner:
         outcome = f"Your tender is the most advantageous tender, ranked 1st with {points(mine.total)} out of 100."
     else:
@@ -112,8 +131,8 @@ def assessment_summary(data: ReportData, supplier: str, marking: str = DEFAULT_M
                 ("Contract", f"{data.title} ({money(data.contract_value)})"),
                 (
                     "Award criteria",
-                    f"price {data.weight_price:g}%, quality {data.weight_quality:g}%, social value "
-                    f"{data.weight_social_value:g}%",
+                    f"price {percent(data.weight_price)}, quality {percent(data.weight_quality)}, social value "
+                    f"{percent(data.weight_social_value)}",
                 ),
                 ("Your price", money(data.prices[supplier])),
                 ("Your accepted social value", f"{money(mine.accepted_value)} (pledged {money(mine.pledged_value)})"),
@@ -150,11 +169,11 @@ def assessment_summary(data: ReportData, supplier: str, marking: str = DEFAULT_M
         cols[1] = Column("Your score", 32)
     story += tables(cols, rows)
     subtotal_rows = [
-        ("Price", points(mine.price_score), f"{data.weight_price:g}"),
-        ("Quality", points(mine.quality_score), f"{data.weight_quality:g}"),
-        ("Social value: pledged", points(mine.sv_quantitative_score), f"{data.sv_quantitative_weight:g}"),
-        ("Social value: answers", points(mine.sv_qualitative_score), f"{data.sv_qualitative_weight:g}"),
-        ("Total", points(mine.total), "100"),
+        ("Price", points(mine.price_score), points(data.weight_price)),
+        ("Quality", points(mine.quality_score), points(data.weight_quality)),
+        ("Social value: pledged", points(mine.sv_quantitative_score), points(data.sv_quantitative_weight)),
+        ("Social value: answers", points(mine.sv_qualitative_score), points(data.sv_qualitative_weight)),
+        ("Total", points(mine.total), points(100)),
     ]
     story += [
         gap(3),
@@ -168,6 +187,7 @@ def assessment_summary(data: ReportData, supplier: str, marking: str = DEFAULT_M
     mod = data.moderated_for(supplier)
     win_mod = data.moderated_for(winner) if winner and winner != supplier else {}
     for criterion, _detail, pts, available in criteria_rows(data, supplier):
+        start = len(story)
         story.append(para(f"{criterion} ({points(available)} points available)", "h3"))
         story.append(para(_how_scored(data, criterion), "small"))
         code = criterion.split()[0]
@@ -176,7 +196,7 @@ def assessment_summary(data: ReportData, supplier: str, marking: str = DEFAULT_M
             label = data.descriptor(m.score)
             story.append(
                 markup(
-                    f"<b>Your score: {m.score:g}</b>"
+                    f"<b>Your score: {score(m.score)}</b>"
                     + (f" ({text(label)})" if label else "")
                     + f", worth {points(pts)} points. The panel's explanation:"
                 )
@@ -186,12 +206,20 @@ def assessment_summary(data: ReportData, supplier: str, marking: str = DEFAULT_M
                 w = win_mod[code]
                 story.append(
                     markup(
-                        f"<b>Winning bid: {w.score:g}</b>"
+                        f"<b>Winning bid: {score(w.score)}</b>"
                         + (f" ({text(data.descriptor(w.score))})" if data.descriptor(w.score) else "")
                         + ". The panel's explanation of the winning bid:"
                     )
                 )
                 story += long_text(clean(w.rationale))
+        elif pts is None:  # never "earned – points": a disqualified tender's price and pledges are not scored
+            story.append(
+                para(
+                    f"Not scored: your tender was {DISQUALIFIED} ({'; '.join(mine.exclusion_reasons)})."
+                    if mine.excluded
+                    else "Not scored."
+                )
+            )
         elif criterion == "Price":
             story.append(
                 para(
@@ -212,10 +240,13 @@ def assessment_summary(data: ReportData, supplier: str, marking: str = DEFAULT_M
         for p in adjusted:
             story.append(
                 markup(
-                    f"Pledge {text(p.ref)} reduced from {p.quantity:g} to {p.accepted_quantity:g}: "
+                    f"Pledge {text(p.ref)} reduced from {text(quantity(p.quantity, p.unit))} to "
+                    f"{text(quantity(p.accepted_quantity, p.unit))}: "
                     f"{text(clean(p.reason))}"
                 )
             )
+        # a criterion's heading, how it was scored, the score and the start of its explanation on one page
+        story[start : start + 4] = [KeepTogether(story[start : start + 4])]
     if winner and winner != supplier and not mine.excluded:
         story += [
             para("Why your tender was not the most advantageous", "h2"),
@@ -242,7 +273,7 @@ def assessment_summary(data: ReportData, supplier: str, marking: str = DEFAULT_M
     info = PageInfo(
         data.reference,
         data.title,
-        f"{REPORT}: {supplier}"[:70],
+        f"{REPORT}: {supplier}",  # the header shortens it to fit; the PDF's title keeps it whole
         marking,
         f"Generated {data.generated_at}",
         data.fingerprint,

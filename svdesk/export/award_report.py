@@ -4,12 +4,31 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, KeepTogether
 
 from svdesk.export.declaration_words import declarations_statement
 from svdesk.export.files import write_atomically
-from svdesk.export.pdf_base import DEFAULT_MARKING, Column, build_pdf, long_text, markup, para, points, tables, text
-from svdesk.export.report_sections import cover, page_info, results_section, signoff_section
+from svdesk.export.pdf_attachments import evaluation_attachment
+from svdesk.export.pdf_base import (
+    DEFAULT_MARKING,
+    Column,
+    build_pdf,
+    long_text,
+    markup,
+    para,
+    points,
+    score,
+    tables,
+    text,
+)
+from svdesk.export.report_sections import (
+    DISQUALIFIED,
+    cover,
+    page_info,
+    question_label,
+    results_section,
+    signoff_section,
+)
 from svdesk.model.services.report_data import ReportData
 
 REPORT = "Award justification"
@@ -24,8 +43,8 @@ def criteria_rows(data: ReportData, bidder: str) -> list[tuple[str, str, float |
     for q in data.questions:
         qr = r.questions.get(q.code)
         contribution = None if qr is None else qr.contribution
-        score = "" if qr is None else f"score {qr.score:g} of {data.scale_max:g}"
-        rows.append((f"{q.code} {q.title}".strip(), score, contribution, q.share_of_total))
+        detail = "" if qr is None else f"score {score(qr.score)} of {score(data.scale_max)}"
+        rows.append((question_label(q.code, q.title, q.text), detail, contribution, q.share_of_total))
     rows.append(
         (
             "Social value: pledged",
@@ -37,8 +56,17 @@ def criteria_rows(data: ReportData, bidder: str) -> list[tuple[str, str, float |
     return rows
 
 
-def award_report(data: ReportData, marking: str = DEFAULT_MARKING) -> bytes:
+def _with_first(head: Flowable, body: list[Flowable]) -> list[Flowable]:
+    """A score line kept on one page with the first paragraph of the reason it introduces."""
+    return [KeepTogether([head, body[0]]), *body[1:]]
+
+
+def award_report(data: ReportData, marking: str = DEFAULT_MARKING, evaluation_file: bytes | None = None) -> bytes:
+    """`evaluation_file`: the tender's evaluation file of the same snapshot, embedded whole (this
+    report is internal), so that `svdesk verify-pdf` can check the document against it."""
     story: list[Flowable] = [*cover(data, REPORT)]
+    if evaluation_file is not None:
+        story.insert(0, evaluation_attachment(evaluation_file))
     winner = data.winner()
     story.append(para("Recommendation", "h2"))
     if winner is None:
@@ -57,9 +85,9 @@ def award_report(data: ReportData, marking: str = DEFAULT_MARKING) -> bytes:
                 f"The panel recommends the award of {text(data.title)} to <b>{text(winner)}</b>. "
                 "Its tender is the most advantageous under the published criteria, scoring "
                 f"<b>{points(w.total)}</b> out of 100: price "
-                f"{points(w.price_score)} of {data.weight_price:g}, quality {points(w.quality_score)} of "
-                f"{data.weight_quality:g}, social value {points(sv_points)}"
-                f" of {data.weight_social_value:g}."
+                f"{points(w.price_score)} of {points(data.weight_price)}, quality {points(w.quality_score)} of "
+                f"{points(data.weight_quality)}, social value {points(sv_points)}"
+                f" of {points(data.weight_social_value)}."
             )
         )
         if not (data.final and data.locked):
@@ -70,12 +98,11 @@ def award_report(data: ReportData, marking: str = DEFAULT_MARKING) -> bytes:
             m = mod.get(q.code)
             if m is not None:
                 label = data.descriptor(m.score)
-                story.append(
-                    markup(
-                        f"<b>{text(q.code)} {text(q.title)}</b>: {m.score:g}" + (f" ({text(label)})" if label else "")
-                    )
+                head = markup(
+                    f"<b>{text(question_label(q.code, q.title, q.text))}</b>: {score(m.score)}"
+                    + (f" ({text(label)})" if label else "")
                 )
-                story += long_text(m.rationale)
+                story += _with_first(head, long_text(m.rationale))
     story += [para("Results", "h2"), *results_section(data)]
 
     if winner is not None:
@@ -85,9 +112,10 @@ def award_report(data: ReportData, marking: str = DEFAULT_MARKING) -> bytes:
             if other == winner:
                 continue
             res = data.results.by_name()[other]
-            story.append(para(other, "h3"))
+            heading: list[Flowable] = [para(other, "h3")]
             if res.excluded:
-                story.append(markup(f"Excluded: {text('; '.join(res.exclusion_reasons))}."))
+                reasons = "; ".join(res.exclusion_reasons)
+                heading.append(markup(f"{DISQUALIFIED.capitalize()}: {text(reasons)}."))
             rows = []
             for criterion, detail, pts, available in criteria_rows(data, other):
                 winner_pts = w_rows.get(criterion)
@@ -102,7 +130,7 @@ def award_report(data: ReportData, marking: str = DEFAULT_MARKING) -> bytes:
                         points(available),
                     )
                 )
-            story += tables(
+            table = tables(
                 [
                     Column("Criterion", 58),
                     Column("This bid", 36),
@@ -113,6 +141,7 @@ def award_report(data: ReportData, marking: str = DEFAULT_MARKING) -> bytes:
                 ],
                 rows,
             )
+            story += [KeepTogether([*heading, table[0]]), *table[1:]]  # the bid's name stays with its table
             mod = data.moderated_for(other)
             behind = [
                 q
@@ -122,17 +151,17 @@ def award_report(data: ReportData, marking: str = DEFAULT_MARKING) -> bytes:
                 and mod[q.code].score < data.moderated_for(winner)[q.code].score
             ]
             for q in behind:
-                story.append(
-                    markup(
-                        f"<b>{text(q.code)}</b>: scored {mod[q.code].score:g} against the winner's "
-                        f"{data.moderated_for(winner)[q.code].score:g}. The panel's reason:"
-                    )
+                head = markup(
+                    f"<b>{text(q.code)}</b>: scored {score(mod[q.code].score)} against the winner's "
+                    f"{score(data.moderated_for(winner)[q.code].score)}. The panel's reason:"
                 )
-                story += long_text(mod[q.code].rationale)
+                story += _with_first(head, long_text(mod[q.code].rationale))
     story += [para("Declarations of interest", "h2"), para(declarations_statement(data, table=False), "small")]
     story += [para("Sign-off", "h2"), *signoff_section(data)]
     return build_pdf(story, page_info(data, REPORT, marking))
 
 
-def write_award_report(data: ReportData, path: Path, marking: str = DEFAULT_MARKING) -> Path:
-    return write_atomically(path, award_report(data, marking))
+def write_award_report(
+    data: ReportData, path: Path, marking: str = DEFAULT_MARKING, evaluation_file: bytes | None = None
+) -> Path:
+    return write_atomically(path, award_report(data, marking, evaluation_file))

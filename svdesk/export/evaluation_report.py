@@ -21,8 +21,12 @@ from svdesk.export.pdf_base import (
     money,
     number,
     para,
+    percent,
     points,
+    quantity,
+    rate,
     rich,
+    score,
     tables,
     text,
 )
@@ -30,6 +34,7 @@ from svdesk.export.report_sections import (
     cover,
     declarations_section,
     page_info,
+    question_label,
     results_section,
     rules_in_words,
     scale_table,
@@ -52,14 +57,14 @@ def _tender_section(data: ReportData) -> list[Flowable]:
                 ("Contract value", money(data.contract_value)),
                 (
                     "Weights",
-                    f"price {data.weight_price:g}, quality {data.weight_quality:g}, "
-                    f"social value {data.weight_social_value:g} (out of 100)",
+                    f"price {points(data.weight_price)}, quality {points(data.weight_quality)}, "
+                    f"social value {points(data.weight_social_value)} (points out of 100)",
                 ),
                 (
                     "Social value split",
-                    f"{data.sv_quantitative_share:g}% on pledged value "
-                    f"({data.sv_quantitative_weight:g} points), the rest on the social value questions "
-                    f"({data.sv_qualitative_weight:g} points)",
+                    f"{percent(data.sv_quantitative_share)} on pledged value "
+                    f"({points(data.sv_quantitative_weight)} points), the rest on the social value questions "
+                    f"({points(data.sv_qualitative_weight)} points)",
                 ),
                 (
                     "Pledged value method",
@@ -67,7 +72,7 @@ def _tender_section(data: ReportData) -> list[Flowable]:
                     if data.quantitative_method == QuantitativeMethod.RELATIVE_VALUE
                     else "relative value per pound of price",
                 ),
-                ("Score scale", f"0 to {data.scale_max:g} in steps of {data.scale_step:g}"),
+                ("Score scale", f"0 to {score(data.scale_max)} in steps of {score(data.scale_step)}"),
             ]
         ),
         gap(3),
@@ -84,14 +89,14 @@ def _measures_section(data: ReportData) -> list[Flowable]:
     for m in data.measures:
         note = m.proxy_override_reason
         if m.catalogue_proxy_value is not None and m.catalogue_proxy_value != m.proxy_value:
-            note = f"catalogue proxy {number(m.catalogue_proxy_value)}; " + note
-        rows.append((m.ref, m.description, m.unit, f"£{m.proxy_value:,.6g}", note))
+            note = f"catalogue proxy {rate(m.catalogue_proxy_value)}; " + note
+        rows.append((m.ref, m.description, m.unit, rate(m.proxy_value), note))
     return [
         para("2. Social value measures (National TOMs)", "h2"),
         para(
             "Each pledge is valued at its quantity times the proxy value below, frozen when the measure was "
             "chosen for this tender.",
-            "small",
+            "lead",
         ),
         *tables(
             [
@@ -112,9 +117,9 @@ def _questions_section(data: ReportData) -> list[Flowable]:
             q.code,
             q.title or q.text[:120],
             Section(q.section).label.capitalize(),
-            f"{q.weight:g}",
-            f"{q.share_of_total:.2f}",
-            "" if q.minimum_score is None else f"{q.minimum_score:g}",
+            number(q.weight),
+            points(q.share_of_total),
+            "" if q.minimum_score is None else score(q.minimum_score),
         )
         for q in data.questions
     ]
@@ -150,7 +155,7 @@ def _social_value_section(data: ReportData) -> list[Flowable]:
         by_theme = data.value_by_theme(bidder)
         result = results[bidder]
         price = data.prices[bidder]
-        ratio = f"{result.accepted_value / price * 100:.1f}% of price" if price else ""
+        ratio = f"{percent(round(result.accepted_value / price * 100, 1))} of price" if price else ""
         story.append(para(bidder, "h3"))
         rows = [(theme, money(p), money(a)) for theme, (p, a) in sorted(by_theme.items())]
         rows.append(("Total", money(result.pledged_value), money(result.accepted_value)))
@@ -171,8 +176,8 @@ def _social_value_section(data: ReportData) -> list[Flowable]:
                 [
                     (
                         p.ref,
-                        number(p.quantity),
-                        number(p.accepted_quantity),
+                        quantity(p.quantity, p.unit),
+                        quantity(p.accepted_quantity, p.unit),
                         money(p.pledged_value - p.accepted_value),
                         p.reason,
                     )
@@ -184,8 +189,8 @@ def _social_value_section(data: ReportData) -> list[Flowable]:
 
 def _moderated_section(data: ReportData) -> list[Flowable]:
     story: list[Flowable] = [PageBreak(), para("6. Consensus scores and rationale", "h2")]
-    labels = [(q.code, f"{q.code} {q.title}".strip() if q.title else q.code) for q in data.questions]
-    out_of = f" / {data.scale_max:g}"
+    labels = [(q.code, question_label(q.code, q.title, q.text)) for q in data.questions]
+    out_of = f" / {score(data.scale_max)}"
     for bidder in data.bidders:
         story.append(para(bidder, "h3"))
         for code, label in labels:
@@ -194,7 +199,8 @@ def _moderated_section(data: ReportData) -> list[Flowable]:
                 story.append(rich([(label, True), (": no consensus score yet.", False)]))
                 continue
             descriptor = data.descriptor(m.score)
-            head = rich([(label, True), (f": {m.score:g}{out_of}" + (f" ({descriptor})" if descriptor else ""), False)])
+            shown = f": {score(m.score)}{out_of}" + (f" ({descriptor})" if descriptor else "")
+            head = rich([(label, True), (shown, False)])
             body = long_text(m.rationale)
             story.append(keep(head, body[0]) if len(body) == 1 else head)
             if len(body) > 1:

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, KeepTogether
 
 from svdesk.export.declaration_words import declarations_statement
 from svdesk.export.files import write_atomically
-from svdesk.export.pdf_base import DEFAULT_MARKING, Column, build_pdf, gap, long_text, markup, para, tables, text
-from svdesk.export.report_sections import cover, page_info, proxy_section, signoff_section
+from svdesk.export.pdf_base import (
+    DEFAULT_MARKING,
+    Column,
+    build_pdf,
+    gap,
+    long_text,
+    markup,
+    para,
+    score,
+    tables,
+    text,
+)
+from svdesk.export.report_sections import cover, page_info, proxy_section, question_label, signoff_section
 from svdesk.model.services.report_data import IndividualScore, ReportData
 
 REPORT = "Moderation report"
@@ -33,25 +44,25 @@ def moderation_report(data: ReportData, marking: str = DEFAULT_MARKING) -> bytes
 
     flagged = [c for c in cells if spread(c) >= threshold]
     others = [c for c in cells if spread(c) < threshold]
-    titles = {q.code: q.title or q.code for q in data.questions}
+    titles = {q.code: question_label(q.code, q.title, q.text) for q in data.questions}
     moderated = {(m.bidder, m.question): m for m in data.moderated}
 
     story: list[Flowable] = [
         *cover(data, REPORT),
         para("Summary", "h2"),
         para(
-            f"{len(cells)} bid-question pairs; {len(flagged)} with a spread of {threshold:g} or more between the "
-            f"panel's individual scores, listed first. Each entry shows every member's score and rationale, then the "
-            "consensus the panel agreed and why."
+            f"{len(cells):,} bid-question pairs; {len(flagged):,} with a spread of {score(threshold)} or more between "
+            "the panel's individual scores, listed first. Each entry shows every member's score and rationale, then "
+            "the consensus the panel agreed and why."
         ),
     ]
     summary_rows = [
         (
             q,
             b,
-            ", ".join(f"{s.member}: {s.score:g}" for s in by_cell.get((b, q), [])) or "no scores",
-            f"{spread((b, q)):g}",
-            f"{moderated[(b, q)].score:g}" if (b, q) in moderated else "\u2013",
+            ", ".join(f"{s.member}: {score(s.score)}" for s in by_cell.get((b, q), [])) or "no scores",
+            score(spread((b, q))),
+            score(moderated[(b, q)].score) if (b, q) in moderated else "\u2013",
         )
         for b, q in flagged + others
     ]
@@ -80,9 +91,11 @@ def moderation_report(data: ReportData, marking: str = DEFAULT_MARKING) -> bytes
         story.append(para(title, "h2"))
         for bidder, code in chosen:
             flag = " \u2014 HIGH SPREAD" if (bidder, code) in flagged else ""
-            story.append(markup(f"<b>{text(code)} {text(titles[code])} \u2014 {text(bidder)}</b>{flag}", "h3"))
-            rows = [(_who(s), f"{s.score:g}", s.rationale) for s in by_cell.get((bidder, code), [])]
-            story.extend(
+            # the item's heading, its members' table and the consensus line (with the start of its
+            # rationale) stay on one page: the consensus is never cut off from the scores it settles
+            item: list[Flowable] = [markup(f"<b>{text(titles[code])} \u2014 {text(bidder)}</b>{flag}", "h3")]
+            rows = [(_who(s), score(s.score), s.rationale) for s in by_cell.get((bidder, code), [])]
+            item.extend(
                 tables(
                     [Column("Member", 32), Column("Score", 14, "right"), Column("Rationale", 128)],
                     [
@@ -91,22 +104,31 @@ def moderation_report(data: ReportData, marking: str = DEFAULT_MARKING) -> bytes
                     ],
                 )
             )
+            after: list[Flowable] = []
             for s in by_cell.get((bidder, code), []):
                 if len(s.rationale) > 1500:
-                    story.extend([para(f"{s.member}'s full rationale:", "small"), *long_text(s.rationale, "small")])
+                    after.extend([para(f"{s.member}'s full rationale:", "small"), *long_text(s.rationale, "small")])
             m = moderated.get((bidder, code))
             if m is None:
-                story.append(para("No consensus score yet.", "banner"))
+                consensus: list[Flowable] = [para("No consensus score yet.", "banner")]
             else:
                 label = data.descriptor(m.score)
-                story.append(
+                consensus = [
                     markup(
-                        f"<b>Consensus: {m.score:g} / {data.scale_max:g}"
+                        f"<b>Consensus: {score(m.score)} / {score(data.scale_max)}"
                         + (f" ({text(label)})" if label else "")
                         + "</b>"
-                    )
-                )
-                story.extend(long_text(m.rationale))
+                    ),
+                    *long_text(m.rationale),
+                ]
+            if after:  # full rationales in between: the consensus keeps its own first paragraph
+                story.append(KeepTogether(item))
+                story.extend(after)
+                story.append(KeepTogether(consensus[:2]))
+                story.extend(consensus[2:])
+            else:
+                story.append(KeepTogether(item + consensus[:2]))
+                story.extend(consensus[2:])
             story.append(gap(2))
 
     section("Items with a high spread", flagged)

@@ -32,8 +32,12 @@ from svdesk.export.pdf_styles import (
     STYLES,
     money,
     number,
+    percent,
     points,
+    quantity,
+    rate,
     register_fonts,
+    score,
     text,
 )
 from svdesk.export.pdf_tables import CHUNK, Column, GridTable, key_values, tables
@@ -68,9 +72,13 @@ __all__ = [
     "money",
     "number",
     "para",
+    "percent",
     "points",
+    "quantity",
+    "rate",
     "register_fonts",
     "rich",
+    "score",
     "tables",
     "text",
 ]
@@ -145,19 +153,12 @@ def _numbered_canvas(info: PageInfo) -> type[Canvas]:
                 rules = " ".join(
                     f"n {_num(left)} {_num(y)} m {_num(right)} {_num(y)} l S" for y in (height - 16 * mm, 17 * mm)
                 )
+                heading, report = _header_texts(info, right - left)
                 static = " ".join(
                     [
                         f"q {_stroke_op(RULE)} .5 w {rules} BT",
-                        _placed(
-                            fonts,
-                            FONT_BOLD,
-                            8,
-                            MUTED,
-                            left,
-                            height - 13 * mm,
-                            _fit(f"{info.reference} \u2014 {info.title}", 95),
-                        ),
-                        _placed(fonts, FONT, 8, MUTED, right, height - 13 * mm, info.report, "right"),
+                        _placed(fonts, FONT_BOLD, 8, MUTED, left, height - 13 * mm, heading),
+                        _placed(fonts, FONT, 8, MUTED, right, height - 13 * mm, report, "right"),
                         _placed(fonts, FONT_BOLD, 8, _MARKING, middle, 12.5 * mm, info.marking, "centre"),
                         _placed(fonts, FONT, 7.5, MUTED, left, 12.5 * mm, info.generated),
                         _placed(fonts, FONT, 7.5, MUTED, middle, 8.5 * mm, note, "centre"),
@@ -187,8 +188,38 @@ def _placed(
     return " ".join(out)
 
 
-def _fit(value: str, limit: int) -> str:
-    return value if len(value) <= limit else value[: limit - 1] + "\u2026"
+_HEADER_GAP = 6 * mm
+
+
+def _fit(value: str, font: str, size: float, width: float) -> str:
+    """value cut (with an ellipsis) to what fits in width points: measured, not counted, since a
+    line of capitals is twice as wide as one of i's."""
+    if pdfmetrics.stringWidth(value, font, size) <= width:
+        return value
+    low, high = 0, len(value)
+    while low < high:  # the longest prefix that fits with its ellipsis
+        mid = (low + high + 1) // 2
+        if pdfmetrics.stringWidth(value[:mid].rstrip() + "\u2026", font, size) <= width:
+            low = mid
+        else:
+            high = mid - 1
+    return value[:low].rstrip() + "\u2026"
+
+
+def _header_texts(info: PageInfo, width: float) -> tuple[str, str]:
+    """The running header's left (reference and title, bold) and right (the report) texts, each cut to
+    its share of the line so that the two never meet, however long the title or the supplier's name.
+    The report takes what it needs up to two fifths of the line; the title the rest. The whole title
+    is on the cover and in the PDF's metadata."""
+    report = _fit(info.report, FONT, 8, width * 0.4)
+    room = width - pdfmetrics.stringWidth(report, FONT, 8) - _HEADER_GAP
+    return _fit(f"{info.reference} \u2014 {info.title}", FONT_BOLD, 8, room), report
+
+
+def pdf_title(info: PageInfo) -> str:
+    """The PDF's /Title: whole (a reader's window and a file list show it; a title cut mid-name
+    misleads), the report, the reference and the tender's title."""
+    return f"{info.report}: {info.reference} \u2014 {info.title}"
 
 
 def build_pdf(story: list[Flowable], info: PageInfo) -> bytes:
@@ -201,7 +232,7 @@ def build_pdf(story: list[Flowable], info: PageInfo) -> bytes:
         rightMargin=18 * mm,
         topMargin=22 * mm,
         bottomMargin=22 * mm,
-        title=f"{info.report}: {info.reference}",
+        title=pdf_title(info),
         author="svdesk",
         subject=info.title,
         creator="svdesk",

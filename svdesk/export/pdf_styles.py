@@ -1,5 +1,6 @@
 """Fonts, styles and value formatting shared by every svdesk PDF: the embedded DejaVu fonts (Unicode,
-so any name prints), the paragraph STYLES, text() escaping for markup, and money/points/number."""
+so any name prints), the paragraph STYLES, text() escaping for markup, and (from numbers.py) one
+format per kind of number."""
 
 from __future__ import annotations
 
@@ -12,6 +13,13 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from svdesk.export.numbers import money as money  # re-exported: reports import formats from pdf_base
+from svdesk.export.numbers import number as number
+from svdesk.export.numbers import percent as percent
+from svdesk.export.numbers import points as points
+from svdesk.export.numbers import quantity as quantity
+from svdesk.export.numbers import rate as rate
+from svdesk.export.numbers import score as score
 from svdesk.resources import resource_path
 
 FONT, FONT_BOLD, FONT_ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"
@@ -48,6 +56,8 @@ def _style(name: str, **kw: object) -> ParagraphStyle:
 STYLES = {
     "body": _style("body"),
     "small": _style("small", fontSize=8, leading=10, textColor=MUTED),
+    # a note that introduces the table after it: kept on its page with it (and so with its heading)
+    "lead": _style("lead", fontSize=8, leading=10, textColor=MUTED, keepWithNext=1),
     "cell": _style("cell", fontSize=8.5, leading=10.5),
     "cell_right": _style("cell_right", fontSize=8.5, leading=10.5, alignment=TA_RIGHT),
     "cell_head": _style("cell_head", fontName=FONT_BOLD, fontSize=8.5, leading=10.5),
@@ -73,17 +83,3 @@ STYLES = {
 def text(value: object) -> str:
     """User text made safe for Paragraph markup: escaped, line breaks kept."""
     return escape("" if value is None else str(value)).replace("\r\n", "\n").replace("\n", "<br/>")
-
-
-def money(value: float | None) -> str:
-    return "" if value is None else f"£{value:,.2f}"
-
-
-def points(value: float | None) -> str:
-    return "\u2013" if value is None else f"{value:.2f}"
-
-
-def number(value: float | None) -> str:
-    if value is None:
-        return ""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.6g}"

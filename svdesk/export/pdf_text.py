@@ -33,7 +33,8 @@ PARA_CHUNK = 2_000  # characters per paragraph: a 100,000-character rationale fl
 # paragraphs that is most of a large report's time. A TextBlock holds words (plain strings, or
 # (font, text) pieces where bold and regular meet inside a word), wraps them greedily exactly as
 # Paragraph does (same widths, same 5% space shrinkage, long words split by character, no single
-# orphan line at the foot of a frame), caches the widths of words it has seen and writes each
+# orphan line at the foot of a frame, and, unlike Paragraph, no last line alone at the top of the
+# next), caches the widths of words it has seen and writes each
 # block as one run of PDF text operators. User text is never parsed as markup at all: it is drawn
 # literally, character by character.
 # ---------------------------------------------------------------------------------------------
@@ -211,6 +212,10 @@ class TextBlock(Flowable):
             return []
         if len(lines) <= fit:
             return [self]
+        if len(lines) == fit + 1:  # nor a paragraph's last line alone at the top of the next page
+            if fit < 3:
+                return []  # two lines here and one there: the whole block goes over
+            fit -= 1
         return [self._part(availWidth, lines[:fit]), self._part(availWidth, lines[fit:])]
 
     def _cut(self, width: float, height: float) -> tuple[TextBlock, TextBlock]:

@@ -15,12 +15,28 @@ from svdesk.export.pdf_base import (
     para,
     points,
     rich,
+    score,
     tables,
     text,
 )
 from svdesk.model.identity import shown_fingerprint
 from svdesk.model.kinds import QuantitativeMethod, TenderStatus
 from svdesk.model.services.report_data import ReportData
+
+# A tender below a minimum score is "disqualified", the word of the Procurement Regulations 2024
+# reg 31(3)(c) ("where the tender was disqualified"): in the Procurement Act 2023 "excluded" is a
+# supplier excluded on the exclusion grounds (s.57 and Schedules 6 and 7), which is not what a
+# minimum score does. The record's own names (BidderResult.excluded) keep the old word.
+DISQUALIFIED = "disqualified"
+
+
+def question_label(code: str, title: str, question_text: str = "") -> str:
+    """ "Q1 Recruitment and retention": a question's code and title; a question with no title is named
+    by the start of its text rather than by its code twice ("Q1 Q1")."""
+    name = (title or "").strip() or " ".join((question_text or "").split())
+    if len(name) > 80:
+        name = name[:79].rstrip() + "\u2026"
+    return f"{code} {name}" if name and name != code else code
 
 
 def status_note(data: ReportData) -> str:
@@ -95,16 +111,16 @@ def rules_in_words(data: ReportData) -> list[Flowable]:
         else "the bid's accepted social value per pound of price, divided by the highest such ratio among the bids"
     )
     lines = [
-        f"<b>Price ({data.weight_price:g} points).</b> The lowest price among the bids not excluded, divided by the "
-        f"bid's price, times {data.weight_price:g}.",
-        f"<b>Quality ({data.weight_quality:g} points).</b> Each quality question's consensus score divided by "
-        f"{data.scale_max:g} (the top of the scale), times the question's share of the quality points.",
-        f"<b>Social value: pledged ({data.sv_quantitative_weight:g} points).</b> {method.capitalize()}, times "
-        f"{data.sv_quantitative_weight:g}. A pledge's value is its quantity times the tender's proxy value; where the "
-        "panel reduced or rejected a pledge, the accepted quantity is used.",
-        f"<b>Social value: answers ({data.sv_qualitative_weight:g} points).</b> Each social value question's consensus "
-        f"score divided by {data.scale_max:g}, times the question's share of these points.",
-        "<b>Minimum scores.</b> A bid scoring below a question's minimum is excluded: it receives no price, "
+        f"<b>Price ({points(data.weight_price)} points).</b> The lowest price among the bids not {DISQUALIFIED}, "
+        f"divided by the bid's price, times {points(data.weight_price)}.",
+        f"<b>Quality ({points(data.weight_quality)} points).</b> Each quality question's consensus score divided by "
+        f"{score(data.scale_max)} (the top of the scale), times the question's share of the quality points.",
+        f"<b>Social value: pledged ({points(data.sv_quantitative_weight)} points).</b> {method.capitalize()}, times "
+        f"{points(data.sv_quantitative_weight)}. A pledge's value is its quantity times the tender's proxy value; "
+        "where the panel reduced or rejected a pledge, the accepted quantity is used.",
+        f"<b>Social value: answers ({points(data.sv_qualitative_weight)} points).</b> Each social value question's "
+        f"consensus score divided by {score(data.scale_max)}, times the question's share of these points.",
+        f"<b>Minimum scores.</b> A bid scoring below a question's minimum is {DISQUALIFIED}: it receives no price, "
         "pledged social value or total score and no rank, and the lowest price and highest value are taken over "
         "the remaining bids.",
         "<b>Rounding and ties.</b> Each component is rounded to 2 decimal places (half up); the total is the "
@@ -123,14 +139,14 @@ def scale_table(data: ReportData) -> list[Flowable]:
     points_ = [round(i * data.scale_step, 10) for i in range(steps + 1)]
     return tables(
         [Column("Score", 20, "right"), Column("Descriptor", 150)],
-        [(f"{p:g}", data.descriptor(p) or "\u2013") for p in points_],
+        [(score(p), data.descriptor(p) or "\u2013") for p in points_],
     )
 
 
 def results_rows(data: ReportData) -> list[tuple[object, ...]]:
     rows: list[tuple[object, ...]] = []
     for b in data.results.bidders:
-        rank = "Excluded" if b.excluded else f"{b.rank}{'=' if b.tied else ''}"
+        rank = DISQUALIFIED.capitalize() if b.excluded else f"{b.rank}{'=' if b.tied else ''}"
         rows.append(
             (
                 rank,
@@ -148,8 +164,8 @@ def results_rows(data: ReportData) -> list[tuple[object, ...]]:
 
 
 RESULT_COLUMNS = [
-    Column("Rank", 16),
-    Column("Bidder", 34),
+    Column("Rank", 22),
+    Column("Bidder", 28),
     Column("Price", 25, "right"),
     Column("Accepted SV", 25, "right"),
     Column("Price pts", 15, "right"),
@@ -166,7 +182,8 @@ def results_section(data: ReportData) -> list[Flowable]:
     if excluded:
         story.append(gap(2))
         for b in excluded:
-            story.append(markup(f"<b>{text(b.name)}</b> is excluded: {text('; '.join(b.exclusion_reasons))}."))
+            reasons = "; ".join(b.exclusion_reasons)
+            story.append(markup(f"<b>{text(b.name)}</b> is {DISQUALIFIED}: {text(reasons)}."))
     ties = sorted({b.rank for b in data.results.bidders if b.tied and b.rank is not None})
     for rank in ties:
         names = [b.name for b in data.results.bidders if b.rank == rank]

@@ -17,16 +17,22 @@ KINDS = ("evaluation", "moderation", "award", "summary")
 
 
 def write_report(
-    data: ReportData, kind: str, out: Path, bidder: str | None = None, marking: str = DEFAULT_MARKING
+    data: ReportData,
+    kind: str,
+    out: Path,
+    bidder: str | None = None,
+    marking: str = DEFAULT_MARKING,
+    evaluation_file: bytes | None = None,
 ) -> list[Path]:
-    """Write one report (or, for `summary` without a bidder, one PDF per supplier into the folder `out`)."""
+    """Write one report (or, for `summary` without a bidder, one PDF per supplier into the folder `out`).
+    `evaluation_file` (of the same snapshot as `data`) is embedded in the award report."""
     marking = (marking or DEFAULT_MARKING).strip()[:120]
     if kind == "evaluation":
         return [write_evaluation_report(data, out, marking)]
     if kind == "moderation":
         return [write_moderation_report(data, out, marking)]
     if kind == "award":
-        return [write_award_report(data, out, marking)]
+        return [write_award_report(data, out, marking, evaluation_file)]
     if kind == "summary":
         if bidder is None:
             if out.exists() and not out.is_dir():
