@@ -251,3 +251,21 @@ def test_keyboard_users_leave_text_boxes_with_tab_and_reach_every_stage(qtbot, t
     qtbot.keyClick(screen.text, Qt.Key.Key_Tab)
     assert "\t" not in screen.text.toPlainText() and not screen.text.hasFocus()
     db.dispose()
+
+
+def test_the_weights_a_new_tender_starts_with_can_be_confirmed_as_they_are(qtbot, tmp_path):
+    from PySide6.QtCore import Qt
+
+    from svdesk.ui.setup_screen import SetupScreen
+
+    db = open_database(tmp_path / "c.sqlite")
+    setup.create_tender(db, "priya", "C-1", "Highways", 400_000)
+    screen = SetupScreen(Desk(db, "priya", QUndoStack()))
+    qtbot.addWidget(screen)
+    screen.show_tender("C-1")
+    screen.bring_up_to_date(reads.version(db, "C-1"))
+    screen.show()
+    assert not _stage(db, "C-1", "Setup").complete
+    qtbot.mouseClick(screen.confirm_weights, Qt.MouseButton.LeftButton)
+    assert screen.message.text() == "Weights saved." and _stage(db, "C-1", "Setup").complete
+    db.dispose()

@@ -79,7 +79,16 @@ class SetupScreen(TenderScreen):
             row.addWidget(box)
         row.addStretch(1)
         weights.addRow("Weights", row)
-        weights.addRow("", self.weights_state)
+        self.confirm_weights = QPushButton("&Confirm these weights", objectName="confirmWeights")
+        self.confirm_weights.setToolTip(
+            "Record the weights as this tender's: the Setup stage is done once they are chosen, even when "
+            "they are the ones a new tender starts with"
+        )
+        self.confirm_weights.clicked.connect(self.save_weights)
+        state = QHBoxLayout()
+        state.addWidget(self.weights_state, 1)
+        state.addWidget(self.confirm_weights)
+        weights.addRow("", state)
         suggestion = QHBoxLayout()
         suggestion.addWidget(self.suggestion, 1)
         suggestion.addWidget(self.use_suggestion)
@@ -165,6 +174,7 @@ class SetupScreen(TenderScreen):
             self.apply_preset,
             self.descriptors,
             self.use_suggestion,
+            self.confirm_weights,
         ):
             widget.setEnabled(locked is None)
         if locked:
