@@ -44,6 +44,9 @@ STORED = {
     "pack.issue", "pack.import",
     # issue 13: scores entered by proxy, and the member's confirmation
     "proxy.enter", "proxy.confirm",
+    # issue 15: the parties as the law names them, what is withheld, the award stage
+    "supplier.set", "procurement.set", "redaction.add", "redaction.remove",
+    "award.decide", "award.summaries_sent", "award.notice", "award.contract", "award.withdraw",
 }  # fmt: skip
 # Kinds earlier records hold that no service writes any more: a member who has declared is withdrawn,
 # never removed with their declarations.

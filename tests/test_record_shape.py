@@ -42,7 +42,7 @@ RECORDED = json.loads((DATA / "pre_shape_record.json").read_text(encoding="utf-8
 KINDS = {kind.name: kind for kind in record_shape.KINDS}
 # kinds added after the fixture was made (the panel's details, the members' keys, packs and proxy entries): an earlier
 # record has no rows of them, which is why adding them left its snapshot and fingerprint as they were
-ADDED_SINCE = {"detail", "key", "seal", "pack", "proxy"}
+ADDED_SINCE = {"detail", "key", "seal", "pack", "proxy", "supplier", "procurement", "award", "redaction"}
 
 
 # --- the description is complete ----------------------------------------------------------------------
@@ -109,7 +109,9 @@ def test_the_kinds_hold_together():
     reads = [read.rows for read in state.READS]
     assert sorted(reads) == sorted(f.name for f in dataclasses.fields(state.Record))
     # the derived tables are the ones the rest of the app has always read
-    assert state.NOT_FINGERPRINTED == ("signature/", "key/", "seal/", "pack/")
+    assert state.NOT_FINGERPRINTED == (
+        "signature/", "key/", "seal/", "pack/", "supplier/", "procurement/", "award/", "redaction/"
+    )
     assert dict(state.UNPRINTED_FIELDS) == {"tender": {"status"}}
     assert state.NAMED_BY == {"measure": "ref", "question": "code", "bidder": "name", "member": "name"}
     assert state.KEY_PARTS == {
@@ -124,10 +126,11 @@ def test_the_kinds_hold_together():
         "member": ("member",),
         "detail": ("member",),
         "proxy": ("bidder", "question", "member"),
+        "supplier": ("bidder",),
     }
     assert [k.name for k in state.SMALL + state.BULK] == [
         *("tender", "measure", "question", "bidder", "member", "declaration", "review", "signature"),
-        *("detail", "key", "seal", "pack"),
+        *("detail", "key", "seal", "pack", "supplier", "procurement", "award", "redaction"),
         *("pledge", "score", "moderated", "proxy"),
     ]
 
@@ -278,5 +281,23 @@ def test_the_record_rows_keep_the_layout_the_reports_unpack():
         "proxies": [
             *("ProxyEntry.bidder_id", "ProxyEntry.question_id", "ProxyEntry.member_id", "ProxyEntry.entered_by"),
             *("ProxyEntry.source", "ProxyEntry.entered_at", "ProxyEntry.confirmed_at"),
+        ],
+        "suppliers": [
+            *("SupplierDetail.bidder_id", "SupplierDetail.address", "SupplierDetail.email"),
+            *("SupplierDetail.identifier", "SupplierDetail.sme", "SupplierDetail.vcse"),
+        ],
+        "procurement": [
+            *("ProcurementDetail.tender_id", "ProcurementDetail.procedure", "ProcurementDetail.criteria_published_at"),
+            *("ProcurementDetail.decision_maker", "ProcurementDetail.delegated_authority"),
+        ],
+        "awards": [
+            *("AwardRecord.tender_id", "AwardRecord.decided_on", "AwardRecord.decision_maker"),
+            *("AwardRecord.delegated_authority", "AwardRecord.recommendation", "AwardRecord.authority_name"),
+            *("AwardRecord.authority_identifier", "AwardRecord.summaries_sent_on", "AwardRecord.notice_published_on"),
+            *("AwardRecord.standstill_ends_on", "AwardRecord.contract_entered_on"),
+        ],
+        "redactions": [
+            *("Redaction.id", "Redaction.bidder_id", "Redaction.question_id", "Redaction.passage"),
+            *("Redaction.reason", "Redaction.made_by", "Redaction.made_at"),
         ],
     }

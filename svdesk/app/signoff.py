@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy.orm import Session
 
@@ -23,7 +24,7 @@ from svdesk.model.errors import ValidationError, WorkflowError
 from svdesk.model.identity import SignedIn
 from svdesk.model.kinds import TenderStatus
 from svdesk.model.names import quoted
-from svdesk.model.services import identity, tenders, verify, workflow
+from svdesk.model.services import award_stage, identity, results, tenders, verify, workflow
 from svdesk.model.services.expected_head import check_expected_head
 from svdesk.model.services.verify import VerifyReport, verify_in_own_connection
 
@@ -144,8 +145,31 @@ def open_moderation(db: Database, actor: Actor, reference: str | None) -> Outcom
     return _step(db, reference, lambda s, t: workflow.open_moderation(s, t, name_of(actor)), actor=actor)
 
 
-def award(db: Database, actor: Actor, reference: str | None) -> Outcome[Status]:
-    return _step(db, reference, lambda s, t: workflow.award(s, t, name_of(actor)), actor=actor)
+def award(
+    db: Database,
+    actor: Actor,
+    reference: str | None,
+    *,
+    decided_on: str | date | None = None,
+    decision_maker: str = "",
+    delegated_authority: str = "",
+) -> Outcome[Status]:
+    """Record the award decision (today unless `decided_on`; the decision-maker and delegated
+    authority default to the procurement's details) approving the evaluation's first-ranked bid;
+    the tender becomes awarded. Refused while a reg 31 item is missing (`checks`)."""
+
+    def decide(session: Session, tender: Tender) -> None:
+        award_stage.decide(
+            session,
+            tender,
+            name_of(actor),
+            decided_on=decided_on or date.today(),
+            recommendation=results.winner(session, tender),
+            decision_maker=decision_maker,
+            delegated_authority=delegated_authority,
+        )
+
+    return _step(db, reference, decide, actor=actor)
 
 
 def reopen(db: Database, actor: Actor, reference: str | None, reason: str) -> Outcome[Status]:

@@ -463,3 +463,91 @@ class PledgeReview(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     __table_args__ = (UniqueConstraint("member_id", "pledge_id"),)
     __mapper_args__ = {"version_id_col": version}
+
+
+# --- issue 15: the parties as the law names them, disclosure and the award stage -----------------
+
+
+class AuthorityProfile(Base):
+    """The contracting authority this database belongs to: one row (id 1) per database.
+
+    Printed in every document (the law's "contracting authority"); copied into a tender's record
+    when its award decision is recorded (`AwardRecord.authority_name`), so a later change of
+    profile never rewrites what an awarded tender said. The markings are the authority's own
+    choice: one for internal reports, another for what goes to a supplier (issue 15 item 3).
+    """
+
+    __tablename__ = "authority_profile"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    email: Mapped[str] = mapped_column(String(320), default="")
+    identifier: Mapped[str] = mapped_column(String(100), default="")  # e.g. its PPON or GB-... id
+    contact: Mapped[str] = mapped_column(String(300), default="")  # a named contact or team, a phone
+    internal_marking: Mapped[str] = mapped_column(String(100), default="OFFICIAL-SENSITIVE: COMMERCIAL")
+    supplier_marking: Mapped[str] = mapped_column(String(100), default="OFFICIAL")
+    name_evaluators: Mapped[bool] = mapped_column(Boolean, default=False)  # in supplier documents
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, default=None)  # PNG or JPEG
+    updated_at: Mapped[str] = mapped_column(String(40), default="")
+    updated_by: Mapped[str] = mapped_column(String(200), default="")
+
+
+class SupplierDetail(Base):
+    """A bidder as regulation 31(2)(a)-(c) names it: the bidder's name is its legal name; here its
+    contact postal address and email, its unique identifier (Central Digital Platform supplier id,
+    or Companies House number) and whether it is an SME or a VCSE (None: not yet said)."""
+
+    __tablename__ = "supplier_detail"
+    bidder_id: Mapped[int] = mapped_column(ForeignKey("bidder.id", ondelete="CASCADE"), primary_key=True)
+    address: Mapped[str] = mapped_column(Text, default="")
+    email: Mapped[str] = mapped_column(String(320), default="")
+    identifier: Mapped[str] = mapped_column(String(100), default="")
+    sme: Mapped[bool | None] = mapped_column(Boolean, nullable=True, default=None)
+    vcse: Mapped[bool | None] = mapped_column(Boolean, nullable=True, default=None)
+
+
+class ProcurementDetail(Base):
+    """The procurement a tender belongs to: its procedure, where the full award criteria can be
+    read (reg 31(2)(d)(ii)), who decides the award and under what delegated authority."""
+
+    __tablename__ = "procurement_detail"
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), primary_key=True)
+    procedure: Mapped[str] = mapped_column(String(100), default="")
+    criteria_published_at: Mapped[str] = mapped_column(Text, default="")
+    decision_maker: Mapped[str] = mapped_column(String(300), default="")
+    delegated_authority: Mapped[str] = mapped_column(Text, default="")
+
+
+class AwardRecord(Base):
+    """The award stage of one tender: the decision (who, under what authority, when, approving which
+    recommendation), the day the assessment summaries were sent, the day the contract award notice
+    was published, the standstill's end computed from it (Act s.51) and the day the contract was
+    entered into. Dates are ISO days ("2026-12-14"); "" until the step is recorded."""
+
+    __tablename__ = "award_record"
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), primary_key=True)
+    decided_on: Mapped[str] = mapped_column(String(10))
+    decision_maker: Mapped[str] = mapped_column(String(300))
+    delegated_authority: Mapped[str] = mapped_column(Text)
+    recommendation: Mapped[str] = mapped_column(String(300))  # the bidder whose award it approves
+    authority_name: Mapped[str] = mapped_column(String(300), default="")  # the profile, as it was
+    authority_identifier: Mapped[str] = mapped_column(String(100), default="")
+    summaries_sent_on: Mapped[str] = mapped_column(String(10), default="")
+    notice_published_on: Mapped[str] = mapped_column(String(10), default="")
+    standstill_ends_on: Mapped[str] = mapped_column(String(10), default="")
+    contract_entered_on: Mapped[str] = mapped_column(String(10), default="")
+
+
+class Redaction(Base):
+    """A passage of one bid's consensus explanation withheld from the other suppliers' assessment
+    summaries as commercially sensitive, with the officer's reason. The bidder's own summary shows
+    it whole; the internal reports list every redaction (issue 15 item 3)."""
+
+    __tablename__ = "redaction"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bidder_id: Mapped[int] = mapped_column(ForeignKey("bidder.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"), index=True)
+    passage: Mapped[str] = mapped_column(Text)  # exactly as it appears in the explanation
+    reason: Mapped[str] = mapped_column(Text)
+    made_by: Mapped[str] = mapped_column(String(200))
+    made_at: Mapped[str] = mapped_column(String(40))

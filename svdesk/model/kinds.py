@@ -101,6 +101,15 @@ class ChangeKind(enum.StrEnum):
     PACK_IMPORT = "pack.import"  # an issued pack imported (once)
     PROXY_ENTER = "proxy.enter"  # a member's score typed in by the officer from their paper form or pack
     PROXY_CONFIRM = "proxy.confirm"  # the member, signed in, accepted a score entered for them as theirs
+    SUPPLIER_SET = "supplier.set"  # a bidder's legal details (reg 31(2)(b), (c)), SME and VCSE
+    PROCUREMENT_SET = "procurement.set"  # procedure, where the criteria are published, who decides
+    REDACTION_ADD = "redaction.add"  # a passage withheld from the other suppliers, with the reason
+    REDACTION_REMOVE = "redaction.remove"
+    AWARD_DECIDE = "award.decide"  # the award decision: who, under what authority, when, approving what
+    AWARD_SUMMARIES_SENT = "award.summaries_sent"  # the day the assessment summaries were sent (s.50(3))
+    AWARD_NOTICE = "award.notice"  # the contract award notice published: the standstill starts (s.51)
+    AWARD_CONTRACT = "award.contract"  # the contract entered into, after the standstill
+    AWARD_WITHDRAW = "award.withdraw"  # a reopening withdrew the decision (the log keeps it)
     # 'status.<status>': one member per TenderStatus (a test checks there is one for each)
     STATUS_DRAFT = "status.draft"
     STATUS_SCORING = "status.scoring"
@@ -156,6 +165,15 @@ CHANGE_LABELS: dict[ChangeKind, str] = {
     ChangeKind.PACK_IMPORT: "Scoring pack imported",
     ChangeKind.PROXY_ENTER: "Score entered by proxy",
     ChangeKind.PROXY_CONFIRM: "Proxy-entered score confirmed",
+    ChangeKind.SUPPLIER_SET: "Supplier's details set",
+    ChangeKind.PROCUREMENT_SET: "Procurement details set",
+    ChangeKind.REDACTION_ADD: "Passage withheld",
+    ChangeKind.REDACTION_REMOVE: "Withholding removed",
+    ChangeKind.AWARD_DECIDE: "Award decided",
+    ChangeKind.AWARD_SUMMARIES_SENT: "Assessment summaries sent",
+    ChangeKind.AWARD_NOTICE: "Contract award notice published",
+    ChangeKind.AWARD_CONTRACT: "Contract entered into",
+    ChangeKind.AWARD_WITHDRAW: "Award decision withdrawn",
     ChangeKind.STATUS_DRAFT: "Status: draft",
     ChangeKind.STATUS_SCORING: "Status: scoring",
     ChangeKind.STATUS_MODERATION: "Status: moderation",

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from svdesk.model.entities import (
     AuditEntry,
+    AuthorityProfile,
+    AwardRecord,
     Bidder,
     Declaration,
     Framework,
@@ -30,12 +32,15 @@ from svdesk.model.entities import (
     PanelMember,
     Pledge,
     PledgeReview,
+    ProcurementDetail,
     ProxyEntry,
     Question,
+    Redaction,
     ScaleDescriptor,
     Score,
     Signature,
     SignatureSeal,
+    SupplierDetail,
     Tender,
     TenderMeasure,
     Theme,
@@ -357,6 +362,84 @@ PROXY = Kind(
     not_recorded={"id": "a proxy entry is keyed by its score's bid, question and member"},
 )
 
+# Issue 15's kinds: the parties as the law names them, what is withheld from whom, and the award
+# stage. None is fingerprinted: they say who the suppliers are, where the criteria were published
+# and what was decided after the evaluation, not how the bids were evaluated, and they are
+# completed after sign-off (before the award) without withdrawing any signature. Old records have
+# no rows of them, so adding them leaves every earlier snapshot and fingerprint as it was.
+SUPPLIER = Kind(
+    name="supplier",
+    entity=SupplierDetail,
+    key=(KeyPart("bidder", SupplierDetail.bidder_id),),
+    fields=(
+        Field("address", SupplierDetail.address, TEXT),
+        Field("email", SupplierDetail.email, TEXT),
+        Field("identifier", SupplierDetail.identifier, TEXT),
+        Field("sme", SupplierDetail.sme, FLAG),  # None until said
+        Field("vcse", SupplierDetail.vcse, FLAG),
+    ),
+    rows="suppliers",
+    scope=Scope(SupplierDetail.bidder_id, "bidder"),
+    fingerprinted=False,
+)
+
+PROCUREMENT = Kind(
+    name="procurement",
+    entity=ProcurementDetail,
+    key=(KeyPart("tender", ProcurementDetail.tender_id),),
+    fields=(
+        Field("procedure", ProcurementDetail.procedure, TEXT),
+        Field("criteria_published_at", ProcurementDetail.criteria_published_at, TEXT),
+        Field("decision_maker", ProcurementDetail.decision_maker, TEXT),
+        Field("delegated_authority", ProcurementDetail.delegated_authority, TEXT),
+    ),
+    rows="procurement",
+    scope=Scope(ProcurementDetail.tender_id, "tender"),
+    readable=Readable.KIND,
+    fingerprinted=False,
+)
+
+AWARD = Kind(
+    name="award",
+    entity=AwardRecord,
+    key=(KeyPart("tender", AwardRecord.tender_id),),
+    fields=(
+        Field("decided_on", AwardRecord.decided_on, TEXT),
+        Field("decision_maker", AwardRecord.decision_maker, TEXT),
+        Field("delegated_authority", AwardRecord.delegated_authority, TEXT),
+        Field("recommendation", AwardRecord.recommendation, TEXT),
+        Field("authority_name", AwardRecord.authority_name, TEXT),
+        Field("authority_identifier", AwardRecord.authority_identifier, TEXT),
+        Field("summaries_sent_on", AwardRecord.summaries_sent_on, TEXT),
+        Field("notice_published_on", AwardRecord.notice_published_on, TEXT),
+        Field("standstill_ends_on", AwardRecord.standstill_ends_on, TEXT),
+        Field("contract_entered_on", AwardRecord.contract_entered_on, TEXT),
+    ),
+    rows="awards",
+    scope=Scope(AwardRecord.tender_id, "tender"),
+    readable=Readable.KIND,
+    fingerprinted=False,
+)
+
+REDACTION = Kind(
+    name="redaction",
+    entity=Redaction,
+    key=(KeyPart("redaction", Redaction.id),),
+    fields=(
+        Field("bidder_id", Redaction.bidder_id, OPTIONAL_ID),
+        Field("question_id", Redaction.question_id, OPTIONAL_ID),
+        Field("passage", Redaction.passage, TEXT),
+        Field("reason", Redaction.reason, TEXT),
+        Field("made_by", Redaction.made_by, TEXT),
+        Field("made_at", Redaction.made_at, TEXT),
+    ),
+    rows="redactions",
+    scope=Scope(Redaction.bidder_id, "bidder"),
+    order_by=(Redaction.id,),
+    readable=Readable.IDS,
+    fingerprinted=False,
+)
+
 # In the order of the state: the small kinds as listed, then the bulk kinds as listed (`state.state_of`).
 KINDS: tuple[Kind, ...] = (
     TENDER,
@@ -375,6 +458,10 @@ KINDS: tuple[Kind, ...] = (
     SEAL,
     PACK,
     PROXY,
+    SUPPLIER,
+    PROCUREMENT,
+    AWARD,
+    REDACTION,
 )
 
 # The mapped entities that are not part of any tender's record.
@@ -385,4 +472,5 @@ NOT_AUDITED: dict[type, str] = {
     Measure: "the measure catalogue",
     MeasureTag: "the measure catalogue",
     AuditEntry: "the audit log itself: the record is what it describes",
+    AuthorityProfile: "the database's own profile, not one tender's: an award copies its name and identifier",
 }

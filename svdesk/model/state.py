@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from svdesk.model import record_shape as shape
 from svdesk.model.audit import canonical_json
 from svdesk.model.entities import (
+    AwardRecord,
     Bidder,
     Declaration,
     MemberDetail,
@@ -31,10 +32,13 @@ from svdesk.model.entities import (
     PanelMember,
     Pledge,
     PledgeReview,
+    ProcurementDetail,
     ProxyEntry,
     Question,
+    Redaction,
     Signature,
     SignatureSeal,
+    SupplierDetail,
     Tender,
     TenderMeasure,
 )
@@ -192,6 +196,38 @@ def proxy_value(p: ProxyEntry) -> dict[str, Any]:
     return shape.PROXY.value(p)
 
 
+def supplier_key(bidder_id: int) -> str:
+    return shape.SUPPLIER.key_of(bidder_id)
+
+
+def supplier_value(d: SupplierDetail) -> dict[str, Any]:
+    return shape.SUPPLIER.value(d)
+
+
+def procurement_key(tender_id: int) -> str:
+    return shape.PROCUREMENT.key_of(tender_id)
+
+
+def procurement_value(d: ProcurementDetail) -> dict[str, Any]:
+    return shape.PROCUREMENT.value(d)
+
+
+def award_key(tender_id: int) -> str:
+    return shape.AWARD.key_of(tender_id)
+
+
+def award_value(a: AwardRecord) -> dict[str, Any]:
+    return shape.AWARD.value(a)
+
+
+def redaction_key(r: Redaction) -> str:
+    return shape.REDACTION.key_of(r.id)
+
+
+def redaction_value(r: Redaction) -> dict[str, Any]:
+    return shape.REDACTION.value(r)
+
+
 # --- the snapshot ---------------------------------------------------------------------------------------
 
 
@@ -228,6 +264,13 @@ class Record:
     # (bidder_id, question_id, member_id, entered_by, source, entered_at, confirmed_at): scores
     # entered by proxy; a default for the same reason
     proxies: list[Any] = field(default_factory=list)
+    # issue 15 (defaults for the same reason): (bidder_id, address, email, identifier, sme, vcse)
+    suppliers: list[Any] = field(default_factory=list)
+    # (tender_id, procedure, criteria_published_at, decision_maker, delegated_authority): 0 or 1 row
+    procurement: list[Any] = field(default_factory=list)
+    awards: list[Any] = field(default_factory=list)  # (tender_id, decided_on, ...): 0 or 1 row
+    # (id, bidder_id, question_id, passage, reason, made_by, made_at) by id
+    redactions: list[Any] = field(default_factory=list)
 
 
 def _reads() -> tuple[Kind | Part, ...]:

@@ -9,7 +9,6 @@ transaction and refuses a locked tender.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -19,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from svdesk.model import audit, state
+from svdesk.model.contact import checked_email
 from svdesk.model.entities import (
     Bidder,
     Declaration,
@@ -39,7 +39,6 @@ from svdesk.model.rows import plain_rows
 from svdesk.model.services.tenders import find_member, require_editable
 
 ROLES: tuple[str, ...] = tuple(role.value for role in Role)
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 
 
 # --- what a member has done -----------------------------------------------------------------------
@@ -112,10 +111,7 @@ def _role(value: str, who: str) -> Role:
 
 
 def _email(value: str, who: str) -> str:
-    text = (value or "").strip()
-    if text and (len(text) > 320 or not _EMAIL.fullmatch(text) or storable_problem(text)):
-        raise ValidationError(f"{who}: {quoted(text)} is not an email address")
-    return text
+    return checked_email(value, who)
 
 
 def _unique(session: Session, tender: Tender, name: str) -> None:

@@ -85,6 +85,12 @@ def tender_results(session: Session, tender: Tender) -> Results:
     return compute_results(scoring_input(session, tender))
 
 
+def winner(session: Session, tender: Tender) -> str:
+    """The one bid the evaluation ranks first ("" when none, or a tie)."""
+    first = [b.name for b in tender_results(session, tender).bidders if not b.excluded and b.rank == 1]
+    return first[0] if len(first) == 1 else ""
+
+
 def results_document(session: Session, tender: Tender) -> dict[str, object]:
     """The `svdesk results --json` shape."""
     results = tender_results(session, tender)

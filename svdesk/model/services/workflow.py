@@ -33,7 +33,7 @@ from svdesk.model.identity import SignedIn
 from svdesk.model.kinds import ChangeKind
 from svdesk.model.rows import plain_rows
 from svdesk.model.scoring import Weights, weights_problem
-from svdesk.model.services import identity
+from svdesk.model.services import award_stage, identity
 from svdesk.model.services.declaration_source import declaration_source
 from svdesk.model.services.tenders import (
     active_signatures,
@@ -251,11 +251,6 @@ def open_moderation(session: Session, tender: Tender, actor: str) -> None:
     _set_status(session, tender, actor, S.MODERATION)
 
 
-def award(session: Session, tender: Tender, actor: str) -> None:
-    require_status(tender, (S.SIGNED_OFF,), "awarding")
-    _set_status(session, tender, actor, S.AWARDED)
-
-
 def reopen(session: Session, tender: Tender, actor: str, reason: str) -> TenderStatus:
     """Step back one stage (signed off/awarded -> moderation, moderation -> scoring, scoring -> draft).
 
@@ -264,6 +259,7 @@ def reopen(session: Session, tender: Tender, actor: str, reason: str) -> TenderS
     why = (reason or "").strip()
     if not why:
         raise ValidationError("reopening needs a reason, for the record")
+    award_stage.withdraw(session, tender, actor, why)  # refused once the contract is entered into
     signed = active_signatures(session, tender)
     if tender.status in (S.SIGNED_OFF, S.AWARDED) or signed:
         target = S.MODERATION
