@@ -133,7 +133,9 @@ def test_signing_backs_up_first_and_locks_once_everyone_has_signed(demo):
     assert signoff.verify_record(demo, REF).ok
     with pytest.raises(WorkflowError, match="signed off and locked"):
         moderation.set_consensus(demo, "Alan", REF, "Weaver Valley Care Ltd", "Q1", 3, "Section 2.")
-    awarded = signoff.award(demo, officer(demo, REF), REF)
+    awarded = signoff.award(
+        demo, officer(demo, REF), REF, decision_maker="Cabinet member", delegated_authority="Scheme 4.2"
+    )
     assert awarded.value.value == "awarded"
     back = signoff.reopen(demo, officer(demo, REF), REF, "Challenge upheld")
     assert back.value.value == "moderation" and not back.value.locked

@@ -195,7 +195,7 @@ def test_signoff_steps_and_a_signature_in_the_helper_process(qtbot, demo):
     assert "Status: scoring" in screen.status.text() and "Ready for moderation." in screen.status.text()
     assert screen.open_moderation.isEnabled() and not screen.sign.isEnabled()
     assert not screen.step("award")  # refused: shown, nothing saved
-    assert "awarding is only possible" in screen.message.text()
+    assert "recording the award decision is only possible" in screen.message.text()
     with qtbot.waitSignal(screen.verified, timeout=60_000):
         screen.reload()
     assert screen.record.verified.text().startswith("Verified")

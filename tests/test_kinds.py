@@ -2,6 +2,7 @@
 svdesk.model.pledge_value), every kind the services write is one of them, History labels them all."""
 
 import ast
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -132,9 +133,9 @@ def test_no_service_writes_a_literal_kind():
 @pytest.fixture(scope="module")
 def every_change(tmp_path_factory):
     """A database in which the services have written every kind of change: the demo loaded from its
-    file, and a tender built, scored, moderated, signed, awarded and reopened back to draft."""
+    file, and a tender built, scored, moderated, reopened, signed, awarded, reopened and awarded to the contract."""
     from svdesk.model.demo import load_demo
-    from svdesk.model.services import open_svdesk_database
+    from svdesk.model.services import award_stage, open_svdesk_database, parties, redactions
     from svdesk.model.services import panel_setup as ps
     from svdesk.model.services import proxy_entries as proxy
     from svdesk.model.services import setup as su
@@ -167,6 +168,10 @@ def every_change(tmp_path_factory):
         for name, price in zip(bidders, (2_310_000, 2_195_000), strict=True):
             su.add_bidder(s, t, OFFICER, name, price)
         su.update_bidder(s, t, OFFICER, "Northgate", price=2_200_000)
+        parties.set_supplier(s, t, OFFICER, "Northgate", address="1 High St", email="bids@northgate.example", sme=True)
+        parties.set_procurement(
+            s, t, OFFICER, procedure="Open procedure", decision_maker="Alan", delegated_authority="Scheme 4.2"
+        )
         su.set_pledge(s, t, OFFICER, "Weaver Valley", "NT1", 10)
         su.set_pledge(s, t, OFFICER, "Weaver Valley", "NT3", 2)
         su.set_pledge(s, t, OFFICER, "Northgate", "NT18", 300_000)
@@ -208,9 +213,16 @@ def every_change(tmp_path_factory):
             for q in ("Q1", "Q2", "SV1"):
                 set_moderated(s, t, "Alan", b, q, 3, "Agreed 3: the bid names staff and a plan (section 2).")
         adjust_pledge(s, t, "Alan", "Weaver Valley", "NT1", 8, "Only 8 posts are evidenced.")
+        kept = redactions.redact(s, t, OFFICER, "Weaver Valley", "Q1", "names staff", "staff names")
+        redactions.remove_redaction(s, t, OFFICER, kept.id, "not sensitive after all")
+        redactions.redact(s, t, OFFICER, "Northgate", "Q1", "a plan", "the plan is commercial")
 
     edit(draft)
+    edit(lambda s, t: wf.reopen(s, t, OFFICER, "change the questions"))  # scoring -> draft
+    edit(lambda s, t: wf.open_scoring(s, t, OFFICER))
     edit(scoring)
+    edit(lambda s, t: wf.reopen(s, t, OFFICER, "rescore Q2"))  # moderation -> scoring
+    edit(lambda s, t: wf.open_moderation(s, t, OFFICER))
     edit(moderation)
     from svdesk.app import identity
     from svdesk.model import audit
@@ -227,11 +239,22 @@ def every_change(tmp_path_factory):
         with db.transaction() as s, audit.signing(alan):
             change(s, get_tender(s, "K-1"))
 
-    as_alan(lambda s, t: wf.award(s, t, "Alan"))
-    for why in ("a bidder's challenge", "rescore Q2", "change the questions"):
-        as_alan(lambda s, t, why=why: wf.reopen(s, t, "Alan", why))
+    def award(s, t, *, enter: bool):
+        day = date.today() - timedelta(days=30)
+        award_stage.decide(s, t, "Alan", decided_on=day, recommendation="Northgate")
+        award_stage.summaries_sent(s, t, "Alan", day)
+        award_stage.notice_published(s, t, "Alan", day)
+        if enter:
+            award_stage.contract_entered(s, t, "Alan", date.today())
+
+    as_alan(lambda s, t: award(s, t, enter=False))
+    as_alan(lambda s, t: wf.reopen(s, t, "Alan", "a bidder's challenge"))  # withdraws the award decision
+    for member in (*evaluators, "Alan"):
+        signer = signed_in(db, "K-1", member)
+        edit(lambda s, t, signer=signer: wf.sign(s, t, signer))
+    as_alan(lambda s, t: award(s, t, enter=True))  # the contract entered: the record is final
     with db.reader() as s:
-        assert get_tender(s, "K-1").status == TenderStatus.DRAFT
+        assert get_tender(s, "K-1").status == TenderStatus.AWARDED
     yield db
     db.dispose()
 

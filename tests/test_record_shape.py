@@ -110,7 +110,14 @@ def test_the_kinds_hold_together():
     assert sorted(reads) == sorted(f.name for f in dataclasses.fields(state.Record))
     # the derived tables are the ones the rest of the app has always read
     assert state.NOT_FINGERPRINTED == (
-        "signature/", "key/", "seal/", "pack/", "supplier/", "procurement/", "award/", "redaction/"
+        "signature/",
+        "key/",
+        "seal/",
+        "pack/",
+        "supplier/",
+        "procurement/",
+        "award/",
+        "redaction/",
     )
     assert dict(state.UNPRINTED_FIELDS) == {"tender": {"status"}}
     assert state.NAMED_BY == {"measure": "ref", "question": "code", "bidder": "name", "member": "name"}

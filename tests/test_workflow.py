@@ -1,12 +1,14 @@
 """Workflow, independence and sign-off rules, enforced in the services."""
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
 from svdesk.model.entities import AuditEntry, TenderStatus
 from svdesk.model.errors import ValidationError, WorkflowError
 from svdesk.model.scoring import Weights
-from svdesk.model.services import open_svdesk_database
+from svdesk.model.services import award_stage, open_svdesk_database
 from svdesk.model.services import setup as su
 from svdesk.model.services import workflow as wf
 from svdesk.model.services.tenders import (
@@ -132,7 +134,11 @@ def test_happy_path_to_award_and_the_lock(sdb):
         with pytest.raises(WorkflowError, match="signed off and locked"), as_person(sdb, "WF-1", "Alan") as s:
             edit(s, tender(s))
     with as_person(sdb, "WF-1", "Alan") as s:
-        wf.award(s, tender(s), "Alan")
+        award_stage.decide(
+            s, tender(s), "Alan", decided_on=date.today(), recommendation="Northgate",
+            decision_maker="Alan", delegated_authority="Scheme of delegation 4.2",
+        )  # fmt: skip
+        assert tender(s).status == TenderStatus.AWARDED
     with sdb.reader() as s:
         report = verify_tender(s, tender(s))
     assert report.ok, report.problems
