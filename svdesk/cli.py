@@ -124,7 +124,7 @@ def render_results_table(doc: dict[str, Any]) -> str:
     )
     rows = []
     for b in doc["bidders"]:
-        rank = "excl." if b["excluded"] else f"{b['rank']}{'=' if _is_tied(doc, b) else ''}"
+        rank = "disq." if b["excluded"] else f"{b['rank']}{'=' if _is_tied(doc, b) else ''}"
         rows.append(
             (
                 rank,
@@ -151,7 +151,9 @@ def render_results_table(doc: dict[str, Any]) -> str:
     status = "FINAL" if doc["final"] else "PROVISIONAL (some moderated scores are missing)"
     out = [f"Results for {doc['tender']}: {status}", "", line(head), line(["-" * w for w in widths])]
     out += [line(r) for r in rows]
-    notes = [f"  {b['name']}: excluded: {'; '.join(b['exclusion_reasons'])}" for b in doc["bidders"] if b["excluded"]]
+    notes = [
+        f"  {b['name']}: disqualified: {'; '.join(b['exclusion_reasons'])}" for b in doc["bidders"] if b["excluded"]
+    ]
     if notes:
         out += ["", *notes]
     return "\n".join(out)
@@ -335,7 +337,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     from svdesk.app import reports
 
     with _open(args) as db:
-        path = reports.write_workbook(db, args.tender, Path(args.out))
+        if args.kind == "ocds":  # the award notice as open data (an OCDS 1.1 release package)
+            from svdesk.app import open_data
+
+            path = open_data.write_ocds(db, args.tender, Path(args.out), ocid=args.ocid or "")
+        else:
+            path = reports.write_workbook(db, args.tender, Path(args.out))
     print(f"wrote {path}")
     return EXIT_OK
 
@@ -467,11 +474,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tender")
     p.add_argument("--bidder", help="for --kind summary: one supplier (default: one PDF per supplier into --out)")
     p.add_argument("--out", required=True, help="the PDF (or, for every supplier's summary, a folder)")
-    p.add_argument("--marking", default="OFFICIAL-SENSITIVE: COMMERCIAL", help="protective marking on every page")
+    p.add_argument(
+        "--marking",
+        default=None,
+        help="protective marking on every page (default: the authority profile's internal marking, "
+        "or its supplier-facing marking on assessment summaries)",
+    )
     p.set_defaults(func=cmd_report)
 
-    p = sub.add_parser("export", parents=[common], help="write the evaluation workbook (xlsx) for audit")
+    p = sub.add_parser(
+        "export", parents=[common], help="write the evaluation workbook (xlsx) for audit, or the award notice as OCDS"
+    )
     p.add_argument("--tender")
+    p.add_argument(
+        "--kind", choices=["workbook", "ocds"], default="workbook", help="ocds: an OCDS 1.1 release package (JSON)"
+    )
+    p.add_argument("--ocid", help="for --kind ocds: the Open Contracting ID Find a Tender assigned, if known")
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_export)
 
@@ -507,15 +525,16 @@ def build_parser() -> argparse.ArgumentParser:
     ci.add_argument("--source")
     ci.set_defaults(func=cmd_catalogue, catalogue_action="import")
 
-    from svdesk import cli_identity, cli_panel, cli_record  # sub-commands in modules of their own
+    from svdesk import cli_award, cli_identity, cli_panel, cli_record  # sub-commands in modules of their own
 
     panel_actions = cli_panel.register(sub, common)  # returns the `panel` actions' sub-parsers, for more actions
     cli_identity.register(panel_actions, common)  # `panel enrol` and `panel reset`
     cli_record.register(sub, common)  # `verify`, `verify-pdf` and `backup`
+    cli_award.register(sub, common)  # `check`, `award`, `authority`, `supplier`, `procurement`, `redact`
     return parser
 
 
-PATH_ARGUMENTS = frozenset({"file", "out", "db"})  # a path may hold any bytes the file system allows
+PATH_ARGUMENTS = frozenset({"file", "out", "db", "logo"})  # a path may hold any bytes the file system allows
 
 
 def undecodable_argument(args: argparse.Namespace) -> str | None:

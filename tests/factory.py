@@ -70,3 +70,40 @@ def seed003_tender_doc() -> dict:
 def write_doc(path: Path, doc: dict) -> Path:
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+def complete_award_details(db, reference, actor="Priya") -> None:
+    """Give, through the use cases as an officer would, every detail regulation 31 and the award
+    decision ask for that is still empty: the authority's name and identifier, each supplier's
+    address, email and identifier, the procurement's details, and a title on each untitled question
+    (a question can be retitled only before sign-off). What is already given is kept. `actor`: who
+    records them (signed in, once anyone on the tender has enrolled)."""
+    from svdesk.app import parties, questions
+
+    profile = parties.authority(db)
+    wanted = {"name": "Borough of Testford Council", "identifier": "GB-LAE-TFD"}
+    wanted.update(address="Town Hall\nHigh Street\nTestford\nTF1 1AA", email="procurement@testford.example")
+    if given := {k: v for k, v in wanted.items() if not getattr(profile, k)}:
+        parties.set_authority(db, actor, **given)
+    for n, supplier in enumerate(parties.suppliers(db, reference), start=1):
+        slug = "".join(c for c in supplier.name.lower() if c.isascii() and c.isalnum())[:20] or f"bidder{n}"
+        wanted = {"address": f"{n} Market Street\nTestford\nTF{n} 2BB", "email": f"tenders@{slug}.example"}
+        wanted["identifier"] = f"GB-COH-{n:08d}"
+        if given := {k: v for k, v in wanted.items() if not getattr(supplier, k)}:
+            parties.set_supplier(db, actor, reference, supplier.name, **given)
+    details = parties.procurement(db, reference)
+    wanted = {
+        "procedure": "Open procedure",
+        "criteria_published_at": "https://www.find-tender.service.gov.uk/Notice/000123-2026 (volume 2)",
+        "decision_maker": "Director of Adult Social Care",
+        "delegated_authority": "Scheme of delegation, para 4.3",
+    }
+    if given := {k: v for k, v in wanted.items() if not getattr(details, k)}:
+        parties.set_procurement(db, actor, reference, **given)
+    for q in questions.questions_view(db, reference).questions:
+        if not q.title.strip():
+            title = q.text.strip().rstrip("?")[:60] or q.code
+            questions.save_question(
+                db, actor, reference, q.code, section=q.section, text=q.text, weight=q.weight, title=title,
+                guidance=q.guidance, minimum_score=q.minimum_score,
+            )  # fmt: skip

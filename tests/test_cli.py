@@ -66,7 +66,7 @@ def test_results_json_shape_and_table(capsys, tmp_path):
     last = doc["bidders"][-1]
     assert last["excluded"] and last["total"] is None and last["price_score"] is None and last["rank"] is None
     code, out, _ = run(capsys, "results", "--db", db)
-    assert code == 0 and "FINAL" in out and "excl." in out and "below the minimum of 2" in out
+    assert code == 0 and "FINAL" in out and "disq." in out and "below the minimum of 2" in out
 
 
 def test_dump_then_load_gives_the_same_results(capsys, tmp_path):

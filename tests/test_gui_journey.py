@@ -327,7 +327,7 @@ def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot, monkeypatch
         ]
         for r in range(results.rowCount())
     }
-    assert shown["Sandstone Support Services"][results.COL_RANK] == "Excluded"
+    assert shown["Sandstone Support Services"][results.COL_RANK] == "Disqualified"
     assert "Sandstone Support Services" in w.exclusions.text() and "Q1 scored 1" in w.exclusions.text()
     assert shown["Acme Roads"][results.COL_PLEDGED] == f"\u00a3{3 * 30782:,.2f}"
     open_stage(qtbot, w, SIGNOFF)

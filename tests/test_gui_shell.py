@@ -39,9 +39,9 @@ def test_demo_loads_with_stages_and_results(window):
     assert m.rowCount() == 4
     assert m.data(m.index(0, ResultsTableModel.COL_BIDDER)) == "Weaver Valley Care Ltd"
     assert m.data(m.index(0, ResultsTableModel.COL_TOTAL)) == "86.03"
-    assert m.data(m.index(3, ResultsTableModel.COL_RANK)) == "Excluded"
+    assert m.data(m.index(3, ResultsTableModel.COL_RANK)) == "Disqualified"
     assert m.data(m.index(3, ResultsTableModel.COL_TOTAL)) == "\u2013"
-    assert "Sandstone Support Services</b> is excluded" in window.exclusions.text()
+    assert "Sandstone Support Services</b> is disqualified" in window.exclusions.text()
     assert "final" in window.results_caption.text()
     assert "gui.sqlite" in window.db_label.text()
 

@@ -163,15 +163,19 @@ def every_change(tmp_path_factory):
             su.add_measure(s, t, OFFICER, ref)
         su.override_proxy(s, t, OFFICER, "NT1", 30_000, "local rate")
         for code, section in (("Q1", "quality"), ("Q2", "quality"), ("SV1", "social_value"), ("Q9", "quality")):
-            su.save_question(s, t, OFFICER, code, section=section, text=f"{code}?", weight=50)
+            su.save_question(s, t, OFFICER, code, section=section, title=f"{code} title", text=f"{code}?", weight=50)
         su.remove_question(s, t, OFFICER, "Q9")
         for name, price in zip(bidders, (2_310_000, 2_195_000), strict=True):
             su.add_bidder(s, t, OFFICER, name, price)
         su.update_bidder(s, t, OFFICER, "Northgate", price=2_200_000)
         parties.set_supplier(s, t, OFFICER, "Northgate", address="1 High St", email="bids@northgate.example", sme=True)
+        parties.set_supplier(s, t, OFFICER, "Northgate", identifier="99000102")
+        parties.set_supplier(s, t, OFFICER, "Weaver Valley", address="2 Mill Ln", email="bids@weaver.example")
+        parties.set_supplier(s, t, OFFICER, "Weaver Valley", identifier="99000101")
         parties.set_procurement(
             s, t, OFFICER, procedure="Open procedure", decision_maker="Alan", delegated_authority="Scheme 4.2"
         )
+        parties.set_procurement(s, t, OFFICER, criteria_published_at="https://tenders.example/K-1")
         su.set_pledge(s, t, OFFICER, "Weaver Valley", "NT1", 10)
         su.set_pledge(s, t, OFFICER, "Weaver Valley", "NT3", 2)
         su.set_pledge(s, t, OFFICER, "Northgate", "NT18", 300_000)
@@ -208,10 +212,15 @@ def every_change(tmp_path_factory):
         mark_imported(s, t, "tom.xlsx", pack.pack_id, OFFICER)
         wf.open_moderation(s, t, OFFICER)
 
+    evidence = {  # each bid's own (an explanation shared by two bids is refused at the award)
+        "Weaver Valley": "the bid names staff for the rural runs in section 2",
+        "Northgate": "section 3 gives a plan with a recruitment coordinator",
+    }
+
     def moderation(s, t):
         for b in bidders:
             for q in ("Q1", "Q2", "SV1"):
-                set_moderated(s, t, "Alan", b, q, 3, "Agreed 3: the bid names staff and a plan (section 2).")
+                set_moderated(s, t, "Alan", b, q, 3, f"Agreed 3: {evidence[b]} ({q}).")
         adjust_pledge(s, t, "Alan", "Weaver Valley", "NT1", 8, "Only 8 posts are evidenced.")
         kept = redactions.redact(s, t, OFFICER, "Weaver Valley", "Q1", "names staff", "staff names")
         redactions.remove_redaction(s, t, OFFICER, kept.id, "not sensitive after all")

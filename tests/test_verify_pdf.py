@@ -13,7 +13,7 @@ from svdesk.app.database import open_database
 from svdesk.cli import main
 from svdesk.export.assessment_summary import _assessment_summary
 from svdesk.export.award_report import award_report
-from svdesk.export.pdf_attachments import EVALUATION_ATTACHMENT, SUMMARY_PROOF_ATTACHMENT, EmbeddedFile
+from svdesk.export.pdf_attachments import EVALUATION_ATTACHMENT, SUMMARY_PROOF_ATTACHMENT
 from tests.keys import DEMO_PANEL, officer, signed_in
 
 REF = "CWAC-2026-0142"
@@ -139,9 +139,22 @@ def test_a_supplier_summary_verifies_its_own_text_and_discloses_no_one_else(sign
     finally:
         db.dispose()
     changed = dataclasses.replace(data, title=data.title + " (amended)")
-    forged = tmp_path / "forged-summary.pdf"
-    forged.write_bytes(
-        _assessment_summary(changed, LOSER, "OFFICIAL", EmbeddedFile(SUMMARY_PROOF_ATTACHMENT, proof.encode(), "x"))
-    )
+    unsealed = tmp_path / "unsealed.pdf"
+    unsealed.write_bytes(_assessment_summary(changed, LOSER, "OFFICIAL", sealed=False))
+    forged = _with_attachments(unsealed, tmp_path / "forged-summary.pdf", {SUMMARY_PROOF_ATTACHMENT: proof.encode()})
     rc, said = _verify(capsys, forged)
     assert rc == 2 and "altered text: the letter's text is not what it was issued with" in said
+    # the genuine letter, its pages copied into another file with its own proof: still the letter it was
+    copied = _with_attachments(pdf, tmp_path / "copied.pdf", {SUMMARY_PROOF_ATTACHMENT: proof.encode()})
+    rc, said = _verify(capsys, copied)
+    assert rc == 0, said
+    # and a proof altered to claim another record
+    altered = json.loads(proof)
+    altered["fingerprint"] = "0123456789abcdef" * 4
+    rc, said = _verify(
+        capsys,
+        _with_attachments(
+            pdf, tmp_path / "altered-proof.pdf", {SUMMARY_PROOF_ATTACHMENT: json.dumps(altered).encode()}
+        ),
+    )
+    assert rc == 2 and "altered printed fingerprint" in said

@@ -20,6 +20,7 @@ from svdesk.model.services.tenders import (
     set_score,
 )
 from svdesk.model.services.verify import verify_tender
+from tests.factory import complete_award_details
 from tests.keys import as_person, sign, signed_in
 
 OFFICER = "Priya"
@@ -79,12 +80,19 @@ def score_all(db, skip=()):
                     set_score(s, t, m, b, q, 3, f"{m}: section 2 of the bid evidences named staff")
 
 
+# each bid's own evidence: an explanation shared by two bids explains neither (reg 31(2)(e)(i)(aa))
+EVIDENCE = {
+    "Weaver Valley": "section 2 names six care workers and a costed recruitment plan",
+    "Northgate": "appendix 2 caps agency hours at 5% and names a recruitment coordinator",
+}
+
+
 def moderate_all(db):
     with db.transaction() as s:
         t = tender(s)
         for b in ("Weaver Valley", "Northgate"):
             for q in ("Q1", "Q2", "SV1"):
-                set_moderated(s, t, "Alan", b, q, 3, "Agreed 3: the bid names staff and a plan (section 2).")
+                set_moderated(s, t, "Alan", b, q, 3, f"Agreed 3: {EVIDENCE[b]} ({q}).")
 
 
 def to_moderation(db):
@@ -111,6 +119,7 @@ def test_happy_path_to_award_and_the_lock(sdb):
     with sdb.transaction() as s:
         wf.open_moderation(s, tender(s), OFFICER)
     moderate_all(sdb)
+    complete_award_details(sdb, "WF-1")  # what the assessment summaries need (reg 31), before anyone enrols
     for m in ("Tom", "Gwen", "Sam"):
         signer = signed_in(sdb, "WF-1", m)
         with sdb.transaction() as s:

@@ -8,7 +8,7 @@ from datetime import date
 
 from svdesk.app.database import Database
 from svdesk.app.unit import Actor, Outcome, change, look, name_of
-from svdesk.model.services import award_stage
+from svdesk.model.services import award_stage, results
 from svdesk.model.services.award_stage import AwardView
 from svdesk.model.standstill import NonWorkingDay, Standstill, standstill
 
@@ -19,6 +19,7 @@ __all__ = [
     "award_view",
     "contract_entered",
     "notice_published",
+    "recommendation",
     "standstill",
     "summaries_sent",
 ]
@@ -26,6 +27,11 @@ __all__ = [
 
 def award_view(db: Database, reference: str | None) -> AwardView:
     return look(db, reference, award_stage.award_view)
+
+
+def recommendation(db: Database, reference: str | None) -> str:
+    """The bid the evaluation ranks first, which an award decision approves ("" when none, or a tie)."""
+    return look(db, reference, results.winner)
 
 
 def summaries_sent(db: Database, actor: Actor, reference: str | None, on: str | date) -> Outcome[AwardView]:

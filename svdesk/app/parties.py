@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from svdesk.app.database import Database
 from svdesk.app.unit import Actor, Outcome, change, change_database, look, look_database, name_of
 from svdesk.model.entities import Tender
-from svdesk.model.services import parties, redactions
+from svdesk.model.services import panel_views, parties, redactions
 from svdesk.model.services.parties import PROCEDURES, Authority, Procurement, Supplier
 from svdesk.model.services.redactions import WITHHELD, RedactionRow
 
@@ -24,6 +24,7 @@ __all__ = [
     "RedactionRow",
     "Supplier",
     "authority",
+    "preview_withheld",
     "procurement",
     "redact",
     "redactions_of",
@@ -78,10 +79,28 @@ def redact(
     return change(db, reference, edit, actor=actor)
 
 
-def remove_redaction(db: Database, actor: Actor, reference: str | None, redaction_id: int, reason: str = "") -> None:
-    change(
+def remove_redaction(
+    db: Database, actor: Actor, reference: str | None, redaction_id: int, reason: str = ""
+) -> Outcome[None]:
+    return change(
         db,
         reference,
         lambda s, t: redactions.remove_redaction(s, t, name_of(actor), redaction_id, reason),
         actor=actor,
     )
+
+
+def preview_withheld(db: Database, reference: str | None, bidder: str, question: str) -> str:
+    """The bid's consensus explanation of `question` as every other supplier's summary gives it:
+    each withheld passage replaced by `WITHHELD` (s.94(3): the recipient is told that it is withheld)."""
+
+    def read(session: Session, tender: Tender) -> str:
+        cell = panel_views.cell_detail(session, tender, bidder, question)
+        mine = [
+            r.passage
+            for r in redactions.redactions(session, tender)
+            if (r.bidder, r.question) == (cell.bidder, cell.question)
+        ]
+        return redactions.apply(cell.consensus_rationale, mine)
+
+    return look(db, reference, read)

@@ -5,7 +5,7 @@ database of its own in a temporary folder, which checks every member's seal agai
 the file (a version-2 load refuses a seal that does not verify, or content that is not what was
 signed), and the content fingerprint of what loaded must be the one the document prints. A
 supplier's assessment summary carries only its proof (no other supplier's information, no
-evaluator's name): the digest of its own text and the fingerprint and head it was issued at.
+evaluator's name): the digest of its own pages and the fingerprint and head it was issued at.
 
 With `--db`, the database must still hold the tender with that fingerprint, its audit chain must
 hold the printed head (`verify --expect-head`) and every signature in it must verify.
@@ -27,8 +27,10 @@ from svdesk.export.pdf_attachments import (
     EVALUATION_ATTACHMENT,
     SUMMARY_PROOF_ATTACHMENT,
     SUMMARY_PROOF_FORMAT,
+    SUMMARY_PROOF_FORMATS,
+    ReadPdf,
+    proof_holds,
     read_pdf,
-    text_digest,
 )
 from svdesk.model.errors import SvdeskError
 from svdesk.model.input_files import InputKind, check_input_file
@@ -80,7 +82,7 @@ def verify_pdf(path: Path, db: Database | None = None) -> PdfCheck:
         _check_evaluation_file(check, pdf.attachments[EVALUATION_ATTACHMENT])
     elif SUMMARY_PROOF_ATTACHMENT in pdf.attachments:
         check.kind = "assessment summary"
-        _check_summary_proof(check, pdf.attachments[SUMMARY_PROOF_ATTACHMENT], pdf.text)
+        _check_summary_proof(check, pdf.attachments[SUMMARY_PROOF_ATTACHMENT], pdf)
     else:
         check.problems.append(
             f"attachment missing: the PDF carries neither {EVALUATION_ATTACHMENT} nor {SUMMARY_PROOF_ATTACHMENT} "
@@ -122,19 +124,20 @@ def _check_evaluation_file(check: PdfCheck, attached: bytes) -> None:
         check.held.append("the attached evaluation file loads; it carries no signatures (not signed off)")
 
 
-def _check_summary_proof(check: PdfCheck, attached: bytes, text: str) -> None:
+def _check_summary_proof(check: PdfCheck, attached: bytes, pdf: ReadPdf) -> None:
     try:
         proof = json.loads(attached.decode("utf-8"))
-        if proof.get("format") != SUMMARY_PROOF_FORMAT:
+        if proof.get("format") not in SUMMARY_PROOF_FORMATS:
             raise ValueError(f"format {proof.get('format')!r}, expected {SUMMARY_PROOF_FORMAT}")
         check.reference = str(proof["reference"])
-        fingerprint, digest = str(proof["fingerprint"]), str(proof["text_sha256"])
+        fingerprint = str(proof["fingerprint"])
+        holds, digest = proof_holds(proof, pdf)
         check.audit_head = str(proof["audit_head"])
     except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
         check.problems.append(f"altered attachment: {SUMMARY_PROOF_ATTACHMENT} is not a summary's proof ({exc})")
         return
     check.fingerprint = fingerprint
-    if text_digest(text) == digest:
+    if holds:
         check.held.append(f"the letter's text is the text it was issued with (SHA-256 {digest[:16]}…)")
     else:
         check.problems.append(

@@ -3,6 +3,7 @@ the record (`ReportData`) so that every figure in one document agrees with every
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from svdesk.app.database import Database
@@ -16,8 +17,9 @@ __all__ = ["KINDS", "ReportData", "report_data", "write_report", "write_workbook
 KINDS = ("evaluation", "moderation", "award", "summary")
 
 
-def report_data(db: Database, reference: str | None) -> ReportData:
-    return look(db, reference, _report_data)
+def report_data(db: Database, reference: str | None, issued_on: date | None = None) -> ReportData:
+    """`issued_on`: the day the documents are dated (today unless given)."""
+    return look(db, reference, lambda s, t: _report_data(s, t, issued_on=issued_on))
 
 
 def write_report(
@@ -27,16 +29,19 @@ def write_report(
     out: Path,
     bidder: str | None = None,
     marking: str | None = None,
+    issued_on: date | None = None,
 ) -> list[Path]:
-    """One report (or, for `summary` without a bidder, one PDF per supplier into the folder `out`)."""
-    from svdesk.export.pdf_base import DEFAULT_MARKING  # reportlab loads on first use, not at start-up
-    from svdesk.export.reports import write_report as write
+    """One report (or, for `summary` without a bidder, one PDF per supplier into the folder `out`).
+    `marking`: on every page (by default the authority's: its supplier marking on the summaries, its
+    internal marking on the others); `issued_on`: the day they are dated (today unless given)."""
+    from svdesk.export.reports import write_report as write  # reportlab loads on first use, not at start-up
 
-    marking = marking or DEFAULT_MARKING
     if kind == "award":  # it embeds the evaluation file, read in the same transaction as the figures
-        data, evaluation = look(db, reference, lambda s, t: (_report_data(s, t), evaluation_file_bytes(s, t)))
+        data, evaluation = look(
+            db, reference, lambda s, t: (_report_data(s, t, issued_on=issued_on), evaluation_file_bytes(s, t))
+        )
         return write(data, kind, out, bidder=bidder, marking=marking, evaluation_file=evaluation)
-    return write(report_data(db, reference), kind, out, bidder=bidder, marking=marking)
+    return write(report_data(db, reference, issued_on), kind, out, bidder=bidder, marking=marking)
 
 
 def write_workbook(db: Database, reference: str | None, out: Path) -> Path:

@@ -1,288 +1,230 @@
-"""Assessment summaries (Procurement Act 2023 s.50; Procurement Regulations 2024 reg. 31).
+"""Assessment summaries (Procurement Act 2023 s.50(3); Procurement Regulations 2024 reg 31).
 
-One PDF per supplier: each award criterion with its weight, how it was scored and the scores
-available, the supplier's score and the panel's explanation, sub-totals and total; for a supplier
-that did not win, the reasons and the winning bid's scores. It names no other losing bidder: their
-names are redacted even where a rationale mentions them.
+One letter per supplier that submitted an assessed tender, from the contracting authority, dated,
+holding every item regulation 31 asks for (`summary_sections`, each section citing its paragraph):
+to the supplier of the most advantageous tender (MAT) the items of 31(2); to every other supplier
+those of 31(3), which add its own scores, why it was not the MAT and the MAT's scores, with the
+passages the authority withheld under s.94(1)(b) marked where they stood.
+
+A letter discloses nothing of any other unsuccessful supplier: their names are replaced even where
+an explanation mentions them, and only the MAT's scores are shown beside the supplier's own. It
+names no evaluator and no time of signing unless the authority chooses to (`name_evaluators`), and
+carries the authority's supplier marking; the internal reports carry its internal marking.
 """
 
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
-from reportlab.platypus import Flowable, KeepTogether, PageBreak
+from reportlab.platypus import Flowable
 
-from svdesk.export.award_report import criteria_rows
 from svdesk.export.declaration_words import summary_sentence
 from svdesk.export.files import safe_filename, write_atomically
-from svdesk.export.pdf_attachments import EmbeddedFile, with_summary_proof
+from svdesk.export.numbers import day
+from svdesk.export.pdf_attachments import summary_seal
 from svdesk.export.pdf_base import (
-    DEFAULT_MARKING,
     Column,
     PageInfo,
     build_pdf,
     gap,
-    key_values,
-    long_text,
-    markup,
-    money,
     para,
-    percent,
     points,
-    quantity,
-    score,
     tables,
-    text,
 )
-from svdesk.export.report_sections import DISQUALIFIED, scale_table, status_note
-from svdesk.model.kinds import QuantitativeMethod
+from svdesk.export.report_sections import status_note
+from svdesk.export.summary_sections import (
+    WITHHELD_NOTICE,
+    award_criteria,
+    criteria,
+    explanations,
+    letterhead,
+    mat_supplier,
+    own_supplier,
+    scores_table,
+    why_not,
+)
+from svdesk.model.rows import bulk_work
 from svdesk.model.services.report_data import ReportData
 
 REPORT = "Assessment summary"
 REDACTED = "[another bidder]"
+_LAW = (
+    "This assessment summary is given under section 50(3) of the Procurement Act 2023 and regulation 31 of the "
+    "Procurement Regulations 2024 (SI 2024/692), before the contract award notice is published."
+)
+
+
+class _Names:
+    """One pattern for every bidder's name (and distinctive first word) but the MAT's, compiled once per
+    tender: a summary keeps its own supplier's names and replaces every other unsuccessful bidder's."""
+
+    def __init__(self, data: ReportData) -> None:
+        winner = data.winner()
+        self.winner_words = {w.casefold() for w in (winner or "").split()}
+        alternatives: set[str] = set()
+        for name in data.bidders:
+            if name == winner:
+                continue
+            alternatives.add(name)
+            first = name.split()[0] if name.split() else ""
+            if len(first) >= 4 and first.casefold() not in self.winner_words:
+                alternatives.add(first)
+        ordered = sorted(alternatives, key=len, reverse=True)  # the longest name first, where one holds another
+        self.rx = (
+            re.compile("|".join(rf"\b{re.escape(a)}\b" if len(a.split()) == 1 else re.escape(a) for a in ordered), re.I)
+            if ordered
+            else None
+        )
+
+    def for_supplier(self, supplier: str) -> Callable[[str], str]:
+        rx = self.rx
+        if rx is None:
+            return lambda value: value
+        own = supplier.casefold()
+        keep = {w.casefold() for w in supplier.split()} | self.winner_words
+
+        def replace(m: re.Match[str]) -> str:
+            found = m.group().casefold()
+            return m.group() if found == own or found in keep else REDACTED
+
+        return lambda value: rx.sub(replace, value)
+
+
+_names_of: tuple[weakref.ref[ReportData], _Names] | None = None  # the last tender's: its summaries come together
 
 
 def redactor(data: ReportData, supplier: str) -> Callable[[str], str]:
-    """Replace the names of other losing bidders (and their distinctive first word) in free text."""
-    winner = data.winner()
-    others = [b for b in data.bidders if b not in (supplier, winner)]
-    patterns = []
-    for name in sorted(others, key=len, reverse=True):
-        patterns.append(re.escape(name))
-        first = name.split()[0] if name.split() else ""
-        keep = {w.casefold() for n in (supplier, winner or "") for w in n.split()}
-        if len(first) >= 4 and first.casefold() not in keep:
-            patterns.append(rf"\b{re.escape(first)}\b")
-    if not patterns:
-        return lambda value: value
-    rx = re.compile("|".join(patterns), re.IGNORECASE)
-    return lambda value: rx.sub(REDACTED, value)
+    """Replace the names of other unsuccessful bidders (and their distinctive first word) in free text."""
+    global _names_of
+    if _names_of is None or _names_of[0]() is not data:
+        _names_of = (weakref.ref(data), _Names(data))
+    return _names_of[1].for_supplier(supplier)
 
 
-def _how_scored(data: ReportData, criterion: str) -> str:
-    if criterion == "Price":
-        return f"Lowest price among eligible bids divided by this price, times {points(data.weight_price)}."
-    if criterion.startswith("Social value: pledged"):
-        basis = (
-            "accepted value"
-            if data.quantitative_method == QuantitativeMethod.RELATIVE_VALUE
-            else "accepted value per £ of price"
-        )
-        return (
-            f"This bid's {basis} divided by the highest among eligible bids, times "
-            f"{points(data.sv_quantitative_weight)}. Value = quantity x proxy value (National TOMs)."
-        )
-    return (
-        f"Consensus score on the 0\u2013{score(data.scale_max)} scale divided by {score(data.scale_max)}, times the "
-        "question's points."
-    )
-
-
-def assessment_summary(data: ReportData, supplier: str, marking: str = DEFAULT_MARKING) -> bytes:
-    """The summary with its proof embedded (`pdf_attachments.summary_proof`): not the evaluation
-    file, which holds every bid's scores and the evaluators' names (issue 15 item 3)."""
+def assessment_summary(data: ReportData, supplier: str, marking: str | None = None) -> bytes:
+    """One supplier's letter; `marking` defaults to the authority's supplier marking. It carries its
+    proof embedded (`pdf_attachments.summary_seal`): not the evaluation file, which holds every bid's
+    scores and the evaluators' names (issue 15 item 3)."""
     if supplier not in data.bidders:
         raise KeyError(supplier)
-    return with_summary_proof(
-        lambda proof: _assessment_summary(data, supplier, marking, proof),
-        data.reference,
-        supplier,
-        data.fingerprint,
-        data.audit_head,
-    )
+    with bulk_work():  # thousands of small flowables, none in a cycle: no collections while they are made
+        return _assessment_summary(data, supplier, marking or data.authority.supplier_marking, sealed=True)
 
 
-def _assessment_summary(data: ReportData, supplier: str, marking: str, proof: EmbeddedFile | None) -> bytes:
+def _assessment_summary(data: ReportData, supplier: str, marking: str, sealed: bool = True) -> bytes:
     clean = redactor(data, supplier)
     winner = data.winner()
-    mine = data.results.by_name()[supplier]
+    results = data.results.by_name()
+    mine = results[supplier]
+    own = supplier == winner
+    rows = criteria(data)
     story: list[Flowable] = [
-        gap(20),
+        *letterhead(data, supplier),
         para(REPORT, "cover_title"),
-        gap(3),
         para(data.title, "cover_sub"),
-        para(f"{data.reference}", "cover_sub"),
+        para(f"Reference {data.reference}", "cover_sub"),
         gap(3),
-        para(f"For: {supplier}", "cover_sub"),
-        gap(8),
+        para(_LAW, "small"),
+        gap(4),
     ]
-    if proof is not None:
-        story.insert(0, proof)
     note = status_note(data)
     if note:
-        story += [para(note, "banner"), gap(4)]
-    if mine.excluded:
-        # reg 31(3)(c): where the tender was disqualified, the reason
-        outcome = f"Your tender was {DISQUALIFIED}: " + "; ".join(mine.exclusion_reasons) + "."
-    elif supplier == winner:
-        outcome = f"Your tender is the most advantageous tender, ranked 1st with {points(mine.total)} out of 100."
-    else:
-        outcome = (
-            f"Your tender was not the most advantageous tender. It ranked {mine.rank} of "
-            f"{sum(1 for b in data.results.bidders if not b.excluded)} with {points(mine.total)} out of 100."
-        )
+        story += [para(note, "banner"), gap(3)]
+    story += [para(_outcome(data, supplier, winner)), gap(2)]
+    if not own:
+        story += own_supplier(data, supplier)
+    story += mat_supplier(data, winner, own)
+    story += award_criteria(data, rows)
+
+    # (2)(e) for the MAT's own letter; (3)(b) the supplier's own tender for every other
     story += [
-        para(outcome),
-        gap(4),
-        key_values(
-            [
-                ("Contract", f"{data.title} ({money(data.contract_value)})"),
-                (
-                    "Award criteria",
-                    f"price {percent(data.weight_price)}, quality {percent(data.weight_quality)}, social value "
-                    f"{percent(data.weight_social_value)}",
-                ),
-                ("Your price", money(data.prices[supplier])),
-                ("Your accepted social value", f"{money(mine.accepted_value)} (pledged {money(mine.pledged_value)})"),
-                ("Evaluation fingerprint", para(data.fingerprint, "mono")),
-            ]
-        ),
-        PageBreak(),
-        para("Scores available", "h2"),
+        para("Your tender's scores", "h2"),
         para(
-            "Each question was scored by each panel member independently, then moderated to a consensus score "
-            "with a written rationale, on this scale:",
-            "small",
+            "regulation 31(2)(e): the score for each criterion, its explanation, and the sub-totals and total"
+            if own
+            else "regulation 31(3)(b), giving 31(2)(e) for your tender",
+            "cite",
         ),
-        *scale_table(data),
+        *scores_table(data, rows, mine, yours=True),
+        para("The explanation of each score", "h3"),
+        para("regulation 31(2)(e)(i)(aa) and (bb)", "cite"),
     ]
+    story += explanations(data, rows, supplier, clean, yours=True, withhold=False)[0]
 
-    story.append(para("Your scores, criterion by criterion", "h2"))
-    win_rows = {c: p for c, _d, p, _a in criteria_rows(data, winner)} if winner and winner != supplier else {}
-    rows = []
-    for criterion, detail, pts, available in criteria_rows(data, supplier):
-        row = [criterion, detail, points(pts), points(available)]
-        if win_rows:
-            row.append(points(win_rows.get(criterion)))
-        rows.append(row)
-    cols = [
-        Column("Criterion", 62),
-        Column("Your score", 40),
-        Column("Points", 22, "right"),
-        Column("Available", 22, "right"),
-    ]
-    if win_rows:
-        cols.append(Column("Winning bid", 24, "right"))
-        cols[0] = Column("Criterion", 50)
-        cols[1] = Column("Your score", 32)
-    story += tables(cols, rows)
-    subtotal_rows = [
-        ("Price", points(mine.price_score), points(data.weight_price)),
-        ("Quality", points(mine.quality_score), points(data.weight_quality)),
-        ("Social value: pledged", points(mine.sv_quantitative_score), points(data.sv_quantitative_weight)),
-        ("Social value: answers", points(mine.sv_qualitative_score), points(data.sv_qualitative_weight)),
-        ("Total", points(mine.total), points(100)),
-    ]
-    story += [
-        gap(3),
-        para("Sub-totals", "h3"),
-        *tables(
-            [Column("Part", 80), Column("Your points", 30, "right"), Column("Available", 30, "right")], subtotal_rows
-        ),
-    ]
-
-    story.append(para("How each criterion was scored, and why", "h2"))
-    mod = data.moderated_for(supplier)
-    win_mod = data.moderated_for(winner) if winner and winner != supplier else {}
-    for criterion, _detail, pts, available in criteria_rows(data, supplier):
-        start = len(story)
-        story.append(para(f"{criterion} ({points(available)} points available)", "h3"))
-        story.append(para(_how_scored(data, criterion), "small"))
-        code = criterion.split()[0]
-        if code in mod:
-            m = mod[code]
-            label = data.descriptor(m.score)
-            story.append(
-                markup(
-                    f"<b>Your score: {score(m.score)}</b>"
-                    + (f" ({text(label)})" if label else "")
-                    + f", worth {points(pts)} points. The panel's explanation:"
-                )
-            )
-            story += long_text(clean(m.rationale))
-            if code in win_mod:
-                w = win_mod[code]
-                story.append(
-                    markup(
-                        f"<b>Winning bid: {score(w.score)}</b>"
-                        + (f" ({text(data.descriptor(w.score))})" if data.descriptor(w.score) else "")
-                        + ". The panel's explanation of the winning bid:"
-                    )
-                )
-                story += long_text(clean(w.rationale))
-        elif pts is None:  # never "earned – points": a disqualified tender's price and pledges are not scored
-            story.append(
-                para(
-                    f"Not scored: your tender was {DISQUALIFIED} ({'; '.join(mine.exclusion_reasons)})."
-                    if mine.excluded
-                    else "Not scored."
-                )
-            )
-        elif criterion == "Price":
-            story.append(
-                para(
-                    f"Your price {money(data.prices[supplier])} earned {points(pts)} points."
-                    + (f" The winning bid's price earned {points(win_rows.get('Price'))} points." if win_rows else "")
-                )
-            )
-        else:
-            story.append(
-                para(
-                    f"Your accepted social value of {money(mine.accepted_value)} earned {points(pts)} points."
-                    + (f" The winning bid earned {points(win_rows.get(criterion))} points." if win_rows else "")
-                )
-            )
-        adjusted = (
-            [p for p in data.pledges_for(supplier) if p.adjusted] if criterion.startswith("Social value: p") else []
-        )
-        for p in adjusted:
-            story.append(
-                markup(
-                    f"Pledge {text(p.ref)} reduced from {text(quantity(p.quantity, p.unit))} to "
-                    f"{text(quantity(p.accepted_quantity, p.unit))}: "
-                    f"{text(clean(p.reason))}"
-                )
-            )
-        # a criterion's heading, how it was scored, the score and the start of its explanation on one page
-        story[start : start + 4] = [KeepTogether(story[start : start + 4])]
-    if winner and winner != supplier and not mine.excluded:
+    if not own and winner is not None:
+        win = results[winner]
+        story += why_not(data, rows, mine, win)
         story += [
-            para("Why your tender was not the most advantageous", "h2"),
-            para(
-                f"The winning tender scored {points(data.results.by_name()[winner].total)} out of 100 against your "
-                f"{points(mine.total)}. The criteria where it scored more than your tender are shown in the "
-                "table above with the panel's explanations."
-            ),
+            para("The most advantageous tender's scores", "h2"),
+            para("regulation 31(3)(d), giving 31(2)(e) for the most advantageous tender", "cite"),
+            *scores_table(data, rows, win, yours=False),
         ]
-    signed = {sig.name: sig for sig in data.signatures}
-    story += [
-        para("Evaluation and sign-off", "h2"),
-        para(f"{summary_sentence(data)} The evaluation was signed off by:"),
-        *tables(
-            [Column("Name", 60), Column("Role", 40), Column("Signed", 74)],
-            [
-                (name, role, signed[name].signed_at.replace("T", " ") if name in signed else "not signed")
-                for name, role in data.panel
-            ],
-        ),
-        gap(2),
-        para(f"Evaluation fingerprint {data.fingerprint}", "mono"),
-    ]
+        body, withheld = explanations(data, rows, winner, clean, yours=False, withhold=True)
+        story.append(para("The explanation of each score", "h3"))
+        if withheld:
+            story.append(para(WITHHELD_NOTICE, "lead"))
+        story += body
+    story += _evaluation(data)
     info = PageInfo(
         data.reference,
         data.title,
         f"{REPORT}: {supplier}",  # the header shortens it to fit; the PDF's title keeps it whole
         marking,
-        f"Generated {data.generated_at}",
+        f"Issued {day(data.issued_on)}",
         data.fingerprint,
-        status_note(data),
+        note,
     )
-    return build_pdf(story, info)
+    seal = summary_seal(data.reference, supplier, data.fingerprint, data.audit_head) if sealed else None
+    return build_pdf(story, info, seal=seal)
 
 
-def write_assessment_summaries(data: ReportData, folder: Path, marking: str = DEFAULT_MARKING) -> list[Path]:
+def _outcome(data: ReportData, supplier: str, winner: str | None) -> str:
+    mine = data.results.by_name()[supplier]
+    if mine.excluded:  # reg 31(3)(c): "including where the tender was disqualified"
+        return f"Your tender was disqualified: {'; '.join(mine.exclusion_reasons)}."
+    if supplier == winner:
+        return f"Your tender is the most advantageous tender, ranked 1st with {points(mine.total)} out of 100."
+    ranked = sum(1 for b in data.results.bidders if not b.excluded)
+    return (
+        f"Your tender was not the most advantageous tender. It ranked {mine.rank}{'=' if mine.tied else ''} of "
+        f"{ranked} with {points(mine.total)} out of 100."
+    )
+
+
+def _evaluation(data: ReportData) -> list[Flowable]:
+    """How the scores were reached; the panel by name only where the authority chooses to name it."""
+    story: list[Flowable] = [para("The evaluation", "h2"), para(summary_sentence(data))]
+    if data.authority.name_evaluators:
+        signed = {sig.name: sig for sig in data.signatures}
+        story += [
+            para("The evaluation panel:", "lead"),
+            *tables(
+                [Column("Name", 60), Column("Role", 40), Column("Signed", 74)],
+                [
+                    (name, role, signed[name].signed_at.replace("T", " ") if name in signed else "not signed")
+                    for name, role in data.panel
+                ],
+            ),
+        ]
+    else:
+        story.append(
+            para(
+                "The evaluation panel signed off the evaluation."
+                if data.locked
+                else "The evaluation has not yet been signed off by the evaluation panel."
+            )
+        )
+    contact = data.authority.contact or data.authority.email
+    if contact:
+        story += [gap(2), para(f"Questions about this summary: {contact}.")]
+    story += [gap(3), para(f"Evaluation fingerprint {data.fingerprint}", "mono")]
+    return story
+
+
+def write_assessment_summaries(data: ReportData, folder: Path, marking: str | None = None) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for i, supplier in enumerate(data.bidders, start=1):
@@ -291,5 +233,5 @@ def write_assessment_summaries(data: ReportData, folder: Path, marking: str = DE
     return out
 
 
-def write_assessment_summary(data: ReportData, supplier: str, path: Path, marking: str = DEFAULT_MARKING) -> Path:
+def write_assessment_summary(data: ReportData, supplier: str, path: Path, marking: str | None = None) -> Path:
     return write_atomically(path, assessment_summary(data, supplier, marking))

@@ -1,4 +1,6 @@
-"""The award justification: who should win, why, and how each other bid compares, criterion by criterion."""
+"""The award justification (internal): who should win, why, how each other bid compares criterion by
+criterion, the award stage (the decision, the summaries, the notice and the standstill) and every
+passage withheld from the other suppliers' assessment summaries."""
 
 from __future__ import annotations
 
@@ -6,11 +8,11 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable, KeepTogether
 
+from svdesk.export.award_sections import authority_section, award_stage_section, decision_section
 from svdesk.export.declaration_words import declarations_statement
 from svdesk.export.files import write_atomically
 from svdesk.export.pdf_attachments import evaluation_attachment
 from svdesk.export.pdf_base import (
-    DEFAULT_MARKING,
     Column,
     build_pdf,
     long_text,
@@ -26,6 +28,7 @@ from svdesk.export.report_sections import (
     cover,
     page_info,
     question_label,
+    redactions_section,
     results_section,
     signoff_section,
 )
@@ -61,9 +64,10 @@ def _with_first(head: Flowable, body: list[Flowable]) -> list[Flowable]:
     return [KeepTogether([head, body[0]]), *body[1:]]
 
 
-def award_report(data: ReportData, marking: str = DEFAULT_MARKING, evaluation_file: bytes | None = None) -> bytes:
+def award_report(data: ReportData, marking: str | None = None, evaluation_file: bytes | None = None) -> bytes:
     """`evaluation_file`: the tender's evaluation file of the same snapshot, embedded whole (this
-    report is internal), so that `svdesk verify-pdf` can check the document against it."""
+    report is internal), so that `svdesk verify-pdf` can check the document against it. `marking`:
+    the authority's internal marking unless given."""
     story: list[Flowable] = [*cover(data, REPORT)]
     if evaluation_file is not None:
         story.insert(0, evaluation_attachment(evaluation_file))
@@ -152,16 +156,24 @@ def award_report(data: ReportData, marking: str = DEFAULT_MARKING, evaluation_fi
             ]
             for q in behind:
                 head = markup(
-                    f"<b>{text(q.code)}</b>: scored {score(mod[q.code].score)} against the winner's "
+                    f"<b>{text(question_label(q.code, q.title, q.text))}</b>: scored {score(mod[q.code].score)} "
+                    "against the winner's "
                     f"{score(data.moderated_for(winner)[q.code].score)}. The panel's reason:"
                 )
                 story += _with_first(head, long_text(mod[q.code].rationale))
+    story += [
+        *authority_section(data),
+        *decision_section(data),
+        *award_stage_section(data),
+        para("Passages withheld from the other suppliers' summaries", "h2"),
+        *redactions_section(data),
+    ]
     story += [para("Declarations of interest", "h2"), para(declarations_statement(data, table=False), "small")]
     story += [para("Sign-off", "h2"), *signoff_section(data)]
-    return build_pdf(story, page_info(data, REPORT, marking))
+    return build_pdf(story, page_info(data, REPORT, marking or data.authority.internal_marking))
 
 
 def write_award_report(
-    data: ReportData, path: Path, marking: str = DEFAULT_MARKING, evaluation_file: bytes | None = None
+    data: ReportData, path: Path, marking: str | None = None, evaluation_file: bytes | None = None
 ) -> Path:
     return write_atomically(path, award_report(data, marking, evaluation_file))

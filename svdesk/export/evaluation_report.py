@@ -10,7 +10,6 @@ from svdesk.export.charts import components_chart
 from svdesk.export.declaration_words import declarations_statement
 from svdesk.export.files import write_atomically
 from svdesk.export.pdf_base import (
-    DEFAULT_MARKING,
     Column,
     build_pdf,
     gap,
@@ -35,6 +34,7 @@ from svdesk.export.report_sections import (
     declarations_section,
     page_info,
     question_label,
+    redactions_section,
     results_section,
     rules_in_words,
     scale_table,
@@ -206,6 +206,8 @@ def _moderated_section(data: ReportData) -> list[Flowable]:
             if len(body) > 1:
                 story += body
             story.append(gap(1.5))
+    if data.redactions:
+        story += [para("Passages withheld from the other suppliers' summaries", "h3"), *redactions_section(data)]
     return story
 
 
@@ -255,7 +257,8 @@ def _recommendation(data: ReportData) -> list[Flowable]:
     return story
 
 
-def evaluation_report(data: ReportData, marking: str = DEFAULT_MARKING) -> bytes:
+def evaluation_report(data: ReportData, marking: str | None = None) -> bytes:
+    """`marking`: the authority's internal marking unless given."""
     with bulk_work():
         story: list[Flowable] = [
             *cover(data, REPORT),
@@ -270,8 +273,8 @@ def evaluation_report(data: ReportData, marking: str = DEFAULT_MARKING) -> bytes
             para("9. Sign-off", "h2"),
             *signoff_section(data),
         ]
-        return build_pdf(story, page_info(data, REPORT, marking))
+        return build_pdf(story, page_info(data, REPORT, marking or data.authority.internal_marking))
 
 
-def write_evaluation_report(data: ReportData, path: Path, marking: str = DEFAULT_MARKING) -> Path:
+def write_evaluation_report(data: ReportData, path: Path, marking: str | None = None) -> Path:
     return write_atomically(path, evaluation_report(data, marking))

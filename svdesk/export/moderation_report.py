@@ -9,7 +9,6 @@ from reportlab.platypus import Flowable, KeepTogether
 from svdesk.export.declaration_words import declarations_statement
 from svdesk.export.files import write_atomically
 from svdesk.export.pdf_base import (
-    DEFAULT_MARKING,
     Column,
     build_pdf,
     gap,
@@ -21,6 +20,7 @@ from svdesk.export.pdf_base import (
     text,
 )
 from svdesk.export.report_sections import cover, page_info, proxy_section, question_label, signoff_section
+from svdesk.model.services.redactions import RedactionRow
 from svdesk.model.services.report_data import IndividualScore, ReportData
 
 REPORT = "Moderation report"
@@ -31,7 +31,8 @@ def spread_threshold(scale_max: float) -> float:
     return scale_max * 0.4
 
 
-def moderation_report(data: ReportData, marking: str = DEFAULT_MARKING) -> bytes:
+def moderation_report(data: ReportData, marking: str | None = None) -> bytes:
+    """`marking`: the authority's internal marking unless given."""
     by_cell: dict[tuple[str, str], list[IndividualScore]] = {}
     for s in data.individual:
         by_cell.setdefault((s.bidder, s.question), []).append(s)
@@ -46,6 +47,9 @@ def moderation_report(data: ReportData, marking: str = DEFAULT_MARKING) -> bytes
     others = [c for c in cells if spread(c) < threshold]
     titles = {q.code: question_label(q.code, q.title, q.text) for q in data.questions}
     moderated = {(m.bidder, m.question): m for m in data.moderated}
+    withheld: dict[tuple[str, str], list[RedactionRow]] = {}
+    for r in data.redactions:
+        withheld.setdefault((r.bidder, r.question), []).append(r)
 
     story: list[Flowable] = [
         *cover(data, REPORT),
@@ -121,6 +125,14 @@ def moderation_report(data: ReportData, marking: str = DEFAULT_MARKING) -> bytes
                     ),
                     *long_text(m.rationale),
                 ]
+                for r in withheld.get((bidder, code), []):  # what the other suppliers will not read (s.94)
+                    consensus.append(
+                        para(
+                            f"Withheld from the other suppliers' summaries (Procurement Act 2023 s.94(1)(b)): "
+                            f"\u201c{r.passage}\u201d \u2014 {r.reason} ({r.made_by}, {r.made_at[:10]})",
+                            "small",
+                        )
+                    )
             if after:  # full rationales in between: the consensus keeps its own first paragraph
                 story.append(KeepTogether(item))
                 story.extend(after)
@@ -135,8 +147,8 @@ def moderation_report(data: ReportData, marking: str = DEFAULT_MARKING) -> bytes
     section("All other items", others)
     story += [para("Declarations of interest", "h2"), para(declarations_statement(data, table=False), "small")]
     story += [para("Sign-off", "h2"), *signoff_section(data)]
-    return build_pdf(story, page_info(data, REPORT, marking))
+    return build_pdf(story, page_info(data, REPORT, marking or data.authority.internal_marking))
 
 
-def write_moderation_report(data: ReportData, path: Path, marking: str = DEFAULT_MARKING) -> Path:
+def write_moderation_report(data: ReportData, path: Path, marking: str | None = None) -> Path:
     return write_atomically(path, moderation_report(data, marking))

@@ -8,12 +8,16 @@ place and "40.00" in another, or "310000" beside "£310,000.00".
 - points: 2 decimal places, "40.00", for every score component, total and points available;
 - score: a score on the panel's scale as the scale counts, "4", "3.5", "60";
 - quantity: thousands separators and the unit, "310,000 hours" ("£310,000" for a pledge in pounds);
-- percent: "40%", "12.5%".
+- percent: "40%", "12.5%";
+- difference: a difference of points, signed, "+3.00", "−4.68" (a true minus sign);
+- day: a calendar day as a letter writes it, "3 December 2026".
 
 A missing value is an en dash in every kind, never a blank or "None".
 """
 
 from __future__ import annotations
+
+from datetime import date, datetime
 
 MISSING = "\u2013"
 
@@ -61,3 +65,25 @@ def percent(value: float | None) -> str:
 def number(value: float | None) -> str:
     """A plain count or amount with no unit: thousands separators, no needless decimals."""
     return MISSING if value is None else _trimmed(value, 6)
+
+
+def difference(value: float | None) -> str:
+    if value is None:
+        return MISSING
+    shown = f"{abs(value):,.2f}"
+    if shown == "0.00":
+        return shown
+    return ("+" if value > 0 else "\u2212") + shown
+
+
+def day(value: str | date | None) -> str:
+    """'2026-12-03' (or a timestamp, or a date) -> '3 December 2026'; the text as it is if it is not a day."""
+    if value is None or value == "":
+        return MISSING
+    if isinstance(value, date):
+        return f"{value.day} {value:%B %Y}"
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return f"{when.day} {when:%B %Y}"

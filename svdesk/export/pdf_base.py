@@ -19,6 +19,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Spacer
 
+from svdesk.export.pdf_attachments import Seal, attach_sealed
 from svdesk.export.pdf_ops import _RGB, _doc_fonts, _DocFonts, _fill_op, _num, _stroke_op
 from svdesk.export.pdf_styles import (
     ACCENT,
@@ -41,7 +42,7 @@ from svdesk.export.pdf_styles import (
     text,
 )
 from svdesk.export.pdf_tables import CHUNK, Column, GridTable, key_values, tables
-from svdesk.export.pdf_text import PARA_CHUNK, TextBlock, long_text, markup, para, rich
+from svdesk.export.pdf_text import PARA_CHUNK, TextBlock, chunks, long_text, markup, para, rich
 from svdesk.export.pdf_words import Word
 from svdesk.model.rows import bulk_work
 
@@ -64,6 +65,7 @@ __all__ = [
     "TextBlock",
     "Word",
     "build_pdf",
+    "chunks",
     "gap",
     "keep",
     "key_values",
@@ -118,8 +120,9 @@ class PageInfo:
     status_note: str  # e.g. "PROVISIONAL - not signed off"; "" when signed off
 
 
-def _numbered_canvas(info: PageInfo) -> type[Canvas]:
-    """A canvas that knows the page count when it finishes, for "Page x of y"."""
+def _numbered_canvas(info: PageInfo, seal: Seal | None = None) -> type[Canvas]:
+    """A canvas that knows the page count when it finishes, for "Page x of y"; given a `seal`, it
+    embeds the proof of its pages as drawn before it saves the file (`pdf_attachments`)."""
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: object, **kwargs: object) -> None:
@@ -137,6 +140,9 @@ def _numbered_canvas(info: PageInfo) -> type[Canvas]:
                 self.__dict__.update(state)
                 self._decorate(total)
                 super().showPage()
+            if seal is not None:
+                pages = self._doc.Pages.pages
+                attach_sealed(self, seal, [_stream_bytes(page.stream) for page in pages])
             super().save()
 
         def _decorate(self, total: int) -> None:
@@ -174,6 +180,11 @@ def _numbered_canvas(info: PageInfo) -> type[Canvas]:
 
 
 _MARKING = colors.HexColor("#8a1c1c")
+
+
+def _stream_bytes(stream: str | bytes) -> bytes:
+    """A page's content as reportlab writes it into the file (its zlib filter encodes text as UTF-8)."""
+    return stream.encode("utf-8") if isinstance(stream, str) else stream
 
 
 def _placed(
@@ -222,7 +233,8 @@ def pdf_title(info: PageInfo) -> str:
     return f"{info.report}: {info.reference} \u2014 {info.title}"
 
 
-def build_pdf(story: list[Flowable], info: PageInfo) -> bytes:
+def build_pdf(story: list[Flowable], info: PageInfo, seal: Seal | None = None) -> bytes:
+    """The PDF of `story`; `seal`: the proof of its pages to embed (an assessment summary's)."""
     register_fonts()
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
@@ -240,5 +252,5 @@ def build_pdf(story: list[Flowable], info: PageInfo) -> bytes:
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     with bulk_work():
-        doc.build(story, canvasmaker=_numbered_canvas(info))
+        doc.build(story, canvasmaker=_numbered_canvas(info, seal))
     return buffer.getvalue()

@@ -73,6 +73,12 @@ STYLES = {
         keepWithNext=1,
     ),
     "h3": _style("h3", fontName=FONT_BOLD, fontSize=10.5, leading=13.5, spaceBefore=8, spaceAfter=3, keepWithNext=1),
+    # a heading within a section (a criterion in an assessment summary): kept with its first paragraph
+    "h4": _style("h4", fontSize=9.5, leading=12.5, spaceBefore=6, spaceAfter=1, keepWithNext=1),
+    # where a section of an assessment summary comes from in the law ("regulation 31(2)(e)")
+    "cite": _style("cite", fontName=FONT_ITALIC, fontSize=8, leading=10, textColor=MUTED, spaceAfter=3, keepWithNext=1),
+    "letterhead": _style("letterhead", fontName=FONT_BOLD, fontSize=12, leading=15, textColor=ACCENT),
+    "address": _style("address", fontSize=9, leading=11.5),
     "cover_title": _style("cover_title", fontName=FONT_BOLD, fontSize=24, leading=30, textColor=ACCENT),
     "cover_sub": _style("cover_sub", fontSize=13, leading=18),
     "banner": _style("banner", fontName=FONT_BOLD, fontSize=10.5, leading=14, textColor=colors.HexColor("#8a1c1c")),

@@ -313,16 +313,21 @@ def markup(trusted: str, style: str = "body") -> Flowable:
 
 def long_text(value: object, style: str = "body") -> list[Flowable]:
     """User text of any length as several paragraphs, split at sentence or word boundaries."""
+    return [para(part, style) for part in chunks(value)]
+
+
+def chunks(value: object) -> list[str]:
+    """User text cut into pieces of at most PARA_CHUNK characters, at sentence or word boundaries."""
     raw = "" if value is None else str(value)
     if len(raw) <= PARA_CHUNK:
-        return [para(raw, style)]
-    out: list[Flowable] = []
+        return [raw]
+    out: list[str] = []
     while raw:
         cut = (
             len(raw)
             if len(raw) <= PARA_CHUNK
             else max(raw.rfind(". ", 0, PARA_CHUNK) + 1, raw.rfind(" ", 0, PARA_CHUNK), PARA_CHUNK // 2)
         )
-        out.append(para(raw[:cut].strip(), style))
+        out.append(raw[:cut].strip())
         raw = raw[cut:]
     return out

@@ -34,8 +34,9 @@ def question_label(code: str, title: str, question_text: str = "") -> str:
     """ "Q1 Recruitment and retention": a question's code and title; a question with no title is named
     by the start of its text rather than by its code twice ("Q1 Q1")."""
     name = (title or "").strip() or " ".join((question_text or "").split())
-    if len(name) > 80:
-        name = name[:79].rstrip() + "\u2026"
+    if len(name) > 80:  # the text's first words, cut between words (a very long word: within it)
+        cut = name.rfind(" ", 40, 80)
+        name = name[: cut if cut > 0 else 79].rstrip(" ,;:.") + "\u2026"
     return f"{code} {name}" if name and name != code else code
 
 
@@ -271,3 +272,38 @@ def signoff_section(data: ReportData) -> list[Flowable]:
         ),
     ]
     return story
+
+
+def redactions_section(data: ReportData, bidder: str | None = None) -> list[Flowable]:
+    """Every passage withheld from the other suppliers' assessment summaries (Procurement Act 2023
+    s.94(1)(b)), with its reason, who withheld it and when; `bidder`: that bid's only."""
+    rows = [r for r in data.redactions if bidder is None or r.bidder == bidder]
+    if not rows:
+        return [para("No passage is withheld from the other suppliers' assessment summaries.", "small")]
+    titles = {q.code: question_label(q.code, q.title, q.text) for q in data.questions}
+    return [
+        para(
+            "Each passage below is shown whole here and to its own supplier; in every other supplier's assessment "
+            "summary it is replaced by the mark that it is withheld under section 94(1)(b) of the Procurement Act "
+            "2023.",
+            "lead",
+        ),
+        *tables(
+            [
+                Column("Supplier", 28),
+                Column("Criterion", 28),
+                Column("Passage withheld", 52),
+                Column("Reason", 38),
+                Column("Withheld by", 28),
+            ],
+            [
+                (r.bidder, titles.get(r.question, r.question), r.passage, r.reason, f"{r.made_by}, {_when(r.made_at)}")
+                for r in rows
+            ],
+        ),
+    ]
+
+
+def _when(iso: str) -> str:
+    """'2026-12-03T10:15:02+00:00' -> '2026-12-03 10:15 UTC' (the text as it is otherwise)."""
+    return f"{iso[:10]} {iso[11:16]} UTC" if len(iso) >= 16 and iso[10] == "T" else iso

@@ -8,7 +8,6 @@ from svdesk.export.assessment_summary import write_assessment_summaries, write_a
 from svdesk.export.award_report import write_award_report
 from svdesk.export.evaluation_report import write_evaluation_report
 from svdesk.export.moderation_report import write_moderation_report
-from svdesk.export.pdf_base import DEFAULT_MARKING
 from svdesk.model.errors import NotFoundError, SvdeskError
 from svdesk.model.names import matching, quoted
 from svdesk.model.services.report_data import ReportData
@@ -21,12 +20,15 @@ def write_report(
     kind: str,
     out: Path,
     bidder: str | None = None,
-    marking: str = DEFAULT_MARKING,
+    marking: str | None = None,
     evaluation_file: bytes | None = None,
 ) -> list[Path]:
     """Write one report (or, for `summary` without a bidder, one PDF per supplier into the folder `out`).
-    `evaluation_file` (of the same snapshot as `data`) is embedded in the award report."""
-    marking = (marking or DEFAULT_MARKING).strip()[:120]
+    `evaluation_file` (of the same snapshot as `data`) is embedded in the award report. `marking`
+    (given, it is on every page of every kind): by default the authority's supplier marking on the
+    summaries, its internal marking on the internal reports."""
+    given = (marking or "").strip()[:120]
+    marking = given or (data.authority.supplier_marking if kind == "summary" else data.authority.internal_marking)
     if kind == "evaluation":
         return [write_evaluation_report(data, out, marking)]
     if kind == "moderation":

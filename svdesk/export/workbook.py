@@ -43,8 +43,8 @@ RESULT_COLUMNS = (
     "SV qualitative",
     "Total",
     "Tied",
-    "Excluded",
-    "Exclusion reasons",
+    "Disqualified",
+    "Why disqualified",
 )
 PLEDGE_COLUMNS = (
     "Bidder",

@@ -1,4 +1,13 @@
-"""The built-in demo evaluation: a domiciliary care framework scored by a four-person panel."""
+"""The built-in demo evaluation: a domiciliary care framework scored by a four-person panel.
+
+Its parties (issue 15) are there so the award stage can be tried: the authority is Cheshire West
+and Chester Council at its main offices (The Portal, Ellesmere Port, as public sources give them),
+identified by its ONS GSS code, which is a real code but not a procurement identifier (a live
+tender gives the authority's Central Digital Platform identifier). Everything else is
+illustrative: emails and the portal are on the reserved `.example` domain, the bidders' postcodes
+use letters no UK postcode's last part uses (C, I, K, M, O, V), and their company numbers start 99,
+beyond any Companies House has issued. The delegated authority says "(illustrative)".
+"""
 
 from __future__ import annotations
 
@@ -25,5 +34,6 @@ def load_demo(db: Database, actor: str = "svdesk demo") -> str:
         reference: str = data["tender"]["reference"]  # the built-in file: known good
         if session.scalars(select(Tender.id).where(Tender.reference == reference)).first() is None:
             doc = parse_document(data, measures_by_ref(session), source=str(path))
-            write_evaluation(session, doc, actor, source="built-in demo")
+            # the demo's authority fills a database's profile only when none is set: never over a real one
+            write_evaluation(session, doc, actor, source="built-in demo", keep_authority=True)
     return reference

@@ -1,44 +1,83 @@
-"""The portable evaluation file (`svdesk-evaluation/1` and `/2`) as a document: read, validate, parse.
+"""The portable evaluation file (`svdesk-evaluation/1` and `/2`) as a document: validate and parse.
 
 Reading checks the whole document and reports every problem with its path, writing nothing; a
 document with no problems is an `EvaluationDoc`, which `svdesk.model.evaluation_write` puts into
-the database. `svdesk.model.evaluation_file` is the one import for callers.
+the database. `svdesk.model.evaluation_file` is the one import for callers. The parts:
 
-Version 2 adds the members' details, their keys (public values only), the signatures in force,
-the source database's chain (`record`) and the scores entered by proxy (`proxy_entries`, part of
-the signed content). Each signature is checked here against the file
-itself: its key is one of the file's keys of that member (whose fingerprint is the SHA-256 of its
-public key), enrolled no later than the signature, and the seal verifies over
-`identity.seal_message`. That the file's content is what was signed (the fingerprint) can only be
-told once it is written: `evaluation_write` checks it in the same transaction.
+  evaluation_json     the JSON read safely (size, nesting, NaN, a key given twice)
+  evaluation_doc      the evaluation itself: tender, measures, questions, bidders, panel, scores, ...
+  evaluation_parties  the authority, the suppliers' legal details, the procurement's details (issue 15)
+  evaluation_signed   version 2: member details, keys, signatures, the source's chain, proxy entries
+  evaluation_fields   the field checks they share
 """
 
 from __future__ import annotations
 
-import json
-import math
-import re
-from collections.abc import Container, Iterator
+from collections.abc import Container
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from svdesk.model import identity as crypto
 from svdesk.model.entities import QuantitativeMethod, Role, Section
-from svdesk.model.errors import Problem, ValidationError
+from svdesk.model.errors import ValidationError
 from svdesk.model.evaluation_dump import FORMAT_V1, FORMAT_V2, FORMATS
+from svdesk.model.evaluation_fields import SCALE_KEYS, scale
+from svdesk.model.evaluation_fields import known as _known
+from svdesk.model.evaluation_fields import listed_twice as _listed_twice
+from svdesk.model.evaluation_fields import named_anyway as _named_anyway
+from svdesk.model.evaluation_json import MAX_FILE_BYTES, MAX_NESTING, DuplicateKeys, read_json_file
+from svdesk.model.evaluation_parties import (
+    PROCUREMENT_KEYS,
+    SUPPLIER_KEYS,
+    AuthorityDoc,
+    ProcurementDoc,
+    SupplierDoc,
+    parse_authority,
+    parse_procurement,
+    parse_supplier,
+)
+from svdesk.model.evaluation_signed import (
+    MEMBER_DETAIL_KEYS,
+    KeyDoc,
+    MemberDetailDoc,
+    ProxyEntryDoc,
+    SignatureDoc,
+    member_detail,
+    parse_keys,
+    parse_proxy_entries,
+    parse_record,
+    parse_signatures,
+)
 from svdesk.model.names import normal_name, quoted
 from svdesk.model.scoring import Weights, score_problem, weights_problem
 from svdesk.model.services.catalogue import CatalogueMeasure, measures_by_ref
-from svdesk.model.services.proxy_entries import MAX_SOURCE
 from svdesk.model.units import quantity_problem
 from svdesk.model.validation import Checker
 
-MAX_FILE_BYTES = 512 * 1024 * 1024
-MAX_NESTING = 20  # the format is 5 levels deep; anything deeper is hostile or a mistake
+__all__ = [  # the names callers imported from here before the split, still here
+    "MAX_FILE_BYTES",
+    "MAX_NESTING",
+    "SCALE_KEYS",
+    "TENDER_KEYS",
+    "TENDER_OPTIONAL",
+    "AuthorityDoc",
+    "BidderDoc",
+    "DuplicateKeys",
+    "EvaluationDoc",
+    "KeyDoc",
+    "MeasureDoc",
+    "MemberDetailDoc",
+    "ProcurementDoc",
+    "ProxyEntryDoc",
+    "QuestionDoc",
+    "SignatureDoc",
+    "SupplierDoc",
+    "parse_document",
+    "read_evaluation_file",
+    "read_json_file",
+]
 
 TENDER_KEYS = (
     "reference",
@@ -49,20 +88,11 @@ TENDER_KEYS = (
     "quantitative_method",
     "scale",
 )
-TENDER_OPTIONAL = ("hide_prices_from_quality",)
-SCALE_KEYS = ("max", "step", "descriptors")
+TENDER_OPTIONAL = ("hide_prices_from_quality", *PROCUREMENT_KEYS)
 ROOT_KEYS = ("format", "tender", "measures", "questions", "bidders", "panel", "scores", "moderated", "adjustments")
-ROOT_OPTIONAL = ("declarations", "pledge_reviews")
+ROOT_OPTIONAL = ("authority", "declarations", "pledge_reviews")
 ROOT_OPTIONAL_V2 = (*ROOT_OPTIONAL, "keys", "signatures", "record", "proxy_entries")
-MEMBER_DETAIL_KEYS = ("email", "withdrawn", "withdrawal_reason", "withdrawn_at")  # version 2
-KEY_KEYS = ("member", "public_key", "key_fingerprint", "enrolled_at")
-KEY_OPTIONAL = ("reason", "retired")
-SIGNATURE_KEYS = ("member", "role", "signed_at", "fingerprint", "audit_head", "key_fingerprint", "seal")
-RECORD_KEYS = ("tender_uid", "audit_head", "entries")
-PROXY_KEYS = ("member", "bidder", "question", "entered_by", "source", "entered_at")
-PROXY_OPTIONAL = ("confirmed_at",)  # "" (left out) until the member confirms
-_HEX64 = re.compile(r"[0-9a-f]{64}")
-_HEX128 = re.compile(r"[0-9a-f]{128}")
+BIDDER_OPTIONAL = ("pledges", *SUPPLIER_KEYS)
 
 
 @dataclass
@@ -95,53 +125,6 @@ class BidderDoc:
     pledges: dict[str, float]
 
 
-@dataclass(frozen=True)
-class MemberDetailDoc:
-    email: str
-    withdrawn: bool
-    withdrawal_reason: str
-    withdrawn_at: str
-
-
-@dataclass(frozen=True)
-class KeyDoc:
-    """A member's key as the file gives it: its public values only."""
-
-    member: str
-    public_key: str
-    key_fingerprint: str
-    enrolled_at: str
-    reason: str
-    retired: bool
-
-
-@dataclass(frozen=True)
-class SignatureDoc:
-    """A signature in force, its key and seal already checked against the file's keys."""
-
-    where: str  # "signatures[2] (Gwen Roberts)": how a problem with it is named
-    member: str
-    role: str
-    signed_at: str
-    fingerprint: str
-    audit_head: str  # an entry of the source database's chain
-    key_fingerprint: str
-    seal: str
-
-
-@dataclass(frozen=True)
-class ProxyEntryDoc:
-    """A score entered by proxy, as the file gives it: exactly the fields the fingerprint covers."""
-
-    member: str
-    bidder: str
-    question: str
-    entered_by: str
-    source: str
-    entered_at: str
-    confirmed_at: str  # "" until the member confirms
-
-
 @dataclass
 class EvaluationDoc:
     reference: str
@@ -169,111 +152,13 @@ class EvaluationDoc:
     signatures: list[SignatureDoc] = field(default_factory=list)
     record: dict[str, Any] | None = None  # the source database's chain: tender_uid, audit_head, entries
     proxy_entries: list[ProxyEntryDoc] = field(default_factory=list)  # version 2
+    authority: AuthorityDoc | None = None  # the contracting authority, when the file names it
+    procurement: ProcurementDoc | None = None  # None: the file gives none of the procurement's details
+    suppliers: dict[str, SupplierDoc] = field(default_factory=dict)  # bidder name -> its legal details
 
     @property
     def version(self) -> int:
         return 2 if self.format == FORMAT_V2 else 1
-
-
-# --- reading ---------------------------------------------------------------------------------------
-
-
-def _nesting_depth_exceeds(text: str, limit: int) -> bool:
-    """Cheap pre-scan so a hostile [[[[...]]]] never reaches the recursive parser."""
-    depth = 0
-    in_string = escaped = False
-    for ch in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
-            depth += 1
-            if depth > limit:
-                return True
-        elif ch in "]}":
-            depth -= 1
-    return False
-
-
-class DuplicateKeys:
-    """`json.loads`' object_pairs_hook that notes each object giving a key twice (json itself keeps
-    the last value, silently); `check` then names each such object by its path and refuses the file."""
-
-    def __init__(self) -> None:
-        self.found: list[tuple[dict[str, Any], list[str]]] = []  # the objects are kept: their ids stay unique
-
-    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        obj = dict(pairs)
-        if len(obj) != len(pairs):
-            seen: set[str] = set()
-            twice: dict[str, None] = {}
-            for key, _ in pairs:
-                if key in seen:
-                    twice[key] = None
-                seen.add(key)
-            self.found.append((obj, list(twice)))
-        return obj
-
-    def check(self, data: Any, source: str | None) -> None:
-        if not self.found:
-            return
-        paths = dict(_object_paths(data))
-        problems = [
-            Problem(
-                paths.get(id(obj), "(an object itself overwritten by a duplicate key)"),
-                f"the key {quoted(key)} is given twice: JSON would keep only the last; give it once",
-            )
-            for obj, keys in self.found
-            for key in keys
-        ]
-        raise ValidationError(problems, source)
-
-
-def _object_paths(data: Any) -> Iterator[tuple[int, str]]:
-    """(id, path) of every object in the document, paths as `Checker` writes them."""
-    stack: list[tuple[Any, str]] = [(data, "")]
-    while stack:
-        node, path = stack.pop()
-        if isinstance(node, dict):
-            yield id(node), path or "(document)"
-            stack.extend((v, f"{path}.{k}" if path else str(k)) for k, v in node.items() if isinstance(v, dict | list))
-        elif isinstance(node, list):
-            stack.extend((v, f"{path}[{i}]") for i, v in enumerate(node) if isinstance(v, dict | list))
-
-
-def read_json_file(path: Path) -> Any:
-    from svdesk.model.input_files import InputKind, check_input_file
-
-    where = str(path)
-    # a regular file of at most MAX_FILE_BYTES, or refused before a byte is read (a FIFO, /dev/zero)
-    check_input_file(path, InputKind("an evaluation file", MAX_FILE_BYTES))
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValidationError(f"not UTF-8 text (byte {exc.start})", source=where) from exc
-    if _nesting_depth_exceeds(text, MAX_NESTING):
-        raise ValidationError(f"nested more than {MAX_NESTING} levels deep; not an evaluation file", source=where)
-
-    def no_constants(name: str) -> None:
-        raise ValueError(f"{name} is not allowed in an evaluation file")
-
-    duplicates = DuplicateKeys()
-    try:
-        data = json.loads(text, parse_constant=no_constants, object_pairs_hook=duplicates)
-    except json.JSONDecodeError as exc:
-        raise ValidationError(
-            f"line {exc.lineno}, column {exc.colno}: malformed JSON ({exc.msg})", source=where
-        ) from exc
-    except ValueError as exc:
-        raise ValidationError(str(exc), source=where) from exc
-    duplicates.check(data, where)
-    return data
 
 
 def parse_document(data: object, catalogue: dict[str, CatalogueMeasure], source: str | None = None) -> EvaluationDoc:
@@ -307,37 +192,7 @@ def parse_document(data: object, catalogue: dict[str, CatalogueMeasure], source:
     if not isinstance(hide, bool):
         c.add("tender.hide_prices_from_quality", "expected true or false")
         hide = False
-    s = c.obj(t.get("scale"), "tender.scale", SCALE_KEYS) or {}
-    scale_max = c.number(s.get("max"), "tender.scale.max", positive=True, maximum=1000) or 5.0
-    step = c.number(s.get("step"), "tender.scale.step", positive=True) or 1.0
-    if abs(scale_max / step - round(scale_max / step)) > 1e-9:
-        c.add("tender.scale", f"max {scale_max:g} is not a whole number of steps of {step:g}")
-    elif scale_max / step > 1000:
-        c.add("tender.scale", "more than 1,000 points on the scale")
-    descriptors: dict[float, str] = {}
-    raw_desc = s.get("descriptors", {})
-    if not isinstance(raw_desc, dict):
-        c.add("tender.scale.descriptors", "expected an object of score: label")
-        raw_desc = {}
-    given: dict[float, str] = {}  # score -> the key that named it: "3" and "3.0" are one score
-    for key, label in raw_desc.items():
-        path = f"tender.scale.descriptors.{key if len(key) <= 40 else quoted(key, 20)}"
-        try:
-            point = float(key) if len(key) <= 40 else math.nan  # a 400-digit key is no score
-        except ValueError:
-            point = math.nan
-        if not math.isfinite(point):
-            c.add(path, f"{quoted(key)} is not a score")
-            continue
-        if problem := score_problem(point, scale_max, step):
-            c.add(path, problem)
-            continue
-        if point in given:
-            c.add(path, f"{quoted(key)} and {quoted(given[point])} are the same score {point:g}: describe it once")
-            continue
-        given[point] = key
-        if (text := c.text(label, path, max_len=2000)) is not None:
-            descriptors[point] = text
+    scale_max, step, descriptors = scale(c, t.get("scale"))
 
     doc = EvaluationDoc(
         reference,
@@ -352,6 +207,10 @@ def parse_document(data: object, catalogue: dict[str, CatalogueMeasure], source:
         hide,
         format=FORMAT_V2 if v2 else FORMAT_V1,
     )
+
+    doc.procurement = parse_procurement(c, t)
+    if "authority" in root:
+        doc.authority = parse_authority(c, root["authority"])
 
     def on_scale(value: object, path: str) -> float | None:
         number = c.number(value, path)
@@ -438,7 +297,7 @@ def parse_document(data: object, catalogue: dict[str, CatalogueMeasure], source:
     first_bidder: dict[str, str] = {}  # name -> where it is first listed
     for i, raw in enumerate(c.array(root.get("bidders"), "bidders")):
         path = f"bidders[{i}]"
-        b = c.obj(raw, path, ("name", "price"), ("pledges",))
+        b = c.obj(raw, path, ("name", "price"), BIDDER_OPTIONAL)
         if b is None:
             continue
         name = c.name(b.get("name"), f"{path}.name", max_len=300)
@@ -472,6 +331,8 @@ def parse_document(data: object, catalogue: dict[str, CatalogueMeasure], source:
             first_bidder[name] = f"{path}.name"
             if price is not None:
                 bidders[name] = BidderDoc(name, price, pledges)
+            if (supplier := parse_supplier(c, b, path)) is not None:
+                doc.suppliers[name] = supplier
     doc.bidders = list(bidders.values())
 
     members: dict[str, str] = {}
@@ -492,7 +353,7 @@ def parse_document(data: object, catalogue: dict[str, CatalogueMeasure], source:
             first_member[name] = f"{path}.name"
             if role:
                 members[name] = role
-            if any(k in p for k in MEMBER_DETAIL_KEYS) and (detail := _member_detail(c, p, path)) is not None:
+            if any(k in p for k in MEMBER_DETAIL_KEYS) and (detail := member_detail(c, p, path)) is not None:
                 doc.details[name] = detail
     doc.panel = list(members.items())
 
@@ -604,250 +465,19 @@ def parse_document(data: object, catalogue: dict[str, CatalogueMeasure], source:
             c.add(f"scores[{i}]", f"{ev} declared a conflict of interest with {bd} and cannot score that bid")
 
     if v2:
-        doc.keys = _keys(c, root.get("keys", []), member_names)
-        doc.signatures = _signatures(c, root.get("signatures", []), doc, member_names)
+        doc.keys = parse_keys(c, root.get("keys", []), member_names)
+        doc.signatures = parse_signatures(
+            c, root.get("signatures", []), doc.reference, doc.panel, doc.keys, member_names
+        )
         if "record" in root:
-            doc.record = _record(c, root.get("record"))
-        doc.proxy_entries = _proxy_entries(
+            doc.record = parse_record(c, root.get("record"))
+        doc.proxy_entries = parse_proxy_entries(
             c, root.get("proxy_entries", []), member_names, bidder_names, question_codes, named_scores
         )
 
     if c.problems:
         raise ValidationError(c.problems, source)
     return doc
-
-
-# --- version 2: details, keys, signatures, the source's chain -----------------------------------------
-
-
-def _listed_twice(name: str, first_listed: dict[str, str]) -> str:
-    first = first_listed.get(name)
-    where = f" (as {first}: names are compared as they read, in any Unicode form or spacing)" if first else ""
-    return f"{quoted(name)} is listed twice{where}"
-
-
-def _named_anyway(pool: set[str], name: str | None, raw: object) -> None:
-    """A name refused (said once, where it is listed) is still named: what refers to it is not refused again."""
-    if name is None and isinstance(raw, str) and 0 < len(raw) <= 1000:
-        pool.add(normal_name(raw))
-
-
-def _known(c: Checker, value: object, path: str, pool: Container[str], what: str) -> str | None:
-    """A name that refers to one the file lists, as the list has it (compared in its normal form)."""
-    if not isinstance(value, str):
-        c.add(path, f"expected text, found {type(value).__name__}")
-        return None
-    if value in pool:  # as listed, the usual case: normalising 240,000 references costs a quarter second
-        return value
-    name = normal_name(value) if len(value) <= 1000 else value  # no listed name is that long
-    if name not in pool:
-        c.add(path, f"unknown {what} {quoted(value)}")
-        return None
-    return name
-
-
-def _when(c: Checker, value: object, path: str, required: bool = True) -> str | None:
-    """An ISO 8601 time as svdesk writes them (compared as text, as `verify` compares them)."""
-    text = c.text(value, path, required=required, max_len=40)
-    if not text:
-        return text
-    try:
-        datetime.fromisoformat(text)
-    except ValueError:
-        c.add(path, f"{quoted(text)} is not a date and time (ISO 8601)")
-        return None
-    return text
-
-
-def _hex(c: Checker, value: object, path: str, pattern: re.Pattern[str], what: str) -> str | None:
-    if not isinstance(value, str) or not pattern.fullmatch(value):
-        c.add(path, f"expected {what} (lower-case hex), found {quoted(value)}")
-        return None
-    return value
-
-
-def _member_detail(c: Checker, p: dict[str, object], path: str) -> MemberDetailDoc | None:
-    email = c.text(p.get("email", ""), f"{path}.email", required=False, max_len=320)
-    if email and (any(ch.isspace() for ch in email) or "@" not in email.strip("@")):
-        c.add(f"{path}.email", f"{quoted(email)} is not an email address")
-        email = None
-    withdrawn = p.get("withdrawn", False)
-    if not isinstance(withdrawn, bool):
-        c.add(f"{path}.withdrawn", "expected true or false")
-        return None
-    reason = c.text(p.get("withdrawal_reason", ""), f"{path}.withdrawal_reason", required=withdrawn, max_len=2000)
-    at = _when(c, p.get("withdrawn_at", ""), f"{path}.withdrawn_at", required=withdrawn)
-    if email is None or reason is None or at is None:
-        return None
-    return MemberDetailDoc(email, withdrawn, reason, at)
-
-
-def _keys(c: Checker, raw_keys: object, member_names: Container[str]) -> list[KeyDoc]:
-    out: list[KeyDoc] = []
-    fingerprints: set[str] = set()
-    current: set[str] = set()  # members with a key in force (not retired)
-    for i, raw in enumerate(c.array(raw_keys, "keys")):
-        path = f"keys[{i}]"
-        k = c.obj(raw, path, KEY_KEYS, KEY_OPTIONAL)  # a sealed private half, salt or KDF is an unknown key
-        if k is None:
-            continue
-        member = _known(c, k.get("member"), f"{path}.member", member_names, "panel member")
-        if member is None:
-            continue
-        public = _hex(c, k.get("public_key"), f"{path}.public_key", _HEX64, "a 32-byte Ed25519 public key")
-        printed = _hex(c, k.get("key_fingerprint"), f"{path}.key_fingerprint", _HEX64, "a SHA-256 fingerprint")
-        enrolled_at = _when(c, k.get("enrolled_at"), f"{path}.enrolled_at")
-        reason = c.text(k.get("reason", ""), f"{path}.reason", required=False, max_len=2000)
-        retired = k.get("retired", False)
-        if not isinstance(retired, bool):
-            c.add(f"{path}.retired", "expected true or false")
-            continue
-        if public is None or printed is None or enrolled_at is None or reason is None:
-            continue
-        if crypto.key_fingerprint(bytes.fromhex(public)) != printed:
-            c.add(
-                f"{path}.key_fingerprint",
-                f"{member}'s key {crypto.shown_fingerprint(printed)} is not the SHA-256 of its public key",
-            )
-            continue
-        if printed in fingerprints:
-            c.add(path, f"the key {crypto.shown_fingerprint(printed)} is listed twice")
-            continue
-        if not retired and member in current:
-            c.add(path, f"a second key in force for {member}: a member's earlier keys are retired")
-            continue
-        fingerprints.add(printed)
-        if not retired:
-            current.add(member)
-        out.append(KeyDoc(member, public, printed, enrolled_at, reason, retired))
-    return out
-
-
-def _signatures(
-    c: Checker, raw_signatures: object, doc: EvaluationDoc, member_names: Container[str]
-) -> list[SignatureDoc]:
-    """Each signature in force, checked against the file's own keys (the fingerprint is checked
-    once the content is written: `evaluation_write`)."""
-    roles = dict(doc.panel)
-    out: list[SignatureDoc] = []
-    signed: set[str] = set()
-    for i, raw in enumerate(c.array(raw_signatures, "signatures")):
-        s = c.obj(raw, f"signatures[{i}]", SIGNATURE_KEYS)
-        if s is None:
-            continue
-        member = _known(c, s.get("member"), f"signatures[{i}].member", member_names, "panel member")
-        if member is None:
-            continue
-        where = f"signatures[{i}] ({member})"
-        role = s.get("role")
-        signed_at = _when(c, s.get("signed_at"), f"{where}.signed_at")
-        fingerprint = _hex(c, s.get("fingerprint"), f"{where}.fingerprint", _HEX64, "a content fingerprint")
-        head = _hex(c, s.get("audit_head"), f"{where}.audit_head", _HEX64, "an audit head")
-        seal, key_print = s.get("seal"), s.get("key_fingerprint")
-        if signed_at is None or fingerprint is None or head is None:
-            continue
-        if member in signed:
-            c.add(where, f"{member} signs twice")
-            continue
-        signed.add(member)
-        if member in roles and role != roles[member]:
-            c.add(f"{where}.role", f"{member} is on the panel as {roles[member]}, not {quoted(role)}")
-            continue
-        if roles.get(member) == Role.OFFICER.value:
-            c.add(where, f"{member} is the procurement officer, who does not sign")
-            continue
-        if seal == "" and key_print == "":
-            c.add(
-                where,
-                f"{member}'s signature is not sealed (made before svdesk sealed signatures): svdesk cannot check "
-                "it outside the database it was made in; reopen the tender there and sign again before dumping it",
-            )
-            continue
-        seal = _hex(c, seal, f"{where}.seal", _HEX128, "a 64-byte Ed25519 signature")
-        key_print = _hex(c, key_print, f"{where}.key_fingerprint", _HEX64, "a key fingerprint")
-        if seal is None or key_print is None:
-            continue
-        shown = crypto.shown_fingerprint(key_print)
-        key = next((k for k in doc.keys if k.member == member and k.key_fingerprint == key_print), None)
-        if key is None:
-            c.add(where, f"its key {shown} is not one of {member}'s keys in the file's 'keys'")
-            continue
-        if key.enrolled_at > signed_at:
-            c.add(
-                where,
-                f"sealed with the key {shown}, enrolled later ({key.enrolled_at}) than it was signed ({signed_at})",
-            )
-            continue
-        message = crypto.seal_message(doc.reference, member, fingerprint, head, signed_at)
-        if not crypto.seal_verifies(key.public_key, seal, message):
-            c.add(
-                where,
-                f"its seal does not verify with the key {shown}: "
-                "the signature, what it signed, or the seal was altered",
-            )
-            continue
-        out.append(SignatureDoc(where, member, roles.get(member, ""), signed_at, fingerprint, head, key_print, seal))
-    return out
-
-
-def _record(c: Checker, raw: object) -> dict[str, Any] | None:
-    r = c.obj(raw, "record", RECORD_KEYS)
-    if r is None:
-        return None
-    uid = c.text(r.get("tender_uid"), "record.tender_uid", max_len=64)
-    head = _hex(c, r.get("audit_head"), "record.audit_head", _HEX64, "an audit head")
-    entries = c.number(r.get("entries"), "record.entries", minimum=0)
-    if entries is not None and entries != int(entries):
-        c.add("record.entries", f"{entries:g} is not a whole number")
-        return None
-    if uid is None or head is None or entries is None:
-        return None
-    return {"tender_uid": uid, "audit_head": head, "entries": int(entries)}
-
-
-def _proxy_entries(
-    c: Checker,
-    raw_entries: object,
-    member_names: Container[str],
-    bidder_names: Container[str],
-    question_codes: Container[str],
-    scores: Container[tuple[str, str, str]],
-) -> list[ProxyEntryDoc]:
-    """The scores entered by proxy: each about a score the file has (its member's, for that bid and
-    question), once. Taken as written: the fields are part of the signed content, so a load must
-    write exactly what the source held (`record_shape.PROXY`)."""
-    out: list[ProxyEntryDoc] = []
-    seen: set[tuple[str, str, str]] = set()
-    for i, raw in enumerate(c.array(raw_entries, "proxy_entries")):
-        path = f"proxy_entries[{i}]"
-        p = c.obj(raw, path, PROXY_KEYS, PROXY_OPTIONAL)
-        if p is None:
-            continue
-        names = []
-        for key, pool, what in (
-            ("member", member_names, "panel member"),
-            ("bidder", bidder_names, "bidder"),
-            ("question", question_codes, "question"),
-        ):
-            if (value := _known(c, p.get(key), f"{path}.{key}", pool, what)) is not None:
-                names.append(value)
-        entered_by = c.text(p.get("entered_by"), f"{path}.entered_by", max_len=200)
-        source = c.text(p.get("source"), f"{path}.source", max_len=MAX_SOURCE)
-        entered_at = _when(c, p.get("entered_at"), f"{path}.entered_at")
-        confirmed_at = _when(c, p.get("confirmed_at", ""), f"{path}.confirmed_at", required=False)
-        if len(names) != 3 or not entered_by or not source or not entered_at or confirmed_at is None:
-            continue
-        member, bidder, question = names
-        if (member, bidder, question) not in scores:
-            c.add(path, f"the file has no score of {question} for {bidder} by {member} for it to be entered by proxy")
-        elif (member, bidder, question) in seen:
-            c.add(path, f"{member}'s score of {question} for {bidder} is entered by proxy twice")
-        elif entered_by == member:
-            c.add(f"{path}.entered_by", f"{member}'s own scores are theirs, not entered by proxy")
-        else:
-            seen.add((member, bidder, question))
-            out.append(ProxyEntryDoc(member, bidder, question, entered_by, source, entered_at, confirmed_at))
-    return out
 
 
 def read_evaluation_file(session: Session, path: Path) -> EvaluationDoc:

@@ -9,6 +9,9 @@ source database's audit chain (its tender uid, head and length), so that `svdesk
 --expect-head` in the source database ties the file to the log kept there, and `proxy_entries`,
 the scores the officer entered for a member (part of the signed content: without them a signed
 tender with such scores would not load).
+
+The parties (issue 15, `evaluation_parties`), each only where something is set: the database's
+`authority`, the procurement's details among the tender's keys, and each bidder's legal details.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from svdesk.model.entities import (
     Tender,
     TenderMeasure,
 )
+from svdesk.model.evaluation_parties import authority_entry, procurement_entry, supplier_entries
 from svdesk.model.services.tenders import active_signatures
 
 FORMAT_V1 = "svdesk-evaluation/1"  # no keys, no member details, no signatures: loaded as unsigned
@@ -234,8 +238,11 @@ def dump_evaluation(session: Session, tender: Tender) -> dict[str, Any]:
             entry["guidance"] = q.guidance
         return entry
 
+    suppliers = supplier_entries(session, tender)
+    authority = authority_entry(session)
     return {
         "format": FORMAT,
+        **({"authority": authority} if authority else {}),  # left out when none is set: old files dump as before
         "tender": {
             "reference": tender.reference,
             "title": tender.title,
@@ -253,6 +260,7 @@ def dump_evaluation(session: Session, tender: Tender) -> dict[str, Any]:
                 "descriptors": {f"{d.score:g}": d.label for d in tender.descriptors},
             },
             "hide_prices_from_quality": tender.hide_prices_from_quality,
+            **procurement_entry(session, tender),
         },
         "measures": [measure_entry(m) for m in measures],
         "questions": [question_entry(q) for q in questions],
@@ -264,6 +272,7 @@ def dump_evaluation(session: Session, tender: Tender) -> dict[str, Any]:
                     ref_of[p.tender_measure_id]: _num(p.quantity)
                     for p in sorted(pledges[b.id], key=lambda p: position_of[p.tender_measure_id])
                 },
+                **suppliers.get(b.name, {}),
             }
             for b in bidders
         ],

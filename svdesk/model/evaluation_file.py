@@ -7,11 +7,14 @@ the source database's chain and the scores entered by proxy; its signatures are 
 loads, or nothing is written.
 A version-1 file loads as unsigned, and the record says so (`services/carried_signatures`).
 
-The one import for callers; the work is done in three modules:
+The one import for callers; the work is done in these modules:
 
-  evaluation_doc     the document: read the JSON safely, validate every field, parse
-  evaluation_write   write a parsed document into the database as a tender
-  evaluation_dump    write a tender out as a document
+  evaluation_json     read the JSON safely
+  evaluation_doc      the document: validate every field, parse (with the two below)
+  evaluation_signed   version 2's member details, keys, signatures, chain and proxy entries
+  evaluation_parties  the authority, the suppliers' legal details, the procurement's details
+  evaluation_write    write a parsed document into the database as a tender
+  evaluation_dump     write a tender out as a document
 """
 
 from __future__ import annotations
@@ -22,14 +25,17 @@ from svdesk.model.evaluation_doc import (
     SCALE_KEYS,
     TENDER_KEYS,
     TENDER_OPTIONAL,
+    AuthorityDoc,
     BidderDoc,
     EvaluationDoc,
     KeyDoc,
     MeasureDoc,
     MemberDetailDoc,
+    ProcurementDoc,
     ProxyEntryDoc,
     QuestionDoc,
     SignatureDoc,
+    SupplierDoc,
     parse_document,
     read_evaluation_file,
     read_json_file,
@@ -47,14 +53,17 @@ __all__ = [
     "SCALE_KEYS",
     "TENDER_KEYS",
     "TENDER_OPTIONAL",
+    "AuthorityDoc",
     "BidderDoc",
     "EvaluationDoc",
     "KeyDoc",
     "MeasureDoc",
     "MemberDetailDoc",
+    "ProcurementDoc",
     "ProxyEntryDoc",
     "QuestionDoc",
     "SignatureDoc",
+    "SupplierDoc",
     "dump_evaluation",
     "parse_document",
     "read_evaluation_file",

@@ -1,7 +1,10 @@
 """Writing a parsed evaluation file (`EvaluationDoc`) into the database as a new tender.
 
 Everything in one go in the caller's transaction, so a load is all-or-nothing; the bulk of it
-(scores, moderation, declarations, pledge reviews, proxy entries) as set-based inserts.
+(scores, moderation, declarations, pledge reviews, proxy entries, the suppliers' details) as
+set-based inserts. The parties (`evaluation_parties`): the suppliers' and the procurement's details
+are rows of the tender's record, in the load's snapshot like the rest; the authority's profile is
+the database's, and what the load set in it is named in the load's entry.
 
 A version-2 file's signatures (their keys and seals already checked against the file by
 `evaluation_doc`) are kept only if the content written is what was signed: the loaded tender's
@@ -53,6 +56,7 @@ from svdesk.model.entities import (
 )
 from svdesk.model.errors import Problem, TenderExistsError, ValidationError
 from svdesk.model.evaluation_doc import EvaluationDoc
+from svdesk.model.evaluation_parties import SOURCED_AUTHORITY, take_authority, write_procurement, write_suppliers
 from svdesk.model.kinds import ChangeKind
 from svdesk.model.services.carried_signatures import snapshot_marks
 from svdesk.model.services.locked_record import require_replaceable
@@ -99,9 +103,18 @@ def _replaced(session: Session, tender: Tender) -> dict[str, object]:
 
 
 def write_evaluation(
-    session: Session, doc: EvaluationDoc, actor: str, replace: bool = False, source: str = ""
+    session: Session,
+    doc: EvaluationDoc,
+    actor: str,
+    replace: bool = False,
+    source: str = "",
+    *,
+    keep_authority: bool = False,
 ) -> Tender:
-    """Insert the tender and everything in it. The caller's transaction makes it all-or-nothing."""
+    """Insert the tender and everything in it. The caller's transaction makes it all-or-nothing.
+    The file's authority sets the database's profile (`evaluation_parties.take_authority`): where
+    they differ, the load is refused unless it replaces; `keep_authority` (the demo) leaves a
+    profile that is set as it is."""
     existing = session.scalars(select(Tender).where(Tender.reference == doc.reference)).first()
     replaced: dict[str, object] | None = None
     if existing is not None:
@@ -115,6 +128,7 @@ def write_evaluation(
         session.execute(delete(Signature).where(Signature.tender_id == existing.id))
         session.delete(existing)
         session.flush()
+    authority_set = take_authority(session, doc.authority, actor, replace=replace, keep=keep_authority, source=source)
     tender = Tender(
         reference=doc.reference,
         title=doc.title,
@@ -252,6 +266,9 @@ def write_evaluation(
                 for p in doc.proxy_entries
             ],
         )
+    # not fingerprinted (who the parties are is not how the bids were evaluated): the signatures hold
+    write_procurement(session, tender, doc.procurement)
+    write_suppliers(session, bidders, doc.suppliers)
     _write_signed(session, tender, doc, members)
     session.flush()
     record = state.read_record(session, tender)
@@ -268,6 +285,7 @@ def write_evaluation(
         {
             "source": source,
             **snapshot_marks(doc.format, bool(doc.signatures), doc.record),
+            **({SOURCED_AUTHORITY: authority_set} if authority_set else {}),
             "state": state.state_of(tender, record),
         },
     )

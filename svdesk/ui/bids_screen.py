@@ -28,11 +28,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from svdesk.app import parties
 from svdesk.app import pledges as pl
 from svdesk.app.errors import SvdeskError
 from svdesk.app.pledges import ImportStatus, PledgeCell, PledgeGrid, PledgeImport, PledgeImportPlan, PledgeSheet
 from svdesk.ui.background import Worker, run_with_progress
+from svdesk.ui.detail_fields import parties_locked
 from svdesk.ui.screen_base import Desk, Refresh, TenderScreen
+from svdesk.ui.supplier_details import SupplierDetails
 from svdesk.ui.undo import EditCommand
 
 Index = QModelIndex | QPersistentModelIndex
@@ -239,15 +242,19 @@ class BidsScreen(TenderScreen):
         for b in (self.verify_accept, self.verify_reduce, self.verify_reject):
             verify.addWidget(b)
         verify.addStretch(1)
+        self.supplier_details = SupplierDetails(self)  # the bidder of the grid's current column
+        self.grid.selectionModel().currentChanged.connect(self._column_chosen)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.grid, 1)
         layout.addLayout(verify)
+        layout.addWidget(self.supplier_details)
         layout.addWidget(self.message)
 
     def load(self) -> None:
         if self.reference is None:
             return
+        self.supplier_details.flush()  # what was typed and not yet left is saved before it is read again
         g, self.loaded_version = pl.pledge_grid_versioned(self.db, self.reference)
         self.grid_data = g
         locked = self.locked()
@@ -263,8 +270,17 @@ class BidsScreen(TenderScreen):
         )
         for w in (self.add, self.import_button, self.verify_accept, self.verify_reduce, self.verify_reject):
             w.setEnabled(locked is None)
+        # completed after sign-off too, until the award decision (svdesk.app.parties)
+        details_locked = parties_locked(self.db, self.reference)
+        self.supplier_details.set_suppliers(parties.suppliers(self.db, self.reference), details_locked)
         if locked:
-            self.show_message(f"Read only: {locked}")
+            still = "" if details_locked else ". The suppliers' details can still be completed until the award"
+            self.show_message(f"Read only: {locked}{still}")
+
+    def _column_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        g = self.grid_data
+        if g is not None and current.isValid() and current.column() < len(g.bidders):
+            self.supplier_details.choose(g.bidders[current.column()][0])
 
     def _cell_edited(self, row: int, column: int, typed: str) -> None:
         if self.grid_data is None:

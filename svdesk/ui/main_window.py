@@ -250,6 +250,7 @@ class MainWindow(QMainWindow):
             QAction("&New tender…", self, shortcut=QKeySequence.StandardKey.New, triggered=self.new_tender)
         )
         self.databases.populate(file_menu)
+        file_menu.addAction(QAction("&Authority profile…", self, triggered=self.edit_authority_profile))
         file_menu.addSeparator()
         file_menu.addAction(
             QAction(
@@ -505,6 +506,12 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentIndex(SIGNOFF)  # which reloads it
 
     # --- misc -------------------------------------------------------------------------------------
+
+    def edit_authority_profile(self) -> None:
+        """The contracting authority's profile: one per database, so in the File menu."""
+        from svdesk.ui.authority_dialog import edit_authority_profile
+
+        edit_authority_profile(self, self.db, self.actor)
 
     def show_about(self) -> None:
         QMessageBox.about(

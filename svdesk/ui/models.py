@@ -150,7 +150,7 @@ class ResultsTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.FontRole and col == self.COL_TOTAL:
             return self._bold
         if role == Qt.ItemDataRole.ToolTipRole and r.excluded:
-            return "Excluded: " + "; ".join(r.exclusion_reasons)
+            return "Disqualified: " + "; ".join(r.exclusion_reasons)
         if role == ObjectRole:
             return r
         return None
@@ -164,7 +164,7 @@ class ResultsTableModel(QAbstractTableModel):
 
         match col:
             case self.COL_RANK:
-                return "Excluded" if r.excluded else f"{r.rank}{'=' if r.tied else ''}"
+                return "Disqualified" if r.excluded else f"{r.rank}{'=' if r.tied else ''}"
             case self.COL_BIDDER:
                 return r.name
             case self.COL_PRICE:

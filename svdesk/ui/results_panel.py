@@ -1,4 +1,4 @@
-"""The Results tab: the ranking with each score component, the exclusions and two charts."""
+"""The Results tab: the ranking with each score component, the disqualified tenders and two charts."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ class ResultsPanel(QWidget):
         self.caption.setText("<b>Results: final</b>" if results.final else PROVISIONAL)
         self.exclusions.setText(
             "<br>".join(
-                f"<b>{_html(b.name)}</b> is excluded: {_html('; '.join(b.exclusion_reasons))}"
+                f"<b>{_html(b.name)}</b> is disqualified: {_html('; '.join(b.exclusion_reasons))}"
                 for b in results.bidders
                 if b.excluded
             )

@@ -19,8 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from svdesk.app import parties
 from svdesk.app import setup as su
 from svdesk.app.setup import SetupView, Weights, weights_problem
+from svdesk.ui.detail_fields import parties_locked
+from svdesk.ui.procurement_details import ProcurementDetails
 from svdesk.ui.screen_base import Desk, Refresh, TenderScreen
 
 
@@ -118,8 +121,12 @@ class SetupScreen(TenderScreen):
         scale_box = QGroupBox("Score scale")
         scale_box.setLayout(scale)
 
+        self.procurement_details = ProcurementDetails(self)
+        top = QHBoxLayout()
+        top.addWidget(details_box, 1)
+        top.addWidget(self.procurement_details, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(details_box)
+        layout.addLayout(top)
         layout.addWidget(weights_box)
         layout.addWidget(scale_box, 1)
         layout.addWidget(self.message)
@@ -137,8 +144,12 @@ class SetupScreen(TenderScreen):
     def load(self) -> None:
         if self.reference is None:
             return
+        self.procurement_details.flush()  # what was typed and not yet left is saved before it is read again
         view = su.setup_view(self.db, self.reference)
         locked = self.locked()
+        # completed after sign-off too, until the award decision (svdesk.app.parties)
+        details_locked = parties_locked(self.db, self.reference)
+        self.procurement_details.show_procurement(parties.procurement(self.db, self.reference), details_locked)
         self._loading = True
         try:
             self.reference_label.setText(view.reference)
@@ -178,7 +189,8 @@ class SetupScreen(TenderScreen):
         ):
             widget.setEnabled(locked is None)
         if locked:
-            self.show_message(f"Read only: {locked}")
+            still = "" if details_locked else ". The procurement and award details can still be completed"
+            self.show_message(f"Read only: {locked}{still}")
 
     def _weights(self) -> Weights:
         return Weights(self.price.value(), self.quality.value(), self.social.value())

@@ -1,7 +1,11 @@
 """Sign-off: where the workflow stands, each member's signature, award and reopening; the record.
 
 A member signs as the person signed in (`Desk.signed_in`), sealing the signature with their key; with
-no one signed in who has still to sign, Sign asks for sign-in first (the sign-in dialog), then signs."""
+no one signed in who has still to sign, Sign asks for sign-in first (the sign-in dialog), then signs.
+
+Beside it: what regulation 31 still needs before the award (`open_items_panel`), the passages
+withheld from the other suppliers (`redaction_dialog`) and, once signed off, the award stage
+(`award_panel`). Each is read with the rest of the screen, every time it is shown."""
 
 from __future__ import annotations
 
@@ -9,21 +13,26 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from svdesk.app import identity, signoff
+from svdesk.app import award, checks, identity, parties, signoff
 from svdesk.app.identity import SignedIn
 from svdesk.app.signoff import Status, VerifyReport
 from svdesk.app.unit import Outcome
+from svdesk.ui.award_panel import AwardPanel
 from svdesk.ui.background import run_in_process
+from svdesk.ui.open_items_panel import OpenItemsPanel
 from svdesk.ui.record_views import RecordPanel
+from svdesk.ui.redaction_dialog import WithheldPanel
 from svdesk.ui.screen_base import Desk, Refresh, TenderScreen
 from svdesk.ui.sign_in import SignInDialog, open_sign_in, person_text
 
@@ -47,35 +56,52 @@ class SignOffScreen(TenderScreen):
         self.open_moderation = QPushButton("Open moderation", objectName="openModeration")
         self.signer = QLabel(objectName="signer")  # who signs: the person signed in
         self.sign = QPushButton("Sign in to sign off\u2026", objectName="signButton")
-        self.award = QPushButton("Record the award", objectName="awardButton")
         self.reopen = QPushButton("Reopen…", objectName="reopenButton")
         self.open_scoring.clicked.connect(lambda: self.step("open-scoring"))
         self.open_moderation.clicked.connect(lambda: self.step("open-moderation"))
         self.sign.clicked.connect(lambda: self.step("sign"))
-        self.award.clicked.connect(lambda: self.step("award"))
         self.reopen.clicked.connect(lambda: self.step("reopen"))
         row = QHBoxLayout()
-        for w in (self.open_scoring, self.open_moderation, self.signer, self.sign, self.award, self.reopen):
+        for w in (self.open_scoring, self.open_moderation, self.signer, self.sign, self.reopen):
             row.addWidget(w)
         row.addStretch(1)
         box = QGroupBox("Workflow")
         bv = QVBoxLayout(box)
         bv.addWidget(self.status)
-        bv.addWidget(
-            QLabel(
-                "By signing, a member confirms that they declared every conflict of interest before seeing the bids, "
-                "scored independently, and agrees the consensus scores and rationales as recorded. The signature "
-                "stores the time and the fingerprint of exactly what was signed.",
-                wordWrap=True,
-            )
+        self.signing_means = QLabel(
+            "By signing, a member confirms that they declared every conflict of interest before seeing the bids, "
+            "scored independently, and agrees the consensus scores and rationales as recorded. The signature "
+            "stores the time and the fingerprint of exactly what was signed.",
+            objectName="signingMeans",
+            wordWrap=True,
         )
+        bv.addWidget(self.signing_means)
         bv.addLayout(row)
         self.record = RecordPanel()
         self.record.verify_requested.connect(self.reload)
+        self.open_items = OpenItemsPanel()
+        self.withheld = WithheldPanel(self)
+        self.award_panel = AwardPanel(self)
+        left, right = QVBoxLayout(), QVBoxLayout()
+        left.addWidget(self.open_items, 3)
+        left.addWidget(self.withheld, 2)
+        right.addWidget(self.award_panel)
+        right.addStretch(1)
+        columns = self.columns = QHBoxLayout()
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 1)
+        body = QWidget(objectName="signoffBody")
+        inside = QVBoxLayout(body)
+        inside.setContentsMargins(0, 0, 0, 0)
+        inside.addWidget(box)
+        inside.addLayout(columns, 1)
+        inside.addWidget(self.record)
+        scroll = QScrollArea(objectName="signoffScroll", widgetResizable=True)  # a small window scrolls
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
         layout = QVBoxLayout(self)
-        layout.addWidget(box)
-        layout.addWidget(self.record, 1)
-        layout.addWidget(self.message)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.message)  # outside: the outcome of a step is always in sight
 
     def load(self) -> None:
         if self.reference is None:
@@ -101,10 +127,26 @@ class SignOffScreen(TenderScreen):
         self.open_moderation.setEnabled(writable and status == "scoring")
         self.may_sign = writable and status == "moderation" and bool(unsigned)
         self._show_signer()
-        self.award.setEnabled(writable and status == "signed_off")
         self.reopen.setEnabled(writable and status != "draft")
+        self.signing_means.setVisible(status in ("draft", "scoring", "moderation"))  # signing is still to come
         self.record.show_record(locked_reason=view.status.locked, signatures=signed, unsigned=unsigned)
+        self._show_award_stage(status, writable)
         self.verify_in_background()
+
+    def _show_award_stage(self, status: str, writable: bool) -> None:
+        """What regulation 31 still needs, the passages withheld and the award stage, as recorded now."""
+        awarded = status == "awarded"
+        items = [] if awarded else checks.open_items(self.db, self.reference)
+        self.open_items.show_items(items)
+        self.open_items.setVisible(not awarded)
+        moderated = status in ("moderation", "signed_off", "awarded")  # the consensus explanations exist
+        self.withheld.show_rows(parties.redactions_of(self.db, self.reference), writable and moderated and not awarded)
+        self.withheld.setVisible(moderated)
+        signed_off = status in ("signed_off", "awarded")
+        view = award.award_view(self.db, self.reference) if signed_off else None
+        self.award_panel.show_stage(view, status, writable, len(items))
+        self.columns.setStretch(1, 3 if awarded else 2)  # awarded: the award stage wants the room
+        self.columns.setStretch(0, 2)
 
     def verify_in_background(self) -> None:
         """Verification replays the whole log: half a second on a framework, so in a helper process.

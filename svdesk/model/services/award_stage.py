@@ -14,8 +14,11 @@ The law, as built here (Procurement Act 2023):
   what day and approving which recommendation, in the tender's audit log like every other change.
 
 The award decision is refused while the tender is not signed off, while any item regulation 31
-asks the assessment summaries to hold is missing (`reg31_check`), and without a decision-maker and
-their delegated authority.
+of the Procurement Regulations 2024 asks the assessment summaries to hold, or the decision needs
+(the authority's name and identifier, reg 27(2)(a)), is open (`reg31_check.open_items`: the message
+counts them and names the first few; `svdesk check` and the Sign-off screen's "Before the award"
+panel list them all), and without a decision-maker and their delegated authority (given, or the
+procurement's details; Act s.98(1)).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from svdesk.model.contact import checked_day, checked_text
 from svdesk.model.entities import AwardRecord, Tender, TenderStatus
 from svdesk.model.errors import ValidationError, WorkflowError
 from svdesk.model.kinds import ChangeKind
-from svdesk.model.services import parties
+from svdesk.model.services import parties, reg31_check
 from svdesk.model.services.tenders import require_status
 from svdesk.model.standstill import Standstill, standstill
 
@@ -125,6 +128,7 @@ def decide(
     details = parties.procurement(session, tender)
     who = checked_text(decision_maker or details.decision_maker, "decision-maker", 300)
     under = checked_text(delegated_authority or details.delegated_authority, "delegated authority", 1000)
+    _refuse_while_open(session, tender, who, under)
     missing = [name for name, value in (("a decision-maker", who), ("their delegated authority", under)) if not value]
     if missing:
         raise ValidationError(f"recording the award decision needs {' and '.join(missing)}")
@@ -150,6 +154,28 @@ def decide(
     _record(session, tender, actor, ChangeKind.AWARD_DECIDE, row, before)
     _set_awarded(session, tender, actor)
     return award_view(session, tender)
+
+
+# The items `decide` checks itself, with its own message, when nothing else is open.
+_DECIDE_OWN = {reg31_check.DECISION_MAKER, reg31_check.DELEGATED_AUTHORITY, reg31_check.NO_SINGLE_WINNER}
+_NAMED = 3  # open items the refusal names; the rest are counted
+
+
+def _refuse_while_open(session: Session, tender: Tender, who: str, under: str) -> None:
+    """Refused while anything the summaries or the decision need is open (the decision-maker and
+    delegated authority given to `decide` count as recorded)."""
+    given = {reg31_check.DECISION_MAKER: who, reg31_check.DELEGATED_AUTHORITY: under}
+    items = [i for i in reg31_check.open_items(session, tender) if not given.get(i.item)]
+    if all(i.item in _DECIDE_OWN for i in items):
+        return  # nothing, or only what `decide` says in its own words
+    named = "; ".join(i.text for i in items[:_NAMED])
+    more = f"; and {len(items) - _NAMED} more" if len(items) > _NAMED else ""
+    raise WorkflowError(
+        f"recording the award decision: {len(items)} item{'s' if len(items) != 1 else ''} the assessment "
+        f"summaries (regulation 31 of the Procurement Regulations 2024) or the award need "
+        f"{'are' if len(items) != 1 else 'is'} not recorded: {named}{more}. `svdesk check` and the Sign-off "
+        'screen\'s "Before the award" panel list them; nothing was recorded'
+    )
 
 
 def _set_awarded(session: Session, tender: Tender, actor: str) -> None:

@@ -40,7 +40,8 @@ from svdesk.model.services.tenders import find_bidder
 DEFAULT_INTERNAL_MARKING = "OFFICIAL-SENSITIVE: COMMERCIAL"
 DEFAULT_SUPPLIER_MARKING = "OFFICIAL"
 LOGO_LIMIT = 2_000_000  # bytes: a letterhead logo, not a photograph
-# The competitive tendering procedures of the Procurement Act 2023, s.20(2): offered, not imposed.
+# The competitive tendering procedures of the Procurement Act 2023, s.20(2): an assessment summary
+# (s.50(3)) follows an award under s.19, after one of these two, so the procedure is one of them.
 PROCEDURES = ("Open procedure", "Competitive flexible procedure")
 
 
@@ -245,7 +246,10 @@ def set_procurement(session: Session, tender: Tender, actor: str, **fields: obje
         )
         session.add(detail)
     for name, value in fields.items():
-        setattr(detail, name, checked_text(str(value or ""), name.replace("_", " "), _PROCUREMENT_TEXT[name]))
+        text = checked_text(str(value or ""), name.replace("_", " "), _PROCUREMENT_TEXT[name])
+        if name == "procedure" and text and text not in PROCEDURES:
+            raise ValidationError(f"procedure: {text!r} is not one of {', '.join(map(repr, PROCEDURES))} (s.20(2))")
+        setattr(detail, name, text)
     session.flush()
     after = state.procurement_value(detail)
     if after != before:

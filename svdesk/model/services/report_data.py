@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import NamedTuple
 
@@ -21,8 +21,11 @@ from svdesk.model.kinds import Role, TenderStatus
 from svdesk.model.pledge_value import accepted_quantity, accepted_value, pledged_value
 from svdesk.model.rows import bulk_work
 from svdesk.model.scoring import Results, compute_results, question_shares
-from svdesk.model.services import workflow
+from svdesk.model.services import parties, workflow
+from svdesk.model.services.award_stage import AwardView, award_view
 from svdesk.model.services.declaration_source import declaration_source
+from svdesk.model.services.parties import Authority, Procurement, Supplier
+from svdesk.model.services.redactions import RedactionRow, redactions
 from svdesk.model.services.results import scoring_input
 from svdesk.model.services.verify import verify_tender
 
@@ -181,6 +184,29 @@ class ReportData:
     loaded_from: str = ""
     loaded_at: str = ""
     proxies: list[ProxyRow] = field(default_factory=list)  # scores the officer entered for a member
+    # the parties as the law names them (issue 15): what the assessment summaries (reg 31) and the
+    # award report print about the authority, each supplier, the procurement and the award stage
+    authority: Authority = field(default_factory=Authority)
+    suppliers: dict[str, Supplier] = field(default_factory=dict)  # bidder name -> its legal details
+    procurement: Procurement = field(default_factory=Procurement)
+    redactions: list[RedactionRow] = field(default_factory=list)  # passages withheld (s.94), in order made
+    award: AwardView = field(default_factory=AwardView)
+    issued_on: str = field(default_factory=lambda: date.today().isoformat())  # the day a letter is dated
+
+    def supplier(self, name: str) -> Supplier:
+        """A bidder's legal details (its name alone when none were given)."""
+        return self.suppliers.get(name) or Supplier(name)
+
+    def withheld(self, bidder: str, question: str) -> list[str]:
+        """The passages of the bid's consensus explanation of `question` withheld from other suppliers."""
+        return self._withheld.get((bidder, question), [])
+
+    @cached_property
+    def _withheld(self) -> dict[tuple[str, str], list[str]]:
+        out: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for r in self.redactions:
+            out[(r.bidder, r.question)].append(r.passage)
+        return dict(out)
 
     @cached_property
     def proxy_cells(self) -> dict[tuple[str, str, str], ProxyRow]:
@@ -251,13 +277,15 @@ class ReportData:
         return self.descriptors.get(score, "")
 
 
-def report_data(session: Session, tender: Tender) -> ReportData:
+def report_data(session: Session, tender: Tender, *, issued_on: date | None = None) -> ReportData:
+    """`issued_on`: the day the documents are dated (today unless given: tests and re-issues fix it)."""
     with bulk_work():
-        return _report_data(session, tender)
+        return _report_data(session, tender, issued_on or date.today())
 
 
-def _report_data(session: Session, tender: Tender) -> ReportData:
-    """Read the record once (plain rows) and build everything from it; `verify` gets the same read."""
+def _report_data(session: Session, tender: Tender, issued_on: date) -> ReportData:
+    """Read the record once (plain rows) and build everything from it; `verify` gets the same read.
+    The parties, redactions and award stage are a handful of queries per tender, never per row."""
     record = state.read_record(session, tender)
     entries = audit.read_entries(session, tender.uid)  # read once: for verify and the declarations' source
     verify = verify_tender(session, tender, record=record, entries=entries)
@@ -357,6 +385,12 @@ def _report_data(session: Session, tender: Tender) -> ReportData:
         loaded_from=source.loaded_from,
         loaded_at=source.loaded_at,
         proxies=proxies,
+        authority=parties.authority(session),
+        suppliers={sup.name: sup for sup in parties.suppliers(session, tender)},
+        procurement=parties.procurement(session, tender),
+        redactions=redactions(session, tender),
+        award=award_view(session, tender),
+        issued_on=issued_on.isoformat(),
     )
 
 
