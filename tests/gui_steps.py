@@ -158,3 +158,25 @@ def answering(
     focus_back(qtbot, window)
     if errors:
         raise errors[0]
+
+
+def type_and_leave(qtbot: QtBot, field: QWidget, text: str) -> None:
+    """Click into the field, type `text` over what it holds, and Tab out of it."""
+    qtbot.mouseClick(field, LEFT, pos=field.rect().center())
+    assert field.hasFocus(), f"{field.objectName()} took no focus"
+    retype(qtbot, field, text)
+    qtbot.keyClick(field, Qt.Key.Key_Tab)
+    assert not field.hasFocus(), f"Tab did not leave {field.objectName()}"
+
+
+def type_lines(qtbot: QtBot, box: Any, lines: list[str]) -> None:
+    """Type an address into a multi-line box, a line at a time, and Tab out of it."""
+    qtbot.mouseClick(box.viewport(), LEFT)
+    assert box.hasFocus()
+    qtbot.keyClick(box, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    for n, line in enumerate(lines):
+        if n:
+            qtbot.keyClick(box, Qt.Key.Key_Return)
+        qtbot.keyClicks(box, line)
+    qtbot.keyClick(box, Qt.Key.Key_Tab)
+    assert not box.hasFocus() and "\t" not in box.toPlainText()

@@ -2,16 +2,19 @@
 what the window shows (no model or use-case import)."""
 
 import pytest
-from PySide6.QtCore import QModelIndex, QSettings, Qt
+from PySide6.QtCore import QModelIndex, QPoint, QSettings, Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialogButtonBox,
     QDoubleSpinBox,
     QFileDialog,
     QInputDialog,
     QLineEdit,
+    QPushButton,
     QTableWidget,
 )
 
+from svdesk.ui.authority_dialog import AuthorityDialog
 from svdesk.ui.bids_screen import PledgePreview
 from svdesk.ui.main_window import (
     BIDS,
@@ -28,7 +31,21 @@ from svdesk.ui.main_window import (
 from svdesk.ui.measures_screen import RefRole  # the role the tree keeps a measure's ref in
 from svdesk.ui.new_tender import NewTenderDialog
 from svdesk.ui.opening import open_for_gui
-from tests.gui_steps import ALT, CTRL, answering, child, choose, click, click_cell, focus_back, ok_button, retype
+from tests.gui_steps import (
+    ALT,
+    CTRL,
+    LEFT,
+    answering,
+    child,
+    choose,
+    click,
+    click_cell,
+    focus_back,
+    ok_button,
+    retype,
+    type_and_leave,
+    type_lines,
+)
 from tests.keys import passphrase_of
 from tests.sheets import plain_workbook, seed003_rows
 from tests.sign_in_steps import offered
@@ -116,6 +133,25 @@ def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot, monkeypatch
     assert "sum to 100" in w.setup.weights_state.text()
     assert w.setup.message.text() == "Weights saved.", w.setup.message.text()
     assert "Suggested social value weight: <b>10</b>" in w.setup.suggestion.text()
+    # The procurement's details, typed beside the tender's: the award needs them (reg 31(2)(d)(ii))
+    procurement = w.setup.procurement_details
+    choose(qtbot, procurement.procedure, "Open")
+    type_and_leave(qtbot, procurement.criteria_at, "https://tenders.highways.example/GUI-1, volume 2")
+    type_and_leave(qtbot, procurement.decision_maker, "Director of Highways")
+    type_and_leave(qtbot, procurement.delegated_authority, "Scheme of delegation, para 4.3")
+    assert w.setup.message.text() == "The delegated authority is saved.", w.setup.message.text()
+    # The contracting authority, once per database (File > Authority profile…)
+
+    def authority(dialog):
+        type_and_leave(qtbot, dialog.fields["name"], "Borough of Testford Council")
+        type_lines(qtbot, dialog.fields["address"], ["Town Hall", "Testford TF1 1AA"])
+        type_and_leave(qtbot, dialog.fields["email"], "procurement@testford.example")
+        type_and_leave(qtbot, dialog.fields["identifier"], "PBCP-1234-ABCD")
+        click(qtbot, child(dialog, QDialogButtonBox).button(QDialogButtonBox.StandardButton.Close))
+
+    file_menu = w.menuBar().actions()[0].menu()
+    with answering(qtbot, (AuthorityDialog, authority)):
+        next(a for a in file_menu.actions() if a.text() == "&Authority profile…").trigger()
     # Measures: search "apprentice" finds NT10; add NT1, NT3, NT10, NT18 (the seed sheet's refs)
     open_stage(qtbot, w, MEASURES)  # screens load when opened, as a user opens them
     qtbot.keyClicks(w.measures.search, "apprentice")
@@ -128,13 +164,14 @@ def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot, monkeypatch
     # Questions
     open_stage(qtbot, w, QUESTIONS)
     q = w.questions
-    for code, section, weight, minimum in (
-        ("Q1", "Quality", 60, 2),
-        ("Q2", "Quality", 40, None),
-        ("SV1", "Social value", 100, None),
+    for code, title, section, weight, minimum in (
+        ("Q1", "Method statement", "Quality", 60, 2),
+        ("Q2", "Health and safety", "Quality", 40, None),
+        ("SV1", "Local employment and skills", "Social value", 100, None),
     ):
         click(qtbot, q.new)
         retype(qtbot, q.code, code)
+        retype(qtbot, q.title, title)  # each criterion's title goes into every assessment summary
         choose(qtbot, q.section, section)
         qtbot.keyClicks(q.text, f"{code}: describe your approach, with evidence.")
         retype(qtbot, q.weight, str(weight))
@@ -159,6 +196,14 @@ def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot, monkeypatch
         click(qtbot, w.bids.add)
         assert w.bids.message.text() == f"Registered {name}.", w.bids.message.text()
     assert w.bids.grid_model.columnCount() == 3
+    # Each supplier as the law names it: postal address, email, unique identifier (reg 31(2)(b), (c))
+    details = w.bids.supplier_details
+    for n, name in enumerate(("Acme Roads", "Brightway Ltd", "Sandstone Support Services")):
+        choose(qtbot, details.choice, name)
+        type_lines(qtbot, details.address, [f"{n + 1} Mill Lane", "Testford TF2 2BB"])
+        type_and_leave(qtbot, details.email, f"tenders@{name.split()[0].lower()}.example")
+        type_and_leave(qtbot, details.identifier, f"0912345{n}")
+        assert w.bids.message.text() == f"{name}'s unique identifier saved.", w.bids.message.text()
     _h, rows = seed003_rows()
     sheet = plain_workbook(tmp_path / "sandstone.xlsx", rows)
     # the one stand-in: the native file dialog, answered with the sheet's path
@@ -294,7 +339,10 @@ def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot, monkeypatch
             click_cell(qtbot, w.moderation.grid, grid.index(r, c))
             qtbot.keyClick(w.moderation.rationale, Qt.Key(Qt.Key.Key_0 + agreed), ALT)
             assert w.moderation.choice.value() == agreed
-            qtbot.keyClicks(w.moderation.rationale, "Agreed: the bid names staff (section 2) and a dated plan.")
+            qtbot.keyClicks(  # an explanation of its own for each bid and criterion: reused text is flagged
+                w.moderation.rationale,
+                f"Agreed: the bid names its staff in section {r + 1}.{c + 1} and gives a dated plan (appendix {c}).",
+            )
             click(qtbot, w.moderation.save)
             assert w.moderation.message.text().startswith("Saved the consensus"), w.moderation.message.text()
             assert grid.data(grid.index(r, c)).endswith(f"\u2192 {agreed}")
@@ -335,3 +383,41 @@ def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot, monkeypatch
     with qtbot.waitSignal(w.signoff.verified, timeout=60_000):  # verified in the helper process
         click(qtbot, w.record.verify_button)
     assert w.record.verified.text().startswith("Verified"), w.record.verified.text()
+    # Before the award: nothing regulation 31 asks for is missing (every detail was typed above)
+    assert w.signoff.open_items.count == 0, w.signoff.open_items.shown_rows()
+    # A passage of the winner's explanation withheld from the other suppliers (s.94), with a reason
+    withheld = w.signoff.withheld
+    click(qtbot, withheld.open_button)
+    dialog = withheld.dialog
+    edit = dialog.explanation
+    qtbot.mouseClick(edit.viewport(), LEFT, pos=QPoint(5, 5))
+    qtbot.keyClick(edit, Qt.Key.Key_Home, CTRL)
+    for _ in range(3):  # "Agreed: the bid": three words, selected with Shift+Ctrl+Right
+        qtbot.keyClick(edit, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier | CTRL)
+    qtbot.keyClicks(dialog.reason, "Names the bidder's staffing model")
+    click(qtbot, dialog.withhold)
+    assert "Withheld" in dialog.said.text(), dialog.problem.text()
+    click(qtbot, dialog.findChild(QPushButton, "redactionDialogClose"))
+    assert withheld.summary.text() == "1 passage withheld."
+    # The award decision: the dialog prefilled from the procurement's details, then confirmed
+    panel = w.signoff.award_panel
+    click(qtbot, panel.decide)
+    decision = panel.decision_dialog
+    first = next(name for name, row in shown.items() if row[results.COL_RANK] == "1")  # as Results ranks them
+    assert decision.recommendation.text() == f"<b>{first}</b>"
+    assert decision.decision_maker.text() == "Director of Highways"
+    click(qtbot, decision.ok)  # today
+    qtbot.mouseClick(decision.confirm.findChild(QPushButton, "awardConfirmRecord"), LEFT)
+    assert w.signoff.message.text() == "Recorded the award decision.", w.signoff.message.text()
+    assert "Status: awarded" in w.signoff.status.text()
+    # The assessment summaries sent, then the contract award notice: the standstill starts today
+    for step in ("summaries", "notice"):
+        click(qtbot, panel.buttons[step])
+        click(qtbot, panel.day_dialog.ok)  # today
+        assert not panel.day_dialog.isVisible(), panel.day_dialog.problem.text()
+    assert "the last is <b>" in panel.standstill.text()
+    assert panel.next_step.text().startswith("Next: enter into the contract on or after")
+    # The contract cannot be entered into during the standstill (s.51): refused, and said why
+    click(qtbot, panel.buttons["contract"])
+    click(qtbot, panel.day_dialog.ok)
+    assert panel.day_dialog.isVisible() and "the standstill period runs until" in panel.day_dialog.problem.text()

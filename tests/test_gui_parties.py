@@ -19,7 +19,7 @@ from svdesk.ui.main_window import MainWindow
 from svdesk.ui.screen_base import Desk
 from svdesk.ui.setup_screen import SetupScreen
 from tests.factory import complete_award_details
-from tests.gui_steps import LEFT, answering, choose, click, click_cell, retype
+from tests.gui_steps import LEFT, answering, choose, click, click_cell, type_and_leave, type_lines
 from tests.keys import DEMO_PANEL, officer, sign
 
 REF = "PAR-1"
@@ -56,28 +56,6 @@ def screen_of(cls, desk, qtbot, reference=REF):
     screen.show_tender(reference)
     screen.bring_up_to_date(reads.version(desk.db, reference))
     return screen
-
-
-def type_and_leave(qtbot, field, text):
-    """Click into the field, type `text` over what it holds, and Tab out of it."""
-    qtbot.mouseClick(field, LEFT, pos=field.rect().center())
-    assert field.hasFocus(), f"{field.objectName()} took no focus"
-    retype(qtbot, field, text)
-    qtbot.keyClick(field, TAB)
-    assert not field.hasFocus(), f"Tab did not leave {field.objectName()}"
-
-
-def type_lines(qtbot, box, lines):
-    """Type an address into a multi-line box, a line at a time, and Tab out of it."""
-    qtbot.mouseClick(box.viewport(), LEFT)
-    assert box.hasFocus()
-    qtbot.keyClick(box, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    for n, line in enumerate(lines):
-        if n:
-            qtbot.keyClick(box, Qt.Key.Key_Return)
-        qtbot.keyClicks(box, line)
-    qtbot.keyClick(box, TAB)
-    assert not box.hasFocus() and "\t" not in box.toPlainText()
 
 
 def tab_round(qtbot, start, steps=20):
