@@ -143,6 +143,8 @@ def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot, monkeypatch
     # The contracting authority, once per database (File > Authority profile…)
 
     def authority(dialog):
+        dialog.activateWindow()  # in front, as a dialog opened from the menu is
+        qtbot.waitUntil(dialog.isActiveWindow)
         type_and_leave(qtbot, dialog.fields["name"], "Borough of Testford Council")
         type_lines(qtbot, dialog.fields["address"], ["Town Hall", "Testford TF1 1AA"])
         type_and_leave(qtbot, dialog.fields["email"], "procurement@testford.example")
@@ -341,7 +343,11 @@ def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot, monkeypatch
             assert w.moderation.choice.value() == agreed
             qtbot.keyClicks(  # an explanation of its own for each bid and criterion: reused text is flagged
                 w.moderation.rationale,
-                f"Agreed: the bid names its staff in section {r + 1}.{c + 1} and gives a dated plan (appendix {c}).",
+                f"Agreed {agreed}: section {r + 1}.{c + 1} names the site supervisor and six operatives, and "
+                f"appendix {c} gives a dated mobilisation plan with weekly inspections; no performance data is given."
+                if agreed == 4
+                else f"Agreed {agreed}: section {r + 1}.{c + 1} gives no traffic management plan for the rural "
+                "routes and appendix 0 leaves the winter gritting rota to be agreed after award.",
             )
             click(qtbot, w.moderation.save)
             assert w.moderation.message.text().startswith("Saved the consensus"), w.moderation.message.text()

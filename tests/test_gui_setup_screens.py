@@ -214,8 +214,12 @@ def test_bids_import_a_sheet_after_its_preview(desk, qtbot, tmp_path):
     previews = []
     assert screen.import_sheet(sheet, SANDSTONE, confirm=lambda plan: previews.append(plan) or True)
     assert {r.ref: r.status for r in previews[0].rows}["NT18"] == "mismatch"
-    assert screen.message.text().startswith(f"Imported {len(previews[0].rows)} rows for {SANDSTONE}: £")
-    assert len(pledges.pledge_grid(desk.db, REF).cells) == 4
+    written = len(pledges.pledge_grid(desk.db, REF).cells)
+    assert written == 4  # the pledges on the tender's four measures; the sheet's other rows write nothing
+    rows = len(previews[0].rows)
+    assert screen.message.text().startswith(
+        f"Imported 4 pledges for {SANDSTONE} ({rows} rows read, {rows - 4} without a pledge to write): £"
+    ), screen.message.text()
     assert [b.label for b in list_backups(desk.db)] == ["pre-import"]
     assert not screen.import_sheet(sheet, "Nobody", confirm=lambda plan: True)
     assert "no bidder named 'Nobody'" in screen.message.text() and "Nothing was imported." in screen.message.text()
@@ -267,3 +271,24 @@ def test_the_set_up_screens_reach_the_record_only_through_the_use_cases():
             )
             offenders += [f"{name}: {m}" for m in modules if m.startswith(FORBIDDEN)]
     assert offenders == []
+
+
+def test_a_letter_typed_into_an_amount_is_refused_aloud_and_the_amount_kept(desk, qtbot):
+    """Issue 17: letters in the contract value or a price were dropped without a word."""
+    from svdesk.app import setup as setup_use_cases
+    from svdesk.ui.setup_screen import SetupScreen
+
+    screen = shown(SetupScreen(desk), qtbot)
+    field = screen.contract_value
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, "2.4m")
+    assert "'m' cannot be part of an amount" in screen.message.text(), screen.message.text()
+    assert field.cleanText() == "2.4"  # the digits typed are kept, the letter is not
+    assert setup_use_cases.setup_view(desk.db, REF).contract_value == 2_400_000  # nothing saved yet
+    bids = _bids(desk, qtbot)
+    bids.new_price.setFocus()
+    bids.new_price.clear()
+    qtbot.keyClicks(bids.new_price, "1985000e")
+    assert "New bidder's price: 'e' cannot be part of an amount" in bids.message.text()
+    assert bids.new_price.value() == 1_985_000

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
@@ -34,6 +33,7 @@ from svdesk.app.errors import SvdeskError
 from svdesk.app.pledges import ImportStatus, PledgeCell, PledgeGrid, PledgeImport, PledgeImportPlan, PledgeSheet
 from svdesk.ui.background import Worker, run_with_progress
 from svdesk.ui.detail_fields import parties_locked
+from svdesk.ui.money_box import MoneyBox
 from svdesk.ui.screen_base import Desk, Refresh, TenderScreen
 from svdesk.ui.supplier_details import SupplierDetails
 from svdesk.ui.undo import EditCommand
@@ -209,11 +209,8 @@ class BidsScreen(TenderScreen):
         self.new_name = QLineEdit(objectName="newBidderName")
         self.new_name.setPlaceholderText("Bidder's name")
         self.new_name.setAccessibleName("New bidder's name")
-        self.new_price = QDoubleSpinBox(objectName="newBidderPrice")
-        self.new_price.setAccessibleName("New bidder's price")
-        self.new_price.setRange(0, 1e11)
-        self.new_price.setPrefix("£")
-        self.new_price.setGroupSeparatorShown(True)
+        self.new_price = MoneyBox("newBidderPrice", "New bidder's price")
+        self.new_price.refused.connect(lambda said: self.show_message(said, error=True))
         self.add = QPushButton("Register bid", objectName="addBidder")
         self.add.clicked.connect(self.add_bidder)
         self.import_button = QPushButton("Import pledge sheet…", objectName="importPledges")
@@ -422,7 +419,14 @@ class BidsScreen(TenderScreen):
             return False
         ok = self.edit(
             lambda: pl.apply_pledge_import(self.db, self.actor, self.reference, preview),
-            f"Imported {len(plan.rows)} rows for {plan.bidder}: {_money(plan.total_value)}.",
+            _imported(plan),
         )
         self.reload()
         return bool(ok)
+
+
+def _imported(plan: PledgeImportPlan) -> str:
+    """What the import wrote, in pledges (not the sheet's rows: blanks and totals write nothing)."""
+    n, rows = plan.pledges(), len(plan.rows)
+    skipped = "" if rows == n else f" ({rows} rows read, {rows - n} without a pledge to write)"
+    return f"Imported {n} pledge{'' if n == 1 else 's'} for {plan.bidder}{skipped}: {_money(plan.total_value)}."

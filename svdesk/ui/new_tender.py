@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+
+from svdesk.ui.money_box import MoneyBox
 
 
 class NewTenderDialog(QDialog):
@@ -14,11 +16,7 @@ class NewTenderDialog(QDialog):
         self.reference.setPlaceholderText("e.g. CWAC-2026-0150")
         self.title = QLineEdit(objectName="newTitle")
         self.title.setAccessibleName("Tender title")
-        self.value = QDoubleSpinBox(objectName="newContractValue")
-        self.value.setAccessibleName("Contract value")
-        self.value.setRange(0, 1e11)
-        self.value.setPrefix("£")
-        self.value.setGroupSeparatorShown(True)
+        self.value = MoneyBox("newContractValue", "Contract value")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)

@@ -23,6 +23,7 @@ from svdesk.app import parties
 from svdesk.app import setup as su
 from svdesk.app.setup import SetupView, Weights, weights_problem
 from svdesk.ui.detail_fields import parties_locked
+from svdesk.ui.money_box import MoneyBox
 from svdesk.ui.procurement_details import ProcurementDetails
 from svdesk.ui.screen_base import Desk, Refresh, TenderScreen
 
@@ -48,9 +49,9 @@ class SetupScreen(TenderScreen):
         self.reference_label = QLabel(objectName="setupReference")
         self.title = QLineEdit(objectName="setupTitle")
         self.title.setAccessibleName("Tender title")
-        self.contract_value = _spin(1e11, 2, "£", name="Contract value")
-        self.contract_value.setObjectName("setupContractValue")
-        self.contract_value.setGroupSeparatorShown(True)
+        self.contract_value = MoneyBox("setupContractValue", "Contract value")
+        self.contract_value.setKeyboardTracking(False)  # save on Enter / leaving the field
+        self.contract_value.refused.connect(lambda said: self.show_message(said, error=True))
         self.hide_prices = QCheckBox("Hide prices from quality evaluators while they score", objectName="hidePrices")
         details = QFormLayout()
         details.addRow("Reference", self.reference_label)

@@ -66,6 +66,14 @@ class PledgeImportPlan:
                     row[key] = round2(row[key])
         return data
 
+    def pledges(self) -> int:
+        """How many pledges the import writes: the rows on the tender (or added to it) with an answer."""
+        return sum(
+            1
+            for r in self.rows
+            if r.status in (ImportStatus.OK, ImportStatus.MISMATCH, ImportStatus.ADDED) and r.answer is not None
+        )
+
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
         for r in self.rows:
