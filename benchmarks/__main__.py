@@ -26,6 +26,7 @@ TARGETS = {  # the issue's targets, seconds
     "results after one edit (large)": 0.3,
     "evaluation PDF (large)": 5.0,
     "evaluation workbook (large)": 5.0,
+    "award justification PDF (large)": 2.0,  # from the record as read (issue 16)
     "history, newest 2,000 (logged)": 0.1,  # UI actions: the event loop's 100 ms
     "history of one bid (logged)": 0.1,
 }
@@ -167,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         "results after one edit (large)": lambda: child(["recompute", str(work)]),
         "evaluation PDF (large)": lambda: child(["pdf", str(work)]),
         "evaluation workbook (large)": lambda: child(["workbook", str(work)]),
+        "award justification PDF (large)": lambda: child(["award", str(work)]),
         "pledge sheet import": lambda: child(["pledge_import", str(work)]),
         "load evaluation file (large)": lambda: child(["load", str(work)]),
         "dump evaluation file (large)": lambda: child(["dump", str(work)]),

@@ -108,6 +108,19 @@ def measure(name: str, work: Path) -> dict:
         out = evaluation_report(data) if name == "pdf" else evaluation_workbook(data)
         elapsed = time.perf_counter() - started
         extra["kb"] = len(out) // 1024
+    elif name == "award":
+        from svdesk.export.award_report import award_report
+        from svdesk.model.services.report_data import report_data
+
+        db = open_svdesk_database(large)
+        started = time.perf_counter()
+        with db.reader() as s:
+            data = report_data(s, get_tender(s, "BENCH-1"), analysed=True)  # with what the report prints
+        extra["read_s"] = round(time.perf_counter() - started, 3)
+        started = time.perf_counter()  # the justification itself: its argument, 199 comparison tables
+        out = award_report(data)
+        elapsed = time.perf_counter() - started
+        extra["kb"] = len(out) // 1024
     elif name == "pledge_import":
         import openpyxl
 

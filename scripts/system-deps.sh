@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages svdesk needs when they are missing (idempotent, quiet when all present).
 #   scripts/system-deps.sh test   libraries Qt needs offscreen + poppler (PDF checks) + DejaVu font
-#   scripts/system-deps.sh run    the above + what a real window under X11 needs
+#                                 + LibreOffice Calc headless (the workbook recomputation)
+#   scripts/system-deps.sh run    the above but LibreOffice + what a real window under X11 needs
 set -euo pipefail
 mode=${1:-test}
 need=()
@@ -20,6 +21,10 @@ check_lib libdbus-1.so.3 libdbus-1-3
 command -v pdftotext >/dev/null || need+=("poppler-utils")
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=("fonts-dejavu-core")
 command -v sqlite3 >/dev/null || need+=("sqlite3")
+# tests only: LibreOffice headless recomputes the evaluation workbook (tests/test_workbook_recompute.py)
+if [ "$mode" = test ]; then
+  command -v soffice >/dev/null || need+=("libreoffice-calc-nogui")
+fi
 if [ "$mode" = run ]; then
   check_lib libxcb-cursor.so.0 libxcb-cursor0
   check_lib libxcb-icccm.so.4 libxcb-icccm4

@@ -64,7 +64,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         found = checks.check(db, args.tender)
     if args.json:
         items = [
-            {"kind": i.kind, "supplier": i.supplier, "paragraph": i.paragraph, "item": i.item} for i in found.items
+            {"kind": i.kind, "supplier": i.supplier, "paragraph": i.paragraph, "item": i.item}
+            | ({"question": i.question, "member": i.member, "flag": i.flag} if i.kind == checks.RATIONALE else {})
+            for i in found.items
         ]
         print(json.dumps({"tender": found.reference, "open": items}, indent=2, ensure_ascii=False))
     else:

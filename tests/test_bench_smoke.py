@@ -36,6 +36,7 @@ def test_benchmark_suite_runs_at_small_size(tmp_path):
         "results after one edit (large)",
         "evaluation PDF (large)",
         "evaluation workbook (large)",
+        "award justification PDF (large)",
         "pledge sheet import",
         "load evaluation file (large)",
         "dump evaluation file (large)",

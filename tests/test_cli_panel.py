@@ -93,7 +93,8 @@ def test_panel_add_remove_and_withdraw(demo, capsys):
         (("panel", "add", "--member", "Zed", "--email", "zed@"), "panel member Zed: 'zed@' is not an email address"),
         (("panel", "add", "--member", "Tom Ellis"), "'Tom Ellis' is already on the panel"),
         (("panel", "remove", "--member", "Tom Ellis"),
-         "Tom Ellis has made 20 scores, 4 declarations and 2 pledge reviews and cannot be removed from the panel; "
+         "Tom Ellis has made 20 scores, 4 declarations and 2 pledge reviews (and is in the minutes of 2 meetings) "
+         "and cannot be removed from the panel; "
          "withdraw them with a reason instead"),
         (("panel", "remove", "--member", "Nobody"), "'Nobody' is not on the panel of tender CWAC-2026-0142"),
         (("panel", "withdraw", "--member", "Tom Ellis", "--reason", " "), "withdrawing Tom Ellis needs a reason"),

@@ -314,7 +314,11 @@ def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot, monkeypatch
             scored = w.scoring.progress.value()
             qtbot.keyClick(w.scoring.rationale, Qt.Key(Qt.Key.Key_0 + mark), ALT)  # Alt+digit picks a score
             assert w.scoring.choice.value() == mark
-            qtbot.keyClicks(w.scoring.rationale, f"{member}: section 2 evidences named staff and a plan.")
+            qtbot.keyClicks(  # each note its own, citing the bid, long enough for its score: else it is flagged
+                w.scoring.rationale,
+                f"{member}: section {w.scoring.index + 1}.2 evidences named staff, a costed rota, paid travel time "
+                "and a dated mobilisation plan.",
+            )
             qtbot.keyClick(w.scoring.rationale, Qt.Key.Key_Return, CTRL)  # Ctrl+Enter saves and moves on
             assert w.scoring.progress.value() == scored + 1, w.scoring.message.text()
     # The chair signs in there too, to declare (she does not score)

@@ -157,6 +157,7 @@ def test_moderation_grid_flags_spread_and_saves_consensus(qtbot, tmp_path):
         from svdesk.model.services.history import tender_history
 
         rows = tender_history(s, get_tender(s), "Weaver Valley Care Ltd", "Q1")
+    rows = [r for r in rows if not r.after.startswith("the meeting of")]  # which meeting agreed it: apart
     assert rows[-1].after.startswith("3: Better than Northgate")
     # the saved cell is read afresh, not the whole grid (a framework's grid has 8,000 cells)
     assert screen.model.grid is grid and m.data(weaver_q1) == "2 \u00b7 4 \u00b7 5  \u2192 3"
@@ -226,6 +227,7 @@ def test_undo_and_redo_save_through_the_services(qtbot, tmp_path):
         from svdesk.model.services.history import tender_history
 
         rows = tender_history(s, get_tender(s), "Weaver Valley Care Ltd", "Q1")
+    rows = [r for r in rows if not r.after.startswith("the meeting of")]  # which meeting agreed it: apart
     assert [r.after[:1] for r in rows] == ["3", "4", "3"]  # each undo/redo is on the record
     db.dispose()
 

@@ -48,6 +48,10 @@ STORED = {
     # issue 15: the parties as the law names them, what is withheld, the award stage
     "supplier.set", "procurement.set", "redaction.add", "redaction.remove",
     "award.decide", "award.summaries_sent", "award.notice", "award.contract", "award.withdraw",
+    # issue 16: the moderation meetings on the record
+    "meeting.add", "meeting.update", "meeting.remove", "meeting.item",
+    # issue 16: rationale flags overridden with a reason
+    "rationale.override", "rationale.override_remove",
 }  # fmt: skip
 # Kinds earlier records hold that no service writes any more: a member who has declared is withdrawn,
 # never removed with their declarations.
@@ -93,7 +97,13 @@ def test_enum_labels_are_the_values_words():
 
 def test_only_consensus_changed_is_the_rule_the_grid_used():
     """The moderation grid's refresh decision, formerly a test of action-name prefixes."""
-    old_prefixes = ("moderated.", "pledge.adjust", "pledge.review", "signature.")
+    old_prefixes = (
+        "moderated.",
+        "pledge.adjust",
+        "pledge.review",
+        "signature.",
+        "meeting.",
+    )  # the grid shows no meeting
     for kind in ChangeKind:
         assert only_consensus_changed({kind.value}) == kind.value.startswith(old_prefixes), kind
     assert only_consensus_changed(set())
@@ -135,14 +145,14 @@ def every_change(tmp_path_factory):
     """A database in which the services have written every kind of change: the demo loaded from its
     file, and a tender built, scored, moderated, reopened, signed, awarded, reopened and awarded to the contract."""
     from svdesk.model.demo import load_demo
-    from svdesk.model.services import award_stage, open_svdesk_database, parties, redactions
+    from svdesk.model.services import award_stage, open_svdesk_database, parties, rationale_check, redactions
     from svdesk.model.services import panel_setup as ps
     from svdesk.model.services import proxy_entries as proxy
     from svdesk.model.services import setup as su
     from svdesk.model.services import workflow as wf
     from svdesk.model.services.pack_binding import issue_pack, mark_imported
     from svdesk.model.services.pledge_reviews import review_pledge
-    from svdesk.model.services.tenders import adjust_pledge, get_tender, set_moderated, set_score
+    from svdesk.model.services.tenders import adjust_pledge, get_tender, set_score
 
     db = open_svdesk_database(tmp_path_factory.mktemp("kinds") / "kinds.sqlite")
     load_demo(db)
@@ -200,10 +210,10 @@ def every_change(tmp_path_factory):
                 wf.declare(s, t, m, b, False)
         proxy.enter_by_proxy(s, t, OFFICER, "Gwen", "Northgate", "Q1", 4, "Paper: names the staff.", "Gwen's form")
         proxy.confirm_proxy_scores(s, t, "Gwen", "Gwen")
-        for m in evaluators:
-            for b in bidders:
-                for q in ("Q1", "Q2", "SV1"):
-                    set_score(s, t, m, b, q, 3, f"{m}: section 2 of the bid names the staff")
+        for m in evaluators:  # each rationale its own (one repeated across bids is flagged, and gates the award)
+            for i, b in enumerate(bidders, 1):
+                for j, q in enumerate(("Q1", "Q2", "SV1"), 1):
+                    set_score(s, t, m, b, q, 3, f"{m}: section {i}.{j} names the staff, paid travel and a costed rota")
         review_pledge(s, t, "Tom", "Northgate", "NT1", "reduce", 2, "evidence")
         su.set_pledge(s, t, OFFICER, "Northgate", "NT1", None)  # its review goes with it
         review_pledge(s, t, "Tom", "Weaver Valley", "NT1", "accept")
@@ -213,14 +223,30 @@ def every_change(tmp_path_factory):
         wf.open_moderation(s, t, OFFICER)
 
     evidence = {  # each bid's own (an explanation shared by two bids is refused at the award)
-        "Weaver Valley": "the bid names staff for the rural runs in section 2",
-        "Northgate": "section 3 gives a plan with a recruitment coordinator",
+        "Weaver Valley": "the bid names staff for the rural runs in section 2, with paid travel time",
+        "Northgate": "section 3 gives a plan with a recruitment coordinator and agency use capped at 5%",
     }
 
     def moderation(s, t):
+        from svdesk.model.services import meetings
+
+        day = (date.today() - timedelta(days=3)).isoformat()
+        met = meetings.add_meeting(s, t, "Alan", held_on=day, place="Room 1", chair="Alan", attendees=["Alan", "Tom"])
+        meetings.update_meeting(
+            s, t, "Alan", met.id, held_on=day, mode="call", place="Teams", chair="Alan",
+            attendees=["Alan", "Tom", "Gwen"], apologies={"Sam": "on leave"}, notes="Q1 first.",
+        )  # fmt: skip
+        spare = meetings.add_meeting(s, t, "Alan", held_on=day, place="Room 2", attendees=["Tom"])
+        meetings.remove_meeting(s, t, "Alan", spare.id)
         for b in bidders:
             for q in ("Q1", "Q2", "SV1"):
-                set_moderated(s, t, "Alan", b, q, 3, f"Agreed 3: {evidence[b]} ({q}).")
+                meetings.set_moderated_in(s, t, "Alan", met.id, b, q, 3, f"Agreed 3: {evidence[b]} ({q}).")
+        absent = "Agreed 3: no local suppliers or community partners are named for the supply chain and volunteering."
+        meetings.set_moderated_in(s, t, "Alan", met.id, "Northgate", "SV1", 3, absent)  # cites nothing: flagged
+        why = "the bid has no section on it: the absence is the finding"
+        rationale_check.override(s, t, "Alan", "Northgate", "SV1", "consensus", "no_reference", why)
+        rationale_check.remove_override(s, t, "Alan", "Northgate", "SV1", "consensus", "no_reference", "reworded")
+        rationale_check.override(s, t, "Alan", "Northgate", "SV1", "consensus", "no_reference", why)
         adjust_pledge(s, t, "Alan", "Weaver Valley", "NT1", 8, "Only 8 posts are evidenced.")
         kept = redactions.redact(s, t, OFFICER, "Weaver Valley", "Q1", "names staff", "staff names")
         redactions.remove_redaction(s, t, OFFICER, kept.id, "not sensitive after all")

@@ -43,6 +43,8 @@ KINDS = {kind.name: kind for kind in record_shape.KINDS}
 # kinds added after the fixture was made (the panel's details, the members' keys, packs and proxy entries): an earlier
 # record has no rows of them, which is why adding them left its snapshot and fingerprint as they were
 ADDED_SINCE = {"detail", "key", "seal", "pack", "proxy", "supplier", "procurement", "award", "redaction"}
+ADDED_SINCE |= {"meeting", "attendance", "minute"}  # issue 16: the moderation meetings
+ADDED_SINCE |= {"override"}  # issue 16: rationale flags overridden
 
 
 # --- the description is complete ----------------------------------------------------------------------
@@ -118,6 +120,10 @@ def test_the_kinds_hold_together():
         "procurement/",
         "award/",
         "redaction/",
+        "meeting/",
+        "attendance/",
+        "minute/",
+        "override/",
     )
     assert dict(state.UNPRINTED_FIELDS) == {"tender": {"status"}}
     assert state.NAMED_BY == {"measure": "ref", "question": "code", "bidder": "name", "member": "name"}
@@ -134,10 +140,13 @@ def test_the_kinds_hold_together():
         "detail": ("member",),
         "proxy": ("bidder", "question", "member"),
         "supplier": ("bidder",),
+        "minute": ("bidder", "question"),
     }
     assert [k.name for k in state.SMALL + state.BULK] == [
         *("tender", "measure", "question", "bidder", "member", "declaration", "review", "signature"),
         *("detail", "key", "seal", "pack", "supplier", "procurement", "award", "redaction"),
+        *("meeting", "attendance", "minute"),
+        *("override",),
         *("pledge", "score", "moderated", "proxy"),
     ]
 
@@ -306,5 +315,16 @@ def test_the_record_rows_keep_the_layout_the_reports_unpack():
         "redactions": [
             *("Redaction.id", "Redaction.bidder_id", "Redaction.question_id", "Redaction.passage"),
             *("Redaction.reason", "Redaction.made_by", "Redaction.made_at"),
+        ],
+        "meetings": [
+            *("Meeting.id", "Meeting.held_on", "Meeting.mode", "Meeting.place", "Meeting.chair_id", "Meeting.notes"),
+        ],
+        "attendance": ["MeetingMember.meeting_id", "MeetingMember.member_id", "MeetingMember.present"]
+        + ["MeetingMember.reason"],
+        "minutes": ["MeetingItem.bidder_id", "MeetingItem.question_id", "MeetingItem.meeting_id"],
+        "overrides": [
+            *("RationaleOverride.id", "RationaleOverride.bidder_id", "RationaleOverride.question_id"),
+            *("RationaleOverride.member_id", "RationaleOverride.code", "RationaleOverride.text_hash"),
+            *("RationaleOverride.reason", "RationaleOverride.made_by", "RationaleOverride.made_at"),
         ],
     }

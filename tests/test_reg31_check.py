@@ -325,6 +325,6 @@ def test_the_number_of_queries_does_not_grow_with_the_bids(tmp_path):
     for bids, reference in ((2, "T-2"), (40, "T-40")):
         evaluation_files.load(db, "Priya", write_doc(tmp_path / f"{reference}.json", _tender_of(bids, reference)))
     small, big = _statements(db, "T-2"), _statements(db, "T-40")
-    assert big == small <= 12, (small, big)
+    assert big == small <= 20, (small, big)  # 12 for reg 31, a read per table for the rationale check
     assert len(checks.open_items(db, "T-40")) > 40 * 2  # every bid's address and email, read in those few
     db.dispose()

@@ -96,12 +96,13 @@ def test_moderation_report_lists_high_spread_first(signed):
     _db, data, folder = signed
     (path,) = write_report(data, "moderation", folder / "moderation.pdf")
     text = squash(pdf_text(path))
-    first = text.index("Items with a high spread")
-    assert text.index(
-        "Q1 Recruitment, retention and workforce development — Weaver Valley Care Ltd — HIGH SPREAD", first
-    ) < text.index("All other items")
-    assert "Tom Ellis: 2, Gwen Roberts: 4, Sam Okafor: 5" in text
-    assert "Consensus: 4 / 5 (Good)" in text
+    minutes = text.index("The panel met 2 times to moderate")  # the report is the minutes of its meetings
+    first = text.index("Q1 Recruitment, retention and workforce development — Weaver Valley Care Ltd — HIGH SPREAD")
+    low = text.index("Q3 Continuity of care and call monitoring — Weaver Valley Care Ltd")  # spread 1
+    assert minutes < first < low  # in its meeting, the highest spread first
+    assert "Tom Ellis: 2, Gwen Roberts: 4, Sam" in text  # the summary table (its cell wraps)
+    item = text[first : text.index("Consensus: 4 / 5 (Good)", first)]
+    assert all(f"{m} {n}" in item for m, n in (("Tom Ellis", 2), ("Gwen Roberts", 4), ("Sam Okafor", 5)))
 
 
 def test_award_justification_names_the_winner_and_compares_each_bid(signed):

@@ -70,9 +70,10 @@ def reference_fingerprint(state_map: dict[str, Any]) -> str:
 
     content = {}
     for key, value in state_map.items():
-        # issue 15's kinds came later and are never fingerprinted (the demo now holds supplier and
-        # procurement rows): a record as first written had none
-        if key.startswith(("signature/", "supplier/", "procurement/", "award/", "redaction/")):
+        # issue 15's and 16's kinds came later and are never fingerprinted (the demo now holds supplier,
+        # procurement and meeting rows): a record as first written had none
+        unprinted = ("signature/", "supplier/", "procurement/", "award/", "redaction/")
+        if key.startswith((*unprinted, "meeting/", "attendance/", "minute/")):
             continue
         if key.startswith("tender/"):
             value = {k: v for k, v in value.items() if k != "status"}

@@ -25,6 +25,14 @@ from tests.hostile import HOSTILE_STRINGS
 
 PRODUCT = re.compile(r"=([A-Z]+)(\d+)\*([A-Z]+)(\d+)")
 SUM = re.compile(r"=SUM\(([A-Z]+)(\d+):([A-Z]+)(\d+)\)")
+# What a generated formula may hold: cell references (of our own sheets), the functions we use,
+# numbers, operators and our own fixed words. Anything else (a name, a rationale) leaked into it.
+FORMULA_LITERALS = {'""', '"Quality"', '"Social value"', '"Yes"', '"No"', '"tied"', '"relative ratio"'}
+FORMULA_TOKEN = re.compile(
+    r"(?:(?:Weights|Questions|Scores|Moderation|Pledges)!)?\$?[A-Z]{1,3}\$?\d+"
+    r"|(?:IF|AND|OR|ISNUMBER|COUNT|COUNTIF|AVERAGE|MAX|MIN|SUM|SUMIF|ROUND|RANK)\("
+    r"|FALSE|\d+(?:\.\d+)?|[-+*/(),:<>=]"
+)
 
 
 def _data(db) -> ReportData:
@@ -197,10 +205,14 @@ def test_hostile_text_never_becomes_a_formula(tmp_path):
 
     formulas = [(ws.title, c.coordinate, c.value) for ws in wb for row in ws.iter_rows() for c in row
                 if c.data_type == "f"]  # fmt: skip
-    assert formulas, "the Pledges sheet should hold live formulas"
+    assert formulas, "the workbook should hold live formulas"
     for sheet, coord, value in formulas:
-        assert sheet == "Pledges" and coord[0] in "HI", (sheet, coord, value)
-        assert PRODUCT.fullmatch(value) or SUM.fullmatch(value), value
+        assert value.startswith("="), (sheet, coord, value)
+        rest = re.sub(r'"[^"]*"', lambda m: "" if m[0] in FORMULA_LITERALS else m[0], value[1:])
+        assert FORMULA_TOKEN.sub("", rest) == "", (sheet, coord, value)
+        if sheet == "Pledges":
+            assert coord[0] in "HI" and (PRODUCT.fullmatch(value) or SUM.fullmatch(value)), value
+    assert {sheet for sheet, _coord, _value in formulas} == {"Summary", "Weights", "Questions", "Moderation", "Pledges"}
 
     cells = {}
     for ws in wb:
@@ -226,16 +238,29 @@ def test_layout_widths_panes_and_formats(demo, tmp_path):
     """The streamed workbook carries the look openpyxl cells had: fonts, fill, formats, widths, panes, wrapping."""
     path = write_evaluation_workbook(demo, tmp_path / "evaluation.xlsx")
     wb = openpyxl.load_workbook(path)
-    assert wb.calculation.fullCalcOnLoad  # the Pledges formulas hold no cached values
+    assert wb.calculation.fullCalcOnLoad  # a spreadsheet recomputes the formulas (their cached values are svdesk's)
     panes = {
         "Summary": None,
+        "Weights": "A2",
+        "Questions": "B2",
         "Pledges": "A2",
+        "Pledge reviews": "A2",
         "Scores": "A2",
         "Moderation": "C2",
         "Measures": "B2",
         "Declarations": "A2",
     }
-    widths = {"Summary": 40, "Pledges": 30, "Scores": 22, "Moderation": 30, "Measures": 8, "Declarations": 22}
+    widths = {
+        "Summary": 40,
+        "Weights": 36,
+        "Questions": 10,
+        "Pledges": 30,
+        "Pledge reviews": 30,
+        "Scores": 22,
+        "Moderation": 30,
+        "Measures": 8,
+        "Declarations": 22,
+    }
     for ws in wb:
         assert ws.freeze_panes == panes[ws.title]
         assert ws.column_dimensions["A"].width == widths[ws.title]
@@ -309,3 +334,32 @@ def test_streamed_rows_must_match_styles_and_come_in_order():
         ws.row(2, ["b"], (book.style(),))
     with pytest.raises(ValueError, match="styles"), book.sheet("Widths", ()) as ws:
         ws.row(1, ["a", "b"], (book.style(),))
+
+
+def test_streamed_formulas_carry_their_cached_values_and_rows_their_heights(tmp_path):
+    """A formula's cached value is written as its own type (a viewer that does not recalculate shows
+    it); a wrapped text's row is as tall as its lines; a page header's '&' stays text."""
+    from svdesk.export.xlsx_layout import WRAP
+    from svdesk.export.xlsx_print import LINE_HEIGHT, PrintSetup, header_text
+
+    book = StreamingBook()
+    printing = PrintSetup(header=(header_text("=R&D <x>"), "&A"))
+    with book.sheet("Cells", (10,) * 5, printing=printing) as ws:
+        cached = [
+            Formula("=1+1", 2.0),
+            Formula('="a"&"b"', "ab"),
+            Formula("=1=1", True),
+            Formula("=A1"),
+            Formula("=B1", 3),
+        ]
+        ws.row(1, cached, (book.style(),) * 5)
+        ws.row(2, ["word " * 40, "short"], (book.style(alignment=WRAP), book.style(alignment=WRAP)))
+        ws.row(3, ["fits", "x" * 200], (book.style(alignment=WRAP), book.style()))  # not wrapped: one line
+    path = tmp_path / "cells.xlsx"
+    path.write_bytes(book.getvalue())
+    formulas, values = openpyxl.load_workbook(path)["Cells"], openpyxl.load_workbook(path, data_only=True)["Cells"]
+    assert [c.value for c in formulas[1]] == ["=1+1", '="a"&"b"', "=1=1", "=A1", "=B1"]
+    assert [c.value for c in values[1]] == [2, "ab", True, None, 3]
+    assert formulas.row_dimensions[2].height >= 18 * LINE_HEIGHT  # 200 characters, 11 a line
+    assert formulas.row_dimensions[1].height is None and formulas.row_dimensions[3].height is None
+    assert formulas.oddHeader.left.text == "'=R&&D <x>"  # neutralised, and '&' doubled: no header code

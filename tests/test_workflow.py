@@ -73,11 +73,11 @@ def score_all(db, skip=()):
     with db.transaction() as s:
         t = tender(s)
         for m in ("Tom", "Gwen", "Sam"):
-            for b in ("Weaver Valley", "Northgate"):
+            for i, b in enumerate(("Weaver Valley", "Northgate"), 1):
                 if (m, b) in skip:
                     continue
-                for q in ("Q1", "Q2", "SV1"):
-                    set_score(s, t, m, b, q, 3, f"{m}: section 2 of the bid evidences named staff")
+                for j, q in enumerate(("Q1", "Q2", "SV1"), 1):  # each its own: a repeated note is flagged
+                    set_score(s, t, m, b, q, 3, f"{m}: section {i}.{j} evidences named staff and a costed rota")
 
 
 # each bid's own evidence: an explanation shared by two bids explains neither (reg 31(2)(e)(i)(aa))

@@ -13,9 +13,9 @@ from svdesk.app.database import Database
 from svdesk.app.unit import look
 from svdesk.model.entities import Tender
 from svdesk.model.services import reg31_check
-from svdesk.model.services.reg31_check import AWARD, REG31, OpenItem
+from svdesk.model.services.reg31_check import AWARD, RATIONALE, REG31, OpenItem
 
-__all__ = ["AWARD", "REG31", "OpenItem", "TenderCheck", "check", "open_items"]
+__all__ = ["AWARD", "RATIONALE", "REG31", "OpenItem", "TenderCheck", "check", "open_items"]
 
 
 @dataclass(frozen=True)

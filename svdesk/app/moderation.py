@@ -15,11 +15,12 @@ from typing import cast
 from sqlalchemy.orm import Session
 
 from svdesk.app.database import Database
+from svdesk.app.meetings import one_edit
 from svdesk.app.status import Status, TenderStatus, status_of
 from svdesk.app.unit import Actor, Outcome, change, look, look_versioned, name_of
 from svdesk.model.entities import Tender
 from svdesk.model.errors import SvdeskError
-from svdesk.model.services import panel_views, pledge_reviews, tenders
+from svdesk.model.services import meetings, panel_views, pledge_reviews, tenders
 from svdesk.model.services.panel_views import CellDetail, GridCell, MemberScore, ModerationGrid, ScaleView
 from svdesk.model.services.pledge_reviews import PledgeReconciliation
 from svdesk.model.services.record_version import RecordVersion
@@ -107,20 +108,23 @@ def set_consensus(
     score: float,
     rationale: str,
     expected_version: int | None = None,
+    meeting: int | None = None,
 ) -> Outcome[GridCell]:
     """The panel's consensus score and rationale; the cell as it is now (the grid is not read again).
 
     Saved even when the rationale compares bids (the outcome warns of it). `expected_version` is the
     consensus's version the panel was shown (0: none yet): one saved by someone else since is not
-    overwritten (StaleEditError)."""
+    overwritten (StaleEditError). `meeting`: the id of the meeting it is agreed in (`app.meetings`;
+    None: in none)."""
 
     def edit(session: Session, tender: Tender) -> SaveResult:
-        saved = tenders.set_moderated(
-            session, tender, name_of(actor), bidder, question, score, rationale, expected_version=expected_version
+        saved = meetings.set_moderated_in(
+            session, tender, name_of(actor), meeting, bidder, question, score, rationale, expected_version
         )
         return SaveResult(panel_views.grid_cell(session, tender, bidder, question), saved.warnings)
 
-    return cast("Outcome[GridCell]", change(db, reference, edit, actor=actor))  # `change` unwraps the SaveResult
+    # agreed in a meeting, the consensus and its meeting are two entries of one edit
+    return cast("Outcome[GridCell]", one_edit(db, reference, edit, actor))  # `change` unwraps the SaveResult
 
 
 def pledges_to_reconcile(db: Database, reference: str | None) -> tuple[list[PledgeReconciliation], RecordVersion]:

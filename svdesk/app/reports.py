@@ -17,9 +17,12 @@ __all__ = ["KINDS", "ReportData", "report_data", "write_report", "write_workbook
 KINDS = ("evaluation", "moderation", "award", "summary")
 
 
-def report_data(db: Database, reference: str | None, issued_on: date | None = None) -> ReportData:
-    """`issued_on`: the day the documents are dated (today unless given)."""
-    return look(db, reference, lambda s, t: _report_data(s, t, issued_on=issued_on))
+def report_data(
+    db: Database, reference: str | None, issued_on: date | None = None, analysed: bool = False
+) -> ReportData:
+    """`issued_on`: the day the documents are dated (today unless given); `analysed`: with the
+    robustness analysis the award justification prints."""
+    return look(db, reference, lambda s, t: _report_data(s, t, issued_on=issued_on, analysed=analysed))
 
 
 def write_report(
@@ -38,14 +41,17 @@ def write_report(
 
     if kind == "award":  # it embeds the evaluation file, read in the same transaction as the figures
         data, evaluation = look(
-            db, reference, lambda s, t: (_report_data(s, t, issued_on=issued_on), evaluation_file_bytes(s, t))
+            db,
+            reference,
+            lambda s, t: (_report_data(s, t, issued_on=issued_on, analysed=True), evaluation_file_bytes(s, t)),
         )
         return write(data, kind, out, bidder=bidder, marking=marking, evaluation_file=evaluation)
     return write(report_data(db, reference, issued_on), kind, out, bidder=bidder, marking=marking)
 
 
 def write_workbook(db: Database, reference: str | None, out: Path) -> Path:
-    """The evaluation workbook for audit (pledge values as live formulas)."""
+    """The evaluation workbook for audit: every total, rank and disqualification a live formula over its
+    Scores, Moderation, Pledges, Questions and Weights sheets, each with svdesk's value cached."""
     from svdesk.export.workbook import write_evaluation_workbook
 
     return write_evaluation_workbook(report_data(db, reference), out)

@@ -8,19 +8,37 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable, KeepTogether
 
-from svdesk.export.award_sections import authority_section, award_stage_section, decision_section
+from svdesk.export.award_sections import (
+    Cells,
+    authority_section,
+    award_stage_section,
+    decision_section,
+    headed,
+    other_table,
+    why_section,
+)
 from svdesk.export.declaration_words import declarations_statement
 from svdesk.export.files import write_atomically
+from svdesk.export.justification import (
+    LISTED,
+    Gap,
+    difference,
+    head_to_head,
+    listed,
+    missed_minimums,
+    ordinal,
+    possessive,
+    runner_up,
+)
 from svdesk.export.pdf_attachments import evaluation_attachment
 from svdesk.export.pdf_base import (
-    Column,
     build_pdf,
+    gap,
     long_text,
     markup,
     para,
     points,
     score,
-    tables,
     text,
 )
 from svdesk.export.report_sections import (
@@ -32,31 +50,10 @@ from svdesk.export.report_sections import (
     results_section,
     signoff_section,
 )
+from svdesk.export.robustness_section import robustness_section
 from svdesk.model.services.report_data import ReportData
 
 REPORT = "Award justification"
-
-
-def criteria_rows(data: ReportData, bidder: str) -> list[tuple[str, str, float | None, float | None]]:
-    """(criterion, detail, this bid's points, available points) for every award criterion."""
-    r = data.results.by_name()[bidder]
-    rows: list[tuple[str, str, float | None, float | None]] = [
-        ("Price", "lowest price / price x weight", r.price_score, data.weight_price)
-    ]
-    for q in data.questions:
-        qr = r.questions.get(q.code)
-        contribution = None if qr is None else qr.contribution
-        detail = "" if qr is None else f"score {score(qr.score)} of {score(data.scale_max)}"
-        rows.append((question_label(q.code, q.title, q.text), detail, contribution, q.share_of_total))
-    rows.append(
-        (
-            "Social value: pledged",
-            "accepted value relative to the best",
-            r.sv_quantitative_score,
-            data.sv_quantitative_weight,
-        )
-    )
-    return rows
 
 
 def _with_first(head: Flowable, body: list[Flowable]) -> list[Flowable]:
@@ -82,85 +79,12 @@ def award_report(data: ReportData, marking: str | None = None, evaluation_file: 
             )
         )
     else:
-        w = data.results.by_name()[winner]
-        sv_points = (w.sv_quantitative_score or 0) + (w.sv_qualitative_score or 0)
-        story.append(
-            markup(
-                f"The panel recommends the award of {text(data.title)} to <b>{text(winner)}</b>. "
-                "Its tender is the most advantageous under the published criteria, scoring "
-                f"<b>{points(w.total)}</b> out of 100: price "
-                f"{points(w.price_score)} of {points(data.weight_price)}, quality {points(w.quality_score)} of "
-                f"{points(data.weight_quality)}, social value {points(sv_points)}"
-                f" of {points(data.weight_social_value)}."
-            )
-        )
-        if not (data.final and data.locked):
-            story.append(para("This justification is provisional until the evaluation is signed off.", "banner"))
-        story.append(para(f"Why {winner}", "h3"))
-        mod = data.moderated_for(winner)
-        for q in data.questions:
-            m = mod.get(q.code)
-            if m is not None:
-                label = data.descriptor(m.score)
-                head = markup(
-                    f"<b>{text(question_label(q.code, q.title, q.text))}</b>: {score(m.score)}"
-                    + (f" ({text(label)})" if label else "")
-                )
-                story += _with_first(head, long_text(m.rationale))
+        story += recommendation(data, winner)
+        story += why_section(data, winner)
     story += [para("Results", "h2"), *results_section(data)]
-
     if winner is not None:
-        story.append(para("How each other bid compares", "h2"))
-        w_rows = {c: pts for c, _d, pts, _a in criteria_rows(data, winner)}
-        for other in data.bidders:
-            if other == winner:
-                continue
-            res = data.results.by_name()[other]
-            heading: list[Flowable] = [para(other, "h3")]
-            if res.excluded:
-                reasons = "; ".join(res.exclusion_reasons)
-                heading.append(markup(f"{DISQUALIFIED.capitalize()}: {text(reasons)}."))
-            rows = []
-            for criterion, detail, pts, available in criteria_rows(data, other):
-                winner_pts = w_rows.get(criterion)
-                diff = None if pts is None or winner_pts is None else pts - winner_pts
-                rows.append(
-                    (
-                        criterion,
-                        detail,
-                        points(pts),
-                        points(w_rows.get(criterion)),
-                        "" if diff is None else f"{diff:+.2f}",
-                        points(available),
-                    )
-                )
-            table = tables(
-                [
-                    Column("Criterion", 58),
-                    Column("This bid", 36),
-                    Column("Points", 18, "right"),
-                    Column("Winner", 18, "right"),
-                    Column("Difference", 22, "right"),
-                    Column("Available", 22, "right"),
-                ],
-                rows,
-            )
-            story += [KeepTogether([*heading, table[0]]), *table[1:]]  # the bid's name stays with its table
-            mod = data.moderated_for(other)
-            behind = [
-                q
-                for q in data.questions
-                if q.code in mod
-                and q.code in data.moderated_for(winner)
-                and mod[q.code].score < data.moderated_for(winner)[q.code].score
-            ]
-            for q in behind:
-                head = markup(
-                    f"<b>{text(question_label(q.code, q.title, q.text))}</b>: scored {score(mod[q.code].score)} "
-                    "against the winner's "
-                    f"{score(data.moderated_for(winner)[q.code].score)}. The panel's reason:"
-                )
-                story += _with_first(head, long_text(mod[q.code].rationale))
+        story += robustness_section(data)
+        story += [*winner_reasons(data, winner), *others_section(data, winner)]
     story += [
         *authority_section(data),
         *decision_section(data),
@@ -177,3 +101,89 @@ def write_award_report(
     data: ReportData, path: Path, marking: str | None = None, evaluation_file: bytes | None = None
 ) -> Path:
     return write_atomically(path, award_report(data, marking, evaluation_file))
+
+
+def recommendation(data: ReportData, winner: str) -> list[Flowable]:
+    w = data.by_name[winner]
+    second, _tied = runner_up(data)
+    sv_points = (w.sv_quantitative_score or 0) + (w.sv_qualitative_score or 0)
+    lead = ""
+    if second is not None:
+        margin = difference(w.total, data.by_name[second].total)
+        lead = f", {points(margin)} points more than the runner-up, {text(second)}"
+    story: list[Flowable] = [
+        markup(
+            f"The panel recommends the award of {text(data.title)} to <b>{text(winner)}</b>. "
+            "Its tender is the most advantageous under the published award criteria, scoring "
+            f"<b>{points(w.total)}</b> points out of 100{lead}: price "
+            f"{points(w.price_score)} of {points(data.weight_price)}, quality {points(w.quality_score)} of "
+            f"{points(data.weight_quality)}, social value {points(sv_points)}"
+            f" of {points(data.weight_social_value)}."
+        )
+    ]
+    if not (data.final and data.locked):
+        story.append(para("This justification is provisional until the evaluation is signed off.", "banner"))
+    return story
+
+
+def winner_reasons(data: ReportData, winner: str) -> list[Flowable]:
+    """The panel's whole consensus explanation of every score of the winner."""
+    story: list[Flowable] = [para(f"The panel's reasons for {possessive(winner)} scores", "h2")]
+    mod = data.moderated_for(winner)
+    for q in data.questions:
+        m = mod.get(q.code)
+        if m is not None:
+            label = data.descriptor(m.score)
+            head = markup(
+                f"<b>{text(question_label(q.code, q.title, q.text))}</b>: {score(m.score)}"
+                + (f" ({text(label)})" if label else "")
+            )
+            story += _with_first(head, long_text(m.rationale))
+    return story
+
+
+def others_section(data: ReportData, winner: str) -> list[Flowable]:
+    """Each other bid against the winner, in rank order (the disqualified last): its lead sentence,
+    its table of points with the total, and the panel's reason wherever it scored less."""
+    story: list[Flowable] = [para("How each other bid compares", "h2")]
+    mod_w = data.moderated_for(winner)
+    cells: Cells = {}  # the table cells the bids share, made once
+    for res in data.results.bidders:
+        other = res.name
+        if other == winner:
+            continue
+        table = other_table(data, winner, other, cells)
+        story += headed(other, [para(standing(data, winner, other))], table, len(data.questions) + 2)
+        mod = data.moderated_for(other)
+        for q in data.questions:
+            mine, theirs = mod.get(q.code), mod_w.get(q.code)
+            if mine is None or theirs is None or mine.score >= theirs.score:
+                continue
+            head = markup(
+                f"<b>{text(question_label(q.code, q.title, q.text))}</b>: scored {score(mine.score)} against the "
+                f"winner's {score(theirs.score)}. The panel's reason:"
+            )
+            story += [gap(1.5), *_with_first(head, long_text(mine.rationale))]
+        story.append(gap(3))
+    return story
+
+
+def standing(data: ReportData, winner: str, other: str) -> str:
+    """One bid's place and where it lost most to the winner, in a sentence."""
+    res = data.by_name[other]
+    if res.excluded:
+        missed = [m.text for m in missed_minimums(data, other)] or res.exclusion_reasons
+        return f"{DISQUALIFIED.capitalize()}: {listed(missed)}. It has no total and no rank."
+    h2h = head_to_head(data, winner, other)
+    place = f"Ranked {ordinal(res.rank or 0)}{' (tied)' if res.tied else ''} with {points(res.total)} points"
+    said = f"{place}, {points(h2h.margin)} behind {winner}"
+    if h2h.losses:
+        said += f"; ahead of the winner on {gap_list(h2h.losses)}"
+    if h2h.gains:
+        said += f"; behind it most on {gap_list(h2h.gains)}"
+    return said + "."
+
+
+def gap_list(gaps: list[Gap], most: int = 3) -> str:
+    """'Q2 Safeguarding (3.00) and Q4 Mobilisation (1.50)': the largest few differences, named."""
+    return listed([f"{g.component.named} ({points(abs(g.points or 0))})" for g in gaps[: min(most, LISTED)]])

@@ -10,6 +10,9 @@ place and "40.00" in another, or "310000" beside "£310,000.00".
 - quantity: thousands separators and the unit, "310,000 hours" ("£310,000" for a pledge in pounds);
 - percent: "40%", "12.5%";
 - difference: a difference of points, signed, "+3.00", "−4.68" (a true minus sign);
+- coefficient: an agreement figure (Krippendorff's alpha), 3 decimal places as its thresholds are
+  written (0.667, 0.800), "0.812", "−0.120";
+- mean score: a mean of scores or of their differences, on the panel's scale, 2 decimal places, "0.40";
 - day: a calendar day as a letter writes it, "3 December 2026".
 
 A missing value is an en dash in every kind, never a blank or "None".
@@ -74,6 +77,17 @@ def difference(value: float | None) -> str:
     if shown == "0.00":
         return shown
     return ("+" if value > 0 else "\u2212") + shown
+
+
+def coefficient(value: float | None) -> str:
+    if value is None:
+        return MISSING
+    shown = f"{abs(value):.3f}"
+    return ("\u2212" if value < 0 and shown != "0.000" else "") + shown
+
+
+def mean_score(value: float | None) -> str:
+    return MISSING if value is None else f"{value:,.2f}"
 
 
 def day(value: str | date | None) -> str:

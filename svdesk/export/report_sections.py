@@ -214,7 +214,8 @@ def proxy_section(data: ReportData) -> list[Flowable]:
     return story
 
 
-def signoff_section(data: ReportData) -> list[Flowable]:
+def signoff_section(data: ReportData, *, proxies: bool = True) -> list[Flowable]:
+    """`proxies`: with the scores entered by proxy (False: a report that said so before its scores)."""
     signed = {s.name: s for s in data.signatures}
     rows = []
     for name, role in data.panel:
@@ -240,7 +241,8 @@ def signoff_section(data: ReportData) -> list[Flowable]:
             rows,
         )
     )
-    story += proxy_section(data)
+    if proxies:
+        story += proxy_section(data)
     lock = (
         "The tender is signed off and locked: no score, weight, measure, pledge or question can change "
         "without reopening it, which is recorded with its reason."

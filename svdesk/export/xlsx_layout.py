@@ -31,20 +31,33 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.theme import theme_xml
 from openpyxl.xml.functions import tostring
 
+from svdesk.export.xlsx_print import PrintSetup, chars_per_line, print_names, row_height, sheet_tail
 from svdesk.export.xlsx_safety import put_text, safe_text
 
 MONEY = '"£"#,##0.00'
 PROXY = '"£"#,##0.00####'  # proxies such as £0.963812 per £ keep their digits visible
 POINTS = "0.00"
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=14)
+BOLD = Font(name="Calibri", size=11, bold=True)  # named: a font without a name prints serif in LibreOffice
+TITLE = Font(name="Calibri", size=14, bold=True)
 HEADER_FILL = PatternFill("solid", start_color="DDE4EE")
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
 
 
 class Formula(str):
-    """A formula we generated from cell addresses only (never from user text)."""
+    """A formula we generated from cell addresses only (never from user text).
+
+    `value`: the result svdesk computed for it, written as the cell's cached value so that a viewer
+    that does not recalculate (a previewer, a phone, a reader library) shows the figure, not a blank.
+    None writes no cached value.
+    """
+
+    value: float | str | bool | None
+
+    def __new__(cls, text: str, value: float | str | bool | None = None) -> Formula:
+        made = super().__new__(cls, text)
+        made.value = value
+        return made
 
 
 def put(ws: Worksheet, row: int, column: int, value: object, number_format: str | None = None) -> Cell:
@@ -107,6 +120,7 @@ XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 ZIP_LEVEL = 3  # against 6: half the compression time for a file some 20% larger
 ROWS_PER_WRITE = 2000  # rows joined before each write to the spool: few calls, little memory
 TAIL_CACHE_LIMIT = 100_000
+BOLD_WIDTH = 0.8  # bold text is wider: a wrapped header line holds some 80% of the characters
 
 
 @dataclass(frozen=True)
@@ -124,9 +138,19 @@ class StyleSheet:
 
     def __init__(self) -> None:
         self._ids: dict[CellStyle, int] = {CellStyle(alignment=None): 0}  # index 0: the default format
+        self._wrapping: dict[int, float] = {}  # style id -> its text's width factor, for wrapped styles
 
     def id(self, style: CellStyle) -> int:
-        return self._ids.setdefault(style, len(self._ids))
+        known = self._ids.get(style)
+        if known is None:
+            known = self._ids[style] = len(self._ids)
+            if style.alignment is not None and style.alignment.wrap_text:
+                self._wrapping[known] = BOLD_WIDTH if style.font is not None and style.font.b else 1.0
+        return known
+
+    def wraps(self, style_id: int) -> float:
+        """0 for a style that does not wrap; else how much less text a line of it holds (bold: less)."""
+        return self._wrapping.get(style_id, 0.0)
 
     def xml(self) -> str:
         fonts: list[Font] = [DEFAULT_FONT]
@@ -203,8 +227,24 @@ def _empty_tail(value: None) -> str:
 
 
 def _formula_tail(value: Formula) -> str:
-    # No cached value: the workbook is flagged to recalculate when opened (calcPr fullCalcOnLoad).
-    return f"><f>{escape(value[1:])}</f><v></v></c>"
+    # The cached value as the formula's own type (t="str": a text result, t="b": a logical one); the
+    # workbook is still flagged to recalculate when opened (calcPr fullCalcOnLoad), so Excel and
+    # LibreOffice show their own arithmetic, and a viewer that cannot shows svdesk's.
+    formula, cached = value[1:], value.value
+    if "<" in formula or ">" in formula or "&" in formula:  # most formulas have none: skip the escaping
+        formula = escape(formula)
+    if cached.__class__ is float:  # the common case first: 140,000 of them in a large tender
+        number = f"{cached:.16g}" if isfinite(cached) else ""
+        return f"><f>{formula}</f><v>{number}</v></c>"
+    if cached is None:
+        return f"><f>{formula}</f><v></v></c>"
+    if isinstance(cached, bool):
+        return f' t="b"><f>{formula}</f><v>{int(cached)}</v></c>'
+    if isinstance(cached, int | float):
+        return f"><f>{formula}</f><v>{cached:.16g}</v></c>" if isfinite(cached) else f"><f>{formula}</f><v></v></c>"
+    text = safe_text(cached)  # what the cell it names holds: our own words, or text already neutralised
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f' t="str"><f>{formula}</f><v{space}>{escape(text)}</v></c>'
 
 
 def _yes_no_tail(value: bool) -> str:
@@ -251,16 +291,21 @@ def _row_template(styles: tuple[int, ...]) -> str:
     cells = "".join(
         f'<c r="{get_column_letter(column)}{{0}}" s="{style}"{{{column}}}' for column, style in enumerate(styles, 1)
     )
-    return f'<row r="{{0}}">{cells}</row>'
+    return f'<row r="{{0}}"{{H}}>{cells}</row>'
 
 
 class SheetWriter:
     """Rows of one sheet, rendered as XML into a temporary file (the dimension must precede them)."""
 
-    def __init__(self, spool: IO[bytes]) -> None:
+    def __init__(
+        self, spool: IO[bytes], widths: Sequence[float] = (), wraps: Callable[[int], float] = lambda _style: 0.0
+    ) -> None:
         self._spool = spool
         self._pending: list[str] = []
         self._templates: dict[tuple[int, ...], str] = {}
+        # per row template: the wrapped cells (index, column width) whose text sets the row's height
+        self._wrapped: dict[tuple[int, ...], list[tuple[int, int]]] = {}
+        self._widths, self._wraps = widths, wraps
         self._cached = _TailCache()
         self.max_row = 0
         self.max_column = 0
@@ -276,6 +321,12 @@ class SheetWriter:
         template = self._templates.get(styles)
         if template is None:
             template = self._templates[styles] = _row_template(styles)
+            self._wrapped[styles] = [
+                (i, chars_per_line((self._widths[i] if i < len(self._widths) else 8.43) * self._wraps(style)))
+                for i, style in enumerate(styles)  # 8.43: a column's default width
+                if self._wraps(style)
+            ]
+        wrapped = self._wrapped[styles]
         cached, tails, pending, width = self._cached, _TAIL_BY_TYPE, self._pending, len(styles)
         number = first
         for values in rows:
@@ -286,7 +337,7 @@ class SheetWriter:
                 cached[v] if v.__class__ is str or v.__class__ is float else tails.get(v.__class__, _any_tail)(v)
                 for v in values
             ]
-            pending.append(template.format(str(number), *tail))
+            pending.append(template.format(str(number), *tail, H=row_height(values, wrapped) if wrapped else ""))
             number += 1
             if len(pending) >= ROWS_PER_WRITE:
                 self.flush()
@@ -308,6 +359,7 @@ class StreamingBook:
         self._zip = ZipFile(self._out, "w", ZIP_DEFLATED, compresslevel=ZIP_LEVEL)
         self._styles = StyleSheet()
         self._sheets: list[str] = []
+        self._names: list[str] = []  # <definedName> elements: the print titles and areas
 
     def style(
         self,
@@ -326,17 +378,21 @@ class StreamingBook:
         return tuple(self.style(padded[i], font, None, WRAP if i + 1 in wrap else TOP) for i in range(count))
 
     @contextmanager
-    def sheet(self, name: str, widths: Sequence[float], freeze: str | None = None) -> Iterator[SheetWriter]:
+    def sheet(
+        self, name: str, widths: Sequence[float], freeze: str | None = None, printing: PrintSetup | None = None
+    ) -> Iterator[SheetWriter]:
         self._sheets.append(name)
         with TemporaryFile() as spool:
-            rows = SheetWriter(spool)
+            rows = SheetWriter(spool, widths, self._styles.wraps)
             yield rows
             rows.flush()
             spool.seek(0)
             with self._zip.open(f"xl/worksheets/sheet{len(self._sheets)}.xml", "w") as part:
-                part.write(_sheet_head(rows, widths, freeze).encode())
+                part.write(_sheet_head(rows, widths, freeze, printing is not None).encode())
                 copyfileobj(spool, part, 1 << 20)
-                part.write(_SHEET_TAIL.encode())
+                part.write((_SHEET_TAIL if printing is None else sheet_tail(printing)).encode())
+        if printing is not None:
+            self._names += print_names(name, len(self._sheets) - 1, printing, max(rows.max_row, 1))
 
     def getvalue(self) -> bytes:
         """Finish the package (workbook, styles, theme, properties) and return the file's bytes."""
@@ -345,7 +401,7 @@ class StreamingBook:
             "_rels/.rels": _RELS,
             "docProps/app.xml": _APP,
             "docProps/core.xml": _core(),
-            "xl/workbook.xml": _workbook(self._sheets),
+            "xl/workbook.xml": _workbook(self._sheets, self._names),
             "xl/_rels/workbook.xml.rels": _workbook_rels(len(self._sheets)),
             "xl/styles.xml": self._styles.xml(),
             "xl/theme/theme1.xml": theme_xml,
@@ -356,11 +412,12 @@ class StreamingBook:
         return self._out.getvalue()
 
 
-def _sheet_head(rows: SheetWriter, widths: Sequence[float], freeze: str | None) -> str:
+def _sheet_head(rows: SheetWriter, widths: Sequence[float], freeze: str | None, fit: bool = False) -> str:
     extent = f"A1:{get_column_letter(rows.max_column)}{rows.max_row}" if rows.max_row else "A1"
     cols = "".join(f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>' for i, w in enumerate(widths, 1))
+    fit_to_page = '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' if fit else ""  # else fitToWidth is ignored
     return (
-        f'{XML_DECLARATION}<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
+        f'{XML_DECLARATION}<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">{fit_to_page}'
         f'<dimension ref="{extent}"/><sheetViews><sheetView workbookViewId="0">{_panes(freeze)}</sheetView>'
         f'</sheetViews><sheetFormatPr baseColWidth="8" defaultRowHeight="15"/>{f"<cols>{cols}</cols>" if cols else ""}'
         "<sheetData>"
@@ -384,6 +441,8 @@ def _panes(freeze: str | None) -> str:
 _SHEET_TAIL = (
     '</sheetData><pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/></worksheet>'
 )
+
+
 _OFFICE = "application/vnd.openxmlformats-officedocument"
 _PACKAGE = "application/vnd.openxmlformats-package"
 _RELS = (
@@ -428,11 +487,12 @@ def _content_types(sheets: int) -> str:
     )
 
 
-def _workbook(sheets: Sequence[str]) -> str:
+def _workbook(sheets: Sequence[str], names: Sequence[str] = ()) -> str:
     entries = "".join(f'<sheet name="{_attr(name)}" sheetId="{i}" r:id="rId{i}"/>' for i, name in enumerate(sheets, 1))
+    defined = f"<definedNames>{''.join(names)}</definedNames>" if names else ""
     return (
         f'{XML_DECLARATION}<workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><workbookPr/>'
-        f'<bookViews><workbookView activeTab="0"/></bookViews><sheets>{entries}</sheets>'
+        f'<bookViews><workbookView activeTab="0"/></bookViews><sheets>{entries}</sheets>{defined}'
         '<calcPr calcId="124519" fullCalcOnLoad="1"/></workbook>'  # Excel computes the formulas on opening
     )
 

@@ -551,3 +551,65 @@ class Redaction(Base):
     reason: Mapped[str] = mapped_column(Text)
     made_by: Mapped[str] = mapped_column(String(200))
     made_at: Mapped[str] = mapped_column(String(40))
+
+
+# --- issue 16: the moderation meeting on the record ----------------------------------------------
+
+
+class Meeting(Base):
+    """A moderation meeting of a tender's panel: when, where (a room, or a call), who chaired it and
+    the notes of the discussion. Who attended and who sent apologies are its `MeetingMember` rows;
+    the consensus scores agreed in it are its `MeetingItem` rows (`services/meetings`)."""
+
+    __tablename__ = "meeting"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), index=True)
+    held_on: Mapped[str] = mapped_column(String(10))  # ISO day, "2026-01-14"
+    mode: Mapped[str] = mapped_column(String(10), default="room")  # "room" | "call"
+    place: Mapped[str] = mapped_column(Text, default="")  # the room, or the call's service
+    chair_id: Mapped[int | None] = mapped_column(ForeignKey("panel_member.id", ondelete="SET NULL"), nullable=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class MeetingMember(Base):
+    """One panel member at one meeting: present, or absent with apologies (the reason optional)."""
+
+    __tablename__ = "meeting_member"
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("panel_member.id", ondelete="CASCADE"), primary_key=True)
+    present: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class MeetingItem(Base):
+    """The meeting in which the consensus score of one bid and question was agreed. A row of its own,
+    keyed as the consensus is, so that consensus scores recorded before meetings were (and those a
+    file loads without one) simply have none, and their record stays as it was."""
+
+    __tablename__ = "meeting_item"
+    bidder_id: Mapped[int] = mapped_column(ForeignKey("bidder.id", ondelete="CASCADE"), primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"), primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+
+
+# --- issue 16: explanations that hold up --------------------------------------------------------
+
+
+class RationaleOverride(Base):
+    """One flag of the rationale check (`svdesk.model.rationale`) set aside for one rationale, with
+    the reason, by whom and when. `member_id` None: the panel's consensus rationale. It holds for
+    the text it was made on only (`text_hash`, SHA-256 of the rationale as stored): once the text
+    changes, the flag is looked at afresh, and the row stays as the record of what was decided."""
+
+    __tablename__ = "rationale_override"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bidder_id: Mapped[int] = mapped_column(ForeignKey("bidder.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("panel_member.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    code: Mapped[str] = mapped_column(String(30))  # rationale.CODES
+    text_hash: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
+    made_by: Mapped[str] = mapped_column(String(200))
+    made_at: Mapped[str] = mapped_column(String(40))

@@ -28,6 +28,7 @@ from svdesk.model.evaluation_fields import known as _known
 from svdesk.model.evaluation_fields import listed_twice as _listed_twice
 from svdesk.model.evaluation_fields import named_anyway as _named_anyway
 from svdesk.model.evaluation_json import MAX_FILE_BYTES, MAX_NESTING, DuplicateKeys, read_json_file
+from svdesk.model.evaluation_meetings import MeetingDoc, meeting_ref, parse_meetings
 from svdesk.model.evaluation_parties import (
     PROCUREMENT_KEYS,
     SUPPLIER_KEYS,
@@ -90,7 +91,7 @@ TENDER_KEYS = (
 )
 TENDER_OPTIONAL = ("hide_prices_from_quality", *PROCUREMENT_KEYS)
 ROOT_KEYS = ("format", "tender", "measures", "questions", "bidders", "panel", "scores", "moderated", "adjustments")
-ROOT_OPTIONAL = ("authority", "declarations", "pledge_reviews")
+ROOT_OPTIONAL = ("authority", "declarations", "pledge_reviews", "meetings")
 ROOT_OPTIONAL_V2 = (*ROOT_OPTIONAL, "keys", "signatures", "record", "proxy_entries")
 BIDDER_OPTIONAL = ("pledges", *SUPPLIER_KEYS)
 
@@ -155,6 +156,8 @@ class EvaluationDoc:
     authority: AuthorityDoc | None = None  # the contracting authority, when the file names it
     procurement: ProcurementDoc | None = None  # None: the file gives none of the procurement's details
     suppliers: dict[str, SupplierDoc] = field(default_factory=dict)  # bidder name -> its legal details
+    meetings: list[MeetingDoc] = field(default_factory=list)  # the moderation meetings (issue 16)
+    minutes: dict[tuple[str, str], str] = field(default_factory=dict)  # (bidder, question) -> its meeting's id
 
     @property
     def version(self) -> int:
@@ -380,12 +383,16 @@ def parse_document(data: object, catalogue: dict[str, CatalogueMeasure], source:
             seen_scores.add((ev, bd, qn))
             doc.scores.append((ev, bd, qn, value, rationale))
 
+    if "meetings" in root:
+        doc.meetings = parse_meetings(c, root["meetings"], member_names)
+    meeting_refs = {m.ref for m in doc.meetings}
     seen_mod: set[tuple[str, str]] = set()
     for i, raw in enumerate(c.array(root.get("moderated"), "moderated")):
         path = f"moderated[{i}]"
-        md = c.obj(raw, path, ("bidder", "question", "score", "rationale"))
+        md = c.obj(raw, path, ("bidder", "question", "score", "rationale"), ("meeting",))
         if md is None:
             continue
+        in_meeting = meeting_ref(c, md["meeting"], f"{path}.meeting", meeting_refs) if "meeting" in md else None
         bd = known(md.get("bidder"), f"{path}.bidder", bidder_names, "bidder")
         qn = known(md.get("question"), f"{path}.question", question_codes, "question")
         value = on_scale(md.get("score"), f"{path}.score")
@@ -395,6 +402,8 @@ def parse_document(data: object, catalogue: dict[str, CatalogueMeasure], source:
                 c.add(path, f"{qn} for {bd} is moderated twice")
             seen_mod.add((bd, qn))
             doc.moderated.append((bd, qn, value, rationale))
+            if in_meeting is not None:
+                doc.minutes[(bd, qn)] = in_meeting
 
     seen_adj: set[tuple[str, str]] = set()
     for i, raw in enumerate(c.array(root.get("adjustments"), "adjustments")):

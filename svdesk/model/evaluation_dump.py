@@ -41,6 +41,7 @@ from svdesk.model.entities import (
     Tender,
     TenderMeasure,
 )
+from svdesk.model.evaluation_meetings import meeting_entries
 from svdesk.model.evaluation_parties import authority_entry, procurement_entry, supplier_entries
 from svdesk.model.services.tenders import active_signatures
 
@@ -240,6 +241,7 @@ def dump_evaluation(session: Session, tender: Tender) -> dict[str, Any]:
 
     suppliers = supplier_entries(session, tender)
     authority = authority_entry(session)
+    meetings, meeting_of = meeting_entries(session, tender)  # none: "meetings" left out, as before them
     return {
         "format": FORMAT,
         **({"authority": authority} if authority else {}),  # left out when none is set: old files dump as before
@@ -281,8 +283,16 @@ def dump_evaluation(session: Session, tender: Tender) -> dict[str, Any]:
             {"evaluator": member_of[m], "bidder": name_of[b], "question": code_of[q], "score": _num(s), "rationale": r}
             for m, b, q, s, r in scores
         ],
+        **({"meetings": meetings} if meetings else {}),
         "moderated": [
-            {"bidder": name_of[b], "question": code_of[q], "score": _num(s), "rationale": r} for b, q, s, r in moderated
+            {
+                "bidder": name_of[b],
+                "question": code_of[q],
+                "score": _num(s),
+                "rationale": r,
+                **({"meeting": meeting_of[(b, q)]} if (b, q) in meeting_of else {}),
+            }
+            for b, q, s, r in moderated
         ],
         "adjustments": [
             {

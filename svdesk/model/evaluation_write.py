@@ -56,6 +56,7 @@ from svdesk.model.entities import (
 )
 from svdesk.model.errors import Problem, TenderExistsError, ValidationError
 from svdesk.model.evaluation_doc import EvaluationDoc
+from svdesk.model.evaluation_meetings import write_meetings
 from svdesk.model.evaluation_parties import SOURCED_AUTHORITY, take_authority, write_procurement, write_suppliers
 from svdesk.model.kinds import ChangeKind
 from svdesk.model.services.carried_signatures import snapshot_marks
@@ -269,6 +270,7 @@ def write_evaluation(
     # not fingerprinted (who the parties are is not how the bids were evaluated): the signatures hold
     write_procurement(session, tender, doc.procurement)
     write_suppliers(session, bidders, doc.suppliers)
+    write_meetings(session, tender, doc.meetings, doc.minutes, members, bidders, questions)  # not fingerprinted either
     _write_signed(session, tender, doc, members)
     session.flush()
     record = state.read_record(session, tender)

@@ -110,6 +110,12 @@ class ChangeKind(enum.StrEnum):
     AWARD_NOTICE = "award.notice"  # the contract award notice published: the standstill starts (s.51)
     AWARD_CONTRACT = "award.contract"  # the contract entered into, after the standstill
     AWARD_WITHDRAW = "award.withdraw"  # a reopening withdrew the decision (the log keeps it)
+    MEETING_ADD = "meeting.add"  # a moderation meeting recorded: date, place, chair, attendance
+    MEETING_UPDATE = "meeting.update"  # its details or attendance changed
+    MEETING_REMOVE = "meeting.remove"  # one in which no consensus was agreed
+    MEETING_ITEM = "meeting.item"  # the meeting a consensus score was agreed in
+    RATIONALE_OVERRIDE = "rationale.override"  # a flag of the rationale check set aside, with the reason
+    RATIONALE_OVERRIDE_REMOVE = "rationale.override_remove"
     # 'status.<status>': one member per TenderStatus (a test checks there is one for each)
     STATUS_DRAFT = "status.draft"
     STATUS_SCORING = "status.scoring"
@@ -174,6 +180,12 @@ CHANGE_LABELS: dict[ChangeKind, str] = {
     ChangeKind.AWARD_NOTICE: "Contract award notice published",
     ChangeKind.AWARD_CONTRACT: "Contract entered into",
     ChangeKind.AWARD_WITHDRAW: "Award decision withdrawn",
+    ChangeKind.MEETING_ADD: "Meeting recorded",
+    ChangeKind.MEETING_UPDATE: "Meeting changed",
+    ChangeKind.MEETING_REMOVE: "Meeting removed",
+    ChangeKind.MEETING_ITEM: "Agreed in meeting",
+    ChangeKind.RATIONALE_OVERRIDE: "Rationale flag overridden",
+    ChangeKind.RATIONALE_OVERRIDE_REMOVE: "Rationale override removed",
     ChangeKind.STATUS_DRAFT: "Status: draft",
     ChangeKind.STATUS_SCORING: "Status: scoring",
     ChangeKind.STATUS_MODERATION: "Status: moderation",
@@ -204,6 +216,11 @@ CONSENSUS_ONLY: frozenset[ChangeKind] = frozenset(
         ChangeKind.SIGNATURE_ADD,
         ChangeKind.SIGNATURE_WITHDRAW,
         ChangeKind.SIGNATURE_SEAL,
+        # the meetings: the grid shows none of them
+        ChangeKind.MEETING_ADD,
+        ChangeKind.MEETING_UPDATE,
+        ChangeKind.MEETING_REMOVE,
+        ChangeKind.MEETING_ITEM,
     }
 )
 

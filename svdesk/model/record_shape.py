@@ -24,6 +24,9 @@ from svdesk.model.entities import (
     Framework,
     Measure,
     MeasureTag,
+    Meeting,
+    MeetingItem,
+    MeetingMember,
     MemberDetail,
     MemberKey,
     ModeratedScore,
@@ -35,6 +38,7 @@ from svdesk.model.entities import (
     ProcurementDetail,
     ProxyEntry,
     Question,
+    RationaleOverride,
     Redaction,
     ScaleDescriptor,
     Score,
@@ -440,6 +444,82 @@ REDACTION = Kind(
     fingerprinted=False,
 )
 
+# Issue 16's kinds: the moderation meetings, who attended or sent apologies, and the meeting each
+# consensus score was agreed in. The minutes of how a consensus was reached are kept and printed
+# (the moderation report) because a court asks for them: Lancashire Care NHS Foundation Trust v
+# Lancashire County Council (High Court, Stuart-Smith J, June 2018) set an award aside for the
+# council's record of its moderation, which did not show how the consensus scores were reached;
+# Woods Building Services v Milton Keynes Council [2015] EWHC 2011 (TCC), for evaluation notes that
+# did not explain the scores. The Procurement Act 2023 s.98(1) asks for records "sufficient to
+# explain" each material decision. Not fingerprinted: who met where is the procedure the panel
+# followed, not how the bids were scored (the consensus scores and rationales, which are, stay
+# fingerprinted); the rows hold ids (the chair, the meeting), which the fingerprint, keyed by names,
+# cannot carry; and old records have no rows of them, so their prints stay as they were. They are
+# locked with the tender all the same (`services/meetings`), and `verify` replays them like any row.
+MEETING = Kind(
+    name="meeting",
+    entity=Meeting,
+    key=(KeyPart("meeting", Meeting.id),),
+    fields=(
+        Field("held_on", Meeting.held_on, TEXT),
+        Field("mode", Meeting.mode, TEXT),
+        Field("place", Meeting.place, TEXT),
+        Field("chair_id", Meeting.chair_id, OPTIONAL_ID),
+        Field("notes", Meeting.notes, TEXT),
+    ),
+    rows="meetings",
+    scope=Scope(Meeting.tender_id, "tender"),
+    order_by=(Meeting.id,),
+    readable=Readable.IDS,
+    fingerprinted=False,
+)
+
+ATTENDANCE = Kind(
+    name="attendance",
+    entity=MeetingMember,
+    key=(KeyPart("meeting", MeetingMember.meeting_id), KeyPart("member", MeetingMember.member_id)),
+    fields=(Field("present", MeetingMember.present, FLAG), Field("reason", MeetingMember.reason, TEXT)),
+    rows="attendance",
+    scope=Scope(MeetingMember.meeting_id, "meeting"),
+    order_by=(MeetingMember.meeting_id, MeetingMember.member_id),
+    readable=Readable.IDS,
+    fingerprinted=False,
+)
+
+MINUTE = Kind(
+    name="minute",
+    entity=MeetingItem,
+    key=(KeyPart("bidder", MeetingItem.bidder_id), KeyPart("question", MeetingItem.question_id)),
+    fields=(Field("meeting_id", MeetingItem.meeting_id, OPTIONAL_ID),),
+    rows="minutes",
+    scope=Scope(MeetingItem.bidder_id, "bidder"),
+    fingerprinted=False,
+)
+
+# Issue 16: a flag of the rationale check set aside, with the reason. Not fingerprinted: it is a
+# judgement about an explanation, recorded up to the award decision (which it gates), not how a bid
+# was scored; the rationale it was made on is fingerprinted, and a change to it lapses the override.
+OVERRIDE = Kind(
+    name="override",
+    entity=RationaleOverride,
+    key=(KeyPart("override", RationaleOverride.id),),
+    fields=(
+        Field("bidder_id", RationaleOverride.bidder_id, OPTIONAL_ID),
+        Field("question_id", RationaleOverride.question_id, OPTIONAL_ID),
+        Field("member_id", RationaleOverride.member_id, OPTIONAL_ID),  # None: the consensus rationale
+        Field("code", RationaleOverride.code, TEXT),
+        Field("text_hash", RationaleOverride.text_hash, TEXT),
+        Field("reason", RationaleOverride.reason, TEXT),
+        Field("made_by", RationaleOverride.made_by, TEXT),
+        Field("made_at", RationaleOverride.made_at, TEXT),
+    ),
+    rows="overrides",
+    scope=Scope(RationaleOverride.bidder_id, "bidder"),
+    order_by=(RationaleOverride.id,),
+    readable=Readable.IDS,
+    fingerprinted=False,
+)
+
 # In the order of the state: the small kinds as listed, then the bulk kinds as listed (`state.state_of`).
 KINDS: tuple[Kind, ...] = (
     TENDER,
@@ -462,6 +542,10 @@ KINDS: tuple[Kind, ...] = (
     PROCUREMENT,
     AWARD,
     REDACTION,
+    MEETING,
+    ATTENDANCE,
+    MINUTE,
+    OVERRIDE,
 )
 
 # The mapped entities that are not part of any tender's record.

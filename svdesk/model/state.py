@@ -26,6 +26,8 @@ from svdesk.model.entities import (
     AwardRecord,
     Bidder,
     Declaration,
+    Meeting,
+    MeetingMember,
     MemberDetail,
     MemberKey,
     PackIssue,
@@ -35,6 +37,7 @@ from svdesk.model.entities import (
     ProcurementDetail,
     ProxyEntry,
     Question,
+    RationaleOverride,
     Redaction,
     Signature,
     SignatureSeal,
@@ -228,6 +231,38 @@ def redaction_value(r: Redaction) -> dict[str, Any]:
     return shape.REDACTION.value(r)
 
 
+def override_key(o: RationaleOverride) -> str:
+    return shape.OVERRIDE.key_of(o.id)
+
+
+def override_value(o: RationaleOverride) -> dict[str, Any]:
+    return shape.OVERRIDE.value(o)
+
+
+def meeting_key(m: Meeting) -> str:
+    return shape.MEETING.key_of(m.id)
+
+
+def meeting_value(m: Meeting) -> dict[str, Any]:
+    return shape.MEETING.value(m)
+
+
+def attendance_key(meeting_id: int, member_id: int) -> str:
+    return shape.ATTENDANCE.key_of(meeting_id, member_id)
+
+
+def attendance_value(a: MeetingMember) -> dict[str, Any]:
+    return shape.ATTENDANCE.value(a)
+
+
+def minute_key(bidder_id: int, question_id: int) -> str:
+    return shape.MINUTE.key_of(bidder_id, question_id)
+
+
+def minute_value(meeting_id: int) -> dict[str, Any]:
+    return shape.MINUTE.value_of_columns(meeting_id)
+
+
 # --- the snapshot ---------------------------------------------------------------------------------------
 
 
@@ -271,6 +306,12 @@ class Record:
     awards: list[Any] = field(default_factory=list)  # (tender_id, decided_on, ...): 0 or 1 row
     # (id, bidder_id, question_id, passage, reason, made_by, made_at) by id
     redactions: list[Any] = field(default_factory=list)
+    # issue 16 (defaults for the same reason): (id, held_on, mode, place, chair_id, notes) by id
+    meetings: list[Any] = field(default_factory=list)
+    attendance: list[Any] = field(default_factory=list)  # (meeting_id, member_id, present, reason)
+    minutes: list[Any] = field(default_factory=list)  # (bidder_id, question_id, meeting_id)
+    # (id, bidder_id, question_id, member_id, code, text_hash, reason, made_by, made_at) by id
+    overrides: list[Any] = field(default_factory=list)
 
 
 def _reads() -> tuple[Kind | Part, ...]:

@@ -492,6 +492,7 @@ class MainWindow(QMainWindow):
         self.banner.setVisible(bool(banner))
         self.stages_model.set_stages(standing.stages)
         self.results_box.show_results(standing.results, standing.themes, standing.accepted_by_theme)
+        self.results_box.robustness.request(self.db.url, self.current_reference)  # in the helper process
         self.declarations.mark_stale()
         if self.tabs.currentWidget() is self.declarations:
             self.declarations.bring_up_to_date(standing.version)

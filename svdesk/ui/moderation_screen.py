@@ -11,6 +11,8 @@ officer), and it is recorded as theirs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -31,14 +33,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from svdesk.app import moderation, panel, reads
+from svdesk.app import moderation, panel, rationales, reads
 from svdesk.app.errors import SvdeskError
 from svdesk.app.identity import SignedIn
 from svdesk.app.moderation import CellDetail, GridCell, PledgeReconciliation, TenderStatus
 from svdesk.app.reads import RecordVersion
 from svdesk.app.unit import Outcome
+from svdesk.ui.meeting_panel import MeetingPanel
 from svdesk.ui.models import RowsModel
 from svdesk.ui.moderation_grid import CellRole, ModerationGridModel
+from svdesk.ui.rationale_flags_panel import LiveFlags
 from svdesk.ui.score_choice import ScoreChoice
 from svdesk.ui.screen_base import Desk, Refresh, TenderScreen
 from svdesk.ui.sign_in import SignInDialog, open_sign_in, person_text
@@ -103,6 +107,9 @@ class ModerationScreen(TenderScreen):
         self.rationale.setAccessibleName("Consensus rationale")
         self.rationale.setTabChangesFocus(True)  # Tab leaves the box: a keyboard user is never stuck in it
         self.rationale.setPlaceholderText("The panel's reason, citing this bid's own evidence.")
+        self.rationale_flags = LiveFlags(self.rationale)  # the rationale check, as the panel writes
+        self.choice.changed.connect(self.rationale_flags.timer.start)  # the length rule follows the score
+        self.writing: rationales.Writing | None = None  # what the check needs, read once shown
         self.message = QLabel(objectName="moderationMessage", wordWrap=True)
         self.save = QPushButton("Save consensus  (Ctrl+Enter)", objectName="saveConsensus")
         self.save.clicked.connect(self.save_consensus)
@@ -115,6 +122,7 @@ class ModerationScreen(TenderScreen):
         dv.addWidget(self.choice)
         dv.addWidget(QLabel("<b>Consensus rationale</b> (required)"))
         dv.addWidget(self.rationale, 1)
+        dv.addWidget(self.rationale_flags)
         dv.addWidget(self.message)
         dv.addWidget(self.save, 0, Qt.AlignmentFlag.AlignRight)
         split = QSplitter(Qt.Orientation.Vertical)
@@ -148,8 +156,10 @@ class ModerationScreen(TenderScreen):
         self.modes.addTab(split, "Scores")
         self.modes.addTab(pledge_page, "Pledges")
         self.modes.currentChanged.connect(lambda _i: self.refresh_pledges_if_shown())
+        self.meeting_panel = MeetingPanel(self)  # the meeting the consensus is agreed in
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addWidget(self.meeting_panel)
         layout.addWidget(self.modes, 1)
         for key in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(key), self, activated=self.save_consensus)
@@ -159,11 +169,13 @@ class ModerationScreen(TenderScreen):
     def load(self) -> None:
         """Another tender (or the first showing): the threshold from its scale, the grid read whole."""
         self.pledges_version = None
+        self.meeting_panel.load()
         self.refresh(first=True)
         self.refresh_pledges_if_shown()
 
     def catch_up(self) -> None:
         """The record moved since the grid was read: what changed is read again, the selection kept."""
+        self.meeting_panel.load()
         self.refresh(keep_selection=True)
         self.refresh_pledges_if_shown()
 
@@ -173,6 +185,7 @@ class ModerationScreen(TenderScreen):
         `first`: for another tender, with the threshold at two fifths of its scale; else at the
         threshold chosen. `keep_selection`: the same cell stays selected; when only consensus
         scores changed since the grid was read, only they are read again."""
+        self.writing = None  # other rationales may have changed: read again when next checked
         if keep_selection and self._refresh_consensus_only():
             return
         current = self.grid.currentIndex()
@@ -306,6 +319,7 @@ class ModerationScreen(TenderScreen):
         self.members.setRowCount(0)
         self.suggestion.setText("")
         self.rationale.setPlainText("")
+        self.rationale_flags.follow(None)
 
     def show_cell(self, index: QModelIndex) -> None:
         self.detail = None
@@ -347,6 +361,7 @@ class ModerationScreen(TenderScreen):
         self.choice.set_read_only(not self.editable)
         self.rationale.setPlainText(d.consensus_rationale)
         self.rationale.setReadOnly(not self.editable)
+        self.rationale_flags.follow(self._checker(d.bidder, d.question))
         self.save.setEnabled(self.editable)
         self.message.setText("")
 
@@ -362,7 +377,15 @@ class ModerationScreen(TenderScreen):
             version = self.model.grid.cell(bidder, question).version
         try:
             saved = moderation.set_consensus(
-                self.db, moderator, self.reference, bidder, question, score, text, expected_version=version
+                self.db,
+                moderator,
+                self.reference,
+                bidder,
+                question,
+                score,
+                text,
+                expected_version=version,
+                meeting=self.meeting_panel.current_id(),
             )
         except SvdeskError as exc:
             self.message.setText(str(exc))
@@ -370,11 +393,25 @@ class ModerationScreen(TenderScreen):
         # With the saved cell read afresh the grid shows the record after this edit: when the edit
         # is the only change since the grid was read, it need not be read whole when shown again.
         self.keep_current(saved)
+        if self.writing is not None:
+            self.writing.note(bidder, question, text)
         self.model.replace_cell(saved.value)
         self.progressed.emit()  # the Stages list and the results follow once the run of saves pauses
         self._show_summary()
         self.show_cell(self.grid.currentIndex())
         return saved
+
+    def _checker(self, bidder: str, question: str) -> Callable[[str], list[rationales.Flag]] | None:
+        """The rationale check of this cell's consensus text, with what it needs read once."""
+        if self.writing is None and self.reference is not None:
+            try:
+                self.writing = rationales.writing(self.db, self.reference)
+            except SvdeskError:
+                return None
+        writing = self.writing
+        if writing is None:
+            return None
+        return lambda text: rationales.check_text(writing, bidder, question, text, self.choice.value())
 
     def refresh_pledges_if_shown(self) -> None:
         """The Pledges tab is read when it is opened, and again only if the record changed since."""

@@ -43,6 +43,10 @@ class Item(Protocol):
 def where_fixed(item: Item) -> str:
     """Where in svdesk the item is recorded, from what it names (`reg31_check`'s wording)."""
     words = item.item.lower()
+    if " rationale for " in words:  # the rationale check's: fixed where it is written, or overridden below
+        return (
+            "Moderation screen, or Override\u2026" if "consensus rationale" in words else "Scoring, or Override\u2026"
+        )
     if "explanation" in words or "consensus score" in words:
         return "Moderation screen"
     if "title of criterion" in words:

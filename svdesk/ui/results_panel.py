@@ -1,4 +1,5 @@
-"""The Results tab: the ranking with each score component, the disqualified tenders and two charts."""
+"""The Results tab: the ranking with each score component, the disqualified tenders, how robust the
+recommendation is (`robustness_box`) and two charts."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabe
 from svdesk.app.reads import Results
 from svdesk.ui.charts import StackedBars
 from svdesk.ui.models import ResultsTableModel
+from svdesk.ui.robustness_box import RobustnessBox
 from svdesk.ui.table_sizing import fit_columns
 
 PROVISIONAL = (
@@ -33,10 +35,12 @@ class ResultsPanel(QWidget):
         self.exclusions.setWordWrap(True)
         self.components_chart = StackedBars("Score components per bid (points out of 100)")
         self.theme_chart = StackedBars("Accepted social value by theme (£)")
+        self.robustness = RobustnessBox()  # weighed again by the window whenever the results are
         layout = QVBoxLayout(self)
         layout.addWidget(self.caption)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.exclusions)
+        layout.addWidget(self.robustness)
         charts = QHBoxLayout()
         charts.addWidget(self.components_chart, 1)
         charts.addWidget(self.theme_chart, 1)
@@ -46,6 +50,7 @@ class ResultsPanel(QWidget):
         self.model.set_results([])
         self.caption.setText("")
         self.exclusions.setText("")
+        self.robustness.request("", None)
 
     def show_results(self, results: Results, themes: list[str], by_bidder: dict[str, dict[str, float]]) -> None:
         self.model.set_results(results.bidders)

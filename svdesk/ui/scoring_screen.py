@@ -10,6 +10,8 @@ Alt+Left / Alt+Right move without saving. Each save is one transaction; nothing 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -28,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from svdesk.app import reads, scoring
+from svdesk.app import rationales, reads, scoring
 from svdesk.app.errors import SvdeskError
 from svdesk.app.identity import SignedIn
 from svdesk.app.scoring import PledgeItem, ProxyScore, ScoringItem
@@ -37,6 +39,7 @@ from svdesk.ui.declaration_form import html as _html
 from svdesk.ui.long_list import LongList
 from svdesk.ui.models import RowsModel
 from svdesk.ui.pledge_review_page import PledgeReviewPage
+from svdesk.ui.rationale_flags_panel import LiveFlags
 from svdesk.ui.score_choice import ScoreChoice
 from svdesk.ui.screen_base import Desk, Refresh, TenderScreen
 from svdesk.ui.sign_in import SignInDialog, next_after, open_sign_in, person_text
@@ -123,6 +126,9 @@ class ScoringScreen(TenderScreen):
         self.rationale.setPlaceholderText(
             "Why this score? Cite the bid's own evidence (section, page, named commitments) - not other bids."
         )
+        self.rationale_flags = LiveFlags(self.rationale)  # the rationale check, as the member writes
+        self.choice.changed.connect(self.rationale_flags.timer.start)  # the length rule follows the score
+        self.writing: rationales.Writing | None = None  # the scorer's rationales, read once shown
         self.message = QLabel(objectName="scoringMessage", wordWrap=True)
         self.previous = QPushButton("\u2190 Previous", objectName="previousItem")
         self.save_next = QPushButton("Save and next  (Ctrl+Enter)", objectName="saveNext")
@@ -144,6 +150,7 @@ class ScoringScreen(TenderScreen):
         cv.addWidget(self.choice)
         cv.addWidget(QLabel("<b>Rationale</b> (required)"))
         cv.addWidget(self.rationale, 1)
+        cv.addWidget(self.rationale_flags)
         cv.addWidget(self.message)
         cv.addLayout(buttons)
         scroll = QScrollArea()
@@ -218,6 +225,7 @@ class ScoringScreen(TenderScreen):
     def load_member(self) -> None:
         person = self.person
         self.scorer = None
+        self.writing = None
         self._show_who(person)
         if self.reference is None:
             self._block("No tender.")
@@ -295,6 +303,7 @@ class ScoringScreen(TenderScreen):
         self.jump_model.set_rows([], self._jump_text)
         self.declarations.set_bidders("", [])
         self.rationale.setPlainText("")
+        self.rationale_flags.follow(None)
         self.choice.set_value(None)
         self.blocked.setText(text)
         self.sign_in_button.setVisible(sign_in)
@@ -382,12 +391,26 @@ class ScoringScreen(TenderScreen):
         self.choice.set_read_only(not self.editable)
         self.rationale.setPlainText(it.rationale or "")
         self.rationale.setReadOnly(not self.editable)
+        self.rationale_flags.follow(self._checker(it.bidder, it.question))
         self.save_next.setEnabled(self.editable)
         if self.editable:
             self.message.setText(self._proxy_note(it))
         self.previous.setEnabled(index > 0)
         self.next.setEnabled(index < len(self.items) - 1)
         self._fill_jump()
+
+    def _checker(self, bidder: str, question: str) -> Callable[[str], list[rationales.Flag]] | None:
+        """The rationale check of the scorer's text for this item, with what it needs read once."""
+        member = self.scorer
+        if member is None or self.reference is None:
+            return None
+        if self.writing is None or self.writing.writer != member:
+            try:
+                self.writing = rationales.writing(self.db, self.reference, member)
+            except SvdeskError:
+                return None
+        writing = self.writing
+        return lambda text: rationales.check_text(writing, bidder, question, text, self.choice.value())
 
     def _read_rationale(self, it: ScoringItem) -> None:
         member = self.scorer
@@ -469,6 +492,8 @@ class ScoringScreen(TenderScreen):
             self.message.setText(str(exc))
             return False
         it.score, it.rationale, it.version = score, text, saved.value
+        if self.writing is not None and self.writing.writer == member:
+            self.writing.note(it.bidder, it.question, text)
         self.progressed.emit()  # the Stages list counts it ("Scoring 7/12") once the run pauses
         if (it.bidder, it.question) in self.proxy_pending:  # saving it themselves confirmed it
             self._show_proxy(member)

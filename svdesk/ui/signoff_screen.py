@@ -24,15 +24,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from svdesk.app import award, checks, identity, parties, signoff
+from svdesk.app import award, checks, identity, parties, rationales, signoff
 from svdesk.app.identity import SignedIn
 from svdesk.app.signoff import Status, VerifyReport
 from svdesk.app.unit import Outcome
 from svdesk.ui.award_panel import AwardPanel
 from svdesk.ui.background import run_in_process
 from svdesk.ui.open_items_panel import OpenItemsPanel
+from svdesk.ui.rationale_flags_panel import RationaleFlagsPanel
 from svdesk.ui.record_views import RecordPanel
 from svdesk.ui.redaction_dialog import WithheldPanel
+from svdesk.ui.robustness_box import RobustnessBox
 from svdesk.ui.screen_base import Desk, Refresh, TenderScreen
 from svdesk.ui.sign_in import SignInDialog, open_sign_in, person_text
 
@@ -81,9 +83,12 @@ class SignOffScreen(TenderScreen):
         self.record.verify_requested.connect(self.reload)
         self.open_items = OpenItemsPanel()
         self.withheld = WithheldPanel(self)
+        self.rationale_flags = RationaleFlagsPanel(self)  # each flag fixed, or overridden with a reason
         self.award_panel = AwardPanel(self)
+        self.robustness = RobustnessBox()  # before anyone signs: would a small change give another winner?
         left, right = QVBoxLayout(), QVBoxLayout()
         left.addWidget(self.open_items, 3)
+        left.addWidget(self.rationale_flags, 2)
         left.addWidget(self.withheld, 2)
         right.addWidget(self.award_panel)
         right.addStretch(1)
@@ -94,6 +99,7 @@ class SignOffScreen(TenderScreen):
         inside = QVBoxLayout(body)
         inside.setContentsMargins(0, 0, 0, 0)
         inside.addWidget(box)
+        inside.addWidget(self.robustness)
         inside.addLayout(columns, 1)
         inside.addWidget(self.record)
         scroll = QScrollArea(objectName="signoffScroll", widgetResizable=True)  # a small window scrolls
@@ -131,6 +137,7 @@ class SignOffScreen(TenderScreen):
         self.signing_means.setVisible(status in ("draft", "scoring", "moderation"))  # signing is still to come
         self.record.show_record(locked_reason=view.status.locked, signatures=signed, unsigned=unsigned)
         self._show_award_stage(status, writable)
+        self.robustness.request(self.db.url, self.reference)  # in the helper process, as verifying is
         self.verify_in_background()
 
     def _show_award_stage(self, status: str, writable: bool) -> None:
@@ -142,6 +149,9 @@ class SignOffScreen(TenderScreen):
         moderated = status in ("moderation", "signed_off", "awarded")  # the consensus explanations exist
         self.withheld.show_rows(parties.redactions_of(self.db, self.reference), writable and moderated and not awarded)
         self.withheld.setVisible(moderated)
+        flagged = rationales.flags(self.db, self.reference) if moderated and not awarded else []
+        self.rationale_flags.show_flags(flagged, writable and status in ("moderation", "signed_off"))
+        self.rationale_flags.setVisible(moderated and not awarded)
         signed_off = status in ("signed_off", "awarded")
         view = award.award_view(self.db, self.reference) if signed_off else None
         self.award_panel.show_stage(view, status, writable, len(items))

@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from svdesk.model import state
-from svdesk.model.entities import AuditEntry, Bidder, PanelMember, Question, Tender, TenderMeasure
+from svdesk.model.entities import AuditEntry, Bidder, Meeting, PanelMember, Question, Tender, TenderMeasure
 from svdesk.model.kinds import change_label
 from svdesk.model.rows import bulk_work, plain_rows
 
@@ -46,7 +46,27 @@ def _names(session: Session, tender: Tender) -> dict[str, dict[str, str]]:
                 select(TenderMeasure.id, TenderMeasure.ref).where(TenderMeasure.tender_id == tid)
             )
         },
+        "meeting": {
+            str(i): _meeting_label(day, mode, place)
+            for i, day, mode, place in session.execute(
+                select(Meeting.id, Meeting.held_on, Meeting.mode, Meeting.place).where(Meeting.tender_id == tid)
+            )
+        },
     }
+
+
+def _meeting_label(day: str, mode: str, place: str) -> str:
+    """ "the meeting of 2026-11-18 (Committee Room 2)": a consensus's meeting as the history shows it."""
+    where = place or ("by call" if mode == "call" else "")
+    return f"the meeting of {day}" + (f" ({where})" if where else "")
+
+
+def _in_words(text: str, meetings: dict[str, str]) -> str:
+    """A consensus's meeting ("meeting_id: 2" in the log) named as people know it."""
+    if text.startswith("meeting_id: "):
+        key = text.removeprefix("meeting_id: ")
+        return meetings.get(key, f"meeting {key} (since removed)")
+    return text
 
 
 PREVIEW = 64 * 1024  # more than any single change; only whole-evaluation snapshots are longer
@@ -170,8 +190,8 @@ def tender_history(
                 e.actor,
                 change_label(e.action),
                 " / ".join(parts[1:]) if len(parts) > 1 else what,
-                _text(e[5]),
-                _text(e[6]),
+                _in_words(_text(e[5]), names["meeting"]),
+                _in_words(_text(e[6]), names["meeting"]),
                 e.reason,
             )
         )

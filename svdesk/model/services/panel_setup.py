@@ -22,6 +22,7 @@ from svdesk.model.contact import checked_email
 from svdesk.model.entities import (
     Bidder,
     Declaration,
+    MeetingMember,
     MemberDetail,
     MemberKey,
     PanelMember,
@@ -53,9 +54,14 @@ class Activity:
     reviews: int = 0
     signatures: int = 0  # given, in force or withdrawn by a reopening
     keys: int = 0  # enrolments, current or retired
+    meetings: int = 0  # moderation meetings attended or sent apologies for (the minutes name them)
 
     @property
     def acted(self) -> bool:
+        return any((self.scores, self.declarations, self.reviews, self.signatures, self.keys, self.meetings))
+
+    @property
+    def made_something(self) -> bool:
         return any((self.scores, self.declarations, self.reviews, self.signatures, self.keys))
 
     def described(self) -> str:
@@ -68,7 +74,9 @@ class Activity:
             _counted(self.keys, "enrolment"),
         ]
         said = [p for p in parts if p]
-        return said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
+        made = (said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]) if said else ""
+        minuted = f"is in the minutes of {_counted(self.meetings, 'meeting')}" if self.meetings else ""
+        return f"{made} (and {minuted})" if made and minuted else made or minuted
 
 
 def _counted(n: int, noun: str) -> str:
@@ -80,7 +88,7 @@ def _per_member(session: Session, stmt: Any) -> Counter[int]:
 
 
 def activity(session: Session, tender: Tender) -> dict[int, Activity]:
-    """Member id -> what they have done, for the whole panel in five grouped counts."""
+    """Member id -> what they have done, for the whole panel in six grouped counts."""
     on_panel = PanelMember.tender_id == tender.id
 
     def count(member_id: Any) -> Counter[int]:
@@ -92,8 +100,12 @@ def activity(session: Session, tender: Tender) -> dict[int, Activity]:
     reviews = count(PledgeReview.member_id)
     signatures = count(Signature.member_id)
     keys = count(MemberKey.member_id)
+    meetings = count(MeetingMember.member_id)
     members = session.scalars(select(PanelMember.id).where(on_panel)).all()
-    return {mid: Activity(scores[mid], declarations[mid], reviews[mid], signatures[mid], keys[mid]) for mid in members}
+    return {
+        mid: Activity(scores[mid], declarations[mid], reviews[mid], signatures[mid], keys[mid], meetings[mid])
+        for mid in members
+    }
 
 
 # --- the edits -----------------------------------------------------------------------------------------
@@ -239,7 +251,8 @@ def remove_member(session: Session, tender: Tender, actor: str, name: str) -> No
     done = activity(session, tender)[m.id]
     if done.acted:
         raise ValidationError(
-            f"{m.name} has made {done.described()} and cannot be removed from the panel; "
+            f"{m.name} {'has made ' if done.made_something else ''}{done.described()} "
+            "and cannot be removed from the panel; "
             "withdraw them with a reason instead (what they did stays in the record)"
         )
     detail = _detail(session, m)

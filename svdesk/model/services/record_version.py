@@ -10,7 +10,7 @@ other content; the tender's id because a replacing load starts a new tender unde
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,10 +23,14 @@ class RecordVersion:
     tender_id: int
     seq: int
     hash: str
+    # the head before the edit that made this version, when one edit logged several entries (a
+    # consensus agreed in a meeting: the score and its meeting); None: one entry before this one
+    edit_began: int | None = field(default=None, compare=False)
 
     def follows(self, earlier: RecordVersion | None) -> bool:
-        """True when this version is `earlier` plus exactly one logged change (one's own edit)."""
-        return earlier is not None and earlier.tender_id == self.tender_id and self.seq == earlier.seq + 1
+        """True when this version is `earlier` plus exactly one edit (one's own)."""
+        began = self.seq - 1 if self.edit_began is None else self.edit_began
+        return earlier is not None and earlier.tender_id == self.tender_id and earlier.seq == began
 
 
 def record_version(session: Session, tender: Tender) -> RecordVersion:

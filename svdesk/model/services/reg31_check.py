@@ -23,6 +23,18 @@ Not checked, because svdesk always has them or the law does not make them a sepa
 (both computed). Gap: (2)(d)(i)(cc) "how they were assessed by reference to scores" is taken to be
 met by the scale itself; the scale's descriptors are not required (the law does not name them).
 
+Issue 16: the rationale check's flags that are neither fixed nor overridden are listed too, kind
+"rationale", after each supplier's own items (`rationale_check`); so the award decision is refused
+while any is open. Why at the award and not at signing (`workflow.sign`): an override is an
+officer's or the chair's recorded judgement about an explanation, not a change to the evaluation,
+so it is not part of what the members sign (not fingerprinted) and may be recorded after sign-off
+without withdrawing anyone's signature; the panel sees the flags before signing (Moderation,
+Scoring and the Sign-off screen list them), a fix to a text after sign-off reopens the tender as
+any change does, and the decision-maker, who relies on the explanations, and the assessment
+summaries that quote them (Act s.50(3), after the decision) find each flag fixed or answered with
+a reason. A consensus text this check names already (template wording, the same text as another
+bid's) is named once, here, and is rewritten: it cannot be overridden.
+
 One query per table (no per-row reads): it runs on a framework's 200 bids x 40 criteria.
 """
 
@@ -37,10 +49,11 @@ from sqlalchemy.orm import Session
 from svdesk.model.entities import Bidder, ModeratedScore, Question, SupplierDetail, Tender
 from svdesk.model.rationale import is_boilerplate, same_text_key
 from svdesk.model.rows import bulk_work, plain_rows
-from svdesk.model.services import parties, results
+from svdesk.model.services import parties, rationale_check, results
 
 REG31 = "reg31"  # an item an assessment summary needs
 AWARD = "award"  # an item the award decision itself needs
+RATIONALE = "rationale"  # a flag of the rationale check, neither fixed nor overridden
 
 # The decision's own items: `award_stage.decide` takes them as arguments too, and checks them itself.
 DECISION_MAKER = "the decision-maker (who decides the award)"
@@ -53,10 +66,14 @@ class OpenItem:
     """One thing still to record. `item` names what is needed in plain words ("Acme Roads's postal
     address"); an item that says its own problem has it after a colon ("…: template wording")."""
 
-    kind: str  # REG31 | AWARD
+    kind: str  # REG31 | AWARD | RATIONALE
     supplier: str  # the bidder's name; "" for the tender as a whole
     paragraph: str  # where the law asks for it, e.g. "reg 31(2)(b)"
     item: str
+    # a RATIONALE item's rationale: the question's code, the member (or "consensus") and the flag's code
+    question: str = ""
+    member: str = ""
+    flag: str = ""
 
     @property
     def text(self) -> str:
@@ -89,6 +106,7 @@ def _explanation_items(
     bidders: list[tuple[int, str]],
     questions: list[tuple[int, str, str]],
     moderated: dict[tuple[int, int], str],
+    named: set[tuple[str, str]] | None = None,
 ) -> dict[int, list[OpenItem]]:
     """Per bidder id: each criterion without a consensus score, or whose explanation is empty,
     template wording, or the same text as another bid's on that criterion (reg 31(2)(e)(i)(aa):
@@ -124,6 +142,8 @@ def _explanation_items(
                     )
             if said:
                 found[bid].append(OpenItem(REG31, name, "reg 31(2)(e)(i)(aa)", said))
+                if named is not None:
+                    named.add((name, code))
     return found
 
 
@@ -151,6 +171,22 @@ def _supplier_items(
     if not identifier:
         found.append(OpenItem(REG31, name, f"{cite}(2)(c)", f"{name}'s unique identifier"))
     return found + explanations
+
+
+def _rationale_items(session: Session, tender: Tender, named: set[tuple[str, str]]) -> dict[str, list[OpenItem]]:
+    """Per bidder: each open flag of the rationale check, one item each. A consensus rationale
+    already named above (`named`) is left out: it is rewritten, then looked at afresh. The member's
+    notes are the record Act s.98(1) asks for ("sufficient to explain" the decision); the consensus
+    rationale is the explanation reg 31(2)(e)(i)(aa) asks for."""
+    found: dict[str, list[OpenItem]] = defaultdict(list)
+    for r in rationale_check.open_flags(session, tender):
+        if r.consensus and (r.bidder, r.question) in named:
+            continue
+        paragraph = "reg 31(2)(e)(i)(aa)" if r.consensus else "Act s.98(1)"
+        for flag in r.open:
+            said = f"{r.writer} rationale for {r.question}: {flag.reason}"
+            found[r.bidder].append(OpenItem(RATIONALE, r.bidder, paragraph, said, r.question, r.member, flag.code))
+    return found
 
 
 def _award_items(session: Session, tender: Tender, decision_maker: str, delegated: str) -> list[OpenItem]:
@@ -205,9 +241,12 @@ def open_items(session: Session, tender: Tender) -> list[OpenItem]:
         found = _tender_items(tender, procurement.criteria_published_at, questions)
         if not winner:
             found.append(OpenItem(AWARD, "", "reg 31(2)", NO_SINGLE_WINNER))
-        explanations = _explanation_items([(bid, name) for bid, name, *_ in rows], questions, moderated)
+        named: set[tuple[str, str]] = set()
+        explanations = _explanation_items([(bid, name) for bid, name, *_ in rows], questions, moderated, named)
+        flagged = _rationale_items(session, tender, named)
         for bid, name, address, email, identifier in rows:
             detail = (address or "", email or "", identifier or "")
             found += _supplier_items(name, detail, name == winner, explanations.get(bid, []))
+            found += flagged.get(name, [])
         found += _award_items(session, tender, procurement.decision_maker, procurement.delegated_authority)
         return found

@@ -20,13 +20,15 @@ from svdesk.model.entities import Tender
 from svdesk.model.kinds import Role, TenderStatus
 from svdesk.model.pledge_value import accepted_quantity, accepted_value, pledged_value
 from svdesk.model.rows import bulk_work
-from svdesk.model.scoring import Results, compute_results, question_shares
+from svdesk.model.scoring import BidderResult, Results, compute_results, question_shares
 from svdesk.model.services import parties, workflow
 from svdesk.model.services.award_stage import AwardView, award_view
 from svdesk.model.services.declaration_source import declaration_source
+from svdesk.model.services.meetings import Minutes, minutes_of_record
 from svdesk.model.services.parties import Authority, Procurement, Supplier
 from svdesk.model.services.redactions import RedactionRow, redactions
 from svdesk.model.services.results import scoring_input
+from svdesk.model.services.robustness import Robustness, robustness
 from svdesk.model.services.verify import verify_tender
 
 
@@ -91,6 +93,18 @@ class ModeratedRow(NamedTuple):
     question: str
     score: float
     rationale: str
+
+
+class PledgeReviewRow(NamedTuple):
+    """One member's view of one pledge while scoring (`pledge_reviews.review_pledge`): accept, reduce
+    or reject; `accepted_quantity` is the quantity they would accept (None for accept, 0 for reject)."""
+
+    member: str
+    bidder: str
+    ref: str
+    decision: str
+    accepted_quantity: float | None
+    reason: str
 
 
 class ProxyRow(NamedTuple):
@@ -184,6 +198,8 @@ class ReportData:
     loaded_from: str = ""
     loaded_at: str = ""
     proxies: list[ProxyRow] = field(default_factory=list)  # scores the officer entered for a member
+    # each member's view of each pledge, in pledge order then panel order (the pledge reconciliations)
+    pledge_reviews: list[PledgeReviewRow] = field(default_factory=list)
     # the parties as the law names them (issue 15): what the assessment summaries (reg 31) and the
     # award report print about the authority, each supplier, the procurement and the award stage
     authority: Authority = field(default_factory=Authority)
@@ -192,6 +208,10 @@ class ReportData:
     redactions: list[RedactionRow] = field(default_factory=list)  # passages withheld (s.94), in order made
     award: AwardView = field(default_factory=AwardView)
     issued_on: str = field(default_factory=lambda: date.today().isoformat())  # the day a letter is dated
+    # the moderation meetings, the meeting each consensus was agreed in, why a member's score is missing
+    minutes: Minutes = field(default_factory=Minutes)
+    # how robust the ranking is and how far the panel agreed (issue 16): the award justification prints it
+    robustness: Robustness | None = None
 
     def supplier(self, name: str) -> Supplier:
         """A bidder's legal details (its name alone when none were given)."""
@@ -269,6 +289,11 @@ class ReportData:
             out[p.theme or "Other"][1] += p.accepted_value
         return {k: (v[0], v[1]) for k, v in out.items()}
 
+    @cached_property
+    def by_name(self) -> dict[str, BidderResult]:
+        """bidder -> its result, built once (the award report asks per bid, 200 times in a framework)."""
+        return self.results.by_name()
+
     def winner(self) -> str | None:
         ranked = [b for b in self.results.bidders if not b.excluded and b.rank == 1]
         return ranked[0].name if len(ranked) == 1 else None
@@ -277,13 +302,17 @@ class ReportData:
         return self.descriptors.get(score, "")
 
 
-def report_data(session: Session, tender: Tender, *, issued_on: date | None = None) -> ReportData:
-    """`issued_on`: the day the documents are dated (today unless given: tests and re-issues fix it)."""
+def report_data(
+    session: Session, tender: Tender, *, issued_on: date | None = None, analysed: bool = False
+) -> ReportData:
+    """`issued_on`: the day the documents are dated (today unless given: tests and re-issues fix it).
+    `analysed`: also how robust the ranking is (the award justification prints it; the other documents
+    do not, and on a framework it costs more than the rest of the read)."""
     with bulk_work():
-        return _report_data(session, tender, issued_on or date.today())
+        return _report_data(session, tender, issued_on or date.today(), analysed)
 
 
-def _report_data(session: Session, tender: Tender, issued_on: date) -> ReportData:
+def _report_data(session: Session, tender: Tender, issued_on: date, analysed: bool = False) -> ReportData:
     """Read the record once (plain rows) and build everything from it; `verify` gets the same read.
     The parties, redactions and award stage are a handful of queries per tender, never per row."""
     record = state.read_record(session, tender)
@@ -317,6 +346,13 @@ def _report_data(session: Session, tender: Tender, issued_on: date) -> ReportDat
         ProxyRow(member_of[mid][0], bidder_of[bid], code_of[qid], by, source, at, confirmed)
         for bid, qid, mid, by, source, at, confirmed in sorted(
             record.proxies, key=lambda p: (member_pos[p[2]], bidder_rank[p[0]], question_pos[p[1]])
+        )
+    ]
+    measure_pos = {mid: m[4] for mid, m in measure_of.items()}
+    pledge_reviews = [
+        PledgeReviewRow(member_of[mid][0], bidder_of[bid], measure_of[meas][0], decision, quantity, why)
+        for mid, bid, meas, decision, quantity, why in sorted(
+            record.reviews, key=lambda r: (bidder_rank[r[1]], measure_pos[r[2]], member_pos[r[0]])
         )
     ]
     moderated = [
@@ -385,12 +421,19 @@ def _report_data(session: Session, tender: Tender, issued_on: date) -> ReportDat
         loaded_from=source.loaded_from,
         loaded_at=source.loaded_at,
         proxies=proxies,
+        pledge_reviews=pledge_reviews,
         authority=parties.authority(session),
         suppliers={sup.name: sup for sup in parties.suppliers(session, tender)},
         procurement=parties.procurement(session, tender),
         redactions=redactions(session, tender),
         award=award_view(session, tender),
         issued_on=issued_on.isoformat(),
+        minutes=minutes_of_record(
+            record,
+            {(s.member, s.bidder, s.question) for s in individual},
+            {(d.member, d.bidder): d.details for d in declarations if d.conflict},
+        ),
+        robustness=robustness(session, tender) if analysed else None,
     )
 
 
