@@ -157,3 +157,21 @@ def test_the_standstill_and_the_contract_after_it(signed, notice, last, holidays
     after = date.fromordinal(last.toordinal() + 1)
     assert view.earliest_entry == after.isoformat()
     assert _step(signed, award_stage.contract_entered, after, today=LATER).contract_entered_on == after.isoformat()
+
+
+def test_the_stages_list_says_where_the_award_stage_stands(signed):
+    from svdesk.model.services.overview import tender_overview
+
+    def shown() -> str:
+        with signed.reader() as s:
+            return next(st.summary for st in tender_overview(s, get_tender(s, REF)).stages if st.name == "Sign-off")
+
+    assert shown() == "Signed off"
+    _decide(signed, date(2026, 11, 16))
+    assert shown() == "Awarded; summaries to send"
+    _step(signed, award_stage.summaries_sent, date(2026, 11, 18), today=LATER)
+    assert shown() == "Awarded; summaries sent"
+    _step(signed, award_stage.notice_published, date(2026, 11, 19), today=LATER)
+    assert shown() == "Awarded; standstill ends 2026-12-01"
+    _step(signed, award_stage.contract_entered, date(2026, 12, 2), today=LATER)
+    assert shown() == "Awarded; contract entered 2026-12-02"

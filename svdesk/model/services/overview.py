@@ -30,6 +30,7 @@ from svdesk.model.kinds import ChangeKind
 from svdesk.model.pledge_value import ACCEPTED_VALUE_SQL
 from svdesk.model.rows import plain_rows
 from svdesk.model.scoring import Weights, weights_problem
+from svdesk.model.services.award_stage import award_view
 
 STAGES = (
     "Setup",
@@ -169,10 +170,22 @@ def tender_overview(session: Session, tender: Tender) -> TenderOverview:
             cells > 0 and n_moderated >= cells,
             "Results final" if cells and n_moderated >= cells else "Results provisional",
         ),
-        stage("Sign-off", int(locked), 1, locked, "Signed off" if locked else "Not signed off"),
+        stage("Sign-off", int(locked), 1, locked, _signoff_summary(session, tender, locked)),
         stage("Reports", 0, 0, False, "Reports: after sign-off" if not locked else "Reports ready"),
     ]
     return TenderOverview(tender.reference, tender.title, tender.status.value, tender.contract_value, stages)
+
+
+def _signoff_summary(session: Session, tender: Tender, locked: bool) -> str:
+    """Signed off, then where the award stage stands: the step the officer is at, in a few words."""
+    if tender.status != TenderStatus.AWARDED:
+        return "Signed off" if locked else "Not signed off"
+    view = award_view(session, tender)
+    if view.contract_entered_on:
+        return f"Awarded; contract entered {view.contract_entered_on}"
+    if view.standstill_ends_on:
+        return f"Awarded; standstill ends {view.standstill_ends_on}"
+    return "Awarded; summaries sent" if view.summaries_sent_on else "Awarded; summaries to send"
 
 
 def _setup_missing(tender: Tender, weights_chosen: int) -> str:
