@@ -172,3 +172,14 @@ def test_stage_screens_are_built_when_first_shown_on_the_database_open_then(wind
     assert win.tabs.currentIndex() == MODERATION and win.moderation.db is win.db
     assert win.moderation.model.rowCount() == 4 and win.moderation.desk.undo_stack is win.undo_stack
     assert not win.tabs.is_built(SCORING)
+
+
+def test_a_tender_with_no_bids_is_not_called_final(qtbot):
+    """Issue 17: a new tender's Results said "final" before there was anything to rank."""
+    from svdesk.app.reads import Results
+    from svdesk.ui.results_panel import ResultsPanel
+
+    panel = ResultsPanel()
+    qtbot.addWidget(panel)
+    panel.show_results(Results(final=True, bidders=[]), [], {})
+    assert "final" not in panel.caption.text() and "no bids registered yet" in panel.caption.text()

@@ -215,8 +215,9 @@ def take_authority(
                 Problem(
                     f"authority.{key}",
                     f"this database's authority has {quoted(held_values[key])}, the file {quoted(value)}: "
-                    "one database is one authority's; correct the file (or the authority's profile), or load "
-                    "it replacing (svdesk load --replace), which takes the file's",
+                    "one database is one authority's; correct the file or the authority's profile "
+                    "(File > Authority profile…, or `svdesk authority set`), or load it in the tender's place "
+                    "(Replace in the window, `--replace` on the command line), which takes the file's",
                 )
                 for key, value in conflicts.items()
             ],

@@ -404,8 +404,9 @@ class MainWindow(QMainWindow):
         )
         box.setInformativeText(
             f"Load {path.name} in its place? The tender's scores, pledges and panel are replaced by the "
-            "file's; its audit log is kept, and the new record names the tender it replaced. A tender "
-            "that has been signed is refused until it is reopened with a reason."
+            "file's, and so is any detail of the authority's profile the file gives differently; its audit "
+            "log is kept, and the new record names the tender it replaced. A tender that has been signed is "
+            "refused until it is reopened with a reason."
         )
         replace = box.addButton("Replace", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)

@@ -55,7 +55,10 @@ class ResultsPanel(QWidget):
     def show_results(self, results: Results, themes: list[str], by_bidder: dict[str, dict[str, float]]) -> None:
         self.model.set_results(results.bidders)
         fit_columns(self.table, self.model.column_texts)
-        self.caption.setText("<b>Results: final</b>" if results.final else PROVISIONAL)
+        if not results.bidders:  # nothing to rank yet: not "final" (issue 17)
+            self.caption.setText("<b>Results</b>: no bids registered yet (register them on Bids & pledges).")
+        else:
+            self.caption.setText("<b>Results: final</b>" if results.final else PROVISIONAL)
         self.exclusions.setText(
             "<br>".join(
                 f"<b>{_html(b.name)}</b> is disqualified: {_html('; '.join(b.exclusion_reasons))}"
