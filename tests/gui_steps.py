@@ -180,3 +180,17 @@ def type_lines(qtbot: QtBot, box: Any, lines: list[str]) -> None:
         qtbot.keyClicks(box, line)
     qtbot.keyClick(box, Qt.Key.Key_Tab)
     assert not box.hasFocus() and "\t" not in box.toPlainText()
+
+
+def answer_box(qtbot: QtBot, owner: Any, attribute: str, button: str) -> str:
+    """Click `button` (an object name) of the confirmation box `owner.<attribute>` once it is shown
+    (svdesk.ui.confirm_box: opened with open(), so the click that asked has returned already);
+    what the box asked (its text and informative text)."""
+    qtbot.waitUntil(lambda: getattr(owner, attribute, None) is not None and getattr(owner, attribute).isVisible())
+    box = getattr(owner, attribute)
+    found = box.findChild(QWidget, button)
+    assert found is not None, f"{box.objectName()} has no {button}: {box.text()!r}"
+    asked = f"{box.text()}\n{box.informativeText()}"
+    click(qtbot, found)
+    qtbot.waitUntil(lambda: not box.isVisible())
+    return asked

@@ -35,6 +35,7 @@ from tests.gui_steps import (
     ALT,
     CTRL,
     LEFT,
+    answer_box,
     answering,
     child,
     choose,
@@ -364,6 +365,8 @@ def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot, monkeypatch
             click(qtbot, w.signoff.sign)
             if w.signoff.sign_in_dialog is not None and w.signoff.sign_in_dialog.isVisible():
                 sign_in(qtbot, w.signoff.sign_in_dialog, member)
+            asked = answer_box(qtbot, w.signoff, "sign_confirm", "signConfirmSign")  # what is signed, first
+            assert f"as {member}?" in asked, asked
         assert f"{member} signed." in w.signoff.message.text(), w.signoff.message.text()
     assert "signed off and locked" in w.banner.text()
     backups = (tmp_path / "backups").glob("*.pre-signoff.*.sqlite")  # beside the database file

@@ -11,6 +11,7 @@ from svdesk.ui.moderation_screen import ModerationScreen
 from svdesk.ui.scoring_screen import ScoringScreen
 from svdesk.ui.screen_base import Desk, Refresh
 from svdesk.ui.signoff_screen import SignOffScreen
+from tests.gui_steps import answer_box
 from tests.keys import enrol, signed_in
 from tests.sign_in_steps import offered, sign_in, type_passphrase
 
@@ -179,19 +180,35 @@ def test_signoff_steps_and_a_signature_in_the_helper_process(qtbot, demo):
     assert screen.unsigned == ["Tom Ellis", "Gwen Roberts", "Sam Okafor", "Alan Whitfield"]
     assert not screen.step("sign")  # who signs? the sign-in dialog, of those still to sign
     assert offered(screen.sign_in_dialog) == screen.unsigned
-    with qtbot.waitSignal(screen.signed, timeout=60_000):  # signed in, then signing in the helper process
-        sign_in(qtbot, screen.sign_in_dialog, "Tom Ellis")
+    sign_in(qtbot, screen.sign_in_dialog, "Tom Ellis")  # signed in: asked what is signed first
+    answer_box(qtbot, screen, "sign_confirm", "signConfirmCancel")  # not yet: nothing is signed
+    assert screen.message.text() == "Nothing was signed." and signoff.signoff_view(demo, REF).signatures == []
+    assert screen.sign.isEnabled() and list_backups(demo) == []
+    assert screen.step("sign")  # Tom is signed in now: asked again, at once
+    box = screen.sign_confirm
+    assert box.text() == f"Sign off tender {REF} as Tom Ellis?"
+    assert "Status: moderation" in box.informativeText() and "signed off and locked" in box.informativeText()
+    assert not screen.sign.isEnabled()  # one question at a time
+    with qtbot.waitSignal(screen.signed, timeout=60_000):  # then signing in the helper process
+        answer_box(qtbot, screen, "sign_confirm", "signConfirmSign")
     assert screen.message.text() == "Tom Ellis signed."
     assert "Tom Ellis (evaluator) is signed in and has signed." in screen.signer.text()
     assert [b.label for b in list_backups(demo)].count("pre-signoff") == 1
     assert "Tom Ellis (evaluator) signed" in screen.record.signatures.text()
     assert "sealed with key " in screen.record.signatures.text()
     assert "being signed off" in screen.record.lock_label.text()
-    assert screen.step("reopen", "A late clarification")  # the signature is withdrawn: moderation again
+    assert screen.step("reopen", "A late clarification")  # asked first: what is withdrawn
+    assert "the signatures of Tom Ellis" in screen.reopen_confirm.informativeText()
+    answer_box(qtbot, screen, "reopen_confirm", "reopenConfirmCancel")
+    assert screen.message.text() == "Not reopened." and len(screen.unsigned) == 3
+    assert screen.step("reopen", "A late clarification")
+    answer_box(qtbot, screen, "reopen_confirm", "reopenConfirmReopen")  # the signature is withdrawn
     assert screen.message.text() == "Done."
     assert "Status: moderation" in screen.status.text() and len(screen.unsigned) == 4
     assert screen.sign.text() == "Sign off as Tom Ellis"  # Tom is still signed in, and may sign again
     assert screen.step("reopen", "Tom rescores Q4")
+    assert "No signature is withdrawn" in screen.reopen_confirm.informativeText()
+    answer_box(qtbot, screen, "reopen_confirm", "reopenConfirmReopen")
     assert "Status: scoring" in screen.status.text() and "Ready for moderation." in screen.status.text()
     assert screen.open_moderation.isEnabled() and not screen.sign.isEnabled()
     assert not screen.step("award")  # refused: shown, nothing saved

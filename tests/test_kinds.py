@@ -52,6 +52,8 @@ STORED = {
     "meeting.add", "meeting.update", "meeting.remove", "meeting.item",
     # issue 16: rationale flags overridden with a reason
     "rationale.override", "rationale.override_remove",
+    # issue 17: a first score undone, withdrawn into "not yet scored"
+    "score.withdraw",
 }  # fmt: skip
 # Kinds earlier records hold that no service writes any more: a member who has declared is withdrawn,
 # never removed with their declarations.
@@ -152,6 +154,7 @@ def every_change(tmp_path_factory):
     from svdesk.model.services import workflow as wf
     from svdesk.model.services.pack_binding import issue_pack, mark_imported
     from svdesk.model.services.pledge_reviews import review_pledge
+    from svdesk.model.services.score_withdrawal import withdraw_score
     from svdesk.model.services.tenders import adjust_pledge, get_tender, set_score
 
     db = open_svdesk_database(tmp_path_factory.mktemp("kinds") / "kinds.sqlite")
@@ -214,6 +217,8 @@ def every_change(tmp_path_factory):
             for i, b in enumerate(bidders, 1):
                 for j, q in enumerate(("Q1", "Q2", "SV1"), 1):
                     set_score(s, t, m, b, q, 3, f"{m}: section {i}.{j} names the staff, paid travel and a costed rota")
+        withdraw_score(s, t, "Tom", "Northgate", "Q2", "undone by Tom")  # then scored again
+        set_score(s, t, "Tom", "Northgate", "Q2", 3, "Tom, again: section 7.2 names the staff, paid travel and a rota")
         review_pledge(s, t, "Tom", "Northgate", "NT1", "reduce", 2, "evidence")
         su.set_pledge(s, t, OFFICER, "Northgate", "NT1", None)  # its review goes with it
         review_pledge(s, t, "Tom", "Weaver Valley", "NT1", "accept")

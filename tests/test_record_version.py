@@ -11,6 +11,7 @@ from svdesk.model.services import open_svdesk_database
 from svdesk.model.services.record_version import RecordVersion, record_version
 from svdesk.model.services.tenders import get_tender, set_moderated
 from svdesk.ui.main_window import MainWindow
+from tests.gui_steps import answer_box
 from tests.keys import enrol, signed_in
 
 DEMO = "CWAC-2026-0142"
@@ -186,7 +187,9 @@ def test_one_signature_at_a_time(qtbot, tmp_path):
     screen = win.signoff
     win.desk.sign_in(signed_in(win.db, DEMO, "Tom Ellis"))  # enrolled above; signed in with his passphrase
     with qtbot.waitSignal(screen.signed, timeout=60_000):
-        assert screen.step("sign")
+        assert screen.step("sign")  # asked what is signed
+        assert not screen.step("sign") and not screen.sign.isEnabled()  # a second click while it is asked
+        answer_box(qtbot, screen, "sign_confirm", "signConfirmSign")
         assert not screen.step("sign") and not screen.sign.isEnabled()  # a second click while the first runs
         screen.reload()  # the tab shown again meanwhile
         assert not screen.sign.isEnabled()

@@ -17,7 +17,7 @@ from svdesk.model.entities import Tender
 from svdesk.model.errors import WorkflowError
 from svdesk.model.identity import SignedIn
 from svdesk.model.names import lookup_names, quoted
-from svdesk.model.services import panel_views, pledge_reviews, proxy_entries, tenders, workflow
+from svdesk.model.services import panel_views, pledge_reviews, proxy_entries, score_withdrawal, tenders, workflow
 from svdesk.model.services.panel_views import ScaleView, ScoringItem
 from svdesk.model.services.pledge_reviews import REASONS, PledgeItem
 from svdesk.model.services.proxy_entries import ProxyScore
@@ -137,6 +137,29 @@ def set_score(
         return SaveResult(saved.value.version, saved.warnings)
 
     return cast("Outcome[int]", change(db, reference, edit, actor=actor))  # `change` unwraps the SaveResult
+
+
+def withdraw_score(
+    db: Database,
+    actor: Actor,
+    reference: str | None,
+    member: str,
+    bidder: str,
+    question: str,
+    reason: str,
+    expected_version: int | None = None,
+) -> Outcome[None]:
+    """Withdraw the member's own score into "not yet scored" while scoring is open (an undone first
+    score), recorded in the audit log as a withdrawal with `reason`. Only the member does it."""
+    _own(actor, member, "withdrawing a score")
+    if name_of(actor) not in lookup_names(member):
+        raise WorkflowError(f"only {member} withdraws their own score; nothing was done")
+    return change(
+        db,
+        reference,
+        lambda s, t: score_withdrawal.withdraw_score(s, t, member, bidder, question, reason, expected_version),
+        actor=actor,
+    )
 
 
 def enter_by_proxy(

@@ -88,6 +88,7 @@ class ChangeKind(enum.StrEnum):
     DETAIL_SET = "detail.set"
     DETAIL_REMOVE = "detail.remove"
     SCORE_SET = "score.set"
+    SCORE_WITHDRAW = "score.withdraw"  # issue 17: a first score undone, back to "not yet scored"
     MODERATED_SET = "moderated.set"
     DECLARATION_SET = "declaration.set"
     DECLARATION_REMOVE = "declaration.remove"
@@ -158,6 +159,7 @@ CHANGE_LABELS: dict[ChangeKind, str] = {
     ChangeKind.DETAIL_SET: "Panel member's email set",
     ChangeKind.DETAIL_REMOVE: "Panel member's details removed",
     ChangeKind.SCORE_SET: "Score",
+    ChangeKind.SCORE_WITHDRAW: "Score withdrawn",
     ChangeKind.MODERATED_SET: "Consensus score",
     ChangeKind.DECLARATION_SET: "Declaration",
     ChangeKind.DECLARATION_REMOVE: "Declaration removed",

@@ -33,7 +33,8 @@ from svdesk.app.database import Database
 from svdesk.app.errors import SvdeskError
 from svdesk.app.parties import Authority
 from svdesk.app.unit import Actor
-from svdesk.ui.detail_fields import ERROR_STYLE, TextBox, error_label, show_error, with_error
+from svdesk.ui import palette
+from svdesk.ui.detail_fields import TextBox, error_label, show_error, with_error
 
 PREVIEW = (240, 80)  # the logo's preview, in pixels: about its size on the letter's head
 
@@ -102,7 +103,8 @@ class AuthorityDialog(QDialog):
 
         self.logo_preview = QLabel(objectName="authorityLogoPreview", alignment=Qt.AlignmentFlag.AlignCenter)
         self.logo_preview.setMinimumSize(*PREVIEW)
-        self.logo_preview.setStyleSheet("QLabel { border: 1px dashed #b0b0b0; color: #707070; }")
+        muted = palette.hex_of(palette.MUTED_TEXT)
+        self.logo_preview.setStyleSheet(f"QLabel {{ border: 1px dashed {muted}; color: {muted}; }}")
         self.logo_preview.setAccessibleName("The authority's logo")
         self.choose_logo_button = QPushButton("Choose image…", objectName="authorityChooseLogo")
         self.choose_logo_button.setToolTip(
@@ -112,7 +114,7 @@ class AuthorityDialog(QDialog):
         self.remove_logo_button = QPushButton("Remove", objectName="authorityRemoveLogo")
         self.remove_logo_button.clicked.connect(lambda: self.remove_logo())
         self.logo_error = QLabel(objectName="authorityLogoError", wordWrap=True)
-        self.logo_error.setStyleSheet(ERROR_STYLE)
+        self.logo_error.setStyleSheet(palette.text_style(palette.ERROR_TEXT))
         self.logo_error.hide()
 
         form = QFormLayout()
@@ -141,7 +143,7 @@ class AuthorityDialog(QDialog):
             objectName="authorityMarkingDefaults",
             wordWrap=True,
         )
-        defaults_note.setStyleSheet("color: #505050")
+        defaults_note.setStyleSheet(palette.text_style(palette.MUTED_TEXT))
         markings.addRow(defaults_note)
         markings_box = QGroupBox("Document markings")
         markings_box.setLayout(markings)
@@ -231,7 +233,7 @@ class AuthorityDialog(QDialog):
             self.refused.pop(k, None)
         show_error(error, "")
         self._show(profile)
-        self.message.setStyleSheet("color: #1b5e20")
+        self.message.setStyleSheet(palette.text_style(palette.OK_TEXT))
         self.message.setText(done)
         return True
 

@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from svdesk.ui import palette
+
 DAY_SHOWN = "%a %-d %b %Y"  # "Thu 19 Nov 2026": the weekday matters to a standstill
 
 
@@ -51,7 +53,7 @@ class FormDialog(QDialog):
         if cancel is not None:
             cancel.setObjectName(f"{object_name}Cancel")
         self.problem = QLabel(objectName=f"{object_name}Problem", wordWrap=True)
-        self.problem.setStyleSheet("color: #8a1c1c")
+        self.problem.setStyleSheet(palette.text_style(palette.ERROR_TEXT))
         self.problem.hide()
         self.form = QFormLayout(self)
 
@@ -104,7 +106,7 @@ class DayField(QWidget):
     def _spell(self) -> None:
         later = self.in_future()
         self.spelled.setText(self.value().strftime("%A %-d %B %Y") + (": in the future" if later else ""))
-        self.spelled.setStyleSheet("color: #8a1c1c" if later else "")
+        self.spelled.setStyleSheet(palette.text_style(palette.ERROR_TEXT) if later else "")
         self.changed.emit()
 
     def in_future(self) -> bool:
@@ -155,7 +157,7 @@ class AwardDecisionDialog(FormDialog):
         self.form.addRow("Delegated &authority", self.delegated_authority)
         self.form.addRow("&Date of the decision", self.day)
         self.open_items = QLabel(objectName="decisionOpenItems", wordWrap=True)
-        self.open_items.setStyleSheet("color: #8a5a00")
+        self.open_items.setStyleSheet(palette.text_style(palette.WARNING_TEXT))
         if open_items:
             self.open_items.setText(
                 f"{open_items} item{'s are' if open_items != 1 else ' is'} still open (see Before the award): "

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
@@ -31,6 +31,7 @@ from svdesk.app import parties
 from svdesk.app import pledges as pl
 from svdesk.app.errors import SvdeskError
 from svdesk.app.pledges import ImportStatus, PledgeCell, PledgeGrid, PledgeImport, PledgeImportPlan, PledgeSheet
+from svdesk.ui import palette
 from svdesk.ui.background import Worker, run_with_progress
 from svdesk.ui.detail_fields import parties_locked
 from svdesk.ui.money_box import MoneyBox
@@ -40,10 +41,10 @@ from svdesk.ui.undo import EditCommand
 
 Index = QModelIndex | QPersistentModelIndex
 STATUS_COLOURS = {
-    ImportStatus.MISMATCH: "#fdecea",
-    ImportStatus.NOT_IN_TENDER: "#fff4e5",
-    ImportStatus.BLANK: "#f1f3f4",
-    ImportStatus.ADDED: "#e8f0fe",
+    ImportStatus.MISMATCH: palette.MISMATCH,
+    ImportStatus.NOT_IN_TENDER: palette.NOT_IN_TENDER,
+    ImportStatus.BLANK: palette.BLANK,
+    ImportStatus.ADDED: palette.ADDED,
 }
 
 
@@ -67,10 +68,24 @@ class PledgeGridModel(QAbstractTableModel):
         self._totals: list[tuple[float, float]] = []
 
     def set_grid(self, grid: PledgeGrid, editable: bool) -> None:
-        self.beginResetModel()
+        """Show `grid`. The same measures and bidders (a value saved): the cells change in place, so
+        the current cell and an open editor survive; a reset under an open editor lost both (issue 17)."""
+        old = self.grid
+        same_shape = (
+            old is not None
+            and [m.ref for m in old.measures] == [m.ref for m in grid.measures]
+            and [b for b, _ in old.bidders] == [b for b, _ in grid.bidders]
+        )
+        if not same_shape:
+            self.beginResetModel()
         self.grid, self.editable = grid, editable
         self._totals = [grid.totals(name) for name, _price in grid.bidders]
-        self.endResetModel()
+        if not same_shape:
+            self.endResetModel()
+        elif self.rowCount() and self.columnCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
+            self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, self.rowCount() - 1)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() or self.grid is None else len(self.grid.measures) + len(self.TOTAL_ROWS)
@@ -126,7 +141,9 @@ class PledgeGridModel(QAbstractTableModel):
                 tip += f"\nAccepted {cell.accepted:g} = {_money(cell.accepted_value)}: {cell.reason}"
             return tip
         if role == Qt.ItemDataRole.BackgroundRole and cell.accepted is not None:
-            return QBrush(QColor("#fff4e5"))
+            return palette.brush(palette.ADJUSTED)
+        if role == Qt.ItemDataRole.ForegroundRole and cell.accepted is not None:
+            return palette.brush(palette.FILL_TEXT)
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -143,6 +160,20 @@ class PledgeGridModel(QAbstractTableModel):
             return False
         self.edited.emit(index.row(), index.column(), str(value))
         return True
+
+
+class PledgeTable(QTableView):
+    """The pledge grid: Enter saves the value and moves down the column, as in a spreadsheet, so a
+    column of pledges is typed value, Enter, value, Enter."""
+
+    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:  # noqa: N802 - Qt's
+        super().closeEditor(editor, hint)
+        if hint != QAbstractItemDelegate.EndEditHint.SubmitModelCache:  # Enter; not Tab, Escape or a click away
+            return
+        index = self.currentIndex()
+        below = index.sibling(index.row() + 1, index.column())
+        if below.isValid() and below.flags() & Qt.ItemFlag.ItemIsEditable:
+            self.setCurrentIndex(below)
 
 
 class PledgePreview(QDialog):
@@ -169,7 +200,8 @@ class PledgePreview(QDialog):
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if row.status in STATUS_COLOURS:
-                    item.setBackground(QBrush(QColor(STATUS_COLOURS[row.status])))
+                    item.setBackground(palette.brush(STATUS_COLOURS[row.status]))
+                    item.setForeground(palette.brush(palette.FILL_TEXT))
                 table.setItem(r, c, item)
         table.resizeColumnsToContents()
         counts = ", ".join(f"{v} {ImportStatus(k).label}" for k, v in sorted(plan.counts().items()))
@@ -224,7 +256,7 @@ class BidsScreen(TenderScreen):
 
         self.grid_model = PledgeGridModel(self)
         self.grid_model.edited.connect(self._cell_edited)
-        self.grid = QTableView(objectName="pledgeGrid")
+        self.grid = PledgeTable(objectName="pledgeGrid")
         self.grid.setAccessibleName("Pledges: measures by bidders")
         self.grid.setModel(self.grid_model)
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -374,9 +406,14 @@ class BidsScreen(TenderScreen):
         if not path or self.grid_data is None:
             return
         names = [b for b, _ in self.grid_data.bidders]
-        bidder, ok = QInputDialog.getItem(self, "Whose pledge sheet?", "Bidder:", names, 0, False)
-        if ok:
-            self.read_in_background(Path(path), bidder)
+        ask = QInputDialog(self, objectName="whoseSheet")
+        ask.setWindowTitle("Whose pledge sheet?")
+        ask.setLabelText("Bidder:")
+        ask.setComboBoxItems(names)
+        ask.setComboBoxEditable(False)
+        ask.setMinimumWidth(360)  # the title in full, not "Whose… heet?" (issue 17)
+        if ask.exec() == QDialog.DialogCode.Accepted:
+            self.read_in_background(Path(path), ask.textValue())
 
     def read_in_background(self, path: Path, bidder: str) -> Worker:
         """Parse (in a sandboxed child process) without freezing the window, then preview and import."""

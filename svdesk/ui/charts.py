@@ -19,14 +19,22 @@ class StackedBars(QWidget):
         self.series: list[str] = []
         self.maximum = 0.0
         self.unit = ""
+        self.totals: list[float] | None = None
         self.setMinimumHeight(140)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setAccessibleName(title)
 
     def set_data(
-        self, series: list[str], rows: list[tuple[str, list[float]]], maximum: float | None = None, unit: str = ""
+        self,
+        series: list[str],
+        rows: list[tuple[str, list[float]]],
+        maximum: float | None = None,
+        unit: str = "",
+        totals: list[float] | None = None,
     ) -> None:
-        self.series, self.rows, self.unit = series, rows, unit
+        """`totals`, one a row, is what each bar's end says: the total as the results table shows it
+        (the parts' sum can round otherwise: 74.33 beside a table's 74.34, issue 17)."""
+        self.series, self.rows, self.unit, self.totals = series, rows, unit, totals
         self.maximum = maximum or max((sum(v) for _, v in rows), default=0.0) or 1.0
         self.setMinimumHeight(60 + 24 * len(rows) + 20 * len(series))  # room for a legend one entry a line
         self.setAccessibleDescription(
@@ -36,6 +44,11 @@ class StackedBars(QWidget):
             )
         )
         self.update()
+
+    def total_text(self, row: int) -> str:
+        """What the end of bar `row` says."""
+        total = self.totals[row] if self.totals is not None else sum(self.rows[row][1])
+        return f"{self.unit}{total:,.0f}" if self.unit else f"{total:.2f}"
 
     def paintEvent(self, _event: object) -> None:  # noqa: N802 - Qt's name
         p = QPainter(self)
@@ -51,7 +64,7 @@ class StackedBars(QWidget):
         label_w = min(220.0, self.width() * 0.3)
         bar_x, bar_w = label_w + 8, max(self.width() - label_w - 90, 10)
         y = 26.0
-        for label, values in self.rows:
+        for row, (label, values) in enumerate(self.rows):
             p.setPen(text)
             shown = p.fontMetrics().elidedText(label, Qt.TextElideMode.ElideRight, int(label_w))
             p.drawText(QRectF(0, y, label_w, 18), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, shown)
@@ -60,12 +73,7 @@ class StackedBars(QWidget):
                 w = bar_w * max(v, 0.0) / self.maximum
                 p.fillRect(QRectF(x, y + 2, w, 14), QColor(PALETTE[i % len(PALETTE)]))
                 x += w
-            total = sum(values)
-            p.drawText(
-                QRectF(x + 4, y, 90, 18),
-                Qt.AlignmentFlag.AlignVCenter,
-                f"{self.unit}{total:,.0f}" if self.unit else f"{total:.2f}",
-            )
+            p.drawText(QRectF(x + 4, y, 90, 18), Qt.AlignmentFlag.AlignVCenter, self.total_text(row))
             y += 24
         x, y = bar_x, y + 6
         for i, name in enumerate(self.series):

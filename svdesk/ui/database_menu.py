@@ -17,6 +17,7 @@ from svdesk.app import database
 from svdesk.app.database import Database, OpenDatabase, database_url
 from svdesk.app.errors import SvdeskError
 from svdesk.ui.background import Worker, run_in_process, run_quietly
+from svdesk.ui.confirm_box import ask
 from svdesk.ui.opening import open_for_gui
 
 MAX_RECENT = 8
@@ -34,6 +35,7 @@ class DatabaseMenu(QObject):
         self.closing: dict[str, Worker] = {}  # databases being closed in the background, by URL
         self.recent_menu: QMenu | None = None
         self.backing_up: object | None = None  # the helper-process job, while it runs
+        self.restore_confirm: QMessageBox | None = None  # the question asked before a restore
 
     @property
     def db(self) -> Database:
@@ -159,17 +161,25 @@ class DatabaseMenu(QObject):
         path, _ = QFileDialog.getOpenFileName(self.window, "Restore from backup", str(folder), "Backups (*.sqlite)")
         if not path:
             return
-        if (
-            QMessageBox.question(
-                self.window,
-                "Restore from backup",
-                f"Replace the whole database with\n{path}?\n\nThe current content is kept as a backup first.",
-            )
-            != QMessageBox.StandardButton.Yes
-        ):
-            return
+        chosen = Path(path)
+        made = {b.path.name: b for b in database.list_backups(self.db)}.get(chosen.name)
+        when = f", made {made.created:%A %-d %B %Y at %H:%M} ({made.label})" if made is not None else ""
+        self.restore_confirm = ask(
+            self.window,
+            "restoreConfirm",
+            "Restore from backup?",
+            f"Replace the whole database with the backup {chosen.name}{when}?",
+            f"Every tender in {self.db.path.name} goes back to how it was in the backup: what was saved since "
+            "is replaced (the current content is kept as a backup first, and named when done). Everyone "
+            "signs in again. A tender with signatures in force that the backup would change is refused.",
+            "Restore",
+            lambda yes: self._restore(chosen) if yes else None,
+            destructive=True,
+        )
+
+    def _restore(self, path: Path) -> None:
         try:
-            safety = database.restore(self.db, Path(path))
+            safety = database.restore(self.db, path)
         except SvdeskError as exc:
             self.show_error("Restore failed", f"{exc}\n\nNothing was changed.")
             return

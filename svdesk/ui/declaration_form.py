@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from svdesk.ui import palette
+
 
 class DeclarationForm(QWidget):
     """Before seeing any bid, a member declares for every bidder: no conflict, or a conflict with details."""
@@ -27,7 +29,7 @@ class DeclarationForm(QWidget):
         self.rows = QFormLayout()
         self.save_button = QPushButton("Save declarations and start scoring", objectName="saveDeclarations")
         self.message = QLabel(objectName="declarationMessage", wordWrap=True)
-        self.message.setStyleSheet("color: #8a1c1c")
+        self.message.setStyleSheet(palette.text_style(palette.ERROR_TEXT))
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         box = QGroupBox("Conflicts of interest")

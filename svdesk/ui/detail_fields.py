@@ -10,8 +10,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QVBoxLayout, QW
 
 from svdesk.app import award
 from svdesk.app.database import Database
-
-ERROR_STYLE = "color: #8a1c1c"
+from svdesk.ui import palette
 
 
 class TextBox(QPlainTextEdit):
@@ -66,7 +65,7 @@ class TriState(QComboBox):
 def error_label(field: QWidget) -> QLabel:
     """The label beside `field` that says why what was typed in it was not saved (hidden when empty)."""
     label = QLabel(objectName=f"{field.objectName()}Error", wordWrap=True)
-    label.setStyleSheet(ERROR_STYLE)
+    label.setStyleSheet(palette.text_style(palette.ERROR_TEXT))
     label.hide()
     return label
 

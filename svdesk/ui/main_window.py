@@ -30,8 +30,11 @@ from svdesk.app.database import Database
 from svdesk.app.errors import SvdeskError, TenderExistsError
 from svdesk.app.reads import STAGES, RecordVersion, TenderStatus
 from svdesk.app.unit import Actor
+from svdesk.ui import palette
 from svdesk.ui.background import Worker, run_with_progress
 from svdesk.ui.database_menu import DatabaseMenu
+from svdesk.ui.first_run import FirstRunChecklist
+from svdesk.ui.help_viewer import UserGuide
 from svdesk.ui.lazy_tabs import LazyTabs
 from svdesk.ui.models import ObjectRole, StageListModel, TenderListModel
 from svdesk.ui.new_tender import NewTenderDialog
@@ -103,7 +106,7 @@ class MainWindow(QMainWindow):
         self.subheading.setWordWrap(True)
         self.banner = QLabel("", objectName="lockBanner")
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet("QLabel { background: #fff4e5; border: 1px solid #e0b070; padding: 6px; }")
+        palette.follow(self.banner, lambda: palette.banner_style(palette.LOCKED_BANNER))
         self.banner.hide()
 
         self.stages_model = StageListModel(self)
@@ -149,6 +152,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.heading)
         layout.addWidget(self.subheading)
         layout.addWidget(self.banner)
+        self.checklist = FirstRunChecklist(self.tenders_model, self.stages_model, lambda: self.db.display_name)
+        layout.addWidget(self.checklist)  # on a database opened empty: the steps to the award, ticked as done
         layout.addWidget(self.tabs, 1)
 
         navigation = QWidget()
@@ -293,7 +298,9 @@ class MainWindow(QMainWindow):
             go_menu.addAction(
                 QAction(name, self, shortcut=key, triggered=lambda _=False, i=index: self.tabs.setCurrentIndex(i))
             )
+        palette.add_view_menu(self, self.settings)  # View > light / dark / the system's palette
         help_menu = self.menuBar().addMenu("&Help")
+        self.guide = UserGuide(self, self.tabs, help_menu)  # F1: the guide at the current screen
         help_menu.addAction(QAction("&About svdesk", self, triggered=self.show_about))
 
     def _on_tab_changed(self) -> None:
@@ -489,7 +496,7 @@ class MainWindow(QMainWindow):
             f"({share:g}% of it on pledged value)"
         )
         banner = standing.locked or (f"Read-only: {self.db.read_only_reason}" if self.db.read_only else "")
-        self.banner.setText(f"\U0001f512 {banner}" if banner else "")
+        self.banner.setText(banner)  # plain words: the padlock glyph was a box in the default font (issue 17)
         self.banner.setVisible(bool(banner))
         self.stages_model.set_stages(standing.stages)
         self.results_box.show_results(standing.results, standing.themes, standing.accepted_by_theme)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtCore import QEvent, QObject, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from svdesk.app import catalogue as cat
 from svdesk.app import measures as ms
+from svdesk.app.unit import Outcome
 from svdesk.ui.screen_base import Desk, Refresh, TenderScreen
 
 RefRole = Qt.ItemDataRole.UserRole + 1
@@ -49,8 +50,10 @@ class MeasuresScreen(TenderScreen):
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.tree.doubleClicked.connect(lambda _i: self.add_selected())
+        self.tree.installEventFilter(self)  # Enter adds the measures chosen, as a double-click does
         self.add = QPushButton("Add to the tender \u2192", objectName="addMeasure")
         self.add.clicked.connect(self.add_selected)
+        self.add.setToolTip("Copy the selected measures and their proxies into this tender's list (or double-click)")
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
@@ -69,6 +72,8 @@ class MeasuresScreen(TenderScreen):
         self.override = QPushButton("Change proxy…", objectName="overrideProxy")
         self.remove.clicked.connect(self.remove_selected)
         self.override.clicked.connect(self.override_selected)
+        self.remove.setToolTip("Take the selected measure out of this tender's list")
+        self.override.setToolTip("Another proxy value (£ per unit) for this tender only, with a reason on the record")
         buttons = QHBoxLayout()
         buttons.addWidget(self.override)
         buttons.addWidget(self.remove)
@@ -156,12 +161,27 @@ class MeasuresScreen(TenderScreen):
                 refs.append(ref)
         return refs
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if (
+            watched is self.tree
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and self.add.isEnabled()
+        ):
+            self.add_selected()
+            return True
+        return super().eventFilter(watched, event)
+
     def add_selected(self) -> None:
         refs = self.selected_refs()
         if not refs:
             self.show_message("Choose one or more measures (not a theme or outcome) to add.", error=True)
             return
         by_ref = ms.catalogue_by_ref(self.db)
+        added: list[str] = []
+        said: list[str] = []  # the warnings and refusals, each once, after the measures added
+        refused = False
         for ref in refs:
             proxy = None
             reason = ""
@@ -172,11 +192,24 @@ class MeasuresScreen(TenderScreen):
                 if not ok:
                     continue
                 proxy, reason = value, "proxy set for this tender (none in the catalogue)"
-            self._add(ref, proxy, reason)
+            outcome = self._add(ref, proxy, reason)
+            if outcome is None:
+                refused = True
+                said.append(f"{ref}: {self.message.text()}")
+            else:
+                added.append(ref)
+                said.extend(outcome.warnings)
+        if added:  # one message naming every measure added, not only the last (issue 17)
+            text = " ".join((f"Added {_and(added)}.", *said))
+            self.show_message(text, error=refused, warning=bool(said) and not refused)
+        elif len(said) > 1:
+            self.show_message(" ".join(said), error=True)
         self.reload()
 
-    def _add(self, ref: str, proxy: float | None, reason: str) -> None:
-        self.edit(lambda: ms.add_measure(self.db, self.actor, self.reference, ref, proxy, reason), f"Added {ref}.")
+    def _add(self, ref: str, proxy: float | None, reason: str) -> Outcome[None] | None:
+        return self.edit(
+            lambda: ms.add_measure(self.db, self.actor, self.reference, ref, proxy, reason), f"Added {ref}."
+        )
 
     def _selected_chosen(self) -> str | None:
         row = self.chosen.currentRow()
@@ -206,3 +239,8 @@ class MeasuresScreen(TenderScreen):
                 f"Proxy of {ref} changed.",
             )
             self.reload()
+
+
+def _and(refs: list[str]) -> str:
+    """The refs as a sentence lists them: NT1, NT3 and NT18."""
+    return refs[0] if len(refs) == 1 else f"{', '.join(refs[:-1])} and {refs[-1]}"

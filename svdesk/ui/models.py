@@ -6,9 +6,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QFont
 
 from svdesk.app.reads import BidderResult, Stage, TenderStatus, TenderSummary
+from svdesk.ui import palette
 
 ObjectRole = Qt.ItemDataRole.UserRole + 1  # the domain object behind a row
 Index = QModelIndex | QPersistentModelIndex
@@ -67,7 +68,7 @@ class StageListModel(QAbstractListModel):
             mark = "\u2714" if s.complete else "\u25cb"
             return f"{mark}  {s.summary}"
         if role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(QColor("#1b5e20") if s.complete else QColor("#444444"))
+            return palette.brush(palette.OK_TEXT if s.complete else palette.MUTED_TEXT)
         if role == ObjectRole:
             return s
         return None
@@ -104,7 +105,6 @@ class ResultsTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[BidderResult] = []
         self._texts: list[tuple[str, ...]] = []
-        self._excluded_brush = QBrush(QColor("#8a1c1c"))
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -146,7 +146,7 @@ class ResultsTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and col in self.NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and r.excluded:
-            return self._excluded_brush
+            return palette.brush(palette.ERROR_TEXT)
         if role == Qt.ItemDataRole.FontRole and col == self.COL_TOTAL:
             return self._bold
         if role == Qt.ItemDataRole.ToolTipRole and r.excluded:

@@ -8,12 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
 
 from svdesk.app.moderation import GridCell, ModerationGrid
+from svdesk.ui import palette
 
 Index = QModelIndex | QPersistentModelIndex
-FLAG, AGREED, NEUTRAL = QColor("#f8d7d3"), QColor("#dff0d8"), QColor("#ffffff")
 CellRole = Qt.ItemDataRole.UserRole + 1
 
 
@@ -105,10 +104,11 @@ class ModerationGridModel(QAbstractTableModel):
             marks = " \u00b7 ".join(f"{m:g}" for m in c.marks) or "no scores"
             agreed = f"  \u2192 {c.consensus:g}" if c.consensus is not None else ""
             return marks + agreed
-        if role == Qt.ItemDataRole.BackgroundRole:
-            if c.consensus is not None:
-                return QBrush(AGREED)
-            return QBrush(FLAG if self.grid.flagged(c) else NEUTRAL)
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
+            fill = palette.AGREED if c.consensus is not None else palette.HIGH_SPREAD if self.grid.flagged(c) else None
+            if fill is None:  # the palette's own base and text
+                return None
+            return palette.brush(fill if role == Qt.ItemDataRole.BackgroundRole else palette.FILL_TEXT)
         if role == Qt.ItemDataRole.ToolTipRole:
             flag = f"spread {c.spread:g}" + (" (high)" if self.grid.flagged(c) else "")
             return f"{c.bidder}, {c.question}: {flag}" + (

@@ -39,6 +39,7 @@ from svdesk.app.identity import SignedIn
 from svdesk.app.moderation import CellDetail, GridCell, PledgeReconciliation, TenderStatus
 from svdesk.app.reads import RecordVersion
 from svdesk.app.unit import Outcome
+from svdesk.ui import palette
 from svdesk.ui.meeting_panel import MeetingPanel
 from svdesk.ui.models import RowsModel
 from svdesk.ui.moderation_grid import CellRole, ModerationGridModel
@@ -507,7 +508,7 @@ class ModerationScreen(TenderScreen):
         self.message.setText(
             " ".join(result.warnings) if result.warnings else f"Saved the consensus for {c.question}, {c.bidder}."
         )
-        self.message.setStyleSheet("color: #8a5a00" if result.warnings else "")
+        self.message.setStyleSheet(palette.text_style(palette.WARNING_TEXT) if result.warnings else "")
         return True
 
 

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from svdesk.ui import palette
+
 WHOLE_TENDER = "The tender"  # the group of the items about the tender as a whole (supplier "")
 
 
@@ -100,14 +102,14 @@ class OpenItemsPanel(QGroupBox):
                 "Nothing is open: every item regulation 31 of the Procurement Regulations 2024 asks the "
                 "assessment summaries to hold, and the award decision needs, is recorded."
             )
-            self.summary.setStyleSheet("color: #1b5e20")
+            self.summary.setStyleSheet(palette.text_style(palette.OK_TEXT))
             self.tree.hide()
             return
         self.summary.setText(
             f"<b>{len(items)} item{'s are' if len(items) != 1 else ' is'} open</b>: the award decision is "
             "refused until each is recorded (regulation 31, Procurement Regulations 2024)."
         )
-        self.summary.setStyleSheet("color: #8a5a00")
+        self.summary.setStyleSheet(palette.text_style(palette.WARNING_TEXT))
         groups: dict[str, list[Item]] = {}
         for item in items:  # in the check's order: the tender first, then each supplier as listed
             groups.setdefault(item.supplier, []).append(item)

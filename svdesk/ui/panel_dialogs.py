@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from svdesk.app import identity
+from svdesk.ui import palette
 
 ROLE_LABELS = {
     "evaluator": "Evaluator (scores the bids)",
@@ -53,7 +54,7 @@ class _Dialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.problem = QLabel(objectName="dialogProblem", wordWrap=True)
-        self.problem.setStyleSheet("color: #8a1c1c")
+        self.problem.setStyleSheet(palette.text_style(palette.ERROR_TEXT))
         self.problem.hide()
         self.form = QFormLayout(self)
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QLineEd
 
 from svdesk.app import parties
 from svdesk.app.parties import PROCEDURES, Procurement
+from svdesk.ui import palette
 from svdesk.ui.detail_fields import error_label, show_error, with_error
 from svdesk.ui.screen_base import TenderScreen
 
@@ -68,7 +69,7 @@ class ProcurementDetails(QGroupBox):
         }
         self.errors = {name: error_label(w) for name, w in (("procedure", self.procedure), *self.texts.items())}
         self.hint = QLabel(HINT, objectName="procurementHint", wordWrap=True)
-        self.hint.setStyleSheet("color: #505050")
+        self.hint.setStyleSheet(palette.text_style(palette.MUTED_TEXT))
         self.lock_note = QLabel(objectName="procurementLock", wordWrap=True)
         self.lock_note.hide()
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from svdesk.app import rationales
 from svdesk.app.rationales import Flag, FlaggedRationale
+from svdesk.ui import palette
 from svdesk.ui.screen_base import TenderScreen
 
 DEBOUNCE_MS = 300
@@ -72,7 +73,8 @@ class LiveFlags(QLabel):
             return
         lines = "".join(f"<li><b>{_html(f.label)}</b>: {_html(f.reason)}</li>" for f in self.flags)
         self.setText(
-            "<span style='color:#8a5a00'>The rationale check flags this rationale (fix it, or the officer "
+            f"<span style='color:{palette.hex_of(palette.WARNING_TEXT)}'>The rationale check flags this rationale "
+            "(fix it, or the officer "
             f"overrides the flag with a reason before the award):</span><ul style='margin:0'>{lines}</ul>"
         )
         self.show()

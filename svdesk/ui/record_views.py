@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from svdesk.app import reads
 from svdesk.app.reads import DeclarationView, HistoryRow
+from svdesk.ui import palette
 from svdesk.ui.screen_base import Desk, TenderScreen
 
 Index = QModelIndex | QPersistentModelIndex
@@ -85,8 +86,9 @@ class DeclarationsModel(_RowsModel):
             if d.outside_svdesk:
                 state += " (recorded outside svdesk)"
             return (d.member, d.role, d.bidder, state)[index.column()]
-        if role == Qt.ItemDataRole.BackgroundRole and (d.conflict or not d.declared):
-            return QBrush(QColor("#fdecea") if d.conflict else QColor("#fff8e1"))
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole) and (d.conflict or not d.declared):
+            fill = palette.MISMATCH if d.conflict else palette.UNDECLARED
+            return palette.brush(fill if role == Qt.ItemDataRole.BackgroundRole else palette.FILL_TEXT)
         return None
 
 
@@ -263,7 +265,7 @@ class RecordPanel(QWidget):
     def show_record(self, *, locked_reason: str | None, signatures: list[str], unsigned: list[str]) -> None:
         """What is known at once; the verification follows (show_verification) from a worker."""
         self.lock_label.setText(
-            f"\U0001f512 {locked_reason}"
+            f"Locked: {locked_reason}"  # in words: the padlock glyph is missing from common fonts
             if locked_reason
             else "The tender is open: every change is saved at once and recorded in the audit log."
         )
@@ -287,7 +289,8 @@ class RecordPanel(QWidget):
         self.fingerprint.setText(fingerprint)
         self.audit_head.setText(f"{audit_head}  ({entries:,} {'entry' if entries == 1 else 'entries'})")
         if problems:
-            text = "<b style='color:#8a1c1c'>Does not verify:</b><br>" + "<br>".join(_escape(p) for p in problems[:8])
+            red = palette.hex_of(palette.ERROR_TEXT)
+            text = f"<b style='color:{red}'>Does not verify:</b><br>" + "<br>".join(_escape(p) for p in problems[:8])
         else:
             text = "Verified: the audit chain is intact and the content is exactly as recorded."
         for old in replaced:
@@ -301,7 +304,8 @@ class RecordPanel(QWidget):
 
     def show_verification_failed(self, message: str) -> None:
         self.verify_button.setEnabled(True)
-        self.verified.setText(f"<b style='color:#8a1c1c'>Could not verify:</b> {_escape(message)}")
+        red = palette.hex_of(palette.ERROR_TEXT)
+        self.verified.setText(f"<b style='color:{red}'>Could not verify:</b> {_escape(message)}")
 
 
 def _escape(value: str) -> str:

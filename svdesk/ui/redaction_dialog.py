@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtGui import QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from svdesk.app import award, moderation, parties, reads
 from svdesk.app.parties import RedactionRow
 from svdesk.app.unit import Outcome
+from svdesk.ui import palette
 from svdesk.ui.award_dialogs import FormDialog
 from svdesk.ui.screen_base import TenderScreen
 
@@ -74,9 +75,9 @@ class RedactionDialog(QDialog):
         self.preview = QPlainTextEdit(objectName="withheldPreview", readOnly=True)
         self.preview.setAccessibleName("How the other suppliers' assessment summaries will read it")
         self.problem = QLabel(objectName="redactionDialogProblem", wordWrap=True)
-        self.problem.setStyleSheet("color: #8a1c1c")
+        self.problem.setStyleSheet(palette.text_style(palette.ERROR_TEXT))
         self.said = QLabel(objectName="redactionDialogSaid", wordWrap=True)
-        self.said.setStyleSheet("color: #1b5e20")
+        self.said.setStyleSheet(palette.text_style(palette.OK_TEXT))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         close = buttons.button(QDialogButtonBox.StandardButton.Close)
@@ -132,7 +133,8 @@ class RedactionDialog(QDialog):
         """The passages already withheld, highlighted where they stand."""
         marks: list[QTextEdit.ExtraSelection] = []
         look = QTextCharFormat()
-        look.setBackground(QColor("#f3d9a4"))
+        look.setBackground(palette.colour(palette.WITHHELD))
+        look.setForeground(palette.colour(palette.FILL_TEXT))
         document = self.explanation.document()
         for passage in passages:
             found = document.find(passage, 0, QTextDocument.FindFlag.FindCaseSensitively)

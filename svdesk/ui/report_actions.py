@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QLabel, QMenu
+from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QMessageBox
 
 from svdesk.app import reports
 from svdesk.app.files import safe_filename
@@ -29,6 +29,7 @@ class ReportActions:
         self.actions: list[QAction] = []
         self.last_written = QLabel("", objectName="lastReport", openExternalLinks=True)  # on the Reports tab
         self.worker: Worker | None = None
+        self.written_box: QMessageBox | None = None  # "Wrote …" with Open, after each export
 
     def populate(self, menu: QMenu) -> None:
         for kind, label, stem in PDF_REPORTS:
@@ -79,6 +80,20 @@ class ReportActions:
         url = QUrl.fromLocalFile(str(path)).toString()
         self.last_written.setText(f"Written: <a href='{url}'>{path}</a>")
 
+    def _offer_to_open(self, path: Path) -> None:
+        """Say what was written and offer to open it with the desktop's application for it (a
+        folder of summaries: the folder). Not modal: the officer may carry on instead."""
+        box = QMessageBox(QMessageBox.Icon.Information, "Written", f"Wrote {path}", parent=self.window)
+        box.setObjectName("writtenBox")
+        opener = box.addButton("&Open", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.setModal(False)
+        opener.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))
+        if self.written_box is not None:
+            self.written_box.close()
+        self.written_box = box
+        box.show()
+
     def _write(self, kind: str, out: Path) -> Worker:
         """Write in the background (the window stays responsive); returns the worker."""
         reference, db = self.window.current_reference, self.window.db
@@ -94,6 +109,7 @@ class ReportActions:
                 f"Wrote {written[0]}" if len(written) == 1 else f"Wrote {len(written)} reports to {out}", 8000
             )
             self._link(written[0] if len(written) == 1 else out)
+            self._offer_to_open(written[0] if len(written) == 1 else out)
 
         def failed(message: str) -> None:
             self.window.show_error("The report was not written", message)

@@ -82,6 +82,7 @@ class ResultsPanel(QWidget):
                 for b in ranked
             ],
             maximum=100,
+            totals=[b.total or 0 for b in ranked],  # the table's total, one rounding for both
         )
         self.theme_chart.set_data(themes, [(b, [v[t] for t in themes]) for b, v in by_bidder.items()], unit="£")
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidg
 
 from svdesk.app import analysis
 from svdesk.app.analysis import Robustness
+from svdesk.ui import palette
 from svdesk.ui.background import run_in_process
 
 TITLE = "How robust is the recommendation"
@@ -110,7 +111,7 @@ class RobustnessBox(QGroupBox):
     def show_robustness(self, found: Robustness) -> None:
         self.robustness = found
         said = _html(found.summary())
-        colour = "#1b5e20" if found.holds else "#8a4b00"
+        colour = palette.hex_of(palette.OK_TEXT if found.holds else palette.WARNING_TEXT)
         self.summary.setText(f"<b style='color:{colour}'>{said}</b>")
         figures = analysis.figures(found)
         key = [(what, text) for what, text in figures if what in KEY_FIGURES]

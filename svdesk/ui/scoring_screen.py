@@ -34,6 +34,7 @@ from svdesk.app import rationales, reads, scoring
 from svdesk.app.errors import SvdeskError
 from svdesk.app.identity import SignedIn
 from svdesk.app.scoring import PledgeItem, ProxyScore, ScoringItem
+from svdesk.ui import palette
 from svdesk.ui.declaration_form import DeclarationForm
 from svdesk.ui.declaration_form import html as _html
 from svdesk.ui.long_list import LongList
@@ -80,9 +81,7 @@ class ScoringScreen(TenderScreen):
 
         # Scores the officer entered for the member (paper form, offline pack): said until they confirm them.
         self.proxy_banner = QFrame(objectName="proxyBanner")
-        self.proxy_banner.setStyleSheet(
-            "QFrame#proxyBanner { background: #fff4ce; border: 1px solid #d9b44a; border-radius: 4px; }"
-        )
+        palette.follow(self.proxy_banner, lambda: palette.banner_style(palette.PROXY_BANNER, "QFrame#proxyBanner", 0))
         self.proxy_text = QLabel(objectName="proxyBannerText", wordWrap=True)
         self.proxy_confirm = QPushButton("Confirm", objectName="confirmProxyScores")
         self.proxy_confirm.setToolTip("Accept the scores entered for you as your own (each is recorded as confirmed)")
@@ -460,14 +459,46 @@ class ScoringScreen(TenderScreen):
         if member is None or not self._write(it, score, text, member):
             return False
         self.message.setText(f"Saved {it.question} for {it.bidder}.")
-        if before is not None:  # undone only by the same person, signed in
-            self.desk.undo_stack.push(
-                EditCommand(
-                    f"{member}'s score of {it.question} for {it.bidder}",
-                    undo=lambda: self._write(it, before, before_text, member, refresh=True),
-                    redo=lambda: self._write(it, score, text, member, refresh=True),
-                )
+        # undone only by the same person, signed in; a first score is withdrawn into "not yet scored"
+        undo = (
+            (lambda: self._withdraw(it, member))
+            if before is None
+            else (lambda: self._write(it, before, before_text, member, refresh=True))
+        )
+        self.desk.undo_stack.push(
+            EditCommand(
+                f"{member}'s score of {it.question} for {it.bidder}",
+                undo=undo,
+                redo=lambda: self._write(it, score, text, member, refresh=True),
             )
+        )
+        return True
+
+    def _withdraw(self, it: ScoringItem, member: str) -> bool:
+        """Undo of a first score: withdrawn (in the log, with why), the item not yet scored again."""
+        person = self._acting(member)
+        if person is None:
+            return False
+        try:
+            scoring.withdraw_score(
+                self.db,
+                person,
+                self.reference,
+                member,
+                it.bidder,
+                it.question,
+                "undone (Edit \u2192 Undo) by the member who gave it",
+                expected_version=it.version,
+            )
+        except SvdeskError as exc:
+            self.message.setText(str(exc))
+            return False
+        it.score, it.rationale, it.version = None, "", 0
+        self.writing = None  # the rationale check reads the member's writing again
+        self.progressed.emit()
+        if self.scorer == member and 0 <= self.index < len(self.items) and self.items[self.index] is it:
+            self.go(self.index)
+            self.message.setText(f"Withdrew {member}'s score of {it.question} for {it.bidder}: not yet scored.")
         return True
 
     def _write(self, it: ScoringItem, score: float, text: str, member: str, refresh: bool = False) -> bool:

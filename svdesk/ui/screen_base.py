@@ -22,8 +22,10 @@ from svdesk.app.errors import NotSignedIn, SvdeskError
 from svdesk.app.identity import SignedIn
 from svdesk.app.reads import RecordVersion, lock_reason
 from svdesk.app.unit import Actor, Outcome
+from svdesk.ui import palette
 
 T = TypeVar("T")
+_WHILE_READING = object()  # a message said while the screen reads the record: of the version read
 
 NOT_SIGNED_IN = (
     "Sign in first (Ctrl+L): once anyone on this tender's panel has enrolled, every change is signed by "
@@ -93,6 +95,8 @@ class TenderScreen(QWidget):
         self.loaded_version: RecordVersion | None = None  # the record as this screen shows it
         self._stale = True  # nothing read yet for this tender and database
         self.message = QLabel(wordWrap=True)
+        self._said_at: RecordVersion | None | object = None  # the record as it stood when the message was said
+        self._reading = False
         self.message.setObjectName(f"{type(self).__name__}Message")
         desk.presence.changed.connect(self.signed_in_changed)
 
@@ -115,6 +119,8 @@ class TenderScreen(QWidget):
 
     def show_tender(self, reference: str | None) -> None:
         """Another tender (or none) is chosen: read it when next shown."""
+        if reference != self.reference:
+            self.message.clear()  # it spoke of the other tender ("Read only: signed off", issue 17)
         self.reference = reference
         self.mark_stale()
 
@@ -132,10 +138,18 @@ class TenderScreen(QWidget):
 
     def bring_up_to_date(self, version: RecordVersion | None) -> None:
         """The screen is being shown and the record is at `version`: read what is out of date."""
-        if self._stale or self.reference is None:
-            self.load()
-        elif self.refresh_policy is Refresh.ALWAYS or version is None or version != self.loaded_version:
-            self.catch_up()
+        if self.message.text() and self._said_at is not _WHILE_READING and self._said_at != version:
+            self.message.clear()  # said of the record as it stood ("Cannot open moderation…" once ready, issue 17)
+        self._reading = True
+        try:
+            if self._stale or self.reference is None:
+                self.load()
+            elif self.refresh_policy is Refresh.ALWAYS or version is None or version != self.loaded_version:
+                self.catch_up()
+        finally:
+            self._reading = False
+        if self._said_at is _WHILE_READING:
+            self._said_at = version
         self._stale = False
         self.loaded_version = version
 
@@ -190,5 +204,6 @@ class TenderScreen(QWidget):
 
     def show_message(self, text: str, error: bool = False, warning: bool = False) -> None:
         self.message.setText(text)
-        colour = "#8a1c1c" if error else "#8a5a00" if warning else "#1b5e20"
-        self.message.setStyleSheet(f"color: {colour}")
+        self._said_at = _WHILE_READING if self._reading else self.loaded_version
+        role = palette.ERROR_TEXT if error else palette.WARNING_TEXT if warning else palette.OK_TEXT
+        self.message.setStyleSheet(palette.text_style(role))

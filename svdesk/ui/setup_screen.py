@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from svdesk.app import parties
 from svdesk.app import setup as su
 from svdesk.app.setup import SetupView, Weights, weights_problem
+from svdesk.ui import palette
 from svdesk.ui.detail_fields import parties_locked
 from svdesk.ui.money_box import MoneyBox
 from svdesk.ui.procurement_details import ProcurementDetails
@@ -137,6 +138,8 @@ class SetupScreen(TenderScreen):
         self.hide_prices.toggled.connect(lambda _v: self.save_details())
         for box in (self.price, self.quality, self.social, self.share):
             box.valueChanged.connect(lambda _v: self.save_weights())
+        for box in (self.price, self.quality, self.social):  # checked as typed, saved once left (README)
+            box.lineEdit().textChanged.connect(lambda _t: self._loading or self._show_weights_state())
         self.method.currentIndexChanged.connect(lambda _i: self.save_weights())
         self.use_suggestion.clicked.connect(self.apply_suggestion)
         self.apply_preset.clicked.connect(self.save_scale)
@@ -194,12 +197,13 @@ class SetupScreen(TenderScreen):
             self.show_message(f"Read only: {locked}{still}")
 
     def _weights(self) -> Weights:
-        return Weights(self.price.value(), self.quality.value(), self.social.value())
+        """The weights as typed: a box being typed in holds its new value only once left."""
+        return Weights(*(box.valueFromText(box.cleanText()) for box in (self.price, self.quality, self.social)))
 
     def _show_weights_state(self) -> bool:
         problem = weights_problem(self._weights())
         self.weights_state.setText(f"\u2717 {problem}" if problem else "\u2714 The weights sum to 100.")
-        self.weights_state.setStyleSheet("color: #8a1c1c" if problem else "color: #1b5e20")
+        self.weights_state.setStyleSheet(palette.text_style(palette.ERROR_TEXT if problem else palette.OK_TEXT))
         return problem is None
 
     def save_details(self) -> None:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from svdesk.app import identity, panel
 from svdesk.app.identity import SignedIn
+from svdesk.ui import palette
 from svdesk.ui.background import Worker, run_quietly
 from svdesk.ui.screen_base import Desk
 
@@ -145,7 +146,7 @@ class SignInDialog(QDialog):
 
     def _say(self, text: str, error: bool = True) -> None:
         self.problem.setText(text)
-        self.problem.setStyleSheet("color: #8a1c1c" if error else "")
+        self.problem.setStyleSheet(palette.text_style(palette.ERROR_TEXT) if error else "")
         self.problem.show()
         self._fit()
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -26,10 +27,11 @@ from PySide6.QtWidgets import (
 
 from svdesk.app import award, checks, identity, parties, rationales, signoff
 from svdesk.app.identity import SignedIn
-from svdesk.app.signoff import Status, VerifyReport
+from svdesk.app.signoff import SignOffView, Status, VerifyReport
 from svdesk.app.unit import Outcome
 from svdesk.ui.award_panel import AwardPanel
 from svdesk.ui.background import run_in_process
+from svdesk.ui.confirm_box import ask
 from svdesk.ui.open_items_panel import OpenItemsPanel
 from svdesk.ui.rationale_flags_panel import RationaleFlagsPanel
 from svdesk.ui.record_views import RecordPanel
@@ -53,6 +55,9 @@ class SignOffScreen(TenderScreen):
         self.unsigned: list[str] = []  # the members still to sign, as last read
         self.may_sign = False  # the tender is in moderation, writable, and someone has still to sign
         self.sign_in_dialog: SignInDialog | None = None
+        self.view: SignOffView | None = None  # as last read
+        self.sign_confirm: QMessageBox | None = None  # the questions asked before signing and reopening
+        self.reopen_confirm: QMessageBox | None = None
         self.status = QLabel(objectName="workflowStatus", wordWrap=True)
         self.open_scoring = QPushButton("Open scoring", objectName="openScoring")
         self.open_moderation = QPushButton("Open moderation", objectName="openModeration")
@@ -112,7 +117,7 @@ class SignOffScreen(TenderScreen):
     def load(self) -> None:
         if self.reference is None:
             return
-        view = signoff.signoff_view(self.db, self.reference)
+        view = self.view = signoff.signoff_view(self.db, self.reference)
         status, readiness, unsigned = view.status.value, view.readiness, view.unsigned
         signed = [
             f"{x.name} ({x.role}) signed {x.signed_at.replace('T', ' ')}"
@@ -189,15 +194,50 @@ class SignOffScreen(TenderScreen):
             self.verified.emit()
 
     def step(self, action: str, reason: str | None = None) -> bool:
+        """One workflow step. Reopening asks why (unless `reason` is given), then asks to confirm
+        (`reopen_confirm`) and returns True once asked: the step is taken when the answer is Reopen."""
         if action == "reopen" and reason is None:
             reason, ok = QInputDialog.getText(self, "Reopen the tender", "Why? (recorded in the audit log)")
             if not ok:
                 return False
         if action == "sign":
             return self.sign_as_signed_in()
-        done = self.edit(self._step(action, reason or ""), "Done.")
+        if action == "reopen":
+            return self._confirm_reopen(reason or "")
+        return self._take(action, reason or "")
+
+    def _take(self, action: str, reason: str) -> bool:
+        done = self.edit(self._step(action, reason), "Done.")
         self.reload()
         return done is not None
+
+    def _confirm_reopen(self, reason: str) -> bool:
+        """Say what a reopening withdraws: the signatures in force, the award decision, the stage."""
+        if self.view is None or self.reference is None:
+            return False
+        status, signed = self.view.status.value, [x.name for x in self.view.signatures]
+        back = "moderation" if signed or status in ("signed_off", "awarded") else _BACK.get(status, "")
+        withdrawn = []
+        if signed:
+            withdrawn.append(f"the signatures of {_names(signed)} (kept in the record as withdrawn)")
+        if status == "awarded":
+            withdrawn.append("the award decision and the award stage's dates")
+        said = (
+            "It withdraws " + "; and ".join(withdrawn) + ". " if withdrawn else "No signature is withdrawn. "
+        ) + f"The tender goes back to {back}, and the reason is recorded in the audit log: \u201c{reason}\u201d."
+        if back == "moderation" and signed:
+            said += " Everyone signs again once the panel is done."
+        self.reopen_confirm = ask(
+            self,
+            "reopenConfirm",
+            "Reopen the tender?",
+            f"Reopen tender {self.reference} (now {self.view.status.label})?",
+            said,
+            "Reopen",
+            lambda yes: self._take("reopen", reason) if yes else self.show_message("Not reopened."),
+            destructive=True,
+        )
+        return True
 
     def _step(self, action: str, reason: str) -> Callable[[], Outcome[Status]]:
         return lambda: signoff.advance(self.db, self.actor, self.reference, action, reason=reason)
@@ -268,8 +308,49 @@ class SignOffScreen(TenderScreen):
         """
         if not self._can_sign():
             return False
-        self.signing_now = True  # one signature at a time, until its answer is shown
+        self.signing_now = True  # one signature at a time, from the question until its answer is shown
         self.sign.setEnabled(False)
+        self.sign_confirm = ask(
+            self,
+            "signConfirm",
+            "Sign off?",
+            f"Sign off tender {self.reference} as {signer.member}?",
+            self._what_is_signed(signer),
+            "Sign off",
+            lambda yes: self._start_signing(signer) if yes else self._not_signed(),
+        )
+        return True
+
+    def _what_is_signed(self, signer: SignedIn) -> str:
+        status = self.view.status.label if self.view is not None else ""
+        shown = self.record.fingerprint.text()
+        fingerprint = (
+            f"the evaluation as it stands, fingerprint {shown}"
+            if shown and self._verifications_due == 0
+            else "the evaluation as it stands (its fingerprint is being verified: see The record)"
+        )
+        others = [m for m in self.unsigned if m != signer.member]
+        last = (
+            "Yours is the last signature: the tender is then signed off and locked"
+            if not others
+            else f"Once {_names(others)} {'has' if len(others) == 1 else 'have'} signed too, the tender is "
+            "signed off and locked"
+        )
+        return (
+            f"Status: {status}. You sign {fingerprint}, sealed with your own key; the database is backed up "
+            f"first. {last}: no score, consensus or pledge can change until it is reopened with a reason, "
+            "which withdraws the signatures."
+        )
+
+    def _not_signed(self) -> None:
+        self.signing_now = False
+        self.show_message("Nothing was signed.")
+        self._show_signer()
+
+    def _start_signing(self, signer: SignedIn) -> None:
+        if self.db.read_only or self.reference is None:
+            self._sign_refused("the database is read-only now: nothing was signed")
+            return
         self.signing = run_in_process(
             signoff.sign_in_own_connection,
             self.db.url,
@@ -280,7 +361,6 @@ class SignOffScreen(TenderScreen):
             on_failed=self._sign_refused,
             progress=(self, f"Backing up, then recording {signer.member}'s signature…"),
         )
-        return True
 
     def _signed(self, member: str) -> None:
         self.signing_now = False
@@ -294,6 +374,13 @@ class SignOffScreen(TenderScreen):
         self.show_message(message, error=True)
         self.reload()
         self.signed.emit()
+
+
+_BACK = {"moderation": "scoring", "scoring": "draft"}  # workflow.reopen's one stage back
+
+
+def _names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _html(value: str) -> str:
