@@ -61,14 +61,6 @@ def _meeting_label(day: str, mode: str, place: str) -> str:
     return f"the meeting of {day}" + (f" ({where})" if where else "")
 
 
-def _in_words(text: str, meetings: dict[str, str]) -> str:
-    """A consensus's meeting ("meeting_id: 2" in the log) named as people know it."""
-    if text.startswith("meeting_id: "):
-        key = text.removeprefix("meeting_id: ")
-        return meetings.get(key, f"meeting {key} (since removed)")
-    return text
-
-
 PREVIEW = 64 * 1024  # more than any single change; only whole-evaluation snapshots are longer
 
 
@@ -86,10 +78,13 @@ def _snapshot(text: str) -> str:
     return "whole evaluation"
 
 
-def _describe(value: Any) -> str:
+def _describe(value: Any, meetings: dict[str, str]) -> str:
     if value is None:
         return ""
     if isinstance(value, dict):
+        if set(value) == {"meeting_id"}:  # which meeting agreed a consensus: named as people know it
+            key = str(value["meeting_id"])
+            return meetings.get(key, f"meeting {key} (since removed)")
         if "state" in value:
             return "whole evaluation" + (f" from {value['source']}" if value.get("source") else "")
         if set(value) == {"score", "rationale"}:
@@ -103,10 +98,10 @@ def _describe(value: Any) -> str:
     return str(value)
 
 
-def _text(start: str) -> str:
+def _text(start: str, meetings: dict[str, str]) -> str:
     """A change described from the first PREVIEW + 1 characters of its JSON: one character more
     than the preview says the value is longer (a snapshot), without SQL length() walking 18 MB."""
-    return _snapshot(start) if len(start) > PREVIEW else _describe(json.loads(start))
+    return _snapshot(start) if len(start) > PREVIEW else _describe(json.loads(start), meetings)
 
 
 def history_size(session: Session, tender: Tender) -> int:
@@ -190,8 +185,8 @@ def tender_history(
                 e.actor,
                 change_label(e.action),
                 " / ".join(parts[1:]) if len(parts) > 1 else what,
-                _in_words(_text(e[5]), names["meeting"]),
-                _in_words(_text(e[6]), names["meeting"]),
+                _text(e[5], names["meeting"]),
+                _text(e[6], names["meeting"]),
                 e.reason,
             )
         )
