@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -78,7 +80,7 @@ def _snapshot(text: str) -> str:
     return "whole evaluation"
 
 
-def _describe(value: Any, meetings: dict[str, str]) -> str:
+def _describe(value: Any, meetings: Mapping[str, str]) -> str:
     if value is None:
         return ""
     if isinstance(value, dict):
@@ -98,7 +100,7 @@ def _describe(value: Any, meetings: dict[str, str]) -> str:
     return str(value)
 
 
-def _text(start: str, meetings: dict[str, str]) -> str:
+def _text(start: str, meetings: Mapping[str, str] = MappingProxyType({})) -> str:
     """A change described from the first PREVIEW + 1 characters of its JSON: one character more
     than the preview says the value is longer (a snapshot), without SQL length() walking 18 MB."""
     return _snapshot(start) if len(start) > PREVIEW else _describe(json.loads(start), meetings)
