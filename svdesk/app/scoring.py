@@ -43,6 +43,7 @@ __all__ = [
     "proxy_scores",
     "review_pledge",
     "set_score",
+    "withdraw_review",
     "worklist",
 ]
 
@@ -239,6 +240,22 @@ def review_pledge(
         lambda s, t: _none(
             pledge_reviews.review_pledge(s, t, member, bidder, ref, decision, quantity, reason, actor=name_of(actor))
         ),
+        actor=actor,
+    )
+
+
+def withdraw_review(
+    db: Database, actor: Actor, reference: str | None, member: str, bidder: str, ref: str, reason: str
+) -> Outcome[None]:
+    """Withdraw the member's own view of one pledge into "not yet reviewed" while scoring is open (an
+    undone first review), recorded in the audit log with `reason`. Only the member does it."""
+    _own(actor, member, "withdrawing a pledge review")
+    if name_of(actor) not in lookup_names(member):
+        raise WorkflowError(f"only {member} withdraws their own pledge review; nothing was done")
+    return change(
+        db,
+        reference,
+        lambda s, t: pledge_reviews.withdraw_review(s, t, member, bidder, ref, reason),
         actor=actor,
     )
 

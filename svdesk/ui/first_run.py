@@ -24,6 +24,7 @@ STEPS = (
     ("Moderation", "Moderation", "A consensus score and rationale for every bid and question (Ctrl+7)"),
     ("Sign-off", "Sign-off", "Each member signs; the tender locks (Ctrl+9)"),
     ("Award", "Award", "Record the award decision on Sign-off; then the summaries, notice and standstill"),
+    ("Reports", "Reports", "Reports menu: each report and every supplier's assessment summary, from the signed record"),
 )
 
 

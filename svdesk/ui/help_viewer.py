@@ -4,11 +4,21 @@ The guide ships as package data, so it is there offline, in a wheel and in the b
 
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMenu, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QUrl
+from PySide6.QtGui import QAction, QKeySequence, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QMenu,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from svdesk.resources import resource_path
+from svdesk.ui import palette
 
 GUIDE = ("guide", "guide.html")
 # the guide's section for each tab of the window, in the tabs' order (the stages, then History, Declarations)
@@ -33,6 +43,13 @@ def anchor_for_tab(index: int) -> str:
     return TAB_ANCHORS[index] if 0 <= index < len(TAB_ANCHORS) else "journey"
 
 
+def guide_css(p: QPalette) -> str:
+    """The guide's text, background and links in the colours of palette `p` (light or dark)."""
+    roles = QPalette.ColorRole
+    text, base, link = (p.color(r).name() for r in (roles.Text, roles.Base, roles.Link))
+    return f"body {{ color: {text}; background-color: {base}; }} a {{ color: {link}; }}"
+
+
 class GuideDialog(QDialog):
     """One window for the guide, kept open beside the app; F1 again moves it to another section."""
 
@@ -50,6 +67,22 @@ class GuideDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(760, 640)
         self.page = QUrl.fromLocalFile(str(resource_path(*GUIDE)))
+        # the guide follows the palette chosen (View menu) or the desktop's: the HTML fixes its link
+        # colour when it is read, so it is read again when the palette changes
+        palette.follow(self.browser, self._style)
+
+    def _style(self) -> str:
+        p = QApplication.palette()
+        self.browser.document().setDefaultStyleSheet(guide_css(p))
+        if not self.browser.source().isEmpty():
+            self.browser.reload()
+        base, text = (p.color(r).name() for r in (QPalette.ColorRole.Base, QPalette.ColorRole.Text))
+        return f"QTextBrowser {{ background-color: {base}; color: {text}; }}"
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ApplicationPaletteChange:  # the desktop's palette changed
+            self.browser.setStyleSheet(self._style())
 
     def show_section(self, anchor: str) -> None:
         url = QUrl(self.page)

@@ -81,6 +81,8 @@ class MeetingDialog(FormDialog):
             here.toggled.connect(lambda on, a=away: a.setChecked(False) if on else None)
             away.toggled.connect(lambda on, h=here, w=why: (h.setChecked(False) if on else None, w.setEnabled(on)))
             why.setEnabled(False)
+            here.setToolTip(f"{name} attended this meeting")
+            away.setToolTip(f"{name} sent apologies (give the reason beside it, for the minutes)")
             self.present[name], self.sent[name], self.reason[name] = here, away, why
             grid.addWidget(here, row, 1)
             grid.addWidget(away, row, 2)
@@ -147,6 +149,8 @@ class MeetingPanel(QWidget):
         self.choice.currentIndexChanged.connect(lambda _i: self.chosen.emit())
         self.new = QPushButton("&New meeting\u2026", objectName="newMeeting")
         self.change = QPushButton("&Edit\u2026", objectName="editMeeting")
+        self.new.setToolTip("Record a moderation meeting: its date, place, chair, attendance and apologies")
+        self.change.setToolTip("Change the chosen meeting's details or attendance; the change is recorded")
         self.new.clicked.connect(lambda: self.open_dialog(None))
         self.change.clicked.connect(lambda: self.open_dialog(self.current()))
         self.message = QLabel(objectName="meetingMessage", wordWrap=True)

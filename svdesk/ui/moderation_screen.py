@@ -81,6 +81,7 @@ class ModerationScreen(TenderScreen):
         self.threshold.setAccessibleName("Spread that flags a cell")
         self.threshold.setDecimals(1)
         self.threshold.setMinimum(0.1)
+        self.threshold.setToolTip("A cell whose members' scores differ by at least this much is flagged high spread")
         self.threshold.valueChanged.connect(self._threshold_changed)
         self.summary = QLabel(objectName="moderationSummary")
         self.sign_in_button = QPushButton("&Sign in to record the consensus\u2026", objectName="moderationSignIn")

@@ -109,6 +109,7 @@ class PackPreview(QDialog):
         buttons = QDialogButtonBox()
         self.import_button: QPushButton = buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_button.setObjectName("importPack")
+        self.import_button.setToolTip("Import the pack's scores as entered for its member; each is recorded in the log")
         self.cancel_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)

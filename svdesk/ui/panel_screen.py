@@ -116,6 +116,7 @@ class PanelScreen(TenderScreen):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.currentCellChanged.connect(lambda row, *_: self._show(row))
         self.add = QPushButton("&Add member…", objectName="addMember")
+        self.add.setToolTip("Add a person to the panel with their role; the addition is recorded in the audit log")
         self.add.clicked.connect(self.open_add_dialog)
         self.import_pack_button = QPushButton("&Import scoring pack…", objectName="importScoringPack")
         self.import_pack_button.clicked.connect(self.choose_pack_to_import)
@@ -133,6 +134,7 @@ class PanelScreen(TenderScreen):
         self.email.setAccessibleName("Member's email")
         self.email.setPlaceholderText("name@council.gov.uk")
         self.save = QPushButton("&Save changes", objectName="saveMember")
+        self.save.setToolTip("Save the name, role and email edited here; each change is recorded in the audit log")
         self.remove = QPushButton("&Remove", objectName="removeMember")
         self.withdraw = QPushButton("&Withdraw…", objectName="withdrawMember")
         self.remove.setToolTip("Remove a member who has done nothing yet (Delete in the table)")
@@ -238,6 +240,7 @@ class PanelScreen(TenderScreen):
         for r, row in enumerate(self.rows):
             if self.may_enrol(row):
                 button = self.enrol_buttons[row.name] = QPushButton("Enrol…", objectName="enrolRow")
+                button.setToolTip(f"{row.name} chooses a passphrase (typed twice): their key then signs all they do")
                 button.setAccessibleName(f"Enrol {row.name}")
                 button.clicked.connect(lambda _checked=False, name=row.name: self.open_enrol_dialog(name))
                 self.table.setCellWidget(r, ENROLLED, button)

@@ -96,12 +96,12 @@ class ReportActions:
 
     def _write(self, kind: str, out: Path) -> Worker:
         """Write in the background (the window stays responsive); returns the worker."""
-        reference, db = self.window.current_reference, self.window.db
+        reference, db, actor = self.window.current_reference, self.window.db, self.window.actor
 
         def job() -> list[Path]:  # reportlab and openpyxl load here, on first use, not at start-up
             if kind == "workbook":
                 return [reports.write_workbook(db, reference, out)]
-            return reports.write_report(db, reference, kind, out)
+            return reports.write_report(db, reference, kind, out, actor=actor)  # its issue on the record
 
         def done(written: list[Path]) -> None:
             self.window.settings.setValue("reports/folder", str(out if out.is_dir() else out.parent))
@@ -110,6 +110,7 @@ class ReportActions:
             )
             self._link(written[0] if len(written) == 1 else out)
             self._offer_to_open(written[0] if len(written) == 1 else out)
+            self.window.refresh_summary()  # the Reports stage counts what was issued
 
         def failed(message: str) -> None:
             self.window.show_error("The report was not written", message)

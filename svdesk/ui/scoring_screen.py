@@ -615,23 +615,44 @@ class ScoringScreen(TenderScreen):
             reason = self.pledge_page.ask_reason()
             if reason is None:
                 return False
-        try:
-            scoring.review_pledge(
-                self.db,
-                person,
-                self.reference,
-                person.member,
-                p.bidder,
-                p.ref,
-                decision,
-                quantity,
-                reason or "",
+        before = (p.decision, p.accepted, p.reason)
+        member, bidder, ref, why = person.member, p.bidder, p.ref, reason or ""
+        if not self._review_as(member, bidder, ref, (decision, quantity, why)):
+            return False
+        # undone by the member only; a first review is withdrawn into "not yet reviewed" (on the record)
+        self.desk.undo_stack.push(
+            EditCommand(
+                f"{member}'s review of {ref} for {bidder}",
+                undo=lambda: self._review_as(member, bidder, ref, before),
+                redo=lambda: self._review_as(member, bidder, ref, (decision, quantity, why)),
             )
+        )
+        return True
+
+    def _review_as(self, member: str, bidder: str, ref: str, view: tuple[str | None, float | None, str]) -> bool:
+        """Save `member`'s view (decision, quantity, reason) of one pledge as them; a decision of None
+        withdraws their review. The review, an undo and a redo all save through here."""
+        person = self._acting(member)
+        if person is None:
+            return False
+        decision, quantity, reason = view
+        try:
+            if decision is None:
+                scoring.withdraw_review(
+                    self.db, person, self.reference, member, bidder, ref, "undone (Edit \u2192 Undo) by the member"
+                )
+            else:
+                scoring.review_pledge(self.db, person, self.reference, member, bidder, ref, decision, quantity, reason)
         except SvdeskError as exc:
             self.message.setText(str(exc))
             return False
-        self._fill_pledges()
-        self.pledges.selectRow(row)
+        if self.scorer == member:
+            self._fill_pledges()
+            rows = [i for i, q in enumerate(self.pledge_items) if (q.bidder, q.ref) == (bidder, ref)]
+            if rows:
+                self.pledges.selectRow(rows[0])
+        if decision is None:
+            self.message.setText(f"Withdrew {member}'s review of {ref} for {bidder}: not yet reviewed.")
         return True
 
     def save_and_next(self) -> None:

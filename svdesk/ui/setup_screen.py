@@ -68,11 +68,13 @@ class SetupScreen(TenderScreen):
         for box, name in ((self.price, "weightPrice"), (self.quality, "weightQuality"), (self.social, "weightSV")):
             box.setObjectName(name)
             box.setSuffix(" %")
+            box.setToolTip("Its % of the total score; the three weights must sum to 100 (saved on Enter, in the log)")
         self.weights_state = QLabel(objectName="weightsState")
         self.suggestion = QLabel(objectName="svSuggestion", wordWrap=True)
         self.use_suggestion = QPushButton("Use the suggestion", objectName="useSuggestion")
         self.share = _spin(100, 0, suffix=" % of the social value weight", name="Share on pledged value")
         self.share.setObjectName("svShare")
+        self.share.setToolTip("How much of the social value weight goes on pledged £; the rest on the answers")
         self.method = QComboBox(objectName="svMethod")
         self.method.setAccessibleName("How pledged value is scored")
         self.method.addItem("Relative value (accepted £ against the best)", "relative_value")

@@ -64,6 +64,9 @@ class SignOffScreen(TenderScreen):
         self.signer = QLabel(objectName="signer")  # who signs: the person signed in
         self.sign = QPushButton("Sign in to sign off\u2026", objectName="signButton")
         self.reopen = QPushButton("Reopen…", objectName="reopenButton")
+        self.open_scoring.setToolTip("Start scoring: each evaluator declares conflicts, then scores (in the log)")
+        self.open_moderation.setToolTip("Close scoring and start moderation: the panel agrees each consensus")
+        self.reopen.setToolTip("Reopen with a reason, a stage back: any signature is withdrawn (the log keeps it)")
         self.open_scoring.clicked.connect(lambda: self.step("open-scoring"))
         self.open_moderation.clicked.connect(lambda: self.step("open-moderation"))
         self.sign.clicked.connect(lambda: self.step("sign"))

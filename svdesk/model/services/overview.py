@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ from svdesk.model.entities import (
     Role,
     Score,
     Section,
+    Signature,
     Tender,
     TenderMeasure,
     TenderStatus,
@@ -171,9 +173,42 @@ def tender_overview(session: Session, tender: Tender) -> TenderOverview:
             "Results final" if cells and n_moderated >= cells else "Results provisional",
         ),
         stage("Sign-off", int(locked), 1, locked, _signoff_summary(session, tender, locked)),
-        stage("Reports", 0, 0, False, "Reports: after sign-off" if not locked else "Reports ready"),
+        _reports_stage(session, tender, locked),
     ]
     return TenderOverview(tender.reference, tender.title, tender.status.value, tender.contract_value, stages)
+
+
+# What the officer issues from the signed record: these reports and every supplier's assessment
+# summary (Procurement Regulations 2024 reg 31); each written file is a `report.export` entry.
+ISSUED_REPORTS = ("evaluation", "moderation", "award")
+
+
+def _reports_stage(session: Session, tender: Tender, locked: bool) -> Stage:
+    """Done once every report and every supplier's summary was written from the record as signed now
+    (the fingerprint of the signatures in force): one written before a reopening does not count."""
+    bidders = [name for (name,) in plain_rows(session, select(Bidder.name).where(Bidder.tender_id == tender.id))]
+    total = len(ISSUED_REPORTS) + len(bidders)
+    if not locked:
+        return Stage("Reports", 0, total, False, "Reports: after sign-off")
+    signed = session.scalars(
+        select(Signature.fingerprint)
+        .where(Signature.tender_id == tender.id, Signature.withdrawn.is_(False))
+        .order_by(Signature.id.desc())
+        .limit(1)
+    ).first()
+    written: set[tuple[str, str]] = set()
+    for (after,) in plain_rows(
+        session,
+        select(AuditEntry.after).where(
+            AuditEntry.tender_uid == tender.uid, AuditEntry.action == ChangeKind.REPORT_EXPORT.value
+        ),
+    ):
+        entry = json.loads(after)
+        if isinstance(entry, dict) and signed is not None and entry.get("fingerprint") == signed:
+            written.add((str(entry.get("kind")), str(entry.get("bidder") or "")))
+    done = sum((kind, "") in written for kind in ISSUED_REPORTS) + sum(("summary", b) in written for b in bidders)
+    complete = done >= total > 0
+    return Stage("Reports", done, total, complete, "Reports written" if complete else f"Reports {done}/{total}")
 
 
 def _signoff_summary(session: Session, tender: Tender, locked: bool) -> str:

@@ -113,6 +113,48 @@ def review_pledge(
     return review
 
 
+def withdraw_review(
+    session: Session, tender: Tender, member_name: str, bidder_name: str, ref: str, reason: str
+) -> None:
+    """Withdraw `member_name`'s view of the pledge into "not yet reviewed" (issue 17: undoing a first
+    review). Nothing is rewound: the removal is a change of its own in the audit log, with the view it
+    removed and the reason (Procurement Act 2023 s.98: the record keeps that the view was given).
+    Only while scoring is open: after it, the views are what moderation reconciled."""
+    require_editable(session, tender)
+    require_status(tender, (TenderStatus.SCORING,), "withdrawing a pledge review")
+    member = find_member(session, tender, member_name)
+    require_acting(session, member, "withdraw a pledge review")
+    bidder = find_bidder(session, tender, bidder_name)
+    what = f"{member.name}'s review of {ref} for {bidder_name}"
+    why = (reason or "").strip()
+    if not why:
+        raise ValidationError(f"{what}: give a reason for withdrawing it, for the record")
+    pledge = session.scalars(
+        select(Pledge)
+        .join(TenderMeasure, Pledge.tender_measure_id == TenderMeasure.id)
+        .where(Pledge.bidder_id == bidder.id, TenderMeasure.ref == ref)
+    ).first()
+    if pledge is None:
+        raise NotFoundError(f"{bidder_name} made no pledge against {ref}")
+    review = session.scalars(
+        select(PledgeReview).where(PledgeReview.member_id == member.id, PledgeReview.pledge_id == pledge.id)
+    ).first()
+    if review is None:
+        raise NotFoundError(f"{what}: there is no review to withdraw (it is not yet reviewed)")
+    audit.record(
+        session,
+        tender.uid,
+        member.name,
+        ChangeKind.PLEDGE_REVIEW_REMOVE,
+        state.review_key(member.id, bidder.id, pledge.tender_measure_id),
+        state.review_value(review),
+        None,
+        reason=why,
+    )
+    session.delete(review)
+    session.flush()
+
+
 def forget_reviews(session: Session, tender: Tender, pledge: Pledge, actor: str, reason: str) -> None:
     """Before a pledge is deleted: its reviews go too, on the record (the database would cascade silently)."""
     for review in session.scalars(select(PledgeReview).where(PledgeReview.pledge_id == pledge.id)).all():
