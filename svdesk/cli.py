@@ -526,13 +526,14 @@ def build_parser() -> argparse.ArgumentParser:
     ci.set_defaults(func=cmd_catalogue, catalogue_action="import")
 
     # sub-commands in modules of their own
-    from svdesk import cli_analysis, cli_award, cli_identity, cli_panel, cli_record
+    from svdesk import cli_analysis, cli_award, cli_documents, cli_identity, cli_panel, cli_record
 
     panel_actions = cli_panel.register(sub, common)  # returns the `panel` actions' sub-parsers, for more actions
     cli_identity.register(panel_actions, common)  # `panel enrol` and `panel reset`
     cli_record.register(sub, common)  # `verify`, `verify-pdf` and `backup`
     cli_award.register(sub, common)  # `check`, `award`, `authority`, `supplier`, `procurement`, `redact`
     cli_analysis.register(sub, common)  # `robustness`
+    cli_documents.register(sub, common)  # `documents import|list|map|verify`
     return parser
 
 

@@ -54,6 +54,10 @@ STORED = {
     "rationale.override", "rationale.override_remove",
     # issue 17: a first score undone, withdrawn into "not yet scored"
     "score.withdraw",
+    # issue 17: each report written from the record, with the fingerprint it was made from
+    "report.export",
+    # issue 18: the bidders' documents and the parts answering each question
+    "document.add", "document.remove", "document.part", "document.part.remove",
 }  # fmt: skip
 # Kinds earlier records hold that no service writes any more: a member who has declared is withdrawn,
 # never removed with their declarations.
@@ -205,7 +209,19 @@ def every_change(tmp_path_factory):
         ps.add_member(s, t, OFFICER, "Leaver", "evaluator")
         wf.declare(s, t, "Leaver", "Northgate", False)
         ps.withdraw_member(s, t, OFFICER, "Leaver", "left the council")
+        documents_of_a_bid(s, t)
         wf.open_scoring(s, t, OFFICER)
+
+    def documents_of_a_bid(s, t):  # issue 18
+        from svdesk.model.services import documents as docs
+        from tests.test_documents import make_pdf
+
+        folder = tmp_path_factory.mktemp("bid")
+        plan, annex = make_pdf(folder / "Plan.pdf", 3), make_pdf(folder / "Annex.pdf", 1, "Annex")
+        docs.import_documents(s, t, OFFICER, "Northgate", [plan], "Q1", (1, 2))
+        docs.remove_part(s, t, OFFICER, "Plan.pdf", "Q1")
+        docs.import_documents(s, t, OFFICER, "Northgate", [annex])
+        docs.remove_document(s, t, OFFICER, "Annex.pdf")
 
     def scoring(s, t):
         for m in (*evaluators, "Alan"):
@@ -293,6 +309,10 @@ def every_change(tmp_path_factory):
         signer = signed_in(db, "K-1", member)
         edit(lambda s, t, signer=signer: wf.sign(s, t, signer))
     as_alan(lambda s, t: award(s, t, enter=True))  # the contract entered: the record is final
+    from svdesk.app import reports
+
+    # the officer's issue of a report from the signed record (issue 17): a report.export entry
+    reports.write_report(db, "K-1", "evaluation", tmp_path_factory.mktemp("k1") / "evaluation.pdf", actor=alan)
     with db.reader() as s:
         assert get_tender(s, "K-1").status == TenderStatus.AWARDED
     yield db

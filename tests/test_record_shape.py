@@ -45,6 +45,7 @@ KINDS = {kind.name: kind for kind in record_shape.KINDS}
 ADDED_SINCE = {"detail", "key", "seal", "pack", "proxy", "supplier", "procurement", "award", "redaction"}
 ADDED_SINCE |= {"meeting", "attendance", "minute"}  # issue 16: the moderation meetings
 ADDED_SINCE |= {"override"}  # issue 16: rationale flags overridden
+ADDED_SINCE |= {"document", "part"}  # issue 18: the bidders' documents and the parts answering each question
 
 
 # --- the description is complete ----------------------------------------------------------------------
@@ -124,6 +125,8 @@ def test_the_kinds_hold_together():
         "attendance/",
         "minute/",
         "override/",
+        "document/",
+        "part/",
     )
     assert dict(state.UNPRINTED_FIELDS) == {"tender": {"status"}}
     assert state.NAMED_BY == {"measure": "ref", "question": "code", "bidder": "name", "member": "name"}
@@ -146,7 +149,7 @@ def test_the_kinds_hold_together():
         *("tender", "measure", "question", "bidder", "member", "declaration", "review", "signature"),
         *("detail", "key", "seal", "pack", "supplier", "procurement", "award", "redaction"),
         *("meeting", "attendance", "minute"),
-        *("override",),
+        *("override", "document", "part"),
         *("pledge", "score", "moderated", "proxy"),
     ]
 
@@ -326,5 +329,14 @@ def test_the_record_rows_keep_the_layout_the_reports_unpack():
             *("RationaleOverride.id", "RationaleOverride.bidder_id", "RationaleOverride.question_id"),
             *("RationaleOverride.member_id", "RationaleOverride.code", "RationaleOverride.text_hash"),
             *("RationaleOverride.reason", "RationaleOverride.made_by", "RationaleOverride.made_at"),
+        ],
+        "documents": [
+            *("BidDocument.id", "BidDocument.bidder_id", "BidDocument.sha256", "BidDocument.name"),
+            *("BidDocument.title", "BidDocument.size", "BidDocument.pages", "BidDocument.media"),
+            *("BidDocument.commercial", "BidDocument.late_reason", "BidDocument.added_at", "BidDocument.added_by"),
+        ],
+        "document_parts": [
+            *("DocumentPart.document_id", "DocumentPart.question_id", "DocumentPart.first_page"),
+            "DocumentPart.last_page",
         ],
     }

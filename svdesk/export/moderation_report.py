@@ -28,6 +28,7 @@ from svdesk.export.pdf_base import (
     text,
 )
 from svdesk.export.report_sections import cover, page_info, proxy_section, question_label, signoff_section
+from svdesk.model.citations import printed, readable, references
 from svdesk.model.services.meetings import MeetingView
 from svdesk.model.services.redactions import RedactionRow
 from svdesk.model.services.report_data import IndividualScore, ReportData
@@ -133,13 +134,11 @@ def moderation_report(data: ReportData, marking: str | None = None) -> bytes:
             f"<b>{text(titles[code])} \u2014 {text(bidder)}</b>{flag}  (spread {score(spreads[(bidder, code)])})", "h3"
         )
         scored = by_cell.get((bidder, code), [])
+        # citations (issue 18) printed readably, each with its references under it
+        shown = [(s, printed(s.rationale)) for s in scored]
         rows: list[tuple[object, ...]] = [
-            (
-                who(s, away),
-                score(s.score),
-                para(s.rationale[:1500] + ("\u2026 (continued below)" if len(s.rationale) > 1500 else ""), "cell"),
-            )
-            for s in scored
+            (who(s, away), score(s.score), para(t[:1500] + ("\u2026 (continued below)" * (len(t) > 1500)), "cell"))
+            for s, t in shown
         ]
         rows += [(m.member, "\u2013", para(m.text, "cell")) for m in minutes.missing_for(bidder, code)]
         # the heading, the members' table and the consensus line (with the start of its rationale)
@@ -149,9 +148,9 @@ def moderation_report(data: ReportData, marking: str | None = None) -> bytes:
             *tables([Column("Member", 36), Column("Score", 14, "right"), Column("Rationale", 124)], rows),
         ]
         after: list[Flowable] = []
-        for s in scored:
-            if len(s.rationale) > 1500:
-                after.extend([para(f"{s.member}'s full rationale:", "small"), *long_text(s.rationale, "small")])
+        for s, t in shown:
+            if len(t) > 1500:
+                after.extend([para(f"{s.member}'s full rationale:", "small"), *long_text(t, "small")])
         m = moderated.get((bidder, code))
         if m is None:
             consensus: list[Flowable] = [para("No consensus score yet.", "banner")]
@@ -163,8 +162,11 @@ def moderation_report(data: ReportData, marking: str | None = None) -> bytes:
                     + (f" ({text(label)})" if label else "")
                     + "</b>"
                 ),
-                *long_text(m.rationale),
+                *long_text(readable(m.rationale)),
             ]
+            cited = references(m.rationale)
+            if cited:
+                consensus.append(para("References:\n" + "\n".join(f"\u2013 {line}" for line in cited), "small"))
             for r in withheld.get((bidder, code), []):  # what the other suppliers will not read (s.94)
                 consensus.append(
                     para(

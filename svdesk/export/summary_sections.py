@@ -34,6 +34,7 @@ from svdesk.export.pdf_base import (
     tables,
 )
 from svdesk.export.report_sections import DISQUALIFIED, question_label
+from svdesk.model.citations import readable, references
 from svdesk.model.errors import ValidationError
 from svdesk.model.kinds import QuantitativeMethod
 from svdesk.model.scoring import BidderResult
@@ -351,6 +352,13 @@ def explanations(
                         explanation = apply(explanation, passages)
                         withheld_any = withheld_any or explanation != m.rationale
                 explanation = clean(explanation)
+                # citations (issue 18) readable in the text, each listed under it: what in the tender
+                # the score rests on, reg 31(2)(e)(i)(aa); read after withholding, so a withheld
+                # quote is never printed in the list
+                cited = references(explanation)
+                explanation = readable(explanation)
+                if cited:
+                    after = [para("References:\n" + "\n".join(f"\u2013 {line}" for line in cited), "small")]
         first, *rest = chunks(explanation)
         story += [gap(1.5), rich([(c.title, True), (shown, False), ("\n" + first, False)])]
         story += [*(para(part) for part in rest), *after]

@@ -613,3 +613,55 @@ class RationaleOverride(Base):
     reason: Mapped[str] = mapped_column(Text)
     made_by: Mapped[str] = mapped_column(String(200))
     made_at: Mapped[str] = mapped_column(String(40))
+
+
+# --- issue 18: the bidders' response documents in the record ------------------------------------
+
+
+class BidDocument(Base):
+    """One document of a bidder's response, as imported: its SHA-256 (the bytes are in the document
+    store, `svdesk.model.document_store`, never in this row, so the database stays small to open
+    and to back up), its file name, size and page count (None: not a PDF, opened with the desktop's
+    application and not citable by page). Frozen once scoring opens: a late clarification is a new
+    document with its reason, never a replacement (Procurement Act 2023 s.98: the record explains
+    what the panel evaluated)."""
+
+    __tablename__ = "bid_document"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), index=True)
+    bidder_id: Mapped[int] = mapped_column(ForeignKey("bidder.id", ondelete="CASCADE"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))  # hex of the file's bytes: its address in the store
+    name: Mapped[str] = mapped_column(String(300))  # the file name as imported
+    title: Mapped[str] = mapped_column(String(300))  # the stem, as citations name it: "Method statement"
+    size: Mapped[int] = mapped_column(Integer)  # bytes
+    pages: Mapped[int | None] = mapped_column(Integer, nullable=True)  # None: not a PDF
+    media: Mapped[str] = mapped_column(String(10))  # "pdf" | "other"
+    commercial: Mapped[bool] = mapped_column(Boolean, default=False)  # hidden from quality evaluators with prices
+    late_reason: Mapped[str | None] = mapped_column(Text, nullable=True)  # a clarification after scoring opened
+    added_at: Mapped[str] = mapped_column(String(40))  # ISO 8601 UTC
+    added_by: Mapped[str] = mapped_column(String(200))  # the person acting, by name
+    __table_args__ = (UniqueConstraint("tender_id", "bidder_id", "sha256"),)
+
+
+class DocumentPart(Base):
+    """Which part of a document answers one question: pages `first_page`..`last_page` (1-based,
+    inclusive), or the whole file (both None)."""
+
+    __tablename__ = "document_part"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("bid_document.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"), index=True)
+    first_page: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    last_page: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    __table_args__ = (UniqueConstraint("document_id", "question_id"),)
+
+
+class DocumentBlob(Base):
+    """The bytes of a stored document (and of its page-text sidecar, key '<sha>.text') on PostgreSQL,
+    in 1 MiB chunks; on SQLite they are files beside the database and this table stays empty.
+    Content-addressed and never deleted (`document_store`)."""
+
+    __tablename__ = "document_blobs"
+    blob_key: Mapped[str] = mapped_column(String(80), primary_key=True)  # "<sha256>" or "<sha256>.text"
+    chunk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

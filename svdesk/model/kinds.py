@@ -117,6 +117,12 @@ class ChangeKind(enum.StrEnum):
     MEETING_ITEM = "meeting.item"  # the meeting a consensus score was agreed in
     RATIONALE_OVERRIDE = "rationale.override"  # a flag of the rationale check set aside, with the reason
     RATIONALE_OVERRIDE_REMOVE = "rationale.override_remove"
+    DOCUMENT_ADD = "document.add"  # a bidder's response document imported (late: with the reason)
+    DOCUMENT_REMOVE = "document.remove"  # before scoring opens only; its bytes stay in the store
+    DOCUMENT_PART = "document.part"  # which pages of a document answer a question (or the whole file)
+    DOCUMENT_PART_REMOVE = "document.part.remove"
+    # issue 17: a report written from the record (kind, file, the fingerprint it was made from)
+    REPORT_EXPORT = "report.export"
     # 'status.<status>': one member per TenderStatus (a test checks there is one for each)
     STATUS_DRAFT = "status.draft"
     STATUS_SCORING = "status.scoring"
@@ -188,6 +194,11 @@ CHANGE_LABELS: dict[ChangeKind, str] = {
     ChangeKind.MEETING_ITEM: "Agreed in meeting",
     ChangeKind.RATIONALE_OVERRIDE: "Rationale flag overridden",
     ChangeKind.RATIONALE_OVERRIDE_REMOVE: "Rationale override removed",
+    ChangeKind.DOCUMENT_ADD: "Bid document imported",
+    ChangeKind.DOCUMENT_REMOVE: "Bid document removed",
+    ChangeKind.DOCUMENT_PART: "Document part mapped to a question",
+    ChangeKind.DOCUMENT_PART_REMOVE: "Document part unmapped",
+    ChangeKind.REPORT_EXPORT: "Report written",
     ChangeKind.STATUS_DRAFT: "Status: draft",
     ChangeKind.STATUS_SCORING: "Status: scoring",
     ChangeKind.STATUS_MODERATION: "Status: moderation",

@@ -9,8 +9,10 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+
+from svdesk.model.citations import DocumentTexts, citation_problems, citations, has_citation, quoted_words
 
 _COMPARATIVES = re.compile(
     r"\b(better|worse|wider|narrower|stronger|weaker|clearer|higher|lower|greater|fuller|broader|"
@@ -103,7 +105,10 @@ def content_words(
 ) -> list[str]:
     """The words of `text` that say something about the tender: without the question's `code` and
     the words of its `title`, the bidder's `names`, scores (4/5, 4 out of 5, 4), the scoring
-    template's words and stop words. `limit`: stop once that many are found (0: all)."""
+    template's words and stop words. `limit`: stop once that many are found (0: all). A citation
+    token counts by its quoted words only (its title, pages and hash say nothing of the bid)."""
+    if has_citation(text):
+        text = quoted_words(text)
     ignored = _words(title) | {w for name in names for w in _words(name)}
     if code:
         ignored.add(code.casefold())
@@ -167,19 +172,25 @@ def same_text_key(text: str, names: Iterable[str] = ()) -> str:
 #   middle) to 1 (0 or max); the words needed are ceil(SHORT_AT_MIDDLE + SHORT_EXTRA_AT_ENDS * d).
 #   On 0-5: 7 words for a 2 or a 3, 10 for a 1 or a 4, 12 for a 0 or a 5. A score at either end
 #   claims most and is challenged most, so it needs the fullest explanation.
+# - bad_citation (issue 18): a structured citation (`svdesk.model.citations`) that does not check:
+#   a document the tender does not hold, a page beyond its last, or quoted words not on the page
+#   cited. A citation is the reference reg 31(2)(e)(i)(aa) asks for made exact; a wrong one misleads.
+#   Checked only when the caller gives the tender's documents (`lookup`).
 
 BOILERPLATE = "boilerplate"
 REPEATS_QUESTION = "repeats_question"
 COMPARATIVE = "comparative"
 NO_REFERENCE = "no_reference"
 TOO_SHORT = "too_short"
-CODES: tuple[str, ...] = (BOILERPLATE, REPEATS_QUESTION, COMPARATIVE, NO_REFERENCE, TOO_SHORT)
+BAD_CITATION = "bad_citation"
+CODES: tuple[str, ...] = (BOILERPLATE, REPEATS_QUESTION, COMPARATIVE, NO_REFERENCE, TOO_SHORT, BAD_CITATION)
 CODE_LABELS: dict[str, str] = {
     BOILERPLATE: "boilerplate",
     REPEATS_QUESTION: "repeats the question",
     COMPARATIVE: "only compares bids",
     NO_REFERENCE: "cites nothing in the tender",
     TOO_SHORT: "too short for the score",
+    BAD_CITATION: "a citation does not check",
 }
 
 REPEAT_MIN_NEW = 2
@@ -331,7 +342,9 @@ _QUOTED = re.compile(r"[\"“”]([^\"“”]{6,})[\"“”]|(?<!\w)['‘]([^'�
 def cites_the_tender(text: str, codes: frozenset[str] = frozenset()) -> bool:
     """True when `text` points at something in the tender (see NO_REFERENCE); the tender's own
     question codes ("Q1", "(SV1)") are not references to the bid. The cheap tests first: it runs
-    on every rationale of a framework."""
+    on every rationale of a framework. A citation token (`svdesk.model.citations`) is a reference."""
+    if has_citation(text) and citations(text):
+        return True
     if any(m.group(0).strip("()").casefold() not in codes for m in _BRACKETED.finditer(text)):
         return True
     lowered = text.lower()
@@ -417,30 +430,38 @@ def check(
     writer: str = "",
     bids: BidNames | None = None,
     same_as: Sequence[str] = (),
+    lookup: Callable[[str], DocumentTexts | None] | None = None,
 ) -> list[Flag]:
     """The flags on one rationale: a pure function of the text and what the caller read once.
 
     `score`: the score it explains (None: not chosen yet, so no length rule); `bidder`, `writer`:
     the bid's and the member's names (no content); `bids`: every bid's names, to find others named;
     `same_as`: where the same text stands already (e.g. "Northgate Homecare Ltd, Q2"), as found by
-    the caller over the tender's rationales (`same_text_key`). An empty text has no flags here: the
+    the caller over the tender's rationales (`same_text_key`); `lookup`: the tender's documents by
+    SHA-256 prefix, to check citations (None: not checked). An empty text has no flags here: the
     caller refuses it, or names it as missing."""
     text = text.strip()
     if not text:
         return []
+    cited = has_citation(text)
+    said_text = quoted_words(text) if cited else text  # a token's title, pages and hash are no words
     ignored = question.ignored | _name_words(bidder) | _name_words(writer)
-    words = _content(text, ignored)
+    words = _content(said_text, ignored)
     flags: list[Flag] = []
     if same_as:
         where = " and ".join(same_as[:2]) + (f" and {len(same_as) - 2} more" if len(same_as) > 2 else "")
         flags.append(Flag(BOILERPLATE, f"the same text as for {where}: write what this bid offers"))
+    if cited and lookup is not None:
+        problems = citation_problems(text, lookup)
+        if problems:
+            flags.append(Flag(BAD_CITATION, "; ".join(problems)))
     found: list[str] = []
     rest: list[str] = []
-    lowered = text.casefold()
-    if (any(w in lowered for w in _COMPARING_WORDS) and _ANY_COMPARING.search(text)) or (
+    lowered = said_text.casefold()
+    if (any(w in lowered for w in _COMPARING_WORDS) and _ANY_COMPARING.search(said_text)) or (
         bids is not None and bids.named(lowered, bidder)
     ):
-        for sentence in _SENTENCE.split(text):  # only then, sentence by sentence: what is left?
+        for sentence in _SENTENCE.split(said_text):  # only then, sentence by sentence: what is left?
             compared = _comparing(sentence, sentence.casefold(), bids, bidder)
             found += compared
             if not compared:

@@ -20,7 +20,10 @@ from svdesk.model.entities import (
     AuthorityProfile,
     AwardRecord,
     Bidder,
+    BidDocument,
     Declaration,
+    DocumentBlob,
+    DocumentPart,
     Framework,
     Measure,
     MeasureTag,
@@ -520,6 +523,52 @@ OVERRIDE = Kind(
     fingerprinted=False,
 )
 
+# Issue 18: the bidders' response documents and which part of which answers each question. Not
+# fingerprinted, following the meetings' precedent: the rows hold ids (the bidder, the document,
+# the question) which the fingerprint, keyed by names, cannot carry, and old records have no rows
+# of them, so their prints stay as they were. The document itself is held by its SHA-256 (the
+# store re-hashes it on every read), it is frozen once scoring opens (`services/documents`), and
+# `verify` replays these rows like any other (Procurement Act 2023 s.98: what was evaluated).
+DOCUMENT = Kind(
+    name="document",
+    entity=BidDocument,
+    key=(KeyPart("document", BidDocument.id),),
+    fields=(
+        Field("bidder_id", BidDocument.bidder_id, OPTIONAL_ID),
+        Field("sha256", BidDocument.sha256, TEXT),
+        Field("name", BidDocument.name, TEXT),
+        Field("title", BidDocument.title, TEXT),
+        Field("size", BidDocument.size, OPTIONAL_ID),  # a whole number, written as it is
+        Field("pages", BidDocument.pages, OPTIONAL_ID),  # None: not a PDF
+        Field("media", BidDocument.media, TEXT),
+        Field("commercial", BidDocument.commercial, FLAG),
+        Field("late_reason", BidDocument.late_reason, TEXT),  # None: imported before scoring opened
+        Field("added_at", BidDocument.added_at, TEXT),
+        Field("added_by", BidDocument.added_by, TEXT),
+    ),
+    rows="documents",
+    scope=Scope(BidDocument.tender_id, "tender"),
+    order_by=(BidDocument.id,),
+    readable=Readable.IDS,
+    fingerprinted=False,
+)
+
+DOCUMENT_PART = Kind(
+    name="part",
+    entity=DocumentPart,
+    key=(KeyPart("document", DocumentPart.document_id), KeyPart("question", DocumentPart.question_id)),
+    fields=(
+        Field("first_page", DocumentPart.first_page, OPTIONAL_ID),  # both None: the whole file
+        Field("last_page", DocumentPart.last_page, OPTIONAL_ID),
+    ),
+    rows="document_parts",
+    scope=Scope(DocumentPart.document_id, "document"),
+    order_by=(DocumentPart.document_id, DocumentPart.question_id),
+    readable=Readable.IDS,
+    fingerprinted=False,
+    not_recorded={"id": "a part is keyed by its document and question"},
+)
+
 # In the order of the state: the small kinds as listed, then the bulk kinds as listed (`state.state_of`).
 KINDS: tuple[Kind, ...] = (
     TENDER,
@@ -546,6 +595,8 @@ KINDS: tuple[Kind, ...] = (
     ATTENDANCE,
     MINUTE,
     OVERRIDE,
+    DOCUMENT,
+    DOCUMENT_PART,
 )
 
 # The mapped entities that are not part of any tender's record.
@@ -557,4 +608,5 @@ NOT_AUDITED: dict[type, str] = {
     MeasureTag: "the measure catalogue",
     AuditEntry: "the audit log itself: the record is what it describes",
     AuthorityProfile: "the database's own profile, not one tender's: an award copies its name and identifier",
+    DocumentBlob: "the bytes of bid documents, content-addressed: the record holds each one's SHA-256 (document/...)",
 }

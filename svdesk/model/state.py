@@ -25,7 +25,9 @@ from svdesk.model.audit import canonical_json
 from svdesk.model.entities import (
     AwardRecord,
     Bidder,
+    BidDocument,
     Declaration,
+    DocumentPart,
     Meeting,
     MeetingMember,
     MemberDetail,
@@ -263,6 +265,22 @@ def minute_value(meeting_id: int) -> dict[str, Any]:
     return shape.MINUTE.value_of_columns(meeting_id)
 
 
+def document_key(d: BidDocument) -> str:
+    return shape.DOCUMENT.key_of(d.id)
+
+
+def document_value(d: BidDocument) -> dict[str, Any]:
+    return shape.DOCUMENT.value(d)
+
+
+def document_part_key(p: DocumentPart) -> str:
+    return shape.DOCUMENT_PART.key_of(p.document_id, p.question_id)
+
+
+def document_part_value(p: DocumentPart) -> dict[str, Any]:
+    return shape.DOCUMENT_PART.value(p)
+
+
 # --- the snapshot ---------------------------------------------------------------------------------------
 
 
@@ -312,6 +330,10 @@ class Record:
     minutes: list[Any] = field(default_factory=list)  # (bidder_id, question_id, meeting_id)
     # (id, bidder_id, question_id, member_id, code, text_hash, reason, made_by, made_at) by id
     overrides: list[Any] = field(default_factory=list)
+    # issue 18 (defaults for the same reason): (id, bidder_id, sha256, name, title, size, pages, media,
+    # commercial, late_reason, added_at, added_by) by id; (document_id, question_id, first_page, last_page)
+    documents: list[Any] = field(default_factory=list)
+    document_parts: list[Any] = field(default_factory=list)
 
 
 def _reads() -> tuple[Kind | Part, ...]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from svdesk.model import audit, state
+from svdesk.model.citations import DocumentTexts
 from svdesk.model.contact import checked_text
 from svdesk.model.entities import (
     Bidder,
@@ -55,6 +56,7 @@ from svdesk.model.rationale import (
     same_text_key,
 )
 from svdesk.model.rows import bulk_work, plain_rows
+from svdesk.model.services.citation_lookup import detached_lookup, document_lookup
 from svdesk.model.services.parties import require_before_award
 from svdesk.model.services.record_version import record_version
 from svdesk.model.services.tenders import find_bidder, find_member, find_question
@@ -125,6 +127,8 @@ class Writing:
     writer: str = ""  # the member's name ("" for the consensus)
     cells: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))  # key -> cells
     keys: dict[tuple[str, str], str] = field(default_factory=dict)  # (bidder, question) -> key
+    # the tender's documents by SHA-256 prefix, to check citations (issue 18); None: not checked
+    lookup: Callable[[str], DocumentTexts | None] | None = None
 
     def note(self, bidder: str, question: str, text: str) -> None:
         """The text now saved for (bidder, question)."""
@@ -150,7 +154,9 @@ class Writing:
         if words is None:
             return []
         same = self.same_as(bidder, question, text, self.keys.get((bidder, question)) if noted else None)
-        return check(text, score, words, bidder=bidder, writer=self.writer, bids=self.bids, same_as=same)
+        return check(
+            text, score, words, bidder=bidder, writer=self.writer, bids=self.bids, same_as=same, lookup=self.lookup
+        )
 
 
 # --- reading --------------------------------------------------------------------------------------------
@@ -236,8 +242,10 @@ def writing(session: Session, tender: Tender, member: str | None = None) -> Writ
                 select(Score.bidder_id, Score.question_id, Score.rationale).where(Score.member_id == found.id),
             )
             name = found.name
+        # a screen keeps the Writing after the session closes: its lookup holds what it needs
+        lookup = detached_lookup(session, tender, (t or "" for _, _, t in texts))
         return _fill(
-            Writing(read.words, read.bids, name),
+            Writing(read.words, read.bids, name, lookup=lookup),
             ((bidder_of[b], question_of[q], t or "") for b, q, t in texts if b in bidder_of and q in question_of),
         )
 
@@ -290,7 +298,8 @@ def _flags(session: Session, tender: Tender, members: bool) -> list[FlaggedRatio
         read = _read(session, tender)
         bidder_of, question_of, member_of = dict(read.bidders), dict(read.questions), dict(read.members)
         made = _overrides(session, tender)
-        consensus = Writing(read.words, read.bids)
+        lookup = document_lookup(session, tender)  # reads nothing until a citation is met
+        consensus = Writing(read.words, read.bids, lookup=lookup)
         cells: dict[tuple[int, int], list[tuple[str, float, str, int | None]]] = defaultdict(list)
         for b, q, score, text in plain_rows(
             session,
@@ -301,7 +310,7 @@ def _flags(session: Session, tender: Tender, members: bool) -> list[FlaggedRatio
             if b in bidder_of and q in question_of:
                 consensus.note(bidder_of[b], question_of[q], text or "")
                 cells[(b, q)].append((CONSENSUS, score, text or "", None))
-        by_member = {m: Writing(read.words, read.bids, name) for m, name in read.members}
+        by_member = {m: Writing(read.words, read.bids, name, lookup=lookup) for m, name in read.members}
         if members:
             for b, q, m, score, text in plain_rows(
                 session,
