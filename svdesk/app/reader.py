@@ -6,6 +6,16 @@ the model is re-exported here as it is: reading a bid's PDF writes nothing and n
 
 from __future__ import annotations
 
+from svdesk.model.citations import Citation, citation_token, citations, reference_line
 from svdesk.model.pdf_renderer import PdfRenderer, RenderedPage, SearchHit, TextBox
 
-__all__ = ["PdfRenderer", "RenderedPage", "SearchHit", "TextBox"]
+__all__ = [
+    "Citation",
+    "PdfRenderer",
+    "RenderedPage",
+    "SearchHit",
+    "TextBox",
+    "citation_token",
+    "citations",
+    "reference_line",
+]

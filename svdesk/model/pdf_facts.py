@@ -80,6 +80,10 @@ def check_pdf_file(path: Path) -> None:
             head = file.read(HEAD_BYTES)
     except OSError as exc:
         raise ValidationError(f"cannot be read ({exc.strerror or exc})", source=path.name) from None
+    if not path.suffix:  # a stored copy is named by its SHA-256: only its content says what it is
+        if sniff_media(head) != "pdf":
+            raise ValidationError(f"is not a PDF: it looks like {describe_content(head)}", source=path.name)
+        return
     check_named_media(path.name, head)
 
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSplitter,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -34,6 +35,7 @@ from svdesk.app.pledges import ImportStatus, PledgeCell, PledgeGrid, PledgeImpor
 from svdesk.ui import palette
 from svdesk.ui.background import Worker, run_with_progress
 from svdesk.ui.detail_fields import parties_locked
+from svdesk.ui.documents_panel import DocumentsPanel
 from svdesk.ui.money_box import MoneyBox
 from svdesk.ui.screen_base import Desk, Refresh, TenderScreen
 from svdesk.ui.supplier_details import SupplierDetails
@@ -277,11 +279,23 @@ class BidsScreen(TenderScreen):
         verify.addStretch(1)
         self.supplier_details = SupplierDetails(self)  # the bidder of the grid's current column
         self.grid.selectionModel().currentChanged.connect(self._column_chosen)
+        pledges = QWidget()
+        pv = QVBoxLayout(pledges)
+        pv.setContentsMargins(0, 0, 0, 0)
+        pv.addWidget(self.grid, 1)
+        pv.addLayout(verify)
+        pv.addWidget(self.supplier_details)
+        # the bids' response documents (issue 18), under the pledges: the splitter gives either the room
+        self.documents = DocumentsPanel(self)
+        split = QSplitter(Qt.Orientation.Vertical, objectName="bidsSplit")
+        split.addWidget(pledges)
+        split.addWidget(self.documents)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setCollapsible(0, False)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.grid, 1)
-        layout.addLayout(verify)
-        layout.addWidget(self.supplier_details)
+        layout.addWidget(split, 1)
         layout.addWidget(self.message)
 
     def load(self) -> None:
@@ -306,6 +320,7 @@ class BidsScreen(TenderScreen):
         # completed after sign-off too, until the award decision (svdesk.app.parties)
         details_locked = parties_locked(self.db, self.reference)
         self.supplier_details.set_suppliers(parties.suppliers(self.db, self.reference), details_locked)
+        self.documents.load()
         if locked:
             still = "" if details_locked else ". The suppliers' details can still be completed until the award"
             self.show_message(f"Read only: {locked}{still}")

@@ -40,6 +40,8 @@ from svdesk.app.moderation import CellDetail, GridCell, PledgeReconciliation, Te
 from svdesk.app.reads import RecordVersion
 from svdesk.app.unit import Outcome
 from svdesk.ui import palette
+from svdesk.ui.bid_documents import BidEvidence, CitationLinks, insert_citation
+from svdesk.ui.document_reader import CiteRequest
 from svdesk.ui.meeting_panel import MeetingPanel
 from svdesk.ui.models import RowsModel
 from svdesk.ui.moderation_grid import CellRole, ModerationGridModel
@@ -102,6 +104,12 @@ class ModerationScreen(TenderScreen):
         self.members.verticalHeader().setVisible(False)
         self.members.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.members.setWordWrap(True)
+        # Each member's citations open their page in the reader beside (issue 18).
+        self.citation_links = CitationLinks()
+        self.citation_links.hide()
+        self.evidence = BidEvidence()
+        self.evidence.cite_requested.connect(self.cite)
+        self.citation_links.opened.connect(self.evidence.open_citation)
         self.suggestion = QLabel(objectName="meanSuggestion")
         self.choice = ScoreChoice()
         self.choice.setObjectName("consensusChoice")
@@ -119,6 +127,7 @@ class ModerationScreen(TenderScreen):
         dv = QVBoxLayout(detail)
         dv.addWidget(self.cell_title)
         dv.addWidget(self.members, 2)
+        dv.addWidget(self.citation_links)
         dv.addWidget(self.suggestion)
         dv.addWidget(QLabel("<b>Consensus score</b>"))
         dv.addWidget(self.choice)
@@ -127,9 +136,15 @@ class ModerationScreen(TenderScreen):
         dv.addWidget(self.rationale_flags)
         dv.addWidget(self.message)
         dv.addWidget(self.save, 0, Qt.AlignmentFlag.AlignRight)
+        beside = QSplitter(objectName="moderationBeside")
+        beside.addWidget(detail)
+        beside.addWidget(self.evidence)
+        beside.setStretchFactor(0, 1)
+        beside.setStretchFactor(1, 1)
+        beside.setCollapsible(0, False)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.grid)
-        split.addWidget(detail)
+        split.addWidget(beside)
         split.setSizes([200, 500])
         self.pledge_model = RowsModel(("Bid", "Ref", "Pledged", "Members' views", "Accepted now"), self)
         self.pledge_table = QTableView(objectName="pledgeReconciliation")
@@ -322,6 +337,8 @@ class ModerationScreen(TenderScreen):
         self.suggestion.setText("")
         self.rationale.setPlainText("")
         self.rationale_flags.follow(None)
+        self.citation_links.hide()
+        self.evidence.forget()
 
     def show_cell(self, index: QModelIndex) -> None:
         self.detail = None
@@ -346,6 +363,11 @@ class ModerationScreen(TenderScreen):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value if col == 2 else "")
                 self.members.setItem(row, col, item)
+        self.citation_links.show_rationales([(s.member, s.rationale) for s in d.scores])
+        self.evidence.follow(self.db, self.reference)
+        moderator = self.moderator  # a quality evaluator sees no commercial document while prices are hidden
+        self.evidence.show_item(d.bidder, d.question, moderator.member if moderator is not None else None)
+        self.evidence.set_cite_enabled(self.editable)
         self.members.resizeColumnToContents(0)
         self.members.resizeColumnToContents(1)
         self.members.resizeRowsToContents()  # rationales wrap in the stretched last column
@@ -366,6 +388,19 @@ class ModerationScreen(TenderScreen):
         self.rationale_flags.follow(self._checker(d.bidder, d.question))
         self.save.setEnabled(self.editable)
         self.message.setText("")
+
+    def cite(self, request: CiteRequest) -> bool:
+        """The reader's "Cite": the reference goes into the consensus rationale at the cursor."""
+        if not self.editable or self.detail is None:
+            self.message.setText("Moderation is not open for you here: the pages can be read but not cited.")
+            return False
+        try:
+            insert_citation(self.rationale, request)
+        except SvdeskError as exc:
+            self.message.setText(str(exc))
+            return False
+        self.message.setText(f"Cited {request.title}, p. {request.page}.")
+        return True
 
     def _write(
         self, bidder: str, question: str, score: float, text: str, version: int | None = None

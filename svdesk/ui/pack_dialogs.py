@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from svdesk.app.packs import PackImportPlan
+from svdesk.app.packs import PackExport, PackImportPlan
 
 Keep = Literal["pack", "existing"]
 CONFLICT_COLUMNS = ("Question", "Bidder", "Score held", "Rationale held", "Score in the pack", "Rationale in the pack")
@@ -58,6 +58,14 @@ def counts_text(plan: PackImportPlan) -> str:
         f"{_plural(counts['new'], 'new score', 'new scores')}, {counts['unchanged']} unchanged, "
         f"{counts['conflict']} in conflict, {counts['blank']} left blank"
     )
+
+
+def export_message(member: str, done: PackExport) -> str:
+    """What the Panel screen says once a pack is written: where, and where the bid documents' pages went."""
+    said = f"Wrote {member}'s scoring pack to {done.workbook}."
+    if done.documents is not None:
+        said += f" The pages of the bid documents {member} needs (to cite them offline) are in {done.documents}."
+    return said
 
 
 def proxy_note(plan: PackImportPlan, importer: str) -> str:

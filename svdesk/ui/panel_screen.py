@@ -36,7 +36,7 @@ from svdesk.app.panel import PanelRow
 from svdesk.app.status import TenderStatus
 from svdesk.app.unit import name_of
 from svdesk.ui.background import Worker, run_with_progress
-from svdesk.ui.pack_dialogs import Keep, PackPreview, counts_text
+from svdesk.ui.pack_dialogs import Keep, PackPreview, counts_text, export_message
 from svdesk.ui.panel_dialogs import AddMemberDialog, EnrolDialog, WithdrawDialog, role_choice
 from svdesk.ui.proxy_dialog import ProxyEntryDialog
 from svdesk.ui.screen_base import Desk, Refresh, TenderScreen
@@ -460,12 +460,12 @@ class PanelScreen(TenderScreen):
             return None
         db, actor, reference = self.db, self.actor, self.reference
 
-        def job() -> Path:
-            return packs.export_pack(db, actor, reference, name, path)
+        def job() -> packs.PackExport:
+            return packs.export_member_pack(db, actor, reference, name, path)
 
-        def done(written: Path) -> None:
-            self.pack_folder = written.parent
-            self.show_message(f"Wrote {name}'s scoring pack to {written}.")
+        def done(written: packs.PackExport) -> None:
+            self.pack_folder = written.workbook.parent
+            self.show_message(export_message(name, written))  # and where the bid documents' pages went
             self.saved.emit()  # the pack's issue is in the record
 
         def failed(message: str) -> None:

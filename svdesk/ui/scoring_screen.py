@@ -35,8 +35,10 @@ from svdesk.app.errors import SvdeskError
 from svdesk.app.identity import SignedIn
 from svdesk.app.scoring import PledgeItem, ProxyScore, ScoringItem
 from svdesk.ui import palette
+from svdesk.ui.bid_documents import BidEvidence, insert_citation
 from svdesk.ui.declaration_form import DeclarationForm
 from svdesk.ui.declaration_form import html as _html
+from svdesk.ui.document_reader import CiteRequest
 from svdesk.ui.long_list import LongList
 from svdesk.ui.models import RowsModel
 from svdesk.ui.pledge_review_page import PledgeReviewPage
@@ -74,10 +76,18 @@ class ScoringScreen(TenderScreen):
         self.progress = QProgressBar(objectName="scoringProgress")
         self.progress.setFormat("%v of %m scored")
         self.progress.setAccessibleName("Scoring progress")
+        # The bid beside the score (issue 18): the documents answering this question, and "Cite".
+        self.evidence = BidEvidence()
+        self.evidence.cite_requested.connect(self.cite)
+        self.show_evidence = QPushButton("Bid &documents", objectName="showBidDocuments", checkable=True)
+        self.show_evidence.setChecked(True)
+        self.show_evidence.setToolTip("Show or hide the reader of this bid's documents beside the form")
+        self.show_evidence.toggled.connect(self.evidence.setVisible)
         top = QHBoxLayout()
         top.addWidget(self.who)
         top.addWidget(self.switch)
         top.addWidget(self.progress, 1)
+        top.addWidget(self.show_evidence)
 
         # Scores the officer entered for the member (paper form, offline pack): said until they confirm them.
         self.proxy_banner = QFrame(objectName="proxyBanner")
@@ -158,8 +168,11 @@ class ScoringScreen(TenderScreen):
         split = QSplitter()
         split.addWidget(left)
         split.addWidget(scroll)
+        split.addWidget(self.evidence)
         split.setStretchFactor(1, 1)
-        split.setSizes([280, 800])
+        split.setStretchFactor(2, 1)
+        split.setCollapsible(1, False)
+        split.setSizes([220, 560, 560])
 
         self.pages = QStackedWidget()
         self.blocked = QLabel(objectName="scoringBlocked", wordWrap=True)
@@ -303,6 +316,7 @@ class ScoringScreen(TenderScreen):
         self.declarations.set_bidders("", [])
         self.rationale.setPlainText("")
         self.rationale_flags.follow(None)
+        self.evidence.forget()
         self.choice.set_value(None)
         self.blocked.setText(text)
         self.sign_in_button.setVisible(sign_in)
@@ -391,12 +405,28 @@ class ScoringScreen(TenderScreen):
         self.rationale.setPlainText(it.rationale or "")
         self.rationale.setReadOnly(not self.editable)
         self.rationale_flags.follow(self._checker(it.bidder, it.question))
+        self.evidence.follow(self.db, self.reference)
+        self.evidence.show_item(it.bidder, it.question, self.scorer)
+        self.evidence.set_cite_enabled(self.editable)
         self.save_next.setEnabled(self.editable)
         if self.editable:
             self.message.setText(self._proxy_note(it))
         self.previous.setEnabled(index > 0)
         self.next.setEnabled(index < len(self.items) - 1)
         self._fill_jump()
+
+    def cite(self, request: CiteRequest) -> bool:
+        """The reader's "Cite": the reference goes into the rationale at the cursor, saved with it."""
+        if not self.editable or not 0 <= self.index < len(self.items):
+            self.message.setText("Scoring is not open for you here: the pages can be read but not cited.")
+            return False
+        try:
+            insert_citation(self.rationale, request)
+        except SvdeskError as exc:
+            self.message.setText(str(exc))
+            return False
+        self.message.setText(f"Cited {request.title}, p. {request.page}.")
+        return True
 
     def _checker(self, bidder: str, question: str) -> Callable[[str], list[rationales.Flag]] | None:
         """The rationale check of the scorer's text for this item, with what it needs read once."""

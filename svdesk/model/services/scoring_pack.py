@@ -17,6 +17,7 @@ steps, so nothing is written by surprise:
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -248,6 +249,76 @@ def _read_row(
         # Refused rather than dropped: the evaluator's words would otherwise vanish without a word.
         problems.append(Problem(at("D"), f"no score is given for the rationale in E{number}"))
     return PackRow(number, key, _cell_text(bidder), _cell_text(question), score, rationale), problems
+
+
+# --- the bid documents a pack carries (issue 18 part 5) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class PackSpan:
+    """Pages of a document a member's questions point at: a merged range of the original's pages
+    (1-based, inclusive), or the whole file (both None), with the questions mapped into it."""
+
+    first_page: int | None
+    last_page: int | None
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PackDocument:
+    """One document of one bid, as a member's pack carries it: what of it, and a verified copy to cut."""
+
+    bidder: str
+    name: str
+    title: str
+    sha256: str
+    media: str  # "pdf" | "other"
+    pages: int | None
+    spans: tuple[PackSpan, ...]  # in page order; one whole span when any question takes the whole file
+    source: Path  # a file of the stored bytes, checked against `sha256` when it was found
+
+    @property
+    def whole(self) -> bool:
+        return self.spans[0].first_page is None
+
+
+def _spans(parts: Sequence[tuple[str, int | None, int | None]], media: str) -> tuple[PackSpan, ...]:
+    """The union of the mapped ranges, as merged ranges (overlapping or touching ones joined), each
+    with its questions; a part mapped whole, or a document that is not a PDF, carries the whole file."""
+    codes = tuple(dict.fromkeys(code for code, _f, _l in parts))
+    if media != "pdf" or any(first is None or last is None for _c, first, last in parts):
+        return (PackSpan(None, None, codes),)
+    merged: list[tuple[int, int, list[str]]] = []
+    for code, first, last in sorted(parts, key=lambda p: (p[1] or 0, p[2] or 0)):
+        assert first is not None and last is not None
+        if merged and first <= merged[-1][1] + 1:
+            top, end, names = merged[-1]
+            merged[-1] = (top, max(end, last), names if code in names else [*names, code])
+        else:
+            merged.append((first, last, [code]))
+    order = {code: i for i, code in enumerate(codes)}
+    return tuple(PackSpan(a, b, tuple(sorted(names, key=order.__getitem__))) for a, b, names in merged)
+
+
+def pack_documents(session: Session, tender: Tender, member: str, bidders: Sequence[str]) -> list[PackDocument]:
+    """The documents of `bidders` (those the member's pack holds) mapped to any question, as `member`
+    may see them: a commercial document is left out for a quality evaluator while prices are hidden
+    (`documents.documents`). Each stored copy is checked against its SHA-256 here: the pack carries
+    what the bidder sent, or nothing (Procurement Act 2023 s.98: the record of what was read stands)."""
+    from svdesk.model import document_store
+    from svdesk.model.services.documents import documents
+
+    wanted = set(bidders)
+    out = []
+    for view in documents(session, tender, member):
+        if view.bidder not in wanted or not view.parts:
+            continue
+        parts = [(p.question_code, p.first_page, p.last_page) for p in view.parts]
+        source = document_store.local_path(session, view.sha256, view.name)
+        spans = _spans(parts, view.media)
+        out.append(PackDocument(view.bidder, view.name, view.title, view.sha256, view.media, view.pages, spans, source))
+    order = {name: i for i, name in enumerate(bidders)}
+    return sorted(out, key=lambda d: order[d.bidder])  # stable: each bid's documents in import order
 
 
 # --- planning (nothing written) ---------------------------------------------------------------------
