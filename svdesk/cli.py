@@ -89,6 +89,8 @@ def cmd_load(args: argparse.Namespace) -> int:
             f"loaded {loaded.reference} from {path} into {db.display_name}: {loaded.bidders} bidders, "
             f"{loaded.questions} questions, {loaded.scores} scores, {loaded.moderated} moderated"
         )
+        for line in loaded.notes:  # bid documents the file lists but this database's store lacks
+            print(line)
     return EXIT_OK
 
 
@@ -351,8 +353,10 @@ def cmd_pack_export(args: argparse.Namespace) -> int:
     from svdesk.app import packs
 
     with _open(args) as db:
-        path = packs.export_pack(db, _actor(args, db), args.tender, args.member, Path(args.out))
-    print(f"wrote the scoring pack for {args.member} to {path}")
+        done = packs.export_member_pack(db, _actor(args, db), args.tender, args.member, Path(args.out))
+    print(f"wrote the scoring pack for {args.member} to {done.workbook}")
+    if done.documents is not None:
+        print(f"wrote the pages of the bid documents {args.member} needs to {done.documents}")
     return EXIT_OK
 
 

@@ -1,10 +1,18 @@
-"""The bidders' response documents on the command line (issue 18): `svdesk documents import|list|map|verify`.
+"""The bidders' response documents on the command line (issue 18):
+`svdesk documents import|list|map|verify|pack|unpack`.
 
     svdesk documents import --tender REF --bidder NAME FILE... [--question Q [--pages A-B]]
                             [--commercial] [--reason TEXT]
     svdesk documents list --tender REF [--json]
     svdesk documents map --tender REF --document SHA_OR_NAME --question Q [--pages A-B]
     svdesk documents verify --tender REF
+    svdesk documents pack --tender REF --out FILE.zip
+    svdesk documents unpack FILE.zip
+
+`pack` writes the tender's documents, named by SHA-256, with a manifest: the archive that travels
+beside the evaluation file (`svdesk dump`), which lists the documents but never holds their bytes.
+`unpack` checks every member against its SHA-256 and stores them in this database's store (all or
+nothing: a tampered member refuses the archive, exit 2); before or after `svdesk load`.
 
 A FILE may be a folder (a bidder's folder as the portals export them: every file in it). Writes act
 as the person `--as` names, signed in (`svdesk.cli._actor`), as every other command does. Bad input
@@ -141,9 +149,37 @@ def cmd_documents_verify(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS
 
 
+def cmd_documents_pack(args: argparse.Namespace) -> int:
+    from svdesk.app import documents
+    from svdesk.cli_award import _existing
+
+    _existing(args)
+    with _open(args) as db:
+        packed = documents.pack(db, args.tender, Path(args.out))
+    noun = "document" if packed.documents == 1 else "documents"
+    print(f"wrote {packed.documents} {noun} of {packed.reference} ({_size(packed.size)}) to {packed.path}")
+    return EXIT_OK
+
+
+def cmd_documents_unpack(args: argparse.Namespace) -> int:
+    from svdesk.app import documents
+
+    with _open(args, write=True) as db:
+        unpacked = documents.unpack(db, Path(args.file))
+        shown = db.display_name
+    noun = "document" if unpacked.documents == 1 else "documents"
+    print(
+        f"stored {unpacked.documents} {noun} of {unpacked.reference} from {args.file} in {shown}, "
+        "each matching its SHA-256"
+    )
+    return EXIT_OK
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    """Add `documents` (import, list, map, verify) to the sub-commands `sub`."""
-    p = sub.add_parser("documents", parents=[common], help="the bidders' response documents: import, list, map, verify")
+    """Add `documents` (import, list, map, verify, pack, unpack) to the sub-commands `sub`."""
+    p = sub.add_parser(
+        "documents", parents=[common], help="the bidders' response documents: import, list, map, verify, pack, unpack"
+    )
     actions = p.add_subparsers(metavar="ACTION", required=True)
 
     def action(name: str, func: Any, help: str) -> argparse.ArgumentParser:
@@ -169,3 +205,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     a.add_argument("--pages", metavar="A-B", help="the pages that answer it (default: the whole file)")
 
     action("verify", cmd_documents_verify, "re-hash every stored document (exit 1 if one does not hold)")
+
+    a = action("pack", cmd_documents_pack, "write the tender's documents to a zip, to travel with its evaluation file")
+    a.add_argument("--out", metavar="FILE.zip", required=True)
+
+    a = actions.add_parser("unpack", parents=[common], help="store the documents of an archive `pack` wrote")
+    a.add_argument("file", metavar="FILE.zip")
+    a.set_defaults(func=cmd_documents_unpack)

@@ -15,7 +15,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from svdesk.app import signoff
 
     with _open(args, write=False) as db:
-        report = signoff.verify_record(db, args.tender, expect_head=args.expect_head)
+        report = signoff.verify_record(db, args.tender, expect_head=args.expect_head, documents=True)
     if args.json:
         print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:

@@ -25,6 +25,7 @@ from svdesk.model.identity import SignedIn
 from svdesk.model.kinds import TenderStatus
 from svdesk.model.names import quoted
 from svdesk.model.services import award_stage, identity, results, tenders, verify, workflow
+from svdesk.model.services.documents import verify_documents
 from svdesk.model.services.expected_head import check_expected_head
 from svdesk.model.services.verify import VerifyReport, verify_in_own_connection
 
@@ -226,14 +227,21 @@ def advance(
     return steps[step]()
 
 
-def verify_record(db: Database, reference: str | None, expect_head: str | None = None) -> VerifyReport:
+def verify_record(
+    db: Database, reference: str | None, expect_head: str | None = None, *, documents: bool = False
+) -> VerifyReport:
     """Replay the audit log against the record and check every signature (in this process).
 
     `expect_head`: the audit head printed in an issued document; the record must still hold it (a
-    log cut back together with the rows it created is otherwise a valid chain)."""
+    log cut back together with the rows it created is otherwise a valid chain). `documents`: also
+    re-hash every stored bid document of the tender (`svdesk verify`; issue 18), each one missing
+    or altered a problem like the rest (Procurement Act 2023 s.98: the record shows what the panel
+    read). Off by default: `verify-pdf` verifies a scratch load that holds no document."""
 
     def read(session: Session, tender: Tender) -> VerifyReport:
         report = verify.verify_tender(session, tender)
+        if documents:
+            report.problems += [f"bid document: {p}" for p in verify_documents(session, tender)]
         if expect_head is not None:
             anchor = check_expected_head(session, tender, expect_head)
             report.anchor = {"expected": anchor.expected, "found_at": anchor.found_at, "since": anchor.since}

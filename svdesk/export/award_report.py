@@ -51,9 +51,21 @@ from svdesk.export.report_sections import (
     signoff_section,
 )
 from svdesk.export.robustness_section import robustness_section
+from svdesk.model.citations import readable, references
 from svdesk.model.services.report_data import ReportData
 
 REPORT = "Award justification"
+
+
+def reason(rationale: str) -> list[Flowable]:
+    """A consensus rationale as printed: its citation tokens (issue 18) readably, "(Method statement,
+    p. 4)", and under it what it cites, with the quoted words and each document's short SHA-256 (the
+    reference to "relevant information in the tender", Procurement Regulations 2024 reg 31)."""
+    body = long_text(readable(rationale))
+    cited = references(rationale)
+    if cited:
+        body.append(para("References:\n" + "\n".join(f"\u2013 {line}" for line in cited), "small"))
+    return body
 
 
 def _with_first(head: Flowable, body: list[Flowable]) -> list[Flowable]:
@@ -138,7 +150,7 @@ def winner_reasons(data: ReportData, winner: str) -> list[Flowable]:
                 f"<b>{text(question_label(q.code, q.title, q.text))}</b>: {score(m.score)}"
                 + (f" ({text(label)})" if label else "")
             )
-            story += _with_first(head, long_text(m.rationale))
+            story += _with_first(head, reason(m.rationale))
     return story
 
 
@@ -163,7 +175,7 @@ def others_section(data: ReportData, winner: str) -> list[Flowable]:
                 f"<b>{text(question_label(q.code, q.title, q.text))}</b>: scored {score(mine.score)} against the "
                 f"winner's {score(theirs.score)}. The panel's reason:"
             )
-            story += [gap(1.5), *_with_first(head, long_text(mine.rationale))]
+            story += [gap(1.5), *_with_first(head, reason(mine.rationale))]
         story.append(gap(3))
     return story
 

@@ -40,6 +40,7 @@ from svdesk.export.report_sections import (
     scale_table,
     signoff_section,
 )
+from svdesk.model.citations import readable, references
 from svdesk.model.kinds import QuantitativeMethod, Section
 from svdesk.model.rows import bulk_work
 from svdesk.model.services.report_data import ReportData
@@ -201,7 +202,10 @@ def _moderated_section(data: ReportData) -> list[Flowable]:
             descriptor = data.descriptor(m.score)
             shown = f": {score(m.score)}{out_of}" + (f" ({descriptor})" if descriptor else "")
             head = rich([(label, True), (shown, False)])
-            body = long_text(m.rationale)
+            # citations (issue 18) printed readably, what they cite listed under the rationale
+            body = long_text(readable(m.rationale))
+            if cited := references(m.rationale):
+                body.append(para("References:\n" + "\n".join(f"\u2013 {line}" for line in cited), "small"))
             story.append(keep(head, body[0]) if len(body) == 1 else head)
             if len(body) > 1:
                 story += body

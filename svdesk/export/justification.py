@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from svdesk.export.numbers import money, points, score
 from svdesk.export.report_sections import DISQUALIFIED, question_label
+from svdesk.model.citations import citations
 from svdesk.model.kinds import QuantitativeMethod
 from svdesk.model.scoring import EPSILON, QUALITY, BidderResult, round2
 from svdesk.model.services.report_data import QuestionRow, ReportData
@@ -298,11 +299,34 @@ def sentences(rationale: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(" ".join(rationale.split())) if s.strip()]
 
 
+_HELD = "\ue000{}\ue001"  # a citation held aside while sentences are found: "p. 4" ends none
+_HELD_AT = re.compile("\ue000(\\d+)\ue001")
+_HELD_CUT = re.compile("\ue000\\d*$")
+
+
 def key_sentence(rationale: str, *, stronger: bool) -> str:
     """The sentence of a consensus rationale that explains the difference: for the bid that scored
     more, its first sentence (what earned the score); for the bid that scored less, the first
-    sentence that says what it lacks (its first sentence when none does). Quoted as written; a
-    sentence longer than QUOTE_LIMIT is cut between words and marked with an ellipsis."""
+    sentence that says what it lacks (its first sentence when none does). Quoted as written, but a
+    citation token (issue 18) as it reads, "(Method statement, p. 4)", never its hash; a sentence
+    longer than QUOTE_LIMIT is cut between words and marked with an ellipsis."""
+    cited = citations(rationale)
+    if cited:  # each token held as one word, so neither its "p. 4" nor its title ends a sentence
+        pieces, at = [], 0
+        for i, c in enumerate(cited):
+            pieces += [rationale[at : c.start], _HELD.format(i)]
+            at = c.end
+        rationale = "".join([*pieces, rationale[at:]])
+    chosen = _key_sentence(rationale, stronger=stronger)
+    if not cited:
+        return chosen
+    if chosen.endswith("\u2026"):  # a cut inside a held citation drops the part of it left
+        chosen = _HELD_CUT.sub("", chosen[:-1]).rstrip(" ,;:") + "\u2026"
+    shown = _HELD_AT.sub(lambda m: f"({cited[int(m.group(1))].title}, {cited[int(m.group(1))].pages})", chosen)
+    return shown.replace("\ue000", "").replace("\ue001", "")
+
+
+def _key_sentence(rationale: str, *, stronger: bool) -> str:
     parts = sentences(rationale)
     if not parts:
         return ""

@@ -7,6 +7,7 @@ the database. `svdesk.model.evaluation_file` is the one import for callers. The 
   evaluation_json     the JSON read safely (size, nesting, NaN, a key given twice)
   evaluation_doc      the evaluation itself: tender, measures, questions, bidders, panel, scores, ...
   evaluation_parties  the authority, the suppliers' legal details, the procurement's details (issue 15)
+  evaluation_documents  the bid documents' list and hashes, and which part answers which question (issue 18)
   evaluation_signed   version 2: member details, keys, signatures, the source's chain, proxy entries
   evaluation_fields   the field checks they share
 """
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from svdesk.model.entities import QuantitativeMethod, Role, Section
 from svdesk.model.errors import ValidationError
+from svdesk.model.evaluation_documents import DocumentDoc, parse_documents
 from svdesk.model.evaluation_dump import FORMAT_V1, FORMAT_V2, FORMATS
 from svdesk.model.evaluation_fields import SCALE_KEYS, scale
 from svdesk.model.evaluation_fields import known as _known
@@ -91,7 +93,7 @@ TENDER_KEYS = (
 )
 TENDER_OPTIONAL = ("hide_prices_from_quality", *PROCUREMENT_KEYS)
 ROOT_KEYS = ("format", "tender", "measures", "questions", "bidders", "panel", "scores", "moderated", "adjustments")
-ROOT_OPTIONAL = ("authority", "declarations", "pledge_reviews", "meetings")
+ROOT_OPTIONAL = ("authority", "declarations", "pledge_reviews", "meetings", "documents")
 ROOT_OPTIONAL_V2 = (*ROOT_OPTIONAL, "keys", "signatures", "record", "proxy_entries")
 BIDDER_OPTIONAL = ("pledges", *SUPPLIER_KEYS)
 
@@ -158,6 +160,7 @@ class EvaluationDoc:
     suppliers: dict[str, SupplierDoc] = field(default_factory=dict)  # bidder name -> its legal details
     meetings: list[MeetingDoc] = field(default_factory=list)  # the moderation meetings (issue 16)
     minutes: dict[tuple[str, str], str] = field(default_factory=dict)  # (bidder, question) -> its meeting's id
+    documents: list[DocumentDoc] = field(default_factory=list)  # the bid documents, by SHA-256 (issue 18)
 
     @property
     def version(self) -> int:
@@ -385,6 +388,8 @@ def parse_document(data: object, catalogue: dict[str, CatalogueMeasure], source:
 
     if "meetings" in root:
         doc.meetings = parse_meetings(c, root["meetings"], member_names)
+    if "documents" in root:
+        doc.documents = parse_documents(c, root["documents"], bidder_names, question_codes)
     meeting_refs = {m.ref for m in doc.meetings}
     seen_mod: set[tuple[str, str]] = set()
     for i, raw in enumerate(c.array(root.get("moderated"), "moderated")):

@@ -12,6 +12,8 @@ tender with such scores would not load).
 
 The parties (issue 15, `evaluation_parties`), each only where something is set: the database's
 `authority`, the procurement's details among the tender's keys, and each bidder's legal details.
+The bid documents (issue 18, `evaluation_documents`), where the tender has any: each one's bidder,
+name, SHA-256, size, pages and the parts that answer each question, never its bytes.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from svdesk.model.entities import (
     Tender,
     TenderMeasure,
 )
+from svdesk.model.evaluation_documents import document_entries
 from svdesk.model.evaluation_meetings import meeting_entries
 from svdesk.model.evaluation_parties import authority_entry, procurement_entry, supplier_entries
 from svdesk.model.services.tenders import active_signatures
@@ -242,6 +245,7 @@ def dump_evaluation(session: Session, tender: Tender) -> dict[str, Any]:
     suppliers = supplier_entries(session, tender)
     authority = authority_entry(session)
     meetings, meeting_of = meeting_entries(session, tender)  # none: "meetings" left out, as before them
+    documents = document_entries(session, tender)  # none: "documents" left out, as before them
     return {
         "format": FORMAT,
         **({"authority": authority} if authority else {}),  # left out when none is set: old files dump as before
@@ -325,6 +329,8 @@ def dump_evaluation(session: Session, tender: Tender) -> dict[str, Any]:
             }
             for d in declarations
         ],
+        # the bid documents by SHA-256; their bytes travel beside the file (`svdesk documents pack`)
+        **({"documents": documents} if documents else {}),
         "keys": _keys(session, member_of),
         "signatures": _signatures(session, tender),
         "record": _record(session, tender),

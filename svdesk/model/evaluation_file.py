@@ -13,6 +13,8 @@ The one import for callers; the work is done in these modules:
   evaluation_doc      the document: validate every field, parse (with the two below)
   evaluation_signed   version 2's member details, keys, signatures, chain and proxy entries
   evaluation_parties  the authority, the suppliers' legal details, the procurement's details
+  evaluation_documents  the bid documents' list, hashes and parts (their bytes travel in the
+                      documents archive beside the file: `app.documents.pack` / `unpack`)
   evaluation_write    write a parsed document into the database as a tender
   evaluation_dump     write a tender out as a document
 """

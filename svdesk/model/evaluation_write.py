@@ -26,6 +26,8 @@ tender holds a key in force, every later entry is signed (`audit.record`).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
 
@@ -56,6 +58,7 @@ from svdesk.model.entities import (
 )
 from svdesk.model.errors import Problem, TenderExistsError, ValidationError
 from svdesk.model.evaluation_doc import EvaluationDoc
+from svdesk.model.evaluation_documents import write_documents
 from svdesk.model.evaluation_meetings import write_meetings
 from svdesk.model.evaluation_parties import SOURCED_AUTHORITY, take_authority, write_procurement, write_suppliers
 from svdesk.model.kinds import ChangeKind
@@ -271,6 +274,9 @@ def write_evaluation(
     write_procurement(session, tender, doc.procurement)
     write_suppliers(session, bidders, doc.suppliers)
     write_meetings(session, tender, doc.meetings, doc.minutes, members, bidders, questions)  # not fingerprinted either
+    # nor the documents (their rows; the bytes travel in the documents archive: evaluation_documents)
+    loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
+    write_documents(session, tender, doc.documents, bidders, questions, loaded_at)
     _write_signed(session, tender, doc, members)
     session.flush()
     record = state.read_record(session, tender)
