@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from svdesk.ui.authority_dialog import AuthorityDialog
 from svdesk.ui.bids_screen import PledgePreview
+from svdesk.ui.documents_panel import COLUMNS
 from svdesk.ui.main_window import (
     BIDS,
     MEASURES,
@@ -47,6 +48,7 @@ from tests.gui_steps import (
     type_and_leave,
     type_lines,
 )
+from tests.hostile_pdfs import realistic_method_statement
 from tests.keys import passphrase_of
 from tests.sheets import plain_workbook, seed003_rows
 from tests.sign_in_steps import offered
@@ -264,6 +266,26 @@ def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot, monkeypatch
             and gm.data(gm.index(n + 1, column)) == f"£{accepted:,.2f}"
         )
     assert any(c.accepted == 20 for c in gm.grid.cells.values())
+    # Acme's method statement, added on the Bids screen (the file dialog replaced), answers Q1 on pp. 2-3
+    statement = tmp_path / "Method statement.pdf"
+    realistic_method_statement(statement)
+    docs = w.bids.documents
+    tabs = w.bids.sections.tabBar()
+    qtbot.mouseClick(tabs, LEFT, pos=tabs.tabRect(1).center())  # the Bids screen's "Bid documents" tab
+    assert docs.isVisible()
+    monkeypatch.setattr(docs, "choose_files", lambda _bidder: [statement])
+    choose(qtbot, docs.bidder, "Ac")
+    click(qtbot, docs.add_files)
+    qtbot.waitUntil(lambda: not docs.busy, timeout=60_000)
+    assert "Imported 1 document for Acme Roads" in docs.message.text(), docs.message.text()
+    click_cell(qtbot, docs.table, docs.table.model().index(0, 1))
+    click(qtbot, docs.map_part)
+    choose(qtbot, docs.dialog.question, "Q1")
+    click(qtbot, docs.dialog.range)
+    retype(qtbot, docs.dialog.first, "2")
+    retype(qtbot, docs.dialog.last, "3")
+    click(qtbot, docs.dialog.ok)
+    qtbot.waitUntil(lambda: "Q1 pp. 2\u20133" in docs.table.item(0, COLUMNS.index("Answers")).text())
     # The panel, on its screen: the officer adds everyone (herself too); each member enrols, typing
     # the passphrase they choose, twice
     open_stage(qtbot, w, PANEL)
@@ -313,6 +335,13 @@ def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot, monkeypatch
         assert w.scoring.items and all(it.score is None for it in w.scoring.items)  # Tom's never show to Gwen
         while any(not it.done for it in w.scoring.items):
             scored = w.scoring.progress.value()
+            it = w.scoring.items[w.scoring.index]
+            if (member, it.bidder, it.question) == ("Tom", "Acme Roads", "Q1"):
+                # the question's pages beside the form; "Cite page" puts the reference in the rationale
+                reader = w.scoring.evidence
+                qtbot.waitUntil(lambda reader=reader: reader.shown_page == 2, timeout=60_000)
+                click(qtbot, reader.cite_page)
+                assert w.scoring.rationale.toPlainText().startswith("[Method statement, p. 2 #")
             qtbot.keyClick(w.scoring.rationale, Qt.Key(Qt.Key.Key_0 + mark), ALT)  # Alt+digit picks a score
             assert w.scoring.choice.value() == mark
             qtbot.keyClicks(  # each note its own, citing the bid, long enough for its score: else it is flagged

@@ -6,7 +6,7 @@ the model is re-exported here as it is: reading a bid's PDF writes nothing and n
 
 from __future__ import annotations
 
-from svdesk.model.citations import Citation, citation_token, citations, reference_line
+from svdesk.model.citations import Citation, citation_token, citations, readable, reference_line
 from svdesk.model.pdf_renderer import PdfRenderer, RenderedPage, SearchHit, TextBox
 
 __all__ = [
@@ -17,5 +17,6 @@ __all__ = [
     "TextBox",
     "citation_token",
     "citations",
+    "readable",
     "reference_line",
 ]

@@ -95,6 +95,8 @@ def insert_citation(editor: QPlainTextEdit, request: CiteRequest) -> str | None:
     said by the caller when it cannot be made (quoted words too long)."""
     token = citation_token(request.title, request.sha256, request.page, quote=request.quote)
     cursor = editor.textCursor()
+    if cursor.position() == 0 and editor.toPlainText() and not editor.hasFocus():
+        cursor.movePosition(cursor.MoveOperation.End)  # never placed in the text: the citation follows it
     before = editor.toPlainText()[: cursor.position()]
     lead = "" if not before or before[-1].isspace() else " "
     cursor.insertText(f"{lead}{token} ")

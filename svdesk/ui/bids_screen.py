@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -285,17 +285,15 @@ class BidsScreen(TenderScreen):
         pv.addWidget(self.grid, 1)
         pv.addLayout(verify)
         pv.addWidget(self.supplier_details)
-        # the bids' response documents (issue 18), under the pledges: the splitter gives either the room
+        # the bids' response documents (issue 18) on a tab of their own: the pledge grid keeps its room
         self.documents = DocumentsPanel(self)
-        split = QSplitter(Qt.Orientation.Vertical, objectName="bidsSplit")
-        split.addWidget(pledges)
-        split.addWidget(self.documents)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        split.setCollapsible(0, False)
+        self.sections = QTabWidget(objectName="bidsSections")
+        self.sections.addTab(pledges, "Pl&edges and suppliers")
+        self.sections.addTab(self.documents, "Bid doc&uments")
+        self.sections.setTabToolTip(1, "Each bidder's response documents, and which pages answer each question")
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(split, 1)
+        layout.addWidget(self.sections, 1)
         layout.addWidget(self.message)
 
     def load(self) -> None:

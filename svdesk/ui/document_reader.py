@@ -455,6 +455,9 @@ class DocumentReader(QWidget):
 
         self.range_note = QLabel("", accessibleName="Where this page is", wordWrap=True)
         self.status = QLabel("", accessibleName="Reader status", wordWrap=True)
+        # a hit's context wraps to two lines in a narrow reader: room for both, never clipped
+        self.status.setMinimumHeight(2 * self.status.fontMetrics().lineSpacing() + 2)
+        self.status.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         palette.follow(self.status, lambda: palette.text_style(palette.MUTED_TEXT))
 
         self.view = PageView()

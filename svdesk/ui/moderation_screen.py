@@ -37,6 +37,7 @@ from svdesk.app import moderation, panel, rationales, reads
 from svdesk.app.errors import SvdeskError
 from svdesk.app.identity import SignedIn
 from svdesk.app.moderation import CellDetail, GridCell, PledgeReconciliation, TenderStatus
+from svdesk.app.reader import readable
 from svdesk.app.reads import RecordVersion
 from svdesk.app.unit import Outcome
 from svdesk.ui import palette
@@ -359,7 +360,8 @@ class ModerationScreen(TenderScreen):
         )
         self.members.setRowCount(len(d.scores))
         for row, s in enumerate(d.scores):
-            for col, value in enumerate((s.member, f"{s.score:g}", s.rationale)):
+            # a citation reads "(Method statement, p. 4)" here; its link is under the table
+            for col, value in enumerate((s.member, f"{s.score:g}", readable(s.rationale))):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value if col == 2 else "")
                 self.members.setItem(row, col, item)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QRadioButton, QWidget
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QButtonGroup, QGridLayout, QRadioButton, QSizePolicy, QWidget
 
 from svdesk.app.scoring import ScaleView
 
 
 class ScoreChoice(QWidget):
-    """Radio buttons "0 Unacceptable" ... "5 Excellent"; digit N picks the N-th point of the scale."""
+    """Radio buttons "0 Unacceptable" ... "5 Excellent"; digit N picks the N-th point of the scale.
+
+    One row when there is room; in rows of equal columns when the form is narrow (the bid's
+    documents beside it on a 1366-pixel screen), so the form never scrolls sideways."""
 
     changed = Signal()
 
@@ -18,8 +22,10 @@ class ScoreChoice(QWidget):
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
         self.group.idClicked.connect(lambda _id: self.changed.emit())
-        self._layout = QHBoxLayout(self)
+        self._layout = QGridLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
+        self._columns = 0  # how many buttons a row holds now
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.points: list[float] = []
         self._labels: list[tuple[float, str]] | None = None  # the scale the buttons show
 
@@ -40,8 +46,38 @@ class ScoreChoice(QWidget):
             button.setAccessibleName(f"Score {point:g} {label}".strip())
             button.setToolTip(f"Alt+{i} chooses it" if i < 10 else "")
             self.group.addButton(button, i)
-            self._layout.addWidget(button)
-        self._layout.addStretch(1)
+        self._columns = 0
+        self._reflow(self.width())
+
+    def _widest(self) -> int:
+        return max((b.sizeHint().width() for b in self.group.buttons()), default=0) + self._layout.spacing()
+
+    def _reflow(self, width: int) -> None:
+        buttons = self.group.buttons()
+        if not buttons:
+            return
+        columns = len(buttons) if width <= 0 else max(1, min(len(buttons), width // max(1, self._widest())))
+        if sum(b.sizeHint().width() + self._layout.spacing() for b in buttons) <= width:
+            columns = len(buttons)  # all in one row, each as wide as its own words
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for button in buttons:
+            self._layout.removeWidget(button)
+        for i, button in enumerate(buttons):
+            self._layout.addWidget(button, i // columns, i % columns)
+        for column in range(len(buttons) + 1):
+            self._layout.setColumnStretch(column, 0)
+        self._layout.setColumnStretch(columns, 1)  # the room left over goes after the last column
+        self.updateGeometry()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._reflow(event.size().width())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), self._widest()), hint.height())
 
     def value(self) -> float | None:
         index = self.group.checkedId()

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -169,10 +169,11 @@ class ScoringScreen(TenderScreen):
         split.addWidget(left)
         split.addWidget(scroll)
         split.addWidget(self.evidence)
-        split.setStretchFactor(1, 1)
-        split.setStretchFactor(2, 1)
+        split.setStretchFactor(1, 3)
+        split.setStretchFactor(2, 2)
         split.setCollapsible(1, False)
-        split.setSizes([220, 560, 560])
+        self.split = split
+        self._split_sized = False  # the proportions are set once the screen knows its width
 
         self.pages = QStackedWidget()
         self.blocked = QLabel(objectName="scoringBlocked", wordWrap=True)
@@ -209,6 +210,21 @@ class ScoringScreen(TenderScreen):
         for digit in range(10):
             QShortcut(QKeySequence(str(digit)), self.choice, activated=lambda d=digit: self.choice.choose_index(d))
             QShortcut(QKeySequence(f"Alt+{digit}"), self, activated=lambda d=digit: self.choice.choose_index(d))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        if not self._split_sized:
+            QTimer.singleShot(0, self._size_split)  # once laid out: the width is the window's, not a default
+
+    def _size_split(self) -> None:
+        width = self.split.width()
+        if self._split_sized or width < 600:
+            return
+        # the form keeps the room its question and buttons need; the bid's documents have the rest
+        self._split_sized = True
+        jump = min(260, max(160, width // 7))
+        reader = max(420, int((width - jump) * 0.45))
+        self.split.setSizes([jump, width - jump - reader, reader])
 
     # --- loading ------------------------------------------------------------------------------------
 
