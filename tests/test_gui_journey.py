@@ -7,13 +7,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFileDialog,
     QInputDialog,
     QLineEdit,
     QPushButton,
     QTableWidget,
 )
 
+from svdesk.ui import file_dialogs
 from svdesk.ui.authority_dialog import AuthorityDialog
 from svdesk.ui.bids_screen import PledgePreview
 from svdesk.ui.documents_panel import COLUMNS
@@ -212,7 +212,7 @@ def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot, monkeypatch
     _h, rows = seed003_rows()
     sheet = plain_workbook(tmp_path / "sandstone.xlsx", rows)
     # the one stand-in: the native file dialog, answered with the sheet's path
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(sheet), "Excel (*.xlsx)"))
+    monkeypatch.setattr(file_dialogs, "get_open_file_name", lambda *a, **k: (str(sheet), "Excel (*.xlsx)"))
     statuses = {}
 
     def whose_sheet(dialog):

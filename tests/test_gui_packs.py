@@ -13,10 +13,11 @@ import openpyxl
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QFileDialog, QLabel
+from PySide6.QtWidgets import QLabel
 
 from svdesk.app import measures, packs, panel, pledges, questions, reads, scoring, setup, signoff
 from svdesk.app.database import open_database
+from svdesk.ui import file_dialogs
 from svdesk.ui.panel_screen import PanelScreen
 from svdesk.ui.screen_base import Desk
 from tests.keys import officer, signed_in
@@ -141,7 +142,7 @@ def test_export_from_the_screen_writes_the_members_pack(screen, db, qtbot, tmp_p
         asked.update(caption=caption, suggested=suggested, filter=filter_)
         return str(tmp_path / "tom-pack"), filter_
 
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+    monkeypatch.setattr(file_dialogs, "get_save_file_name", save_dialog)
     select(screen, "Tom")
     before = reads.version(db, REF)
     qtbot.mouseClick(screen.export_pack_button, LEFT)

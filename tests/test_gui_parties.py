@@ -7,12 +7,13 @@ completed after sign-off and are read only once the award decision is recorded."
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor, QImage, QUndoStack
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QApplication
 
 from svdesk.app import identity, panel, parties, pledges, reads, signoff
 from svdesk.app.database import open_database
 from svdesk.app.setup import create_tender
 from svdesk.model.demo import load_demo
+from svdesk.ui import file_dialogs
 from svdesk.ui.authority_dialog import AuthorityDialog
 from svdesk.ui.bids_screen import BidsScreen
 from svdesk.ui.main_window import MainWindow
@@ -134,7 +135,7 @@ def test_a_logo_is_chosen_previewed_and_removed(qtbot, db, dialog, tmp_path, mon
     image.fill(QColor("#1b5e20"))
     assert image.save(str(logo))
     chosen = {"path": logo}
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(chosen["path"]), "Images"))
+    monkeypatch.setattr(file_dialogs, "get_open_file_name", lambda *a, **k: (str(chosen["path"]), "Images"))
     assert not dialog.remove_logo_button.isEnabled() and dialog.logo_preview.text() == "No logo"
     click(qtbot, dialog.choose_logo_button)
     assert parties.authority(db).logo == logo.read_bytes()

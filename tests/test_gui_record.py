@@ -2,12 +2,13 @@
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from svdesk.model.demo import load_demo
 from svdesk.model.instance_lock import InstanceLock
 from svdesk.model.services import open_svdesk_database
 from svdesk.model.services.tenders import get_tender, set_moderated
+from svdesk.ui import file_dialogs
 from svdesk.ui.main_window import MainWindow
 from svdesk.ui.opening import open_for_gui
 from svdesk.ui.record_views import HistoryModel
@@ -120,7 +121,7 @@ def test_signed_off_tender_shows_the_lock(qtbot, demo_path, tmp_path):
 def test_reports_menu_writes_pdfs_in_the_background(window, tmp_path, monkeypatch, qtbot):
     target = tmp_path / "out" / "evaluation.pdf"
     target.parent.mkdir()
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
+    monkeypatch.setattr(file_dialogs, "get_save_file_name", lambda *a, **k: (str(target), "PDF (*.pdf)"))
     worker = window.reports.pdf("evaluation", "evaluation-report")
     with qtbot.waitSignal(worker.done, timeout=30_000):
         pass
@@ -128,13 +129,13 @@ def test_reports_menu_writes_pdfs_in_the_background(window, tmp_path, monkeypatc
     assert "evaluation.pdf" in window.reports.last_written.text()
     folder = tmp_path / "summaries"
     folder.mkdir()
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    monkeypatch.setattr(file_dialogs, "get_existing_directory", lambda *a, **k: str(folder))
     worker = window.reports.summaries()
     with qtbot.waitSignal(worker.done, timeout=30_000):
         pass
     assert len(list(folder.glob("*.pdf"))) == 4
     book = tmp_path / "out" / "audit.xlsx"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(book), "Excel (*.xlsx)"))
+    monkeypatch.setattr(file_dialogs, "get_save_file_name", lambda *a, **k: (str(book), "Excel (*.xlsx)"))
     worker = window.reports.workbook()
     with qtbot.waitSignal(worker.done, timeout=30_000):
         pass

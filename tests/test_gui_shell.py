@@ -115,11 +115,11 @@ def test_large_imports_run_in_the_background(window, tmp_path, qtbot):
 
 
 def test_new_database_from_the_file_menu(window, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QFileDialog
+    from svdesk.ui import file_dialogs
 
     target = tmp_path / "fresh" / "team.sqlite"
     target.parent.mkdir()
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(file_dialogs, "get_save_file_name", lambda *a, **k: (str(target), ""))
     window.databases.choose_new_database()
     assert target.exists() and window.db.path == target.resolve()
     assert window.tenders_model.rowCount() == 0 and "No tender yet" in window.heading.text()

@@ -165,15 +165,15 @@ def test_the_lock_banner_is_words_the_font_has(qtbot, fresh, tmp_path):
 
 def test_an_export_offers_to_open_the_file_it_wrote(qtbot, tmp_path, monkeypatch):
     from PySide6.QtGui import QDesktopServices
-    from PySide6.QtWidgets import QFileDialog
 
     from svdesk.model.demo import load_demo
+    from svdesk.ui import file_dialogs
 
     db = open_database(tmp_path / "demo.sqlite")
     load_demo(db)
     win = _window(qtbot, db, tmp_path)
     book = tmp_path / "audit.xlsx"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(book), "Excel (*.xlsx)"))
+    monkeypatch.setattr(file_dialogs, "get_save_file_name", lambda *a, **k: (str(book), "Excel (*.xlsx)"))
     opened: list[str] = []  # the desktop's application: the one stand-in
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
     worker = win.reports.workbook()

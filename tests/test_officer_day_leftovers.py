@@ -7,14 +7,14 @@ import shutil
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QAbstractButton, QApplication, QFileDialog, QTabBar
+from PySide6.QtWidgets import QAbstractButton, QApplication, QTabBar
 
 from svdesk.app import measures, panel, pledges, questions, reads, reports, scoring, setup, signoff
 from svdesk.app.database import open_database
 from svdesk.app.errors import SvdeskError
 from svdesk.model.demo import load_demo
 from svdesk.model.services import open_svdesk_database
-from svdesk.ui import palette
+from svdesk.ui import file_dialogs, palette
 from svdesk.ui.help_viewer import GuideDialog
 from svdesk.ui.main_window import MainWindow
 from tests.gui_steps import CTRL, click, focus_back
@@ -165,7 +165,7 @@ def test_the_reports_stage_ticks_once_every_report_is_written_from_the_signed_re
     assert "Reports" not in win.checklist.ticked()
     for n, (kind, stem) in enumerate((("evaluation", "e"), ("moderation", "m"), ("award", "a")), 1):
         target = tmp_path / f"{stem}.pdf"
-        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, t=target, **k: (str(t), "PDF (*.pdf)"))
+        monkeypatch.setattr(file_dialogs, "get_save_file_name", lambda *a, t=target, **k: (str(t), "PDF (*.pdf)"))
         _wait(qtbot, win.reports.pdf(kind, stem))
         assert target.read_bytes().startswith(b"%PDF")
         stage = _reports_stage(win)
@@ -173,7 +173,7 @@ def test_the_reports_stage_ticks_once_every_report_is_written_from_the_signed_re
         assert "Reports" not in win.checklist.ticked()
     folder = tmp_path / "summaries"
     folder.mkdir()
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    monkeypatch.setattr(file_dialogs, "get_existing_directory", lambda *a, **k: str(folder))
     _wait(qtbot, win.reports.summaries())
     assert len(list(folder.glob("*.pdf"))) == len(bidders)
     stage = _reports_stage(win)

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 from svdesk.app import database, measures, panel, pledges, questions, reads, scoring, setup, signoff
 from svdesk.app.database import open_database
 from svdesk.app.errors import SvdeskError
-from svdesk.ui import database_menu
+from svdesk.ui import file_dialogs
 from svdesk.ui.main_window import MainWindow
 from tests.gui_steps import ALT, CTRL, answer_box, click, focus_back
 from tests.keys import signed_in
@@ -105,7 +105,7 @@ def test_restoring_a_backup_asks_first_and_cancel_changes_nothing(qtbot, window,
     win = window
     backup = database.back_up(win.db, "manual")
     setup.create_tender(win.db, "priya", "UN-2", "Later", 1_000)  # after the backup
-    monkeypatch.setattr(database_menu.QFileDialog, "getOpenFileName", lambda *a, **k: (str(backup), ""))
+    monkeypatch.setattr(file_dialogs, "get_open_file_name", lambda *a, **k: (str(backup), ""))
     win.restore_backup()
     asked = answer_box(qtbot, win.databases, "restore_confirm", "restoreConfirmCancel")
     assert f"Replace the whole database with the backup {backup.name}" in asked and "(manual)" in asked

@@ -29,6 +29,18 @@ _Reply: TypeAlias = (
 )
 
 
+def _address_space_now() -> int:
+    """This process's mapped address space in MB (VmSize); 0 where /proc cannot say."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) // 1024
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
 def _child(
     conn: Connection[_Reply, object], func: Callable[..., object], args: tuple[object, ...], memory_mb: int
 ) -> None:
@@ -36,7 +48,10 @@ def _child(
         if sys.platform.startswith("linux") or sys.platform == "darwin":
             import resource
 
-            limit = memory_mb * 1024 * 1024
+            # The budget comes on top of what the forked child already maps: a fork of the desktop app
+            # (Qt, its threads' stacks, SQLite's maps) may hold over a gigabyte of address space before
+            # it reads a byte, and a bare limit then refused even to load a reader's library.
+            limit = (_address_space_now() + memory_mb) * 1024 * 1024
             _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
             if hard == resource.RLIM_INFINITY or hard > limit:
                 resource.setrlimit(resource.RLIMIT_AS, (limit, hard if hard != resource.RLIM_INFINITY else limit))

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -33,7 +32,7 @@ from svdesk.app.database import Database
 from svdesk.app.errors import SvdeskError
 from svdesk.app.parties import Authority
 from svdesk.app.unit import Actor
-from svdesk.ui import palette
+from svdesk.ui import file_dialogs, palette
 from svdesk.ui.detail_fields import TextBox, error_label, show_error, with_error
 
 PREVIEW = (240, 80)  # the logo's preview, in pixels: about its size on the letter's head
@@ -259,7 +258,7 @@ class AuthorityDialog(QDialog):
     def choose_logo(self, path: Path | None = None) -> bool:
         """Read the image chosen (asked for when `path` is None) and save it as the logo."""
         if path is None:
-            chosen, _ = QFileDialog.getOpenFileName(
+            chosen, _ = file_dialogs.get_open_file_name(
                 self, "Choose the authority's logo", str(Path.home()), "Images (*.png *.jpg *.jpeg)"
             )
             if not chosen:

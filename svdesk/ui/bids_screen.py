@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -32,7 +31,7 @@ from svdesk.app import parties
 from svdesk.app import pledges as pl
 from svdesk.app.errors import SvdeskError
 from svdesk.app.pledges import ImportStatus, PledgeCell, PledgeGrid, PledgeImport, PledgeImportPlan, PledgeSheet
-from svdesk.ui import palette
+from svdesk.ui import file_dialogs, palette
 from svdesk.ui.background import Worker, run_with_progress
 from svdesk.ui.detail_fields import parties_locked
 from svdesk.ui.documents_panel import DocumentsPanel
@@ -419,7 +418,7 @@ class BidsScreen(TenderScreen):
         self.reload()
 
     def choose_sheet(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import a pledge sheet", str(Path.home()), "Excel (*.xlsx)")
+        path, _ = file_dialogs.get_open_file_name(self, "Import a pledge sheet", str(Path.home()), "Excel (*.xlsx)")
         if not path or self.grid_data is None:
             return
         names = [b for b, _ in self.grid_data.bidders]

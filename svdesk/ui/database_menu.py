@@ -11,11 +11,12 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Signal
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMenu, QMessageBox
+from PySide6.QtWidgets import QInputDialog, QMainWindow, QMenu, QMessageBox
 
 from svdesk.app import database
 from svdesk.app.database import Database, OpenDatabase, database_url
 from svdesk.app.errors import SvdeskError
+from svdesk.ui import file_dialogs
 from svdesk.ui.background import Worker, run_in_process, run_quietly
 from svdesk.ui.confirm_box import ask
 from svdesk.ui.opening import open_for_gui
@@ -84,14 +85,14 @@ class DatabaseMenu(QObject):
     # --- database ---------------------------------------------------------------------------------
 
     def choose_database(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path, _ = file_dialogs.get_open_file_name(
             self.window, "Open svdesk database", str(Path.home()), "svdesk databases (*.sqlite *.db);;All files (*)"
         )
         if path:
             self.open_database_path(path)
 
     def choose_new_database(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
+        path, _ = file_dialogs.get_save_file_name(
             self.window, "New svdesk database", str(Path.home() / "svdesk.sqlite"), "svdesk databases (*.sqlite)"
         )
         if path:
@@ -158,7 +159,7 @@ class DatabaseMenu(QObject):
             self.show_error("Restore", "Restoring is for database files; use the server's backups.")
             return
         folder = database.backup_folder(self.db)
-        path, _ = QFileDialog.getOpenFileName(self.window, "Restore from backup", str(folder), "Backups (*.sqlite)")
+        path, _ = file_dialogs.get_open_file_name(self.window, "Restore from backup", str(folder), "Backups (*.sqlite)")
         if not path:
             return
         chosen = Path(path)

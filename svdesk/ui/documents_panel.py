@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -50,7 +49,7 @@ from svdesk.app import documents, questions, reads
 from svdesk.app.documents import DocumentView, PartView
 from svdesk.app.errors import NotSignedIn, SvdeskError
 from svdesk.app.unit import Outcome
-from svdesk.ui import palette
+from svdesk.ui import file_dialogs, palette
 from svdesk.ui.award_dialogs import FormDialog
 from svdesk.ui.background import Worker, run_with_progress
 from svdesk.ui.confirm_box import ask
@@ -469,14 +468,14 @@ class DocumentsPanel(QGroupBox):
 
     def choose_files(self, bidder: str) -> list[Path]:
         """The file dialog (a test replaces this method): the files chosen, [] when cancelled."""
-        chosen, _filter = QFileDialog.getOpenFileNames(
+        chosen, _filter = file_dialogs.get_open_file_names(
             self, f"Add {bidder}'s documents", str(Path.home()), "All files (*);;PDF (*.pdf)"
         )
         return [Path(p) for p in chosen]
 
     def choose_folder(self, title: str) -> Path | None:
         """The folder dialog (a test replaces this method): the folder chosen, None when cancelled."""
-        chosen = QFileDialog.getExistingDirectory(self, title, str(Path.home()))
+        chosen = file_dialogs.get_existing_directory(self, title, str(Path.home()))
         return Path(chosen) if chosen else None
 
     def _may_add(self) -> str | None:

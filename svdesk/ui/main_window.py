@@ -12,7 +12,6 @@ from PySide6.QtCore import QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QLabel,
     QListView,
     QMainWindow,
@@ -30,7 +29,7 @@ from svdesk.app.database import Database
 from svdesk.app.errors import SvdeskError, TenderExistsError
 from svdesk.app.reads import STAGES, RecordVersion, TenderStatus
 from svdesk.app.unit import Actor
-from svdesk.ui import palette
+from svdesk.ui import file_dialogs, palette
 from svdesk.ui.background import Worker, run_with_progress
 from svdesk.ui.database_menu import DatabaseMenu
 from svdesk.ui.first_run import FirstRunChecklist
@@ -369,7 +368,7 @@ class MainWindow(QMainWindow):
         return True
 
     def choose_evaluation_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path, _ = file_dialogs.get_open_file_name(
             self, "Import evaluation file", str(Path.home()), "Evaluation files (*.json);;All files (*)"
         )
         if path:

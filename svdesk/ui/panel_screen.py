@@ -14,7 +14,6 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -35,6 +34,7 @@ from svdesk.app.packs import PackImport, PackImportPlan, ScoringPack
 from svdesk.app.panel import PanelRow
 from svdesk.app.status import TenderStatus
 from svdesk.app.unit import name_of
+from svdesk.ui import file_dialogs
 from svdesk.ui.background import Worker, run_with_progress
 from svdesk.ui.pack_dialogs import Keep, PackPreview, counts_text, export_message
 from svdesk.ui.panel_dialogs import AddMemberDialog, EnrolDialog, WithdrawDialog, role_choice
@@ -444,7 +444,7 @@ class PanelScreen(TenderScreen):
         if name is None or self.reference is None:
             return None
         suggested = self.pack_folder / f"{safe_filename(self.reference)}-{safe_filename(name)}-pack.xlsx"
-        path, _ = QFileDialog.getSaveFileName(
+        path, _ = file_dialogs.get_save_file_name(
             self, f"Save {name}'s scoring pack", str(suggested), "Excel workbook (*.xlsx)"
         )
         if not path:
@@ -476,7 +476,7 @@ class PanelScreen(TenderScreen):
 
     def choose_pack_to_import(self) -> Worker | None:
         """Import… : which pack (the file dialog), then read, preview and import it."""
-        path, _ = QFileDialog.getOpenFileName(
+        path, _ = file_dialogs.get_open_file_name(
             self, "Import a scoring pack", str(self.pack_folder), "Excel workbook (*.xlsx)"
         )
         return self.import_pack_from(Path(path)) if path else None

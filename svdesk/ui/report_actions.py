@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QAction, QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QMessageBox
+from PySide6.QtWidgets import QLabel, QMenu, QMessageBox
 
 from svdesk.app import reports
 from svdesk.app.files import safe_filename
+from svdesk.ui import file_dialogs
 from svdesk.ui.background import Worker, run_with_progress
 
 if TYPE_CHECKING:
@@ -54,13 +55,13 @@ class ReportActions:
     def pdf(self, kind: str, stem: str) -> Worker | None:
         reference = self.window.current_reference
         suggested = Path(self._default_folder()) / f"{safe_filename(reference or 'tender')}-{stem}.pdf"
-        path, _ = QFileDialog.getSaveFileName(self.window, "Save report", str(suggested), "PDF (*.pdf)")
+        path, _ = file_dialogs.get_save_file_name(self.window, "Save report", str(suggested), "PDF (*.pdf)")
         if not path:
             return None
         return self._write(kind, Path(path))
 
     def summaries(self) -> Worker | None:
-        folder = QFileDialog.getExistingDirectory(
+        folder = file_dialogs.get_existing_directory(
             self.window, "Folder for the assessment summaries", self._default_folder()
         )
         if not folder:
@@ -70,7 +71,7 @@ class ReportActions:
     def workbook(self) -> Worker | None:
         reference = self.window.current_reference
         suggested = Path(self._default_folder()) / f"{safe_filename(reference or 'tender')}-evaluation.xlsx"
-        path, _ = QFileDialog.getSaveFileName(self.window, "Save workbook", str(suggested), "Excel (*.xlsx)")
+        path, _ = file_dialogs.get_save_file_name(self.window, "Save workbook", str(suggested), "Excel (*.xlsx)")
         if not path:
             return None
         return self._write("workbook", Path(path))

@@ -194,6 +194,17 @@ class SetupScreen(TenderScreen):
             self.confirm_weights,
         ):
             widget.setEnabled(locked is None)
+        # the published weights and method are frozen once scoring opens (svdesk.model.services.setup)
+        frozen = view.status != "draft"
+        for widget in (self.price, self.quality, self.social, self.share, self.method, self.apply_preset):
+            widget.setEnabled(locked is None and not frozen)
+            widget.setToolTip(
+                "Frozen since scoring opened: the tenders were invited on these (Procurement Act 2023 ss.23-24)"
+                if frozen
+                else widget.toolTip()
+            )
+        self.use_suggestion.setEnabled(self.use_suggestion.isEnabled() and not frozen)
+        self.confirm_weights.setEnabled(self.confirm_weights.isEnabled() and not frozen)
         if locked:
             still = "" if details_locked else ". The procurement and award details can still be completed"
             self.show_message(f"Read only: {locked}{still}")

@@ -22,8 +22,9 @@ from svdesk.model.entities import (
     Section,
     Tender,
     TenderMeasure,
+    TenderStatus,
 )
-from svdesk.model.errors import NotFoundError, ValidationError
+from svdesk.model.errors import NotFoundError, ValidationError, WorkflowError
 from svdesk.model.kinds import ChangeKind
 from svdesk.model.names import clean_name, clean_text, magnitude_problem, normal_name, quoted
 from svdesk.model.scoring import Weights, score_problem, weights_problem
@@ -138,6 +139,21 @@ def update_details(
     _tender_audit(session, tender, actor, ChangeKind.TENDER_DETAILS, before)
 
 
+def require_methodology_open(tender: Tender) -> None:
+    """The weights and how the quantitative part is scored are frozen once scoring opens.
+
+    Procurement Act 2023 s.23(3): the assessment methodology and the criteria's relative importance
+    are set out for the bidders; s.24 lets an authority refine award criteria only where the
+    procurement documents provide for it and before tenders are invited. By the time the panel
+    scores, the tenders are in: a change now would assess them by criteria they were not told of.
+    """
+    if tender.status != TenderStatus.DRAFT:
+        raise WorkflowError(
+            f"the weights of {tender.reference} are frozen: scoring has opened (status {tender.status.value}), "
+            "and the tenders were invited on the published weights (Procurement Act 2023 ss.23-24)"
+        )
+
+
 def set_weights(
     session: Session,
     tender: Tender,
@@ -147,6 +163,7 @@ def set_weights(
     method: str | None = None,
 ) -> None:
     require_editable(session, tender)
+    require_methodology_open(tender)
     for what, value in (("price", weights.price), ("quality", weights.quality), ("social value", weights.social_value)):
         if isinstance(value, int | float) and (problem := magnitude_problem(value)):  # its sum would overflow
             raise ValidationError(f"the {what} weight: {problem}")
