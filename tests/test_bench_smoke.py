@@ -20,6 +20,10 @@ def test_benchmark_suite_runs_at_small_size(tmp_path):
             "--logged",
             "--work",
             str(tmp_path / "bench"),
+            "--document-mb",
+            "1",
+            "--pdf-pages",
+            "30",
         ],
         capture_output=True,
         text=True,
@@ -43,7 +47,10 @@ def test_benchmark_suite_runs_at_small_size(tmp_path):
         "history, newest 2,000 (logged)",
         "history of one bid (logged)",
         "verify in the helper (logged)",
+        "bid PDF in the reader (300 pages)",
+        "back up, a bid's documents each",
     ):
         assert figure in out.stdout
     assert "x bare openpyxl" in out.stdout
     assert "x Qt alone" in out.stdout
+    assert "a page turned" in out.stdout and "x the same database without them" in out.stdout

@@ -125,3 +125,29 @@ def test_moderation_opens_a_members_citation_and_the_consensus_cites_too(qtbot, 
     consensus = moderation.cell_detail(db, REF, WEAVER, "Q1").consensus_rationale
     [agreed] = citations(consensus)
     assert (agreed.first_page, agreed.quote) == (3, "") and doc.sha256.startswith(agreed.sha_prefix)
+
+
+def test_the_verify_button_re_hashes_the_bid_documents(qtbot, scoring_with_documents):
+    import os
+
+    from svdesk.ui.signoff_screen import SignOffScreen
+
+    db = scoring_with_documents
+    screen = SignOffScreen(Desk(db, "Priya", QUndoStack()))
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.show_tender(REF)
+    screen.bring_up_to_date(reads.version(db, REF))
+    record = screen.record
+    qtbot.waitUntil(record.verify_button.isEnabled, timeout=60_000)  # the check on opening
+    assert record.verified.text().startswith("Verified"), record.verified.text()
+    stored = documents.document_path(db, REF, documents.documents(db, REF)[0].sha256)
+    os.chmod(stored, 0o644)
+    stored.write_bytes(stored.read_bytes() + b"\n% a page added after import\n")  # altered on disk
+    with qtbot.waitSignal(screen.verified, timeout=60_000):
+        record.verify_button.click()
+    try:
+        qtbot.waitUntil(lambda: "Does not verify" in record.verified.text(), timeout=20_000)
+    except Exception:
+        raise AssertionError(record.verified.text()) from None
+    assert "bid document" in record.verified.text() and "Method statement" in record.verified.text()

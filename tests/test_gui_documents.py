@@ -253,3 +253,27 @@ def test_portal_export_asks_about_unmatched_folders_and_imports_the_matched(qtbo
     click(qtbot, panel.add_export)
     answer_box(qtbot, panel, "confirm", "portalConfirmCancel")
     assert "nothing was written" in panel.message.text() and panel.table.rowCount() == 3
+
+
+def test_the_documents_archive_is_written_and_read_back_in_the_window(qtbot, host, db, tmp_path, monkeypatch):
+    panel = host.documents
+    statement = _method_statement(tmp_path / "Method_statement.pdf")
+    _add(qtbot, panel, monkeypatch, ACME, [statement])
+    archive = tmp_path / "T-001 documents.zip"
+    monkeypatch.setattr(panel, "choose_archive", lambda save: archive)
+    click(qtbot, panel.save_archive)
+    qtbot.waitUntil(lambda: "Wrote 1 document to" in panel.message.text(), timeout=WAIT_MS)
+    # another database (the evaluation file's destination) takes the archive in
+    other = open_database(tmp_path / "elsewhere.sqlite")
+    try:
+        there = Host(Desk(other, OFFICER, QUndoStack()))
+        qtbot.addWidget(there)
+        there.show()
+        qtbot.waitExposed(there)
+        monkeypatch.setattr(there.documents, "choose_archive", lambda save: archive)
+        click(qtbot, there.documents.load_archive)
+        qtbot.waitUntil(lambda: "Loaded 1 document of T-001" in there.documents.message.text(), timeout=WAIT_MS)
+        sha = hashlib.sha256(statement.read_bytes()).hexdigest()
+        assert (tmp_path / "elsewhere.sqlite.documents" / sha[:2] / sha).read_bytes() == statement.read_bytes()
+    finally:
+        other.dispose()

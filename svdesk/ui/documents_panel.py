@@ -299,10 +299,25 @@ class DocumentsPanel(QGroupBox):
         marks.addWidget(self.commercial)
         marks.addWidget(self.reason_label)
         marks.addWidget(self.reason, 1)
+        # the documents travel beside the evaluation file as an archive (svdesk documents pack/unpack)
+        self.save_archive = self._button(
+            "Save archive\u2026",
+            "saveDocumentsArchive",
+            "Write every document of this tender to one zip, named by SHA-256, to travel beside its evaluation file",
+        )
+        self.load_archive = self._button(
+            "Load archive\u2026",
+            "loadDocumentsArchive",
+            "Put the documents of an archive into this database (each checked against its SHA-256 first)",
+        )
+        self.save_archive.clicked.connect(lambda: self.write_archive())
+        self.load_archive.clicked.connect(lambda: self.read_archive())
         showing = QHBoxLayout()
         showing.addWidget(QLabel("Show"))
         showing.addWidget(self.filter)
         showing.addStretch(1)
+        showing.addWidget(self.save_archive)
+        showing.addWidget(self.load_archive)
         selected = QHBoxLayout()
         selected.addWidget(QLabel("Selected document:"))
         for b in (self.map_part, self.unmap_part, self.open_button, self.remove):
@@ -756,6 +771,58 @@ class DocumentsPanel(QGroupBox):
             self.say(f"Opened {chosen.name} with the desktop's application.")
         else:
             self.say(f"{chosen.name}: the desktop has no application to open it (the copy is {path}).", error=True)
+
+    def choose_archive(self, save: bool) -> Path | None:
+        """The archive's file dialog (a test replaces this method); None when cancelled."""
+        title, kind = "Documents archive", "Documents archive (*.zip)"
+        if save:
+            suggested = Path.home() / f"{self.owner.reference or 'tender'} documents.zip"
+            chosen, _ = file_dialogs.get_save_file_name(self, title, str(suggested), kind)
+        else:
+            chosen, _ = file_dialogs.get_open_file_name(self, title, str(Path.home()), kind)
+        return Path(chosen) if chosen else None
+
+    def write_archive(self) -> Worker | None:
+        """Every document of the tender, re-hashed as it is written, into one zip (off the event loop)."""
+        out = self.choose_archive(save=True)
+        if out is None or self.owner.reference is None:
+            return None
+        db, reference = self.owner.db, self.owner.reference
+
+        def done(packed: documents.Packed) -> None:
+            self.say(f"Wrote {packed.documents} document{'' if packed.documents == 1 else 's'} to {packed.path}.")
+
+        self.worker = run_with_progress(
+            self,
+            "Writing the documents archive\u2026",
+            lambda: documents.pack(db, reference, out),
+            done,
+            lambda message: self.say(message, error=True),
+        )
+        return self.worker
+
+    def read_archive(self) -> Worker | None:
+        """An archive's documents into this database's store, every one checked first (all or nothing)."""
+        path = self.choose_archive(save=False)
+        if path is None:
+            return None
+        db = self.owner.db
+
+        def done(unpacked: documents.Unpacked) -> None:
+            self.say(
+                f"Loaded {unpacked.documents} document{'' if unpacked.documents == 1 else 's'} of "
+                f"{unpacked.reference} from {path.name}, each checked against its SHA-256."
+            )
+            self.load()
+
+        self.worker = run_with_progress(
+            self,
+            "Checking the documents archive\u2026",
+            lambda: documents.unpack(db, path),
+            done,
+            lambda message: self.say(message, error=True),
+        )
+        return self.worker
 
     def launch(self, path: Path) -> bool:
         """Hand `path` to the desktop's application for its type (a test replaces this method)."""

@@ -379,19 +379,23 @@ class MainWindow(QMainWindow):
         whose tender is already here is loaded in its place only once the user says so."""
         db, actor = self.db, self.actor
 
-        def job() -> str | TenderExistsError:
+        def job() -> tuple[str, tuple[str, ...]] | TenderExistsError:
             try:
-                return evaluation_files.load(db, actor, path, replace=replace).reference
+                loaded = evaluation_files.load(db, actor, path, replace=replace)
+                return loaded.reference, tuple(loaded.notes)
             except TenderExistsError as exists:
                 return exists  # not a failure: a question for the user
 
-        def done(result: str | TenderExistsError) -> None:
+        def done(result: tuple[str, tuple[str, ...]] | TenderExistsError) -> None:
             if isinstance(result, TenderExistsError):
                 if self.confirm_replace(result.reference, path):
                     self.import_in_background(path, replace=True)
                 return
-            self.statusBar().showMessage(f"Imported {result} from {path.name}", 5000)
-            self.refresh_tenders(select=result)
+            reference, notes = result
+            self.statusBar().showMessage(f"Imported {reference} from {path.name}", 5000)
+            self.refresh_tenders(select=reference)
+            if notes:  # bid documents the file lists that this database's store does not hold yet
+                self.show_error(f"Imported {reference}: its bid documents are not here yet", "\n\n".join(notes))
 
         def failed(message: str) -> None:
             self.show_error("The evaluation file was not imported", f"{message}\n\nNothing was changed.")

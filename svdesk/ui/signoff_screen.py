@@ -88,7 +88,8 @@ class SignOffScreen(TenderScreen):
         bv.addWidget(self.signing_means)
         bv.addLayout(row)
         self.record = RecordPanel()
-        self.record.verify_requested.connect(self.reload)
+        self.record.verify_requested.connect(self._verify_asked)
+        self._documents_next = False  # the Verify button re-hashes the bid documents too
         self.open_items = OpenItemsPanel()
         self.withheld = WithheldPanel(self)
         self.rationale_flags = RationaleFlagsPanel(self)  # each flag fixed, or overridden with a reason
@@ -166,6 +167,10 @@ class SignOffScreen(TenderScreen):
         self.columns.setStretch(1, 3 if awarded else 2)  # awarded: the award stage wants the room
         self.columns.setStretch(0, 2)
 
+    def _verify_asked(self) -> None:
+        self._documents_next = True
+        self.reload()
+
     def verify_in_background(self) -> None:
         """Verification replays the whole log: half a second on a framework, so in a helper process.
 
@@ -174,10 +179,12 @@ class SignOffScreen(TenderScreen):
         """
         self._verifications_due += 1
         self.record.show_verifying()
+        documents, self._documents_next = self._documents_next, False
         self.verifier = run_in_process(
             signoff.verify_in_own_connection,
             self.db.url,
             self.reference,
+            documents,
             on_done=self._verification_arrived,
             on_failed=self._verification_failed,
         )

@@ -193,17 +193,24 @@ def add_replacements(session: Session, tender: Tender, report: VerifyReport, ent
             report.problems.append(f"the tender replaced at {r.replaced_at} (chain {r.tender_uid}): {r.problem}")
 
 
-def verify_in_own_connection(url: str, reference: str) -> VerifyReport:
+def verify_in_own_connection(url: str, reference: str, documents: bool = False) -> VerifyReport:
     """Verify one tender over a read-only connection of its own, e.g. in a separate process.
 
     The desktop app verifies in a second process: the replay is half a second of pure Python on a
     framework, which in a thread would share the interpreter lock with the event loop and make
-    every repaint wait for it.
+    every repaint wait for it. `documents`: also re-hash every stored bid document (seconds for a
+    framework's gigabytes: asked for by the Verify button, not on every opening).
     """
     from svdesk.model.db import database_of_its_own
 
     with database_of_its_own(url, read_only=True, reason="verifying the record") as db, db.reader() as session:
-        return verify_tender(session, get_tender(session, reference))
+        tender = get_tender(session, reference)
+        report = verify_tender(session, tender)
+        if documents:
+            from svdesk.model.services.documents import verify_documents
+
+            report.problems += [f"bid document: {p}" for p in verify_documents(session, tender)]
+        return report
 
 
 def verify_tender(
