@@ -6,6 +6,7 @@ Nothing here sets a widget's value: every step is a mouse click or a key press."
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -162,8 +163,16 @@ def answering(
 
 def type_and_leave(qtbot: QtBot, field: QWidget, text: str) -> None:
     """Click into the field, type `text` over what it holds, and Tab out of it."""
+    window = field.window()
+    if not window.isActiveWindow():  # a dialog just shown may not be active yet on a busy machine
+        window.activateWindow()
+        with contextlib.suppress(Exception):  # the click below may still give it focus
+            qtbot.waitUntil(window.isActiveWindow, timeout=2000)
     qtbot.mouseClick(field, LEFT, pos=field.rect().center())
-    assert field.hasFocus(), f"{field.objectName()} took no focus"
+    try:
+        qtbot.waitUntil(field.hasFocus, timeout=2000)
+    except Exception:
+        raise AssertionError(f"{field.objectName()} took no focus") from None
     retype(qtbot, field, text)
     qtbot.keyClick(field, Qt.Key.Key_Tab)
     assert not field.hasFocus(), f"Tab did not leave {field.objectName()}"

@@ -453,21 +453,17 @@ def test_the_window_offers_the_newest_good_backup_for_a_damaged_file_and_restore
 
 def test_the_window_after_lost_changes_offers_to_carry_on_with_what_the_file_holds(qtbot, tmp_path, monkeypatch):
     from svdesk.ui.opening import open_for_gui
+    from tests.test_hand_found_fixes import answer_loss_box
 
     path = lost_wal(tmp_path)
     asked: list[str] = []
-
-    def answer(_parent, title, text, *_args):
-        asked.append(f"{title}: {text}")
-        return QMessageBox.StandardButton.Cancel if len(asked) == 1 else QMessageBox.StandardButton.Ignore
-
-    monkeypatch.setattr(QMessageBox, "question", answer)
-    assert open_for_gui(None, path) is None  # cancelled: nothing opened, nothing changed
+    answer_loss_box("changesLostLook", asked)
+    assert open_for_gui(None, path) is None  # looked first: nothing opened, nothing changed
     assert record_anchor.read_anchor(path)["tenders"]
+    answer_loss_box("changesLostCarryOn", asked)
     opened = open_for_gui(None, path)
     assert opened is not None and not opened.db.read_only
     assert asked[1].startswith("Changes were lost: ") and "had 2 entries" in asked[1]
-    assert "carry on with the record as the file now holds it (Ignore)?" in asked[1]
     opened.close()
     assert open_for_gui(None, path) is not None  # anchored afresh: opens without a question
     assert len(asked) == 2

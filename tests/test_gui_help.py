@@ -74,7 +74,9 @@ def test_f1_opens_the_guide_at_the_current_screens_section(demo_window, qtbot, t
 def test_the_guide_lists_every_shortcut_of_the_go_menu(demo_window):
     w = demo_window
     go_menu = next(a.menu() for a in w.menuBar().actions() if a.text() == "&Go")
-    listed = [(a.text(), a.shortcut().toString()) for a in go_menu.actions() if not a.shortcut().isEmpty()]
+    listed = [
+        (a.text().replace("&&", "&"), a.shortcut().toString()) for a in go_menu.actions() if not a.shortcut().isEmpty()
+    ]  # "&&": a literal & in a menu item
     assert len(listed) == 10
     w.guide.show()
     text = w.guide.dialog.browser.toPlainText()

@@ -82,6 +82,16 @@ def sign_in(qtbot, dialog, member):
     focus_back(qtbot, window)
 
 
+def _officer_signs_in(qtbot, w) -> None:
+    """Whoever is signed in signs out (the status bar) and Priya, the officer, signs in there."""
+    if w.presence.button.text() == "Sign out":
+        click(qtbot, w.presence.button)
+        answer_box(qtbot, w.presence, "sign_out_confirm", "signOutConfirmSign")
+    click(qtbot, w.presence.button)
+    sign_in(qtbot, w.presence.dialog, "Priya")
+    assert w.presence.label.text() == "Signed in: Priya (procurement officer) \u2014", w.presence.label.text()
+
+
 def _measure_row(model, ref, parent=None):
     """The catalogue tree's row of `ref`, found as a user finds it: by looking down the tree."""
     parent = parent or QModelIndex()
@@ -359,11 +369,16 @@ def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot, monkeypatch
     click(qtbot, w.scoring.declarations.save_button)
     assert "They have declared for every bidder." in w.scoring.blocked.text()
     open_stage(qtbot, w, SIGNOFF)
+    click(qtbot, w.signoff.open_moderation)  # the chair may not: the workflow's steps are the officer's
+    assert w.signoff.message.text().startswith("Alan is a chair: only the procurement officer (Priya) opens")
+    assert "Status: scoring" in w.signoff.status.text(), w.signoff.status.text()  # nothing was done
+    _officer_signs_in(qtbot, w)
     click(qtbot, w.signoff.open_moderation)
     assert w.signoff.message.text() == "Done.", w.signoff.message.text()
     assert "Status: moderation" in w.signoff.status.text(), w.signoff.status.text()
-    # Moderate every cell: Alan signs out (the status bar) and in again, to record the consensus
+    # Moderate every cell: Priya signs out (the status bar) and Alan in again, to record the consensus
     click(qtbot, w.presence.button)
+    answer_box(qtbot, w.presence, "sign_out_confirm", "signOutConfirmSign")
     assert w.presence.label.text() == "Not signed in"
     open_stage(qtbot, w, MODERATION)
     click(qtbot, w.moderation.sign_in_button)
@@ -441,7 +456,9 @@ def test_a_whole_evaluation_through_the_gui(window, tmp_path, qtbot, monkeypatch
     assert "Withheld" in dialog.said.text(), dialog.problem.text()
     click(qtbot, dialog.findChild(QPushButton, "redactionDialogClose"))
     assert withheld.summary.text() == "1 passage withheld."
-    # The award decision: the dialog prefilled from the procurement's details, then confirmed
+    # The award decision, the officer's (Procurement Act 2023: the authority decides): the dialog
+    # prefilled from the procurement's details, then confirmed
+    _officer_signs_in(qtbot, w)
     panel = w.signoff.award_panel
     click(qtbot, panel.decide)
     decision = panel.decision_dialog

@@ -11,6 +11,7 @@ from svdesk.app.database import open_database
 from svdesk.model.demo import load_demo
 from svdesk.ui.main_window import MainWindow
 from svdesk.ui.presence import IDLE_KEY
+from tests.gui_steps import answer_box
 from tests.keys import enrol, passphrase_of
 from tests.sign_in_steps import offered, sign_in, type_passphrase
 
@@ -100,6 +101,7 @@ def test_sign_in_from_the_status_bar_binds_the_window_to_the_person(qtbot, windo
     assert not {a for a in actors if a[0] in ("Declaration", "Score") and a[1] != "Tom"}, actors
     # sign out from the status bar: nothing of Tom's stays on screen
     qtbot.mouseClick(w.presence.button, Qt.MouseButton.LeftButton)
+    answer_box(qtbot, w.presence, "sign_out_confirm", "signOutConfirmSign")  # asked first
     assert w.desk.signed_in is None and w.presence.label.text() == "Not signed in"
     assert w.scoring.items == [] and w.scoring.pages.currentIndex() == 0 and w.scoring.sign_in_button.isVisible()
 

@@ -12,7 +12,7 @@ from svdesk.ui.scoring_screen import ScoringScreen
 from svdesk.ui.screen_base import Desk, Refresh
 from svdesk.ui.signoff_screen import SignOffScreen
 from tests.gui_steps import answer_box
-from tests.keys import enrol, signed_in
+from tests.keys import enrol, officer, signed_in
 from tests.sign_in_steps import offered, sign_in, type_passphrase
 
 REF = "CWAC-2026-0142"
@@ -202,10 +202,17 @@ def test_signoff_steps_and_a_signature_in_the_helper_process(qtbot, demo):
     answer_box(qtbot, screen, "reopen_confirm", "reopenConfirmCancel")
     assert screen.message.text() == "Not reopened." and len(screen.unsigned) == 3
     assert screen.step("reopen", "A late clarification")
+    answer_box(qtbot, screen, "reopen_confirm", "reopenConfirmReopen")  # Tom may not: reopening is the officer's
+    assert screen.message.text().startswith("Tom Ellis is an evaluator: only the procurement officer (Priya Shah)")
+    assert len(screen.unsigned) == 3  # nothing was done
+    screen.desk.sign_in(officer(demo, REF))
+    assert screen.step("reopen", "A late clarification")
     answer_box(qtbot, screen, "reopen_confirm", "reopenConfirmReopen")  # the signature is withdrawn
     assert screen.message.text() == "Done."
     assert "Status: moderation" in screen.status.text() and len(screen.unsigned) == 4
-    assert screen.sign.text() == "Sign off as Tom Ellis"  # Tom is still signed in, and may sign again
+    screen.desk.sign_in(signed_in(demo, REF, "Tom Ellis"))
+    assert screen.sign.text() == "Sign off as Tom Ellis"  # Tom signs in again, and may sign again
+    screen.desk.sign_in(officer(demo, REF))
     assert screen.step("reopen", "Tom rescores Q4")
     assert "No signature is withdrawn" in screen.reopen_confirm.informativeText()
     answer_box(qtbot, screen, "reopen_confirm", "reopenConfirmReopen")

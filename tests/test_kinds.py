@@ -291,24 +291,26 @@ def every_change(tmp_path_factory):
         edit(lambda s, t, signer=signer: wf.sign(s, t, signer))
     alan = signed_in(db, "K-1", "Alan")  # from the first enrolment on, every change is signed
 
-    def as_alan(change):
-        with db.transaction() as s, audit.signing(alan):
+    priya = officer(db, "K-1")  # the award stage and reopening are the officer's once the record is signed
+
+    def as_officer(change):
+        with db.transaction() as s, audit.signing(priya):
             change(s, get_tender(s, "K-1"))
 
     def award(s, t, *, enter: bool):
         day = date.today() - timedelta(days=30)
-        award_stage.decide(s, t, "Alan", decided_on=day, recommendation="Northgate")
-        award_stage.summaries_sent(s, t, "Alan", day)
-        award_stage.notice_published(s, t, "Alan", day)
+        award_stage.decide(s, t, OFFICER, decided_on=day, recommendation="Northgate")
+        award_stage.summaries_sent(s, t, OFFICER, day)
+        award_stage.notice_published(s, t, OFFICER, day)
         if enter:
-            award_stage.contract_entered(s, t, "Alan", date.today())
+            award_stage.contract_entered(s, t, OFFICER, date.today())
 
-    as_alan(lambda s, t: award(s, t, enter=False))
-    as_alan(lambda s, t: wf.reopen(s, t, "Alan", "a bidder's challenge"))  # withdraws the award decision
+    as_officer(lambda s, t: award(s, t, enter=False))
+    as_officer(lambda s, t: wf.reopen(s, t, OFFICER, "a bidder's challenge"))  # withdraws the award decision
     for member in (*evaluators, "Alan"):
         signer = signed_in(db, "K-1", member)
         edit(lambda s, t, signer=signer: wf.sign(s, t, signer))
-    as_alan(lambda s, t: award(s, t, enter=True))  # the contract entered: the record is final
+    as_officer(lambda s, t: award(s, t, enter=True))  # the contract entered: the record is final
     from svdesk.app import reports
 
     # the officer's issue of a report from the signed record (issue 17): a report.export entry

@@ -142,9 +142,9 @@ def test_happy_path_to_award_and_the_lock(sdb):
     for edit in edits:
         with pytest.raises(WorkflowError, match="signed off and locked"), as_person(sdb, "WF-1", "Alan") as s:
             edit(s, tender(s))
-    with as_person(sdb, "WF-1", "Alan") as s:
+    with as_person(sdb, "WF-1", OFFICER) as s:  # the award decision is the officer's to record
         award_stage.decide(
-            s, tender(s), "Alan", decided_on=date.today(), recommendation="Northgate",
+            s, tender(s), OFFICER, decided_on=date.today(), recommendation="Northgate",
             decision_maker="Alan", delegated_authority="Scheme of delegation 4.2",
         )  # fmt: skip
         assert tender(s).status == TenderStatus.AWARDED
@@ -266,10 +266,11 @@ def test_reopen_withdraws_signatures_and_needs_a_reason(sdb):
     sign(sdb, "WF-1", "Tom")
     with pytest.raises(WorkflowError, match="being signed off"), as_person(sdb, "WF-1", "Alan") as s:
         set_moderated(s, tender(s), "Alan", "Northgate", "Q1", 4, "Evidence section 2.")
-    with pytest.raises(ValidationError, match="needs a reason"), as_person(sdb, "WF-1", "Alan") as s:
-        wf.reopen(s, tender(s), "Alan", "")
+    with pytest.raises(ValidationError, match="needs a reason"), as_person(sdb, "WF-1", OFFICER) as s:
+        wf.reopen(s, tender(s), OFFICER, "")
+    with as_person(sdb, "WF-1", OFFICER) as s:  # reopening is the officer's
+        assert wf.reopen(s, tender(s), OFFICER, "Clarification received from Northgate") == TenderStatus.MODERATION
     with as_person(sdb, "WF-1", "Alan") as s:
-        assert wf.reopen(s, tender(s), "Alan", "Clarification received from Northgate") == TenderStatus.MODERATION
         set_moderated(s, tender(s), "Alan", "Northgate", "Q1", 4, "Clarification letter confirms named staff.")
     with sdb.reader() as s:
         assert wf.unsigned_members(s, tender(s)) == ["Tom", "Gwen", "Sam", "Alan"]

@@ -1,6 +1,7 @@
 """The award stage after the decision (`signoff.award` records the decision itself): the day the
 assessment summaries were sent, the day the contract award notice was published (the standstill,
-Procurement Act 2023 s.51, is computed from it), and the day the contract was entered into."""
+Procurement Act 2023 s.51, is computed from it), and the day the contract was entered into. Each
+is the procurement officer's once the record is signed (`award_stage.require_officer_step`)."""
 
 from __future__ import annotations
 

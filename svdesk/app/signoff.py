@@ -5,6 +5,10 @@ and the record's verification.
 before it and runs the signing in its own transaction. The window runs it in its helper process
 (`sign_in_own_connection`): fingerprinting a framework's record is half a second of Python and the
 backup as long again.
+
+Every step but signing is the procurement officer's once the record is signed (anyone enrolled): a
+panel member signed in who is not the officer is refused by name and role, nothing written
+(`award_stage.require_officer_step`). Each member signs their own signature.
 """
 
 from __future__ import annotations

@@ -42,7 +42,20 @@ class DamagedDatabaseError(SvdeskError):
 
 class RecordLostError(DamagedDatabaseError):
     """The file no longer holds changes svdesk committed to it (`record_anchor`): restore a backup,
-    or carry on with the record as the file holds it (`record_anchor.forget`)."""
+    or carry on with the record as the file holds it (`record_anchor.forget`). `held`: the entries
+    of that record the file holds now; `backup_entries`: those the backup holds (None: not known)."""
+
+    def __init__(
+        self,
+        message: str,
+        path: Path | None = None,
+        backup: Path | None = None,
+        held: int | None = None,
+        backup_entries: int | None = None,
+    ) -> None:
+        super().__init__(message, path, backup)
+        self.held = held
+        self.backup_entries = backup_entries
 
 
 class DatabaseReadOnlyError(SvdeskError):

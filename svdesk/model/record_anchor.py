@@ -261,4 +261,6 @@ def check(db: Database) -> None:
         f"{anchor_path(db.path)}.",
         db.path,
         good.path if good else None,
+        held=held,
+        backup_entries=good.entries if good else None,
     )

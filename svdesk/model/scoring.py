@@ -195,6 +195,15 @@ def question_shares(inp_questions: Sequence[QuestionSpec], weights: Weights, sha
     }
 
 
+def shown_score(score: float, below: float | None = None) -> str:
+    """A score as the screens show one: at most 2 decimals, trailing zeros dropped (1.66667 -> 1.67);
+    more digits only where 2 would hide that it is `below` a minimum (1.999 is not "2")."""
+    text = f"{round2(score):.2f}".rstrip("0").rstrip(".")
+    if below is not None and round2(score) >= below - EPSILON:
+        return f"{score:g}"
+    return text
+
+
 def compute_results(inp: ScoringInput) -> Results:
     shares = question_shares(inp.questions, inp.weights, inp.sv_quantitative_share)
     # per question, once: its code, share, section and minimum (a framework has 200 bids x 40
@@ -226,7 +235,7 @@ def compute_results(inp: ScoringInput) -> Results:
             # A question nobody has scored yet cannot exclude a bid; a provisional mean can.
             if minimum is not None and has_score and score < minimum - EPSILON:
                 note = " (provisional: mean of individual scores)" if provisional else ""
-                reasons.append(f"{code} scored {score:g}, below the minimum of {minimum:g}{note}")
+                reasons.append(f"{code} scored {shown_score(score, minimum)}, below the minimum of {minimum:g}{note}")
         rows.append(
             BidderResult(
                 name=bid.name,

@@ -4,6 +4,7 @@ interest, or a conflict with its details."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFormLayout,
@@ -18,6 +19,26 @@ from PySide6.QtWidgets import (
 )
 
 from svdesk.ui import palette
+
+ARROWS = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down)
+
+
+class Choice(QRadioButton):
+    """A radio button that an arrow key selects as well as reaches: Qt moves the check along only
+    when one is checked already, so an undeclared row's first arrow press only moved the focus."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        super().keyPressEvent(event)
+        group = self.group()
+        reached = self.window().focusWidget() if event.key() in ARROWS else None
+        if (
+            group is not None
+            and isinstance(reached, QRadioButton)
+            and reached is not self
+            and reached in group.buttons()
+            and not reached.isChecked()
+        ):
+            reached.click()
 
 
 class DeclarationForm(QWidget):
@@ -51,8 +72,8 @@ class DeclarationForm(QWidget):
             "A declared conflict stops you scoring that bid and is printed in the evaluation report."
         )
         for name, conflict, details in bidders:
-            none = QRadioButton("No conflict")
-            some = QRadioButton("Conflict:")
+            none = Choice("No conflict")
+            some = Choice("Conflict:")
             none.setAccessibleName(f"No conflict with {name}")
             some.setAccessibleName(f"Conflict with {name}")
             group = QButtonGroup(self)
@@ -73,6 +94,11 @@ class DeclarationForm(QWidget):
             h.addWidget(text, 1)
             self.rows.addRow(QLabel(name), row)
             self.choices[name] = (none, some, text)
+        # Tab order as read: each row's choices and details, then Save (made before the rows, so
+        # Qt's own order passed it by and Tab went on to the status bar's Sign out).
+        chain: list[QWidget] = [w for row in self.choices.values() for w in row] + [self.save_button]
+        for before, after in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(before, after)
 
     def answers(self) -> tuple[list[tuple[str, bool, str]], list[str]]:
         """(bidder, conflict, details) for each bidder declared, and the bidders not yet declared."""

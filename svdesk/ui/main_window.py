@@ -295,7 +295,13 @@ class MainWindow(QMainWindow):
                 break
             key = QKeySequence(f"Ctrl+{(index + 1) % 10}")
             go_menu.addAction(
-                QAction(name, self, shortcut=key, triggered=lambda _=False, i=index: self.tabs.setCurrentIndex(i))
+                # "&&": a bare "&" would make the next letter a mnemonic ("Bids _pledges")
+                QAction(
+                    name.replace("&", "&&"),
+                    self,
+                    shortcut=key,
+                    triggered=lambda _=False, i=index: self.tabs.setCurrentIndex(i),
+                )
             )
         palette.add_view_menu(self, self.settings)  # View > light / dark / the system's palette
         help_menu = self.menuBar().addMenu("&Help")

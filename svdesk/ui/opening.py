@@ -69,26 +69,50 @@ def open_for_gui(parent: QWidget | None, target: str | Path | None) -> OpenDatab
 
 
 def _after_a_loss(parent: QWidget | None, lost: RecordLostError) -> OpenDatabase | None:
-    """The file lost changes svdesk committed: restore the newest good backup (Yes), or carry on
-    with the record as the file holds it (Ignore), or neither (Cancel)."""
+    """The file lost changes svdesk committed: open nothing yet, to look first (the default, and
+    Esc), carry on with the record as the file holds it, or restore the newest good backup. The
+    backup may hold far fewer entries than the record it would replace, so the box says how many
+    each holds, and restoring takes a click on its own button (Enter never restores)."""
     if lost.path is None:
         raise lost
-    restore = QMessageBox.StandardButton.Yes if lost.backup is not None else QMessageBox.StandardButton.NoButton
-    carry_on = QMessageBox.StandardButton.Ignore
-    offer = f"Restore {lost.backup.name} (Yes), or carry" if lost.backup is not None else "Carry"
-    answer = QMessageBox.question(
-        parent,
-        "Changes were lost",
-        f"{lost}\n\n{offer} on with the record as the file now holds it (Ignore)?",
-        restore | carry_on | QMessageBox.StandardButton.Cancel,
-        QMessageBox.StandardButton.Cancel,
-    )
-    if answer == restore and lost.backup is not None:
+    box = QMessageBox(QMessageBox.Icon.Warning, "Changes were lost", str(lost), QMessageBox.StandardButton.NoButton)
+    if parent is not None:
+        box.setParent(parent, box.windowFlags())
+    box.setObjectName("changesLost")
+    look = box.addButton("Look first (open nothing)", QMessageBox.ButtonRole.RejectRole)
+    look.setObjectName("changesLostLook")
+    carry_on = box.addButton("Carry on with the file as it is", QMessageBox.ButtonRole.AcceptRole)
+    carry_on.setObjectName("changesLostCarryOn")
+    restore = None
+    if lost.backup is not None:
+        restore = box.addButton(f"Restore {lost.backup.name}", QMessageBox.ButtonRole.DestructiveRole)
+        restore.setObjectName("changesLostRestore")
+        restore.setAutoDefault(False)
+    box.setDefaultButton(look)
+    box.setEscapeButton(look)
+    box.setInformativeText(_loss_counts(lost))
+    box.exec()
+    answer = box.clickedButton()
+    box.deleteLater()
+    if restore is not None and answer is restore and lost.backup is not None:
         return _restore(lost.path, lost.backup)
-    if answer == carry_on:
+    if answer is carry_on:
         database.carry_on_as_it_is(lost.path)
         return open_locked(lost.path)
     return None
+
+
+def _loss_counts(lost: RecordLostError) -> str:
+    """How many entries of the record the file holds, and the backup (what restoring would leave)."""
+    held = "an unknown number of" if lost.held is None else f"{lost.held:,}"
+    said = f"The file holds {held} entries of the record now."
+    if lost.backup is None:
+        return said + " There is no good backup to restore."
+    kept = "an unknown number of" if lost.backup_entries is None else f"{lost.backup_entries:,}"
+    said += f" The backup {lost.backup.name} holds {kept}: restoring replaces the file's record with it"
+    if lost.backup_entries is not None and lost.held is not None and lost.backup_entries < lost.held:
+        said += f", {lost.held - lost.backup_entries:,} fewer entries"
+    return said + "."
 
 
 def _yes(parent: QWidget | None, title: str, text: str, accept: QMessageBox.StandardButton) -> bool:

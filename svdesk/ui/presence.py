@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QMessageBox, QPushButton
 
+from svdesk.ui import confirm_box
 from svdesk.ui.screen_base import Desk
 from svdesk.ui.sign_in import SignInDialog, open_sign_in, person_text
 
@@ -103,8 +104,9 @@ class PresenceBar(QObject):
         self.sign_in_action = QAction("Sign &in\u2026", self, shortcut=QKeySequence("Ctrl+L"), triggered=self.sign_in)
         self.sign_in_action.setObjectName("signInAction")
         self.sign_out_action = QAction(
-            "Sign &out", self, shortcut=QKeySequence("Ctrl+Shift+L"), triggered=self.desk.sign_out
+            "Sign &out", self, shortcut=QKeySequence("Ctrl+Shift+L"), triggered=self.ask_sign_out
         )
+        self.sign_out_confirm: QMessageBox | None = None  # "Sign out Sam Okafor?", while asked
         self.sign_out_action.setObjectName("signOutAction")
         self.idle = IdleLock(desk, settings, self._locked_after, self)
         desk.presence.changed.connect(self.show_presence)
@@ -136,7 +138,29 @@ class PresenceBar(QObject):
         if self.desk.signed_in is None:
             self.sign_in()
         else:
-            self.desk.sign_out()
+            self.ask_sign_out()
+
+    def ask_sign_out(self) -> None:
+        """Sign out only once asked: a stray Space or click on Sign out must not drop what the
+        person has typed and not saved (Cancel is the default)."""
+        person = self.desk.signed_in
+        if person is None:
+            return
+
+        def answered(yes: bool) -> None:
+            self.sign_out_confirm = None
+            if yes and self.desk.signed_in is person:
+                self.desk.sign_out()
+
+        self.sign_out_confirm = confirm_box.ask(
+            self.window,
+            "signOutConfirm",
+            "Sign out",
+            f"Sign out {person.member}?",
+            "Anything typed and not yet saved on this screen is lost.",
+            "Sign out",
+            answered,
+        )
 
     def _sign_in_wanted(self) -> None:
         if self.desk.signed_in is None:  # someone signed in to another tender switches themselves

@@ -26,15 +26,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from svdesk.model import audit, state
 from svdesk.model.contact import checked_day, checked_text
-from svdesk.model.entities import AwardRecord, Tender, TenderStatus
+from svdesk.model.entities import AwardRecord, PanelMember, Tender, TenderStatus
 from svdesk.model.errors import ValidationError, WorkflowError
-from svdesk.model.kinds import ChangeKind
+from svdesk.model.kinds import ChangeKind, Role
 from svdesk.model.services import parties, reg31_check
-from svdesk.model.services.tenders import require_status
+from svdesk.model.services.tenders import find_member, require_acting, require_status, withdrawn_member_ids
 from svdesk.model.standstill import Standstill, standstill
 
 
@@ -74,6 +75,41 @@ class AwardView:
         if not self.contract_entered_on:
             return f"enter into the contract on or after {self.earliest_entry} (after the standstill)"
         return ""
+
+
+def require_officer_step(session: Session, tender: Tender, does: str, do: str) -> None:
+    """The workflow's and the award stage's steps are the contracting authority's (Procurement Act
+    2023: the authority decides the award, sends the summaries, publishes the notice, enters into
+    the contract; s.98 records who did). On the panel that is the tender's procurement officer, so
+    once the record is signed (anyone enrolled: `audit.NotSignedIn`) the person whose key signs the
+    entries must be the officer, and not withdrawn. An unsigned record's actor is a login name, not a
+    panel member: nothing to check, as before anyone enrolled.
+
+    `does`/`do`: the step in words, "opens scoring"/"open scoring"."""
+    signer = audit.signer_in_effect()
+    if signer is None:
+        return
+    member = find_member(session, tender, signer.member)
+    if member.role == Role.OFFICER:
+        require_acting(session, member, do, officer_may=True)  # a withdrawn officer takes no more steps
+        return
+    withdrawn = withdrawn_member_ids(session, tender)
+    officers = [
+        name
+        for mid, name in session.execute(
+            select(PanelMember.id, PanelMember.name)
+            .where(PanelMember.tender_id == tender.id, PanelMember.role == Role.OFFICER)
+            .order_by(PanelMember.position)
+        )
+        if mid not in withdrawn
+    ]
+    who = (
+        f"the procurement officer ({' or '.join(officers)})"
+        if officers
+        else "the procurement officer (the tender has none on its panel: add one on the Panel screen)"
+    )
+    article = "an" if member.role.label[0] in "aeiou" else "a"
+    raise WorkflowError(f"{member.name} is {article} {member.role.label}: only {who} {does}; nothing was done")
 
 
 def award_view(session: Session, tender: Tender) -> AwardView:
@@ -124,6 +160,7 @@ def decide(
     """Record the award decision and move the tender to awarded. The decision-maker and delegated
     authority default to the procurement's details. `recommendation` is the bidder the panel's
     evaluation ranks first (the caller reads it from the results)."""
+    require_officer_step(session, tender, "records the award decision", "record the award decision")
     require_status(tender, (TenderStatus.SIGNED_OFF,), "recording the award decision")
     details = parties.procurement(session, tender)
     who = checked_text(decision_maker or details.decision_maker, "decision-maker", 300)
@@ -197,6 +234,7 @@ def summaries_sent(
     session: Session, tender: Tender, actor: str, on: str | date, today: date | None = None
 ) -> AwardView:
     """The day every assessment summary was sent (s.50(3)): on or after the decision."""
+    require_officer_step(session, tender, "records the assessment summaries sent", "record the summaries sent")
     row = _row(session, tender, "recording the assessment summaries sent")
     if row.notice_published_on:
         raise WorkflowError(
@@ -215,6 +253,7 @@ def notice_published(
     session: Session, tender: Tender, actor: str, on: str | date, today: date | None = None
 ) -> AwardView:
     """The day the contract award notice was published: the standstill starts (s.51)."""
+    require_officer_step(session, tender, "records the contract award notice", "record the notice")
     row = _row(session, tender, "recording the contract award notice")
     if not row.summaries_sent_on:
         raise WorkflowError(
@@ -237,6 +276,7 @@ def contract_entered(
     session: Session, tender: Tender, actor: str, on: str | date, today: date | None = None
 ) -> AwardView:
     """The day the contract was entered into: refused on or before the standstill's last day."""
+    require_officer_step(session, tender, "records the contract entered into", "record the contract")
     row = _row(session, tender, "recording the contract entered into")
     if not row.notice_published_on:
         raise WorkflowError("the contract may be entered into only after the contract award notice and its standstill")

@@ -89,8 +89,15 @@ class Robustness:
     changes: list[str]
     proxy_moves: list[tuple[str, float, str | None]] = field(default_factory=list)  # (measure ref, factor, winner)
     notes: list[str] = field(default_factory=list)  # how a figure was reached where that needs saying
+    unscored: int = 0  # answers (bid x question) with no score at all: then nothing is tested
+    answers: int = 0  # answers in all
 
     def summary(self) -> str:
+        if self.unscored:
+            return (
+                f"There is nothing to test yet: {self.unscored:,} of {self.answers:,} answers have no score "
+                "(a ranking of unscored answers, counted as 0, is not a recommendation)."
+            )
         if self.winner is None:
             return "No single bid ranks first, so there is no recommendation to test."
         if self.holds:
@@ -144,6 +151,25 @@ def analyse(
 ) -> Robustness:
     """Every figure, from plain data: `marks` the members' individual scores, `members` the panel in
     order, `measure_values` each measure's pledged and accepted value per bidder (ref -> bidder -> £)."""
+    cells = [(b.name, q.code) for b in inp.bidders for q in inp.questions]
+    unscored = sum(1 for c in cells if c not in inp.moderated and not inp.individual.get(c))
+    if unscored or not cells:
+        # An unscored answer counts as 0 in the provisional results: the "leader" then is only the
+        # price, and no check of it says anything about the panel's recommendation.
+        return Robustness(
+            winner=None,
+            runner_up=None,
+            margin=None,
+            leave_one_out=[],
+            weights=[],
+            proxies=[],
+            smallest_flip=None,
+            holds=False,
+            agreement=agreement(marks, inp.moderated, [q.code for q in inp.questions], members),
+            changes=[],
+            unscored=unscored,
+            answers=len(cells),
+        )
     base = compute_results(inp)
     winner = winner_of(base)
     ranked = [b for b in base.bidders if not b.excluded]
@@ -431,6 +457,7 @@ def as_json(r: Robustness) -> dict[str, object]:
             "winner": flip.winner or None,
         },
         "holds": r.holds,
+        "unscored": r.unscored,
         "changes": list(r.changes),
         "summary": r.summary(),
         "notes": list(r.notes),

@@ -19,6 +19,8 @@ def _marked(winner: str | None, recommended: str | None) -> str:
 def figures(r: Robustness) -> list[tuple[str, str]]:
     """(what, the figure in words), in the order the issue lists them, then the panel's agreement."""
     out: list[tuple[str, str]] = []
+    if r.unscored:  # nothing tested: no margin or leader to name (see `Robustness.summary`)
+        return [("Scores", r.summary())]
     if r.runner_up is not None and r.margin is not None:
         lead = f"{r.winner} leads {r.runner_up}" if r.winner else f"The first two ({r.runner_up} second)"
         out.append(("Margin", f"{lead} by {r.margin:.2f} points."))

@@ -240,12 +240,15 @@ def _set_status(session: Session, tender: Tender, actor: str, status: TenderStat
 
 
 def open_scoring(session: Session, tender: Tender, actor: str) -> None:
+    """Signed in, only the officer opens scoring (`award_stage.require_officer_step`)."""
+    award_stage.require_officer_step(session, tender, "opens scoring", "open scoring")
     require_status(tender, (S.DRAFT,), "opening scoring")
     _require(readiness_to_score(session, tender), "open scoring")
     _set_status(session, tender, actor, S.SCORING)
 
 
 def open_moderation(session: Session, tender: Tender, actor: str) -> None:
+    award_stage.require_officer_step(session, tender, "opens moderation", "open moderation")
     require_status(tender, (S.SCORING,), "opening moderation")
     _require(readiness_to_moderate(session, tender), "open moderation")
     _set_status(session, tender, actor, S.MODERATION)
@@ -254,8 +257,10 @@ def open_moderation(session: Session, tender: Tender, actor: str) -> None:
 def reopen(session: Session, tender: Tender, actor: str, reason: str) -> TenderStatus:
     """Step back one stage (signed off/awarded -> moderation, moderation -> scoring, scoring -> draft).
 
-    Signatures are withdrawn, never deleted: the record keeps that they were given.
+    Signatures are withdrawn, never deleted: the record keeps that they were given. Signed in,
+    only the officer reopens (it withdraws the panel's signatures and the award decision).
     """
+    award_stage.require_officer_step(session, tender, "reopens the tender", "reopen the tender")
     why = (reason or "").strip()
     if not why:
         raise ValidationError("reopening needs a reason, for the record")
