@@ -33,6 +33,7 @@ from svdesk.ui import file_dialogs, palette
 from svdesk.ui.background import Worker, run_with_progress
 from svdesk.ui.database_menu import DatabaseMenu
 from svdesk.ui.first_run import FirstRunChecklist
+from svdesk.ui.fitted_scroll import FittedScroll
 from svdesk.ui.help_viewer import UserGuide
 from svdesk.ui.lazy_tabs import LazyTabs
 from svdesk.ui.models import ObjectRole, StageListModel, TenderListModel
@@ -56,6 +57,7 @@ if TYPE_CHECKING:  # the stage screens' modules are imported when each is first 
     from svdesk.ui.setup_screen import SetupScreen
     from svdesk.ui.signoff_screen import SignOffScreen
 
+NAV_MIN_WIDTH = 200  # the tenders and stages list: its names stay readable beside any screen
 SETUP, PANEL, MEASURES, QUESTIONS, BIDS, SCORING, MODERATION, RESULTS, SIGNOFF, REPORTS = range(len(STAGES))
 # the stage screens built when first needed: tab index -> (module, class)
 LAZY_SCREENS = {
@@ -163,9 +165,17 @@ class MainWindow(QMainWindow):
         nav.addWidget(_caption("Stages"))
         nav.addWidget(self.stage_list, 3)
 
+        # The tenders and stages keep a usable width: a screen wider than what is left scrolls in its
+        # own area instead of pushing this column to nothing (1280 x 720, issue H3).
+        navigation.setMinimumWidth(NAV_MIN_WIDTH)
+        # as high as the window leaves it (each screen taller than that scrolls itself), sideways
+        # only when a screen is wider than what is left
+        self.right_area = FittedScroll(right, "screenArea", upright=False)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(navigation)
-        self.splitter.addWidget(right)
+        self.splitter.addWidget(self.right_area)
+        self.splitter.setCollapsible(0, False)
+        self.splitter.setCollapsible(1, False)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([260, 1000])
         self.setCentralWidget(self.splitter)

@@ -43,6 +43,7 @@ from svdesk.app.unit import Outcome
 from svdesk.ui import palette
 from svdesk.ui.bid_documents import BidEvidence, CitationLinks, insert_citation
 from svdesk.ui.document_reader import CiteRequest
+from svdesk.ui.fitted_scroll import FittedScroll
 from svdesk.ui.meeting_panel import MeetingPanel
 from svdesk.ui.models import RowsModel
 from svdesk.ui.moderation_grid import CellRole, ModerationGridModel
@@ -53,6 +54,11 @@ from svdesk.ui.sign_in import SignInDialog, open_sign_in, person_text
 from svdesk.ui.undo import EditCommand
 
 __all__ = ["CellRole", "ModerationGridModel", "ModerationScreen"]
+
+GRID_ROWS = 3  # bids the grid always shows (the rest scroll)
+GRID_FIT_ROWS = 6  # bids it is first sized to show, when there are that many
+MEMBER_ROWS = 3  # members' scores always shown
+DETAIL_MIN_WIDTH = 360  # the consensus form beside the reader
 
 
 class ModerationScreen(TenderScreen):
@@ -86,7 +92,7 @@ class ModerationScreen(TenderScreen):
         self.threshold.setMinimum(0.1)
         self.threshold.setToolTip("A cell whose members' scores differ by at least this much is flagged high spread")
         self.threshold.valueChanged.connect(self._threshold_changed)
-        self.summary = QLabel(objectName="moderationSummary")
+        self.summary = QLabel(objectName="moderationSummary", wordWrap=True)  # never wider than the window
         self.sign_in_button = QPushButton("&Sign in to record the consensus\u2026", objectName="moderationSignIn")
         self.sign_in_button.clicked.connect(lambda: self.ask_sign_in())
         self.sign_in_button.hide()
@@ -111,7 +117,7 @@ class ModerationScreen(TenderScreen):
         self.evidence = BidEvidence()
         self.evidence.cite_requested.connect(self.cite)
         self.citation_links.opened.connect(self.evidence.open_citation)
-        self.suggestion = QLabel(objectName="meanSuggestion")
+        self.suggestion = QLabel(objectName="meanSuggestion", wordWrap=True)
         self.choice = ScoreChoice()
         self.choice.setObjectName("consensusChoice")
         self.rationale = QPlainTextEdit(objectName="consensusRationale")
@@ -137,16 +143,26 @@ class ModerationScreen(TenderScreen):
         dv.addWidget(self.rationale_flags)
         dv.addWidget(self.message)
         dv.addWidget(self.save, 0, Qt.AlignmentFlag.AlignRight)
+        self.rationale.setMinimumHeight(4 * self.rationale.fontMetrics().lineSpacing() + 12)
+        # The detail scrolls when the rationale check's warning and a long member's table need more
+        # than the screen's height, rather than squeezing the grid, the table and the warning (H3).
+        self.detail_area = FittedScroll(detail, "moderationDetail")
+        self.detail_area.setMinimumWidth(DETAIL_MIN_WIDTH)
         beside = QSplitter(objectName="moderationBeside")
-        beside.addWidget(detail)
+        beside.addWidget(self.detail_area)
         beside.addWidget(self.evidence)
-        beside.setStretchFactor(0, 1)
-        beside.setStretchFactor(1, 1)
+        beside.setStretchFactor(0, 3)  # the form wider than the reader: rationales wrap less
+        beside.setStretchFactor(1, 2)
+        beside.setSizes([600, 400])
         beside.setCollapsible(0, False)
-        split = QSplitter(Qt.Orientation.Vertical)
+        self.split = split = QSplitter(Qt.Orientation.Vertical, objectName="moderationSplit")
         split.addWidget(self.grid)
         split.addWidget(beside)
+        split.setCollapsible(0, False)
+        split.setCollapsible(1, False)
+        split.setStretchFactor(1, 1)
         split.setSizes([200, 500])
+        self._keep_rows(self.grid, GRID_ROWS)
         self.pledge_model = RowsModel(("Bid", "Ref", "Pledged", "Members' views", "Accepted now"), self)
         self.pledge_table = QTableView(objectName="pledgeReconciliation")
         self.pledge_table.setAccessibleName("The panel's views of each pledge")
@@ -239,6 +255,10 @@ class ModerationScreen(TenderScreen):
         self.grid.horizontalHeader().setDefaultSectionSize(
             self.grid.fontMetrics().horizontalAdvance(self.model.widest_text()) + 16
         )
+        if first:  # the grid as high as its bids (up to a few), the rest to the cell's detail
+            fit = self._rows_height(self.grid, min(max(self.model.rowCount(), GRID_ROWS), GRID_FIT_ROWS))
+            total = max(sum(self.split.sizes()), fit + 400)
+            self.split.setSizes([fit, total - fit])
         if position is not None:
             self.grid.setCurrentIndex(self.model.index(*position))
         elif self.model.rowCount():
@@ -373,6 +393,7 @@ class ModerationScreen(TenderScreen):
         self.members.resizeColumnToContents(0)
         self.members.resizeColumnToContents(1)
         self.members.resizeRowsToContents()  # rationales wrap in the stretched last column
+        self._keep_rows(self.members, MEMBER_ROWS)
         mean = d.mean
         if mean is None:
             self.suggestion.setText("No individual scores for this cell.")
@@ -390,6 +411,22 @@ class ModerationScreen(TenderScreen):
         self.rationale_flags.follow(self._checker(d.bidder, d.question))
         self.save.setEnabled(self.editable)
         self.message.setText("")
+
+    @classmethod
+    def _keep_rows(cls, table: QTableView, rows: int) -> None:
+        """The table never shorter than its header and `rows` rows: at 1366 x 768 the grid showed 2
+        of 3 bids and the members' table a row and a half."""
+        table.setMinimumHeight(cls._rows_height(table, rows))
+
+    @staticmethod
+    def _rows_height(table: QTableView, rows: int) -> int:
+        """The height of the header and the first `rows` rows (as they are now, else of the default
+        height), with room for a wide table's horizontal scroll bar."""
+        vertical = table.verticalHeader()
+        heights = [vertical.sectionSize(r) for r in range(min(rows, table.model().rowCount()))]
+        heights += [vertical.defaultSectionSize()] * (rows - len(heights))
+        scroll = table.horizontalScrollBar().sizeHint().height()
+        return table.horizontalHeader().sizeHint().height() + sum(heights) + scroll + 2 * table.frameWidth()
 
     def cite(self, request: CiteRequest) -> bool:
         """The reader's "Cite": the reference goes into the consensus rationale at the cursor."""

@@ -24,6 +24,7 @@ from svdesk.app import setup as su
 from svdesk.app.setup import SetupView, Weights, weights_problem
 from svdesk.ui import palette
 from svdesk.ui.detail_fields import parties_locked
+from svdesk.ui.fitted_scroll import FittedScroll
 from svdesk.ui.money_box import MoneyBox
 from svdesk.ui.procurement_details import ProcurementDetails
 from svdesk.ui.screen_base import Desk, Refresh, TenderScreen
@@ -38,6 +39,18 @@ def _spin(maximum: float, decimals: int = 1, prefix: str = "", suffix: str = "",
     box.setAccessibleName(name)
     box.setKeyboardTracking(False)  # save on Enter / leaving the field, not on every digit typed
     return box
+
+
+DESCRIPTOR_ROWS = 3  # the score scale's rows always on show (0-5 has six)
+
+
+def _rows_height(table: QTableWidget, rows: int) -> int:
+    """Room for the header and `rows` rows of the default height."""
+    return (
+        table.horizontalHeader().sizeHint().height()
+        + rows * table.verticalHeader().defaultSectionSize()
+        + 2 * table.frameWidth()
+    )
 
 
 class SetupScreen(TenderScreen):
@@ -94,12 +107,11 @@ class SetupScreen(TenderScreen):
         self.confirm_weights.clicked.connect(self.save_weights)
         state = QHBoxLayout()
         state.addWidget(self.weights_state, 1)
+        state.addWidget(self.use_suggestion)
         state.addWidget(self.confirm_weights)
         weights.addRow("", state)
-        suggestion = QHBoxLayout()
-        suggestion.addWidget(self.suggestion, 1)
-        suggestion.addWidget(self.use_suggestion)
-        weights.addRow("Policy", suggestion)
+        # a field of its own: a word-wrapped label in a row's box layout was cut to one line (H3)
+        weights.addRow("Policy", self.suggestion)
         weights.addRow("Pledged value", self.share)
         weights.addRow("Scored as", self.method)
         weights_box = QGroupBox("Weights")
@@ -129,11 +141,20 @@ class SetupScreen(TenderScreen):
         top = QHBoxLayout()
         top.addWidget(details_box, 1)
         top.addWidget(self.procurement_details, 1)
-        layout = QVBoxLayout(self)
+        # At 1366 x 768 with a laptop's larger font the form is taller than the screen: it scrolls,
+        # each field at its own height, rather than squeezing spin boxes and laying the procurement
+        # hint over the fields (H3).
+        self.descriptors.setMinimumHeight(_rows_height(self.descriptors, DESCRIPTOR_ROWS))
+        form = QWidget(objectName="setupForm")
+        layout = QVBoxLayout(form)
         layout.addLayout(top)
         layout.addWidget(weights_box)
         layout.addWidget(scale_box, 1)
         layout.addWidget(self.message)
+        self.form_area = FittedScroll(form, "setupScroll")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.form_area)
 
         self.title.editingFinished.connect(self.save_details)
         self.contract_value.valueChanged.connect(lambda _v: self.save_details())
